@@ -1,0 +1,413 @@
+import { CallExitError, MailboxFullError, MessageDroppedError, NoProcError } from '../errors/errors.js';
+import { isNormalExit } from '../exit/ExitReason.js';
+import type { ActorSystem } from '../system/ActorSystem.js';
+import type { TimerRef } from '../system/TimerRef.js';
+import type { ActorRef, MonitorRef } from './ActorRef.js';
+import { CALL, Envelope, INFO, isThenable, PendingCall, SIGNAL, type SysRequest } from './Envelope.js';
+import type { AnyBehaviour } from './GenServer.js';
+import { noReply } from './GenServer.js';
+import { BUSY, CONTINUE, DEAD, INIT, SCHEDULED, STOP_REQUESTED, STOPPING, SUSPENDED, TRAP_EXIT } from './flags.js';
+import { Mailbox } from './Mailbox.js';
+
+
+/** A cell cannot take the run queue while any of these is set (SUSPENDED still serves sys requests). */
+const NOT_RUNNABLE = SCHEDULED | BUSY | SUSPENDED | INIT | STOPPING | DEAD;
+const NOT_SYS_RUNNABLE = SCHEDULED | BUSY | INIT | STOPPING | DEAD;
+
+/** How a bounded mailbox handles a message that does not fit. */
+export type OverflowPolicy = 'drop_newest' | 'drop_oldest' | 'reject';
+
+/** A bounded mailbox's settings. */
+export interface MailboxLimits {
+  readonly capacity: number;
+  readonly overflow: OverflowPolicy;
+}
+
+/** Who watches a cell: another cell (gets a DOWN message) or outside code (gets a callback). @internal */
+export type Watcher = Cell | ((down: { ref: MonitorRef; actor: ActorRef; reason: unknown }) => void);
+
+/** The cell whose handler is running right now (synchronous part only). @internal */
+export let running: Cell | null = null;
+
+/** @internal */
+export function setRunning(cell: Cell | null): void {
+  running = cell;
+}
+
+/**
+ * The actor process: mailbox, flags, links, monitors and the drive loop that feeds
+ * messages to the behaviour one at a time. Cells are refs: the public `ActorRef` type
+ * exposes only `id`. @internal
+ */
+export class Cell implements ActorRef {
+  mailbox: Mailbox | null = null;
+  flags = 0;
+  name: string | undefined = undefined;
+  links: Set<Cell> | null = null;
+  /** Monitors this cell holds: monitor ref -> monitored cell. */
+  monitors: Map<MonitorRef, Cell> | null = null;
+  /** Monitors on this cell: monitor ref -> watcher. */
+  watchers: Map<MonitorRef, Watcher> | null = null;
+  /** Calls taken off the mailbox and not answered yet (async handler or deferred reply). */
+  inflight: Set<PendingCall> | null = null;
+  timers: Set<TimerRef> | null = null;
+  sys: SysRequest[] | null = null;
+  handled = 0;
+  readonly startedAt = Date.now();
+  exitReason: unknown = undefined;
+  /** The message being handled, or the last one handled. */
+  current: unknown = undefined;
+  continueArg: unknown = undefined;
+  stopReason: unknown = undefined;
+
+  constructor(
+    readonly id: string,
+    readonly system: ActorSystem,
+    public behaviour: AnyBehaviour | null,
+    readonly kind: string,
+    readonly parent: Cell | null,
+    readonly limits: MailboxLimits | null,
+  ) {}
+
+  get alive(): boolean {
+    return (this.flags & DEAD) === 0;
+  }
+
+  // ---------------------------------------------------------------- delivery
+
+  /** Queues a cast. Never throws unless the mailbox bound's policy is `reject`. */
+  cast(msg: unknown): void {
+    if ((this.flags & DEAD) !== 0) return;
+    if (this.limits !== null && !this.admit(null)) return;
+    const mb = this.mailbox ?? (this.mailbox = new Mailbox());
+    mb.push(msg);
+    if ((this.flags & NOT_RUNNABLE) === 0) this.system.scheduler.schedule(this);
+  }
+
+  /** Queues an envelope; SIGNAL envelopes bypass the mailbox bound. */
+  deliver(env: Envelope): void {
+    if ((this.flags & DEAD) !== 0) {
+      if (env instanceof PendingCall) env.fail(new NoProcError(this, 'call'));
+      return;
+    }
+    if (this.limits !== null && env.kind !== SIGNAL && !this.admit(env)) return;
+    const mb = this.mailbox ?? (this.mailbox = new Mailbox());
+    mb.push(env);
+    if ((this.flags & NOT_RUNNABLE) === 0) this.system.scheduler.schedule(this);
+  }
+
+  /** Applies the mailbox bound to an incoming entry; false when it is dropped. */
+  private admit(incoming: Envelope | null): boolean {
+    const limits = this.limits!;
+    const mb = this.mailbox;
+    if (mb === null || mb.length < limits.capacity) return true;
+    switch (limits.overflow) {
+      case 'reject':
+        throw new MailboxFullError(this, limits.capacity);
+      case 'drop_newest':
+        if (incoming instanceof PendingCall) incoming.fail(new MessageDroppedError(this, 'drop_newest'));
+        return false;
+      case 'drop_oldest': {
+        const old = mb.removeFirst((e) => !(e instanceof Envelope && e.kind === SIGNAL));
+        if (old instanceof PendingCall) old.fail(new MessageDroppedError(this, 'drop_oldest'));
+        return true;
+      }
+    }
+  }
+
+  requestSys(req: SysRequest): void {
+    if ((this.flags & DEAD) !== 0) {
+      req.reject(new NoProcError(this, req.op));
+      return;
+    }
+    (this.sys ??= []).push(req);
+    if ((this.flags & NOT_SYS_RUNNABLE) === 0) this.system.scheduler.schedule(this);
+  }
+
+  /** Puts the cell on the run queue if it has work and may run. */
+  wake(): void {
+    if ((this.flags & NOT_SYS_RUNNABLE) !== 0) return;
+    const hasMail = this.mailbox !== null && this.mailbox.head !== this.mailbox.tail && (this.flags & SUSPENDED) === 0;
+    if (hasMail || this.sys !== null) this.system.scheduler.schedule(this);
+  }
+
+  // ------------------------------------------------------------- drive loop
+
+  /**
+   * Handles up to `budget` messages. Returns true when messages remain and the cell
+   * may run again (the scheduler requeues it), false otherwise.
+   */
+  run(budget: number): boolean {
+    for (;;) {
+      if (this.sys !== null) this.runSys();
+      if ((this.flags & (DEAD | BUSY | SUSPENDED | STOPPING | INIT)) !== 0) return false;
+      const mb = this.mailbox;
+      if (mb === null || mb.head === mb.tail) return false;
+      if (budget-- === 0) return true;
+      const m = mb.shift();
+      this.current = m;
+      this.handled++;
+      let r: unknown;
+      running = this;
+      try {
+        r = m instanceof Envelope ? this.dispatch(m) : this.behaviour!.handleCast(m as never);
+      } catch (e) {
+        running = null;
+        this.crash(e);
+        return false;
+      }
+      running = null;
+      if (r !== undefined && isThenable(r)) {
+        this.awaitHandler(r, m instanceof PendingCall ? m : null);
+        return false;
+      }
+      if ((this.flags & (CONTINUE | STOP_REQUESTED)) !== 0 && this.afterHandler()) return false;
+    }
+  }
+
+  /** Runs the handler for an envelope; returns a thenable when the handler is async. */
+  private dispatch(env: Envelope): unknown {
+    const b = this.behaviour!;
+    if (env.kind === CALL) {
+      const pc = env as PendingCall;
+      const r = b.handleCall(pc.msg as never, pc as never);
+      if (r === noReply) {
+        (this.inflight ??= new Set()).add(pc);
+        return undefined;
+      }
+      if (r !== undefined && isThenable(r)) {
+        (this.inflight ??= new Set()).add(pc);
+        return r;
+      }
+      pc.ok(r);
+      return undefined;
+    }
+    if (env.kind === SIGNAL) {
+      const msg = env.msg as { type: string; from?: Cell; reason: unknown };
+      // A trapping gen_server stops when its parent exits (OTP).
+      if (msg.type === 'EXIT' && this.parent !== null && msg.from === this.parent) {
+        this.terminateWith(msg.reason, false);
+        return undefined;
+      }
+    }
+    return b.handleInfo(env.msg as never);
+  }
+
+  /** Handles a `continue` or `stop` request left by the last handler. True when the loop must stop. */
+  afterHandler(): boolean {
+    for (;;) {
+      if ((this.flags & STOP_REQUESTED) !== 0) {
+        this.flags &= ~(STOP_REQUESTED | CONTINUE);
+        this.terminateWith(this.stopReason, false);
+        return true;
+      }
+      if ((this.flags & CONTINUE) === 0) return false;
+      this.flags &= ~CONTINUE;
+      const arg = this.continueArg;
+      this.continueArg = undefined;
+      let r: unknown;
+      running = this;
+      try {
+        r = this.behaviour!.handleContinue(arg);
+      } catch (e) {
+        running = null;
+        this.crash(e);
+        return true;
+      }
+      running = null;
+      if (r !== undefined && isThenable(r)) {
+        this.awaitHandler(r, null);
+        return true;
+      }
+    }
+  }
+
+  /** Parks the cell until an async handler settles. A kill meanwhile discards the result. */
+  private awaitHandler(p: PromiseLike<unknown>, call: PendingCall | null): void {
+    this.flags |= BUSY;
+    p.then(
+      (value) => {
+        if ((this.flags & DEAD) !== 0) return;
+        this.flags &= ~BUSY;
+        if (call !== null && value !== noReply) {
+          this.inflight?.delete(call);
+          call.ok(value);
+        }
+        if (this.afterHandler()) return;
+        this.wake();
+      },
+      (error) => {
+        if ((this.flags & DEAD) !== 0) return;
+        this.flags &= ~BUSY;
+        this.crash(error);
+      },
+    );
+  }
+
+  private runSys(): void {
+    const queue = this.sys!;
+    this.sys = null;
+    for (let i = 0; i < queue.length; i++) {
+      const req = queue[i]!;
+      if ((this.flags & (DEAD | STOPPING)) !== 0) {
+        req.reject(new NoProcError(this, req.op));
+        continue;
+      }
+      try {
+        switch (req.op) {
+          case 'get_state':
+            req.resolve(this.behaviour!.state);
+            break;
+          case 'replace_state': {
+            const b = this.behaviour!;
+            b.state = (req.arg as (s: unknown) => unknown)(b.state);
+            req.resolve(b.state);
+            break;
+          }
+          case 'suspend':
+            this.flags |= SUSPENDED;
+            req.resolve(undefined);
+            break;
+          case 'resume':
+            this.flags &= ~SUSPENDED;
+            req.resolve(undefined);
+            break;
+          case 'stop':
+            req.resolve(undefined);
+            this.terminateWith(req.arg, false);
+            break;
+        }
+      } catch (e) {
+        req.reject(e);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------- exits
+
+  /** A handler threw or rejected: log a crash report, run terminate, exit with the error. */
+  crash(error: unknown): void {
+    this.system.reportCrash(this, error);
+    this.terminateWith(error, true);
+  }
+
+  /** Runs `terminate(reason)` (sync or async), then exits with the reason. */
+  terminateWith(reason: unknown, alreadyReported: boolean): void {
+    if ((this.flags & (DEAD | STOPPING)) !== 0) return;
+    this.flags |= STOPPING;
+    if (!alreadyReported && !isNormalExit(reason)) this.system.reportCrash(this, reason);
+    let r: unknown;
+    try {
+      r = this.behaviour!.terminate(reason as never);
+    } catch (e) {
+      this.system.reportTerminateError(this, e);
+      this.finish(e);
+      return;
+    }
+    if (r !== undefined && isThenable(r)) {
+      r.then(
+        () => this.finish(reason),
+        (e) => {
+          this.system.reportTerminateError(this, e);
+          this.finish(e);
+        },
+      );
+    } else {
+      this.finish(reason);
+    }
+  }
+
+  /**
+   * An exit signal reached this cell: from a link (`linked`) or from `exit(ref, reason)`.
+   * OTP rules: `kill` sent directly cannot be trapped; a trapping cell gets an EXIT
+   * message; otherwise `normal` is ignored and anything else kills the cell.
+   */
+  receiveExit(from: Cell | null, reason: unknown, linked: boolean): void {
+    if ((this.flags & DEAD) !== 0) return;
+    if (reason === 'kill' && !linked) {
+      this.finish('killed');
+      return;
+    }
+    if ((this.flags & TRAP_EXIT) !== 0) {
+      this.deliver(new Envelope(SIGNAL, { type: 'EXIT', from: from ?? undefined, reason }));
+      return;
+    }
+    if (reason === 'normal' && from !== this) return;
+    this.finish(reason);
+  }
+
+  /** The cell is dead from here on: settle its calls, free its name, notify links and monitors. */
+  finish(reason: unknown): void {
+    if ((this.flags & DEAD) !== 0) return;
+    this.flags |= DEAD;
+    this.exitReason = reason;
+    const system = this.system;
+    // A call whose handler crashed is in neither the mailbox nor inflight.
+    if (this.current instanceof PendingCall) this.current.fail(new CallExitError(this, reason));
+    if (this.mailbox !== null) {
+      const entries = this.mailbox.drain();
+      this.mailbox = null;
+      for (const e of entries) if (e instanceof PendingCall) e.fail(new CallExitError(this, reason));
+    }
+    if (this.inflight !== null) {
+      for (const pc of this.inflight) pc.fail(new CallExitError(this, reason));
+      this.inflight = null;
+    }
+    if (this.sys !== null) {
+      const sys = this.sys;
+      this.sys = null;
+      for (const req of sys) req.reject(new NoProcError(this, req.op));
+    }
+    if (this.timers !== null) {
+      for (const t of this.timers) t.clear();
+      this.timers = null;
+    }
+    system.forget(this);
+    if (this.monitors !== null) {
+      for (const [mref, target] of this.monitors) target.watchers?.delete(mref);
+      this.monitors = null;
+    }
+    if (this.watchers !== null) {
+      const watchers = this.watchers;
+      this.watchers = null;
+      for (const [mref, w] of watchers) system.notifyDown(w, mref, this, reason);
+    }
+    this.behaviour = null;
+    this.current = undefined;
+    if (this.links !== null) {
+      const links = this.links;
+      this.links = null;
+      for (const l of links) {
+        l.links?.delete(this);
+        system.queueExit(l, this, reason);
+      }
+    }
+  }
+
+  /** A short text for the crash report's `lastMessage` key. */
+  describeCurrent(): string {
+    const m = this.current;
+    if (m instanceof PendingCall) return `call:${messageType(m.msg)}`;
+    if (m instanceof Envelope) return `${m.kind === INFO ? 'info' : 'signal'}:${messageType(m.msg)}`;
+    return m === undefined ? 'none' : `cast:${messageType(m)}`;
+  }
+
+  toString(): string {
+    return `ActorRef<${this.kind}#${this.id}>`;
+  }
+
+  toJSON(): string {
+    return this.id;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+function messageType(msg: unknown): string {
+  if (typeof msg === 'object' && msg !== null && typeof (msg as { type?: unknown }).type === 'string') {
+    return (msg as { type: string }).type;
+  }
+  return msg === null ? 'null' : typeof msg;
+}

@@ -1,0 +1,694 @@
+import { nanoid } from 'nanoid';
+import type { Logger } from 'winston';
+import { MonitorRef, type ActorRef } from '../actor/ActorRef.js';
+import { Cell, setRunning, running, type Watcher } from '../actor/Cell.js';
+import { Envelope, INFO, isThenable, PendingCall, SIGNAL, type SysRequest } from '../actor/Envelope.js';
+import { CONTINUE, DEAD, INIT, STOP_REQUESTED, TRAP_EXIT } from '../actor/flags.js';
+import {
+  attach,
+  GenServer,
+  ignore,
+  type AnyBehaviour,
+  type BehaviourClass,
+  type CallOptions,
+  type InitArgOf,
+  type ProtocolOf,
+  type SpawnedMonitor,
+} from '../actor/GenServer.js';
+import type { CallRequest, CastOf, InfoOf, Protocol, ReplyOf } from '../actor/Protocol.js';
+import {
+  AlreadyNamedError,
+  AlreadyStartedError,
+  CallSelfError,
+  CallTimeoutError,
+  InitError,
+  InitIgnoredError,
+  InvalidBehaviourError,
+  InvalidOptionError,
+  NameTakenError,
+  NoProcError,
+  SystemStoppedError,
+} from '../errors/errors.js';
+import { describe } from '../errors/ArborError.js';
+import type { ExitReason } from '../exit/ExitReason.js';
+import { createLogger } from '../log/logger.js';
+import { logCrash, logTerminateError } from '../log/reports.js';
+import { statusOf, type ActorStatus } from './ActorStatus.js';
+import { CallDeadlines } from './CallDeadlines.js';
+import { Scheduler, type SchedulerOptions } from './Scheduler.js';
+import { validateSpawnOptions, validateTimeout, type SpawnOptions } from './SpawnOptions.js';
+import { TimerRef } from './TimerRef.js';
+
+/** Options of {@link createSystem}. */
+export interface SystemOptions {
+  /** A name for logs and errors (default `"arbor"`). */
+  readonly name?: string;
+  /** A winston logger (default: {@link createLogger}, level from `ARBOR_LOG_LEVEL`). */
+  readonly logger?: Logger;
+  /** Time slice and per-actor budget of the scheduler. */
+  readonly scheduler?: SchedulerOptions;
+}
+
+/** What `start` returns: the OTP start outcomes as values. */
+export type StartResult<P extends Protocol> =
+  | { readonly status: 'ok'; readonly ref: ActorRef<P> }
+  | { readonly status: 'ignore' }
+  | { readonly status: 'error'; readonly reason: unknown };
+
+/** Called once when a monitored actor exits. */
+export type DownCallback = (down: { readonly ref: MonitorRef; readonly actor: ActorRef; readonly reason: ExitReason }) => void;
+
+type Outcome =
+  | { readonly status: 'ok'; readonly ref: Cell; readonly monitor: MonitorRef | undefined }
+  | { readonly status: 'ignore' }
+  | { readonly status: 'error'; readonly reason: unknown };
+
+const HANDLERS = ['init', 'handleCall', 'handleCast', 'handleInfo', 'handleContinue', 'terminate'] as const;
+const DEFAULT_CALL_TIMEOUT = 5000;
+
+/**
+ * An actor system: spawns actors, routes their messages on one fair scheduler, and keeps
+ * their names, links and monitors. One per process is the default (`defaultSystem()`);
+ * tests may run several.
+ *
+ * @example
+ * const system = createSystem();
+ * const counter = await system.spawn(Counter, 0, { name: 'counter' });
+ * system.cast(counter, { type: 'inc', by: 2 });
+ * await system.call(counter, { type: 'get' }); // 2
+ * await system.shutdown();
+ */
+export class ActorSystem {
+  readonly name: string;
+  readonly logger: Logger;
+  /** @internal */
+  readonly scheduler: Scheduler;
+  /** @internal */
+  readonly deadlines = new CallDeadlines();
+  readonly #actors = new Map<string, Cell>();
+  readonly #names = new Map<string, Cell>();
+  #stopped = false;
+  readonly #exitQueue: unknown[] = [];
+  #flushingExits = false;
+  static readonly #validClasses = new WeakSet<object>();
+
+  constructor(options: SystemOptions = {}) {
+    if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object or undefined', options);
+    if (options.name !== undefined && typeof options.name !== 'string') throw new InvalidOptionError('options.name', 'a string', options.name);
+    this.name = options.name ?? 'arbor';
+    this.logger = options.logger ?? createLogger();
+    this.scheduler = new Scheduler(options.scheduler);
+  }
+
+  // ------------------------------------------------------------------ spawning
+
+  /**
+   * Starts an actor and resolves with its ref once `init` has returned. Rejects with
+   * `InitError` if init fails, `InitIgnoredError` if it returns `ignore`, and
+   * `AlreadyStartedError` if `options.name` is taken.
+   *
+   * @example
+   * const ref = await system.spawn(Counter, 0, { name: 'counter' });
+   */
+  spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<ActorRef<ProtocolOf<B>>> {
+    return this.spawnFrom(null, behaviour, arg, options, false, false).then((r) => r.ref);
+  }
+
+  /**
+   * Starts an actor and returns OTP's start outcomes as values: `ok` with the ref,
+   * `ignore`, or `error` with the reason (init failure, or `AlreadyStartedError`).
+   * Misuse (not a behaviour, bad options) still rejects.
+   *
+   * @example
+   * const r = await system.start(Worker, cfg);
+   * if (r.status === 'ok') use(r.ref);
+   */
+  start<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<StartResult<ProtocolOf<B>>> {
+    return this.startCell(null, behaviour, arg, options, false, null).then((o) => (o.status === 'ok' ? { status: 'ok', ref: o.ref } : o));
+  }
+
+  /**
+   * Starts an actor and monitors it from outside any actor: `onDown` runs once when it exits.
+   *
+   * @example
+   * const { ref } = await system.spawnMonitor(Worker, cfg, ({ reason }) => console.log('down', reason));
+   */
+  spawnMonitor<B extends AnyBehaviour>(
+    behaviour: BehaviourClass<B>,
+    arg: InitArgOf<B>,
+    onDown: DownCallback,
+    options?: SpawnOptions,
+  ): Promise<SpawnedMonitor<ProtocolOf<B>>> {
+    if (typeof onDown !== 'function') return Promise.reject(new InvalidOptionError('onDown', 'a function', onDown));
+    return this.startCell(null, behaviour, arg, options, false, onDown as Watcher).then((o) => {
+      const r = this.unwrapOutcome(behaviour, o);
+      return { ref: r.ref, monitor: r.monitor! };
+    });
+  }
+
+  /** @internal */
+  spawnFrom(
+    parent: Cell | null,
+    behaviour: BehaviourClass,
+    arg: unknown,
+    options: SpawnOptions | undefined,
+    link: boolean,
+    monitor: boolean,
+  ): Promise<{ ref: Cell; monitor: MonitorRef | undefined }> {
+    return this.startCell(parent, behaviour, arg, options, link, monitor ? parent : null).then((o) => this.unwrapOutcome(behaviour, o));
+  }
+
+  private unwrapOutcome(behaviour: BehaviourClass, o: Outcome): { ref: Cell; monitor: MonitorRef | undefined } {
+    if (o.status === 'ok') return o;
+    const kind = behaviour.name || 'anonymous';
+    if (o.status === 'ignore') throw new InitIgnoredError(kind);
+    if (o.reason instanceof AlreadyStartedError) throw o.reason;
+    throw new InitError(kind, o.reason);
+  }
+
+  private startCell(
+    parent: Cell | null,
+    behaviour: BehaviourClass,
+    arg: unknown,
+    options: SpawnOptions | undefined,
+    link: boolean,
+    watcher: Watcher | null,
+  ): Promise<Outcome> {
+    let cell: Cell;
+    let b: AnyBehaviour;
+    try {
+      if (this.#stopped) throw new SystemStoppedError(this.name);
+      validateBehaviourClass(behaviour);
+      const limits = options === undefined ? null : validateSpawnOptions(options);
+      b = new behaviour();
+      validateHandlers(b, behaviour);
+      const name = options?.name;
+      if (name !== undefined) {
+        const holder = this.#names.get(name);
+        if (holder !== undefined) return Promise.resolve({ status: 'error', reason: new AlreadyStartedError(name, holder) });
+      }
+      cell = new Cell(nanoid(12), this, b, behaviour.name || 'anonymous', link ? parent : null, limits);
+      attach(b, cell);
+      cell.flags = INIT | (options?.trapExit === true ? TRAP_EXIT : 0);
+      this.#actors.set(cell.id, cell);
+      if (name !== undefined) {
+        cell.name = name;
+        this.#names.set(name, cell);
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (link && parent !== null) this.linkCells(parent, cell);
+    const mref = watcher === null ? undefined : this.addMonitor(watcher, cell);
+    let r: unknown;
+    const prev = running;
+    setRunning(cell);
+    try {
+      r = b.init(arg);
+    } catch (e) {
+      setRunning(prev);
+      return Promise.resolve(this.failInit(cell, e));
+    }
+    setRunning(prev);
+    if (r !== undefined && isThenable(r)) {
+      return Promise.resolve(r).then(
+        (v) => this.completeInit(cell, v, mref),
+        (e) => this.failInit(cell, e),
+      );
+    }
+    return Promise.resolve(this.completeInit(cell, r, mref));
+  }
+
+  private completeInit(cell: Cell, value: unknown, mref: MonitorRef | undefined): Outcome {
+    if ((cell.flags & DEAD) !== 0) return { status: 'error', reason: cell.exitReason };
+    if (value === ignore) {
+      cell.finish('normal');
+      return { status: 'ignore' };
+    }
+    if ((cell.flags & STOP_REQUESTED) !== 0) {
+      const reason = cell.stopReason;
+      cell.finish(reason);
+      return { status: 'error', reason };
+    }
+    cell.flags &= ~INIT;
+    if ((cell.flags & CONTINUE) === 0 || !cell.afterHandler()) cell.wake();
+    return { status: 'ok', ref: cell, monitor: mref };
+  }
+
+  private failInit(cell: Cell, error: unknown): Outcome {
+    if ((cell.flags & DEAD) === 0) {
+      this.reportCrash(cell, error);
+      cell.finish(error);
+    }
+    return { status: 'error', reason: error };
+  }
+
+  // ------------------------------------------------------------------ messaging
+
+  /**
+   * Calls an actor and resolves with its reply, whose type follows from the request.
+   * Rejects with `CallTimeoutError` (default 5000 ms; a late reply is dropped),
+   * `NoProcError` (target not alive), `CallExitError` (target exited before replying)
+   * or `CallSelfError`.
+   *
+   * @example
+   * const n: number = await system.call(counter, { type: 'get' }, { timeout: 1000 });
+   */
+  call<P extends Protocol, T extends string>(ref: ActorRef<P>, request: CallRequest<P, T>, options?: CallOptions): Promise<ReplyOf<P, { type: T }>> {
+    return this.callFrom(null, ref, request, options) as Promise<ReplyOf<P, { type: T }>>;
+  }
+
+  /** @internal */
+  callFrom(caller: Cell | null, ref: ActorRef, request: unknown, options: CallOptions | undefined): Promise<unknown> {
+    if (!(ref instanceof Cell)) return Promise.reject(badRef('call', ref));
+    let timeout = DEFAULT_CALL_TIMEOUT;
+    if (options !== undefined) {
+      try {
+        if (options.timeout !== undefined) timeout = validateTimeout('options.timeout', options.timeout);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    if ((ref.flags & DEAD) !== 0) return Promise.reject(new NoProcError(ref, 'call'));
+    if (caller === ref || running === ref) return Promise.reject(new CallSelfError(ref));
+    const pc = new PendingCall(request, ref, timeout);
+    const p = new Promise<unknown>((resolve, reject) => {
+      pc.resolve = resolve;
+      pc.reject = reject;
+    });
+    if (timeout !== Infinity) ref.system.deadlines.track(pc, timeout);
+    try {
+      ref.deliver(pc);
+    } catch (e) {
+      pc.fail(e);
+    }
+    return p;
+  }
+
+  /**
+   * Casts a message: it never fails (a dead target is a no-op), except that a bounded
+   * mailbox with overflow `'reject'` throws `MailboxFullError`.
+   *
+   * @example
+   * system.cast(counter, { type: 'inc', by: 1 });
+   */
+  cast<P extends Protocol>(ref: ActorRef<P>, msg: CastOf<P>): void {
+    if (!(ref instanceof Cell)) throw badRef('cast', ref);
+    ref.cast(msg);
+  }
+
+  /**
+   * Sends an info message (handled by `handleInfo`). A dead target is a no-op.
+   *
+   * @example
+   * system.send(ref, { type: 'tick' });
+   */
+  send<P extends Protocol>(ref: ActorRef<P>, msg: InfoOf<P>): void {
+    if (!(ref instanceof Cell)) throw badRef('send', ref);
+    ref.deliver(new Envelope(INFO, msg));
+  }
+
+  /**
+   * Sends `msg` as an info message after `ms` milliseconds. Cancelled by itself if the
+   * target exits first.
+   *
+   * @example
+   * const timer = system.sendAfter(ref, { type: 'tick' }, 1000);
+   * system.cancelTimer(timer);
+   */
+  sendAfter<P extends Protocol>(ref: ActorRef<P>, msg: InfoOf<P>, ms: number): TimerRef {
+    if (!(ref instanceof Cell)) throw badRef('sendAfter', ref);
+    const delay = validateTimeout('ms', ms);
+    if (delay === Infinity) throw new InvalidOptionError('ms', 'a finite number >= 0 (milliseconds)', ms);
+    const timer = new TimerRef(ref, delay, () => {
+      try {
+        ref.deliver(new Envelope(INFO, msg));
+      } catch (e) {
+        this.logger.debug('timer message dropped by a full mailbox', { report: 'timer_dropped', actor: ref.id, reason: String(e) });
+      }
+    });
+    if ((ref.flags & DEAD) === 0) (ref.timers ??= new Set()).add(timer);
+    else timer.clear();
+    return timer;
+  }
+
+  /** Cancels a timer; returns the milliseconds it had left, or false if it already fired or was cancelled. */
+  cancelTimer(timer: TimerRef): number | false {
+    return timer.cancel();
+  }
+
+  /** @internal */
+  reply(cell: Cell, from: unknown, value: unknown): void {
+    if (!(from instanceof PendingCall)) throw new InvalidOptionError('from', 'the `from` argument handleCall received', from);
+    cell.inflight?.delete(from);
+    from.target.inflight?.delete(from);
+    from.ok(value);
+  }
+
+  // ------------------------------------------------------------------ exits, links, monitors
+
+  /**
+   * Sends an exit signal from outside any actor: `'kill'` always kills (reason `killed`);
+   * a trapping actor gets an EXIT message; otherwise `'normal'` is ignored and any other
+   * reason kills it. Misses on dead actors are no-ops.
+   *
+   * @example
+   * system.exit(ref, 'shutdown');
+   */
+  exit(ref: ActorRef, reason: ExitReason): void {
+    this.exitFrom(null, ref, reason);
+  }
+
+  /** @internal */
+  exitFrom(from: Cell | null, ref: ActorRef, reason: unknown): void {
+    if (!(ref instanceof Cell)) throw badRef('exit', ref);
+    ref.receiveExit(from, reason, false);
+  }
+
+  /** @internal */
+  link(from: Cell, ref: ActorRef): void {
+    if (!(ref instanceof Cell)) throw badRef('link', ref);
+    if (ref === from) return;
+    if ((ref.flags & DEAD) !== 0) {
+      if ((from.flags & TRAP_EXIT) === 0) throw new NoProcError(ref, 'link');
+      from.receiveExit(ref, 'noproc', true);
+      return;
+    }
+    this.linkCells(from, ref);
+  }
+
+  private linkCells(a: Cell, b: Cell): void {
+    if ((a.flags & DEAD) !== 0) {
+      b.receiveExit(a, a.exitReason, true);
+      return;
+    }
+    (a.links ??= new Set()).add(b);
+    (b.links ??= new Set()).add(a);
+  }
+
+  /** @internal */
+  unlink(from: Cell, ref: ActorRef): void {
+    if (!(ref instanceof Cell)) throw badRef('unlink', ref);
+    from.links?.delete(ref);
+    ref.links?.delete(from);
+  }
+
+  /**
+   * Monitors an actor from outside any actor: `onDown` runs once (in a microtask) when it
+   * exits, or at once with `noproc` if it is not alive.
+   *
+   * @example
+   * system.monitor(ref, ({ reason }) => console.log('exited with', reason));
+   */
+  monitor(ref: ActorRef, onDown: DownCallback): MonitorRef {
+    if (!(ref instanceof Cell)) throw badRef('monitor', ref);
+    if (typeof onDown !== 'function') throw new InvalidOptionError('onDown', 'a function', onDown);
+    return this.addMonitor(onDown as Watcher, ref);
+  }
+
+  /** Removes a monitor made with `monitor`; true if it was still active. */
+  demonitor(monitor: MonitorRef): boolean {
+    const target = monitor.target;
+    if (target === null) return false;
+    monitor.target = null;
+    return target.watchers?.delete(monitor) ?? false;
+  }
+
+  /** @internal */
+  monitorFrom(watcher: Cell, ref: ActorRef): MonitorRef {
+    if (!(ref instanceof Cell)) throw badRef('monitor', ref);
+    return this.addMonitor(watcher, ref);
+  }
+
+  /** @internal */
+  demonitorFrom(watcher: Cell, monitor: MonitorRef, flush: boolean): boolean {
+    const active = this.demonitor(monitor);
+    watcher.monitors?.delete(monitor);
+    if (flush && watcher.mailbox !== null) {
+      watcher.mailbox.removeAll((e) => e instanceof Envelope && e.kind === SIGNAL && (e.msg as { ref?: unknown }).ref === monitor);
+    }
+    return active;
+  }
+
+  private addMonitor(watcher: Watcher, target: Cell): MonitorRef {
+    const mref = new MonitorRef();
+    if ((target.flags & DEAD) !== 0) {
+      this.notifyDown(watcher, mref, target, 'noproc');
+      return mref;
+    }
+    mref.target = target;
+    (target.watchers ??= new Map()).set(mref, watcher);
+    if (watcher instanceof Cell) (watcher.monitors ??= new Map()).set(mref, target);
+    return mref;
+  }
+
+  /** @internal */
+  notifyDown(watcher: Watcher, mref: MonitorRef, target: Cell, reason: unknown): void {
+    mref.target = null;
+    if (typeof watcher === 'function') {
+      queueMicrotask(() => watcher({ ref: mref, actor: target, reason }));
+      return;
+    }
+    watcher.monitors?.delete(mref);
+    watcher.deliver(new Envelope(SIGNAL, { type: 'DOWN', ref: mref, actor: target, reason }));
+  }
+
+  /** Delivers a link's exit signal without recursion, however long the chain of links. @internal */
+  queueExit(target: Cell, from: Cell, reason: unknown): void {
+    const q = this.#exitQueue;
+    q.push(target, from, reason);
+    if (this.#flushingExits) return;
+    this.#flushingExits = true;
+    try {
+      for (let i = 0; i < q.length; i += 3) (q[i] as Cell).receiveExit(q[i + 1] as Cell, q[i + 2], true);
+    } finally {
+      q.length = 0;
+      this.#flushingExits = false;
+    }
+  }
+
+  // ------------------------------------------------------------------ names
+
+  /**
+   * Registers a local name for a live actor (one name per actor). Throws `NameTakenError`
+   * if a live actor holds it, `AlreadyNamedError` if the actor has a name, `NoProcError`
+   * if the actor is dead. The name is released when the actor exits.
+   *
+   * @example
+   * system.register('counter', ref);
+   * system.whereis('counter'); // ref
+   */
+  register(name: string, ref: ActorRef): void {
+    if (typeof name !== 'string' || name === '') throw new InvalidOptionError('name', 'a non-empty string', name);
+    if (!(ref instanceof Cell)) throw badRef('register', ref);
+    if ((ref.flags & DEAD) !== 0) throw new NoProcError(ref, 'register');
+    const holder = this.#names.get(name);
+    if (holder !== undefined) throw new NameTakenError(name, holder);
+    if (ref.name !== undefined) throw new AlreadyNamedError(ref, ref.name);
+    ref.name = name;
+    this.#names.set(name, ref);
+  }
+
+  /** Releases a name; returns false if nobody held it. */
+  unregister(name: string): boolean {
+    const holder = this.#names.get(name);
+    if (holder === undefined) return false;
+    this.#names.delete(name);
+    holder.name = undefined;
+    return true;
+  }
+
+  /**
+   * The live actor registered under `name`, or undefined. Pass the protocol to type the ref.
+   *
+   * @example
+   * const counter = system.whereis<CounterProtocol>('counter');
+   */
+  whereis<P extends Protocol = any>(name: string): ActorRef<P> | undefined {
+    return this.#names.get(name);
+  }
+
+  /** Every registered name. */
+  registered(): string[] {
+    return [...this.#names.keys()];
+  }
+
+  // ------------------------------------------------------------------ introspection (sys)
+
+  /** True while the actor has not exited. */
+  isAlive(ref: ActorRef): boolean {
+    if (!(ref instanceof Cell)) throw badRef('isAlive', ref);
+    return (ref.flags & DEAD) === 0;
+  }
+
+  /** The live actor with this id, or undefined. */
+  lookup(id: string): ActorRef | undefined {
+    return this.#actors.get(id);
+  }
+
+  /** Every live actor's ref, in start order. */
+  actors(): ActorRef[] {
+    return [...this.#actors.values()];
+  }
+
+  /** How many actors are alive. */
+  get size(): number {
+    return this.#actors.size;
+  }
+
+  /**
+   * A synchronous snapshot of an actor: status, mailbox length, links, monitors, parent,
+   * trapExit, messages handled. Works on dead actors too (status `dead`, with the reason).
+   */
+  getStatus(ref: ActorRef): ActorStatus {
+    if (!(ref instanceof Cell)) throw badRef('getStatus', ref);
+    return statusOf(ref);
+  }
+
+  /**
+   * The actor's state, read between two messages (never in the middle of a handler),
+   * even while it is suspended.
+   */
+  getState<S = unknown>(ref: ActorRef, options?: CallOptions): Promise<S> {
+    return this.sysRequest(ref, 'get_state', undefined, options) as Promise<S>;
+  }
+
+  /** Replaces the state with `fn(state)` between two messages; resolves with the new state. */
+  replaceState<S = unknown>(ref: ActorRef, fn: (state: S) => S, options?: CallOptions): Promise<S> {
+    if (typeof fn !== 'function') return Promise.reject(new InvalidOptionError('fn', 'a function (state) => newState', fn));
+    return this.sysRequest(ref, 'replace_state', fn, options) as Promise<S>;
+  }
+
+  /** Suspends the actor: it keeps its mailbox but handles only system requests until resumed. */
+  suspend(ref: ActorRef, options?: CallOptions): Promise<void> {
+    return this.sysRequest(ref, 'suspend', undefined, options) as Promise<void>;
+  }
+
+  /** Resumes a suspended actor. */
+  resume(ref: ActorRef, options?: CallOptions): Promise<void> {
+    return this.sysRequest(ref, 'resume', undefined, options) as Promise<void>;
+  }
+
+  /**
+   * Stops an actor in order: after its current message, `terminate(reason)` runs and it
+   * exits with `reason`. Resolves once it is dead; rejects with `CallTimeoutError` if that
+   * takes longer than `timeout` (default 5000 ms; the actor is then left running, as in OTP),
+   * or `NoProcError` if it is not alive.
+   *
+   * @example
+   * await system.stop(ref, 'shutdown');
+   */
+  stop(ref: ActorRef, reason: ExitReason = 'normal', options?: CallOptions): Promise<void> {
+    if (!(ref instanceof Cell)) return Promise.reject(badRef('stop', ref));
+    let timeout = DEFAULT_CALL_TIMEOUT;
+    try {
+      if (options?.timeout !== undefined) timeout = validateTimeout('options.timeout', options.timeout);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if ((ref.flags & DEAD) !== 0) return Promise.reject(new NoProcError(ref, 'stop'));
+    return new Promise<void>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const mref = this.addMonitor(() => {
+        if (timer !== undefined) clearTimeout(timer);
+        resolve();
+      }, ref);
+      if (timeout !== Infinity) {
+        timer = setTimeout(() => {
+          this.demonitor(mref);
+          reject(new CallTimeoutError(ref, timeout));
+        }, timeout);
+      }
+      ref.requestSys({ op: 'stop', arg: reason, resolve: () => {}, reject: () => {} });
+    });
+  }
+
+  private sysRequest(ref: ActorRef, op: SysRequest['op'], arg: unknown, options: CallOptions | undefined): Promise<unknown> {
+    if (!(ref instanceof Cell)) return Promise.reject(badRef(op, ref));
+    let timeout = DEFAULT_CALL_TIMEOUT;
+    try {
+      if (options?.timeout !== undefined) timeout = validateTimeout('options.timeout', options.timeout);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return new Promise((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      if (timeout !== Infinity) timer = setTimeout(() => reject(new CallTimeoutError(ref, timeout)), timeout);
+      const done =
+        <T>(f: (v: T) => void) =>
+        (v: T) => {
+          if (timer !== undefined) clearTimeout(timer);
+          f(v);
+        };
+      ref.requestSys({ op, arg, resolve: done(resolve), reject: done(reject) });
+    });
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /**
+   * Stops every actor (`terminate` runs with `shutdown`), kills those still alive after
+   * `timeout` ms, and refuses new spawns. Resolves when all are dead.
+   */
+  async shutdown(options?: { timeout?: number }): Promise<void> {
+    const timeout = validateTimeout('options.timeout', options?.timeout ?? 5000);
+    this.#stopped = true;
+    const live = [...this.#actors.values()].reverse();
+    await Promise.all(live.map((cell) => this.stop(cell, 'shutdown', { timeout }).catch(() => undefined)));
+    for (const cell of live) if ((cell.flags & DEAD) === 0) cell.receiveExit(null, 'kill', false);
+  }
+
+  /** True once `shutdown` has been called. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** @internal */
+  forget(cell: Cell): void {
+    this.#actors.delete(cell.id);
+    if (cell.name !== undefined && this.#names.get(cell.name) === cell) this.#names.delete(cell.name);
+  }
+
+  /** @internal */
+  reportCrash(cell: Cell, reason: unknown): void {
+    logCrash(this.logger, cell, reason);
+  }
+
+  /** @internal */
+  reportTerminateError(cell: Cell, error: unknown): void {
+    logTerminateError(this.logger, cell, error);
+  }
+
+  /** Accepts a class once it has been checked. @internal */
+  static isValidated(cls: object): boolean {
+    return ActorSystem.#validClasses.has(cls);
+  }
+
+  /** @internal */
+  static markValidated(cls: object): void {
+    ActorSystem.#validClasses.add(cls);
+  }
+}
+
+function badRef(operation: string, value: unknown): InvalidOptionError {
+  return new InvalidOptionError(`${operation}: ref`, 'an ActorRef returned by spawn', value);
+}
+
+function validateBehaviourClass(cls: unknown): asserts cls is BehaviourClass {
+  if (typeof cls === 'function' && ActorSystem.isValidated(cls)) return;
+  if (typeof cls !== 'function' || !(cls.prototype instanceof GenServer)) {
+    throw new InvalidBehaviourError(
+      `expected a class that extends GenServer, got: ${describe(cls)}; write \`class MyActor extends GenServer<Protocol, State> { ... }\` and pass the class itself`,
+    );
+  }
+  ActorSystem.markValidated(cls);
+}
+
+function validateHandlers(b: AnyBehaviour, cls: BehaviourClass): void {
+  for (const key of HANDLERS) {
+    const h = (b as unknown as Record<string, unknown>)[key];
+    if (typeof h !== 'function') {
+      throw new InvalidBehaviourError(`${cls.name}.${key} must be a method, got: ${describe(h)}; define it as \`${key}(...) { ... }\``);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { InvalidOptionError } from '../errors/errors.js';
+import type { MailboxLimits, OverflowPolicy } from '../actor/Cell.js';
+
+/**
+ * Options of `spawn`.
+ *
+ * @example
+ * system.spawn(Worker, cfg, { name: 'worker', mailbox: { capacity: 1000, overflow: 'drop_oldest' } })
+ */
+export interface SpawnOptions {
+  /** A local name to register before `init` runs; a clash rejects with `AlreadyStartedError`. */
+  readonly name?: string;
+  /** Bound the mailbox (unbounded by default). */
+  readonly mailbox?: { readonly capacity: number; readonly overflow?: OverflowPolicy };
+  /** Start with exit trapping on (the same as calling `this.trapExit(true)` in `init`). */
+  readonly trapExit?: boolean;
+}
+
+const POLICIES: readonly OverflowPolicy[] = ['drop_newest', 'drop_oldest', 'reject'];
+
+/** Checks spawn options; returns the mailbox limits. @internal */
+export function validateSpawnOptions(options: SpawnOptions): MailboxLimits | null {
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object or undefined', options);
+  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
+    throw new InvalidOptionError('options.name', 'a non-empty string', options.name);
+  }
+  if (options.trapExit !== undefined && typeof options.trapExit !== 'boolean') {
+    throw new InvalidOptionError('options.trapExit', 'a boolean', options.trapExit);
+  }
+  const mb = options.mailbox;
+  if (mb === undefined) return null;
+  if (typeof mb !== 'object' || mb === null) throw new InvalidOptionError('options.mailbox', 'an object { capacity, overflow }', mb);
+  if (!Number.isInteger(mb.capacity) || mb.capacity < 1) {
+    throw new InvalidOptionError('options.mailbox.capacity', 'an integer >= 1', mb.capacity);
+  }
+  const overflow = mb.overflow ?? 'drop_newest';
+  if (!POLICIES.includes(overflow)) {
+    throw new InvalidOptionError('options.mailbox.overflow', `one of ${POLICIES.map((p) => `'${p}'`).join(', ')}`, overflow);
+  }
+  return { capacity: mb.capacity, overflow };
+}
+
+/** Checks a timeout in milliseconds. @internal */
+export function validateTimeout(option: string, value: unknown): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw new InvalidOptionError(option, 'a number >= 0 or Infinity (milliseconds)', value);
+  }
+  return value;
+}

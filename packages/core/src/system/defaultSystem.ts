@@ -1,0 +1,109 @@
+import type { ActorRef } from '../actor/ActorRef.js';
+import { Cell } from '../actor/Cell.js';
+import type { AnyBehaviour, BehaviourClass, CallOptions, InitArgOf, ProtocolOf } from '../actor/GenServer.js';
+import type { CallRequest, CastOf, InfoOf, Protocol, ReplyOf } from '../actor/Protocol.js';
+import { InvalidOptionError } from '../errors/errors.js';
+import type { ExitReason } from '../exit/ExitReason.js';
+import { ActorSystem, type SystemOptions } from './ActorSystem.js';
+import { Inbox } from './Inbox.js';
+import type { SpawnOptions } from './SpawnOptions.js';
+
+let fallback: ActorSystem | undefined;
+
+/**
+ * Creates an actor system. Most applications use one (see {@link defaultSystem});
+ * tests create one each.
+ *
+ * @example
+ * const system = createSystem({ name: 'test', logger: createLogger('silent') });
+ */
+export function createSystem(options?: SystemOptions): ActorSystem {
+  return new ActorSystem(options);
+}
+
+/**
+ * The process-wide system that `spawn` uses, created on first use.
+ *
+ * @example
+ * defaultSystem().whereis('counter');
+ */
+export function defaultSystem(): ActorSystem {
+  if (fallback === undefined || fallback.stopped) fallback = new ActorSystem();
+  return fallback;
+}
+
+/**
+ * Spawns an actor in the default system.
+ *
+ * @example
+ * const counter = await spawn(Counter, 0);
+ */
+export function spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<ActorRef<ProtocolOf<B>>> {
+  return defaultSystem().spawn(behaviour, arg, options);
+}
+
+function systemOf(operation: string, ref: ActorRef): ActorSystem {
+  if (!(ref instanceof Cell)) throw new InvalidOptionError(`${operation}: ref`, 'an ActorRef returned by spawn', ref);
+  return ref.system;
+}
+
+/**
+ * Calls an actor (in whatever system it lives) and resolves with the reply, typed by the request.
+ *
+ * @example
+ * const n = await call(counter, { type: 'get' }); // number
+ */
+export function call<P extends Protocol, T extends string>(
+  ref: ActorRef<P>,
+  request: CallRequest<P, T>,
+  options?: CallOptions,
+): Promise<ReplyOf<P, { type: T }>> {
+  if (!(ref instanceof Cell)) return Promise.reject(new InvalidOptionError('call: ref', 'an ActorRef returned by spawn', ref));
+  return ref.system.callFrom(null, ref, request, options) as Promise<ReplyOf<P, { type: T }>>;
+}
+
+/**
+ * Casts a message; never fails (except into a full mailbox whose overflow is `'reject'`).
+ *
+ * @example
+ * cast(counter, { type: 'inc', by: 1 });
+ */
+export function cast<P extends Protocol>(ref: ActorRef<P>, msg: CastOf<P>): void {
+  if (!(ref instanceof Cell)) throw new InvalidOptionError('cast: ref', 'an ActorRef returned by spawn', ref);
+  ref.cast(msg);
+}
+
+/**
+ * Sends an info message.
+ *
+ * @example
+ * send(ref, { type: 'tick' });
+ */
+export function send<P extends Protocol>(ref: ActorRef<P>, msg: InfoOf<P>): void {
+  systemOf('send', ref).send(ref, msg);
+}
+
+/**
+ * Sends an exit signal from outside any actor.
+ *
+ * @example
+ * exit(ref, 'kill');
+ */
+export function exit(ref: ActorRef, reason: ExitReason): void {
+  systemOf('exit', ref).exit(ref, reason);
+}
+
+/** True while the actor has not exited. */
+export function isAlive(ref: ActorRef): boolean {
+  return systemOf('isAlive', ref).isAlive(ref);
+}
+
+/**
+ * Opens an {@link Inbox} in a system (the default one if omitted).
+ *
+ * @example
+ * const inbox = await openInbox(system);
+ */
+export function openInbox(system: ActorSystem = defaultSystem()): Promise<Inbox> {
+  return Inbox.open(system);
+}
