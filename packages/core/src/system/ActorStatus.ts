@@ -1,4 +1,4 @@
-import type { Cell } from '../actor/Cell.js';
+import { running, type Cell } from '../actor/Cell.js';
 import { BUSY, DEAD, INIT, STOPPING, SUSPENDED, TRAP_EXIT } from '../actor/flags.js';
 
 /** What an actor is doing, as `getStatus` reports it. */
@@ -46,7 +46,7 @@ export function statusOf(cell: Cell): ActorStatus {
           ? 'initializing'
           : (f & SUSPENDED) !== 0
             ? 'suspended'
-            : (f & BUSY) !== 0 || mailboxLength > 0
+            : (f & BUSY) !== 0 || mailboxLength > 0 || running === cell
               ? 'running'
               : 'waiting';
   return {
