@@ -329,6 +329,11 @@ export class Cell implements ActorRef {
       return;
     }
     if ((this.flags & TRAP_EXIT) !== 0) {
+      // A suspended gen_server still stops for its parent (OTP's sys suspend loop), as a sys request.
+      if ((this.flags & SUSPENDED) !== 0 && from !== null && from === this.parent) {
+        this.requestSys({ op: 'stop', arg: reason, resolve: () => {}, reject: () => {} });
+        return;
+      }
       this.deliver(new Envelope(SIGNAL, { type: 'EXIT', from: from ?? undefined, reason }));
       return;
     }

@@ -42,10 +42,10 @@ export class Mailbox {
 
   /** Removes every entry matching `pred`; returns how many. O(n). */
   removeAll(pred: (entry: unknown) => boolean): number {
-    const kept = this.drain().filter((e) => !pred(e));
-    const removed = this.length - kept.length;
+    const all = this.drain();
+    const kept = all.filter((e) => !pred(e));
     for (const e of kept) this.push(e);
-    return removed;
+    return all.length - kept.length;
   }
 
   /** Empties the mailbox and returns its entries, oldest first. */

@@ -111,7 +111,7 @@ export class ActorSystem {
    * const ref = await system.spawn(Counter, 0, { name: 'counter' });
    */
   spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<ActorRef<ProtocolOf<B>>> {
-    return this.spawnFrom(null, behaviour, arg, options, false, false).then((r) => r.ref);
+    return this.settleStart(behaviour, this.startCell(null, behaviour, arg, options, false, null), false) as Promise<ActorRef<ProtocolOf<B>>>;
   }
 
   /**
@@ -124,7 +124,9 @@ export class ActorSystem {
    * if (r.status === 'ok') use(r.ref);
    */
   start<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<StartResult<ProtocolOf<B>>> {
-    return this.startCell(null, behaviour, arg, options, false, null).then((o) => (o.status === 'ok' ? { status: 'ok', ref: o.ref } : o));
+    return Promise.resolve(this.startCell(null, behaviour, arg, options, false, null)).then((o) =>
+      o.status === 'ok' ? { status: 'ok', ref: o.ref } : o,
+    );
   }
 
   /**
@@ -140,7 +142,7 @@ export class ActorSystem {
     options?: SpawnOptions,
   ): Promise<SpawnedMonitor<ProtocolOf<B>>> {
     if (typeof onDown !== 'function') return Promise.reject(new InvalidOptionError('onDown', 'a function', onDown));
-    return this.startCell(null, behaviour, arg, options, false, onDown as Watcher).then((o) => {
+    return Promise.resolve(this.startCell(null, behaviour, arg, options, false, onDown as Watcher)).then((o) => {
       const r = this.unwrapOutcome(behaviour, o);
       return { ref: r.ref, monitor: r.monitor! };
     });
@@ -155,7 +157,24 @@ export class ActorSystem {
     link: boolean,
     monitor: boolean,
   ): Promise<{ ref: Cell; monitor: MonitorRef | undefined }> {
-    return this.startCell(parent, behaviour, arg, options, link, monitor ? parent : null).then((o) => this.unwrapOutcome(behaviour, o));
+    return this.settleStart(behaviour, this.startCell(parent, behaviour, arg, options, link, monitor ? parent : null), true) as Promise<{
+      ref: Cell;
+      monitor: MonitorRef | undefined;
+    }>;
+  }
+
+  /** Turns a start outcome into spawn's promise, without extra hops when init was synchronous. */
+  private settleStart(behaviour: BehaviourClass, o: Outcome | Promise<Outcome>, withMonitor: boolean): Promise<unknown> {
+    const unwrap = (x: Outcome): unknown => {
+      const r = this.unwrapOutcome(behaviour, x);
+      return withMonitor ? r : r.ref;
+    };
+    if (o instanceof Promise) return o.then(unwrap);
+    try {
+      return Promise.resolve(unwrap(o));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   private unwrapOutcome(behaviour: BehaviourClass, o: Outcome): { ref: Cell; monitor: MonitorRef | undefined } {
@@ -173,7 +192,7 @@ export class ActorSystem {
     options: SpawnOptions | undefined,
     link: boolean,
     watcher: Watcher | null,
-  ): Promise<Outcome> {
+  ): Outcome | Promise<Outcome> {
     let cell: Cell;
     let b: AnyBehaviour;
     try {
@@ -181,11 +200,15 @@ export class ActorSystem {
       validateBehaviourClass(behaviour);
       const limits = options === undefined ? null : validateSpawnOptions(options);
       b = new behaviour();
-      validateHandlers(b, behaviour);
+      // Handlers are checked on the first instance of a class; later ones are built alike.
+      if (!ActorSystem.isValidated(behaviour)) {
+        validateHandlers(b, behaviour);
+        ActorSystem.markValidated(behaviour);
+      }
       const name = options?.name;
       if (name !== undefined) {
         const holder = this.#names.get(name);
-        if (holder !== undefined) return Promise.resolve({ status: 'error', reason: new AlreadyStartedError(name, holder) });
+        if (holder !== undefined) return { status: 'error', reason: new AlreadyStartedError(name, holder) };
       }
       cell = new Cell(nanoid(12), this, b, behaviour.name || 'anonymous', link ? parent : null, limits);
       attach(b, cell);
@@ -207,7 +230,7 @@ export class ActorSystem {
       r = b.init(arg);
     } catch (e) {
       setRunning(prev);
-      return Promise.resolve(this.failInit(cell, e));
+      return this.failInit(cell, e);
     }
     setRunning(prev);
     if (r !== undefined && isThenable(r)) {
@@ -216,7 +239,7 @@ export class ActorSystem {
         (e) => this.failInit(cell, e),
       );
     }
-    return Promise.resolve(this.completeInit(cell, r, mref));
+    return this.completeInit(cell, r, mref);
   }
 
   private completeInit(cell: Cell, value: unknown, mref: MonitorRef | undefined): Outcome {
@@ -411,6 +434,8 @@ export class ActorSystem {
     const target = monitor.target;
     if (target === null) return false;
     monitor.target = null;
+    const watcher = target.watchers?.get(monitor);
+    if (watcher instanceof Cell) watcher.monitors?.delete(monitor);
     return target.watchers?.delete(monitor) ?? false;
   }
 
@@ -446,7 +471,13 @@ export class ActorSystem {
   notifyDown(watcher: Watcher, mref: MonitorRef, target: Cell, reason: unknown): void {
     mref.target = null;
     if (typeof watcher === 'function') {
-      queueMicrotask(() => watcher({ ref: mref, actor: target, reason }));
+      queueMicrotask(() => {
+        try {
+          watcher({ ref: mref, actor: target, reason });
+        } catch (e) {
+          this.logger.error('monitor callback threw', { report: 'monitor_callback_error', actor: target.id, reason: String(e) });
+        }
+      });
       return;
     }
     watcher.monitors?.delete(mref);
@@ -634,7 +665,22 @@ export class ActorSystem {
     const timeout = validateTimeout('options.timeout', options?.timeout ?? 5000);
     this.#stopped = true;
     const live = [...this.#actors.values()].reverse();
-    await Promise.all(live.map((cell) => this.stop(cell, 'shutdown', { timeout }).catch(() => undefined)));
+    if (live.length === 0) return;
+    // One monitor callback and one timer for all, not one stop() per actor.
+    await new Promise<void>((resolve) => {
+      let left = live.length;
+      const timer = timeout === Infinity ? undefined : setTimeout(resolve, timeout);
+      const onDown = (): void => {
+        if (--left === 0) {
+          if (timer !== undefined) clearTimeout(timer);
+          resolve();
+        }
+      };
+      for (const cell of live) {
+        this.addMonitor(onDown, cell);
+        cell.requestSys({ op: 'stop', arg: 'shutdown', resolve: noop, reject: noop });
+      }
+    });
     for (const cell of live) if ((cell.flags & DEAD) === 0) cell.receiveExit(null, 'kill', false);
   }
 
@@ -670,6 +716,8 @@ export class ActorSystem {
   }
 }
 
+function noop(): void {}
+
 function badRef(operation: string, value: unknown): InvalidOptionError {
   return new InvalidOptionError(`${operation}: ref`, 'an ActorRef returned by spawn', value);
 }
@@ -681,7 +729,6 @@ function validateBehaviourClass(cls: unknown): asserts cls is BehaviourClass {
       `expected a class that extends GenServer, got: ${describe(cls)}; write \`class MyActor extends GenServer<Protocol, State> { ... }\` and pass the class itself`,
     );
   }
-  ActorSystem.markValidated(cls);
 }
 
 function validateHandlers(b: AnyBehaviour, cls: BehaviourClass): void {

@@ -7,7 +7,7 @@ const resolved = Promise.resolve();
 
 /** Scheduler settings of an actor system. */
 export interface SchedulerOptions {
-  /** Most milliseconds of messages handled before yielding to timers and I/O (default 2). */
+  /** Most milliseconds of messages handled before yielding to timers and I/O (default 1). */
   readonly sliceMs?: number;
   /** Most messages one actor handles before the next runnable actor gets its turn (default 256). */
   readonly budget?: number;
@@ -30,7 +30,7 @@ export class Scheduler {
   yields = 0;
 
   constructor(options: SchedulerOptions = {}) {
-    const sliceMs = options.sliceMs ?? 2;
+    const sliceMs = options.sliceMs ?? 1;
     const budget = options.budget ?? 256;
     if (typeof sliceMs !== 'number' || !(sliceMs > 0)) throw new InvalidOptionError('options.scheduler.sliceMs', 'a number > 0', sliceMs);
     if (!Number.isInteger(budget) || budget < 1) throw new InvalidOptionError('options.scheduler.budget', 'an integer >= 1', budget);
