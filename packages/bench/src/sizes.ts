@@ -1,0 +1,42 @@
+/** How much work each workload does. */
+export interface Sizes {
+  /** Casts per round (Arbor and the ring-buffer limit). */
+  readonly castN: number;
+  /** Events per round sent to the xstate machine (it runs ~50x slower, so fewer). */
+  readonly castPeerN: number;
+  /** Sequential call round trips per round (Arbor and the promise limit). */
+  readonly callN: number;
+  /** Actors started per round, Arbor and xstate alike. */
+  readonly spawnN: number;
+  /** Idle actors held while measuring heap bytes per actor. */
+  readonly bytesN: number;
+  /** Casts queued before measuring event-loop delay while they drain. */
+  readonly lagN: number;
+  /** Timed rounds per contender; the best one counts. */
+  readonly rounds: number;
+}
+
+/** The full run (`npm run bench`). */
+export const FULL: Sizes = {
+  castN: 5_000_000,
+  castPeerN: 300_000,
+  callN: 500_000,
+  spawnN: 100_000,
+  bytesN: 100_000,
+  lagN: 5_000_000,
+  rounds: 3,
+};
+
+/**
+ * A smoke run (`--quick`): every code path, a couple of seconds in all. Its figures are not
+ * comparable. `lagN` stays large enough for the drain to outlast a few 1 ms histogram samples.
+ */
+export const QUICK: Sizes = {
+  castN: 100_000,
+  castPeerN: 10_000,
+  callN: 20_000,
+  spawnN: 2_000,
+  bytesN: 5_000,
+  lagN: 1_000_000,
+  rounds: 1,
+};

@@ -1,0 +1,53 @@
+import { performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+
+/** Milliseconds from a monotonic clock. */
+export const now = (): number => performance.now();
+
+/** `n` operations in `ms` milliseconds, per second (rounded). */
+export function perSecond(n: number, ms: number): number {
+  return Math.round(n / (ms / 1000));
+}
+
+/** Runs a full GC (twice, so weak and finalizable objects go too) when node runs with --expose-gc. */
+export function collectGarbage(): void {
+  const gc = globalThis.gc;
+  if (gc === undefined) return;
+  gc();
+  gc();
+}
+
+/** Throws unless node runs with --expose-gc (memory figures are meaningless without it). */
+export function requireGc(): void {
+  if (globalThis.gc === undefined) throw new Error('heap measurements need node --expose-gc');
+}
+
+/** Heap bytes in use right now. */
+export function heapUsed(): number {
+  return process.memoryUsage().heapUsed;
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Records V8 garbage-collection pauses from now until `stop()`. */
+export function recordGcPauses(): { stop(): Promise<number[]> } {
+  const pauses: { start: number; duration: number }[] = [];
+  const since = performance.now();
+  const take = (entries: readonly PerformanceEntry[]): void => {
+    for (const e of entries) if (e.startTime >= since) pauses.push({ start: e.startTime, duration: e.duration });
+  };
+  const observer = new PerformanceObserver((list) => take(list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    async stop(): Promise<number[]> {
+      const until = performance.now();
+      // GC entries are delivered after the pause, from the event loop: let them arrive.
+      await sleep(0);
+      take(observer.takeRecords());
+      observer.disconnect();
+      return pauses.filter((p) => p.start <= until).map((p) => p.duration);
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import type { WorkloadRecord } from '../record.js';
+import type { Sizes } from '../sizes.js';
+import { actorBytesWorkload } from './actorBytes.js';
+import { callWorkload } from './call.js';
+import { castWorkload } from './cast.js';
+import { loopLagWorkload } from './loopLag.js';
+import { spawnWorkload } from './spawn.js';
+
+export { actorBytesWorkload, callWorkload, castWorkload, loopLagWorkload, spawnWorkload };
+
+/** A workload: its key in the report and the function that measures it. */
+export interface Workload {
+  readonly name: string;
+  readonly run: (sizes: Sizes) => Promise<WorkloadRecord>;
+}
+
+/** Every workload, in the order they run and are reported. */
+export const workloads: readonly Workload[] = [
+  { name: 'cast', run: castWorkload },
+  { name: 'call', run: callWorkload },
+  { name: 'spawn', run: spawnWorkload },
+  { name: 'actor_bytes', run: actorBytesWorkload },
+  { name: 'loop_lag_ms', run: loopLagWorkload },
+];
+
+/** Runs the workloads one after another; `onStart` is told each name before it runs. */
+export async function runWorkloads(
+  sizes: Sizes,
+  selected: readonly Workload[] = workloads,
+  onStart: (name: string) => void = () => {},
+): Promise<Record<string, WorkloadRecord>> {
+  const results: Record<string, WorkloadRecord> = {};
+  for (const w of selected) {
+    onStart(w.name);
+    results[w.name] = await w.run(sizes);
+  }
+  return results;
+}

@@ -1,0 +1,63 @@
+import test from 'ava';
+import type { WorkloadRecord } from '../src/record.js';
+import { renderJson, renderTable } from '../src/report.js';
+import { QUICK } from '../src/sizes.js';
+import { runWorkloads, workloads } from '../src/workloads/index.js';
+
+// Smoke test: every workload runs at --quick sizes and reports the documented shape.
+// It never asserts a timing figure: those depend on the machine.
+
+const results: Record<string, WorkloadRecord> = {};
+
+function isPositiveNumber(v: unknown): boolean {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0;
+}
+
+test.serial('each workload reports arbor, limit, peers and unit', async (t) => {
+  Object.assign(results, await runWorkloads(QUICK));
+  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms']);
+  for (const [name, r] of Object.entries(results)) {
+    t.true(isPositiveNumber(r.arbor), `${name}.arbor`);
+    t.true(r.limit === null || isPositiveNumber(r.limit), `${name}.limit`);
+    t.is(typeof r.unit, 'string', `${name}.unit`);
+    t.true(r.unit.length > 0, `${name}.unit`);
+    t.true(r.better === 'higher' || r.better === 'lower', `${name}.better`);
+    for (const [peer, v] of Object.entries(r.peers)) t.true(isPositiveNumber(v), `${name}.peers.${peer}`);
+    for (const [ref, v] of Object.entries(r.ratios)) t.true(isPositiveNumber(v), `${name}.ratios.${ref}`);
+    t.true(r.targets.length > 0, `${name}.targets`);
+    for (const target of r.targets) t.is(typeof target.met, 'boolean', `${name}.targets.met`);
+  }
+});
+
+test.serial('limits and peers are where the workloads define them', (t) => {
+  t.true(isPositiveNumber(results['cast']?.limit));
+  t.true(isPositiveNumber(results['cast']?.peers['xstate']));
+  t.true(isPositiveNumber(results['call']?.limit));
+  t.deepEqual(results['call']?.peers, {});
+  t.is(results['spawn']?.limit, null);
+  t.true(isPositiveNumber(results['spawn']?.peers['xstate']));
+  t.is(results['actor_bytes']?.limit, null);
+  t.true(isPositiveNumber(results['actor_bytes']?.peers['xstate']));
+  t.is(results['actor_bytes']?.better, 'lower');
+  t.true(isPositiveNumber(results['loop_lag_ms']?.limit));
+  t.deepEqual(results['loop_lag_ms']?.peers, {});
+  t.true(isPositiveNumber(results['loop_lag_ms']?.['max']));
+  t.true(isPositiveNumber(results['loop_lag_ms']?.['samples']));
+  t.is(results['loop_lag_ms']?.better, 'lower');
+});
+
+test.serial('--json output is one JSON object with one key per workload', (t) => {
+  const parsed = JSON.parse(renderJson(results)) as Record<string, Record<string, unknown>>;
+  t.deepEqual(Object.keys(parsed), workloads.map((w) => w.name));
+  for (const r of Object.values(parsed)) {
+    t.true('arbor' in r && 'limit' in r && 'peers' in r && 'unit' in r);
+  }
+});
+
+test.serial('the table names every workload and counts the targets', (t) => {
+  const table = renderTable(results);
+  for (const w of workloads) t.true(table.includes(w.name), w.name);
+  const total = Object.values(results).reduce((n, r) => n + r.targets.length, 0);
+  t.regex(table, new RegExp(`targets met: \\d+ of ${total}`));
+  t.true(table.includes('lower is better'));
+});
