@@ -59,6 +59,9 @@ export class Cell implements ActorRef {
   current: unknown = undefined;
   continueArg: unknown = undefined;
   stopReason: unknown = undefined;
+  /** Neighbours in the system's list of live cells (start order). */
+  prevLive: Cell | null = null;
+  nextLive: Cell | null = null;
 
   constructor(
     readonly id: string,

@@ -58,6 +58,7 @@ export type StartResult<P extends Protocol> =
 /** Called once when a monitored actor exits. */
 export type DownCallback = (down: { readonly ref: MonitorRef; readonly actor: ActorRef; readonly reason: ExitReason }) => void;
 
+/** A start's outcome; `ok` carries the monitor only for spawnMonitor (plain spawns return a shared shape). */
 type Outcome =
   | { readonly status: 'ok'; readonly ref: Cell; readonly monitor: MonitorRef | undefined }
   | { readonly status: 'ignore' }
@@ -85,7 +86,10 @@ export class ActorSystem {
   readonly scheduler: Scheduler;
   /** @internal */
   readonly deadlines = new CallDeadlines();
-  readonly #actors = new Map<string, Cell>();
+  /** Live cells as an intrusive list in start order: O(1) add and remove, no hashing. */
+  #first: Cell | null = null;
+  #last: Cell | null = null;
+  #count = 0;
   readonly #names = new Map<string, Cell>();
   #stopped = false;
   readonly #exitQueue: unknown[] = [];
@@ -165,16 +169,19 @@ export class ActorSystem {
 
   /** Turns a start outcome into spawn's promise, without extra hops when init was synchronous. */
   private settleStart(behaviour: BehaviourClass, o: Outcome | Promise<Outcome>, withMonitor: boolean): Promise<unknown> {
-    const unwrap = (x: Outcome): unknown => {
-      const r = this.unwrapOutcome(behaviour, x);
-      return withMonitor ? r : r.ref;
-    };
-    if (o instanceof Promise) return o.then(unwrap);
+    if (o instanceof Promise) {
+      return o.then((x) => {
+        const r = this.unwrapOutcome(behaviour, x);
+        return withMonitor ? r : r.ref;
+      });
+    }
+    if (o.status === 'ok') return Promise.resolve(withMonitor ? o : o.ref);
     try {
-      return Promise.resolve(unwrap(o));
+      this.unwrapOutcome(behaviour, o);
     } catch (e) {
       return Promise.reject(e);
     }
+    return Promise.reject(new Error('unreachable'));
   }
 
   private unwrapOutcome(behaviour: BehaviourClass, o: Outcome): { ref: Cell; monitor: MonitorRef | undefined } {
@@ -213,7 +220,7 @@ export class ActorSystem {
       cell = new Cell(nanoid(12), this, b, behaviour.name || 'anonymous', link ? parent : null, limits);
       attach(b, cell);
       cell.flags = INIT | (options?.trapExit === true ? TRAP_EXIT : 0);
-      this.#actors.set(cell.id, cell);
+      this.#remember(cell);
       if (name !== undefined) {
         cell.name = name;
         this.#names.set(name, cell);
@@ -552,19 +559,34 @@ export class ActorSystem {
     return (ref.flags & DEAD) === 0;
   }
 
-  /** The live actor with this id, or undefined. */
+  /** The live actor with this id, or undefined (a scan: for debugging tools, not hot paths). */
   lookup(id: string): ActorRef | undefined {
-    return this.#actors.get(id);
+    for (let c = this.#first; c !== null; c = c.nextLive) if (c.id === id) return c;
+    return undefined;
   }
 
   /** Every live actor's ref, in start order. */
   actors(): ActorRef[] {
-    return [...this.#actors.values()];
+    return this.#live();
   }
 
   /** How many actors are alive. */
   get size(): number {
-    return this.#actors.size;
+    return this.#count;
+  }
+
+  #live(): Cell[] {
+    const out: Cell[] = [];
+    for (let c = this.#first; c !== null; c = c.nextLive) out.push(c);
+    return out;
+  }
+
+  #remember(cell: Cell): void {
+    cell.prevLive = this.#last;
+    if (this.#last === null) this.#first = cell;
+    else this.#last.nextLive = cell;
+    this.#last = cell;
+    this.#count++;
   }
 
   /**
@@ -664,7 +686,7 @@ export class ActorSystem {
   async shutdown(options?: { timeout?: number }): Promise<void> {
     const timeout = validateTimeout('options.timeout', options?.timeout ?? 5000);
     this.#stopped = true;
-    const live = [...this.#actors.values()].reverse();
+    const live = this.#live().reverse();
     if (live.length === 0) return;
     // One monitor callback and one timer for all, not one stop() per actor.
     await new Promise<void>((resolve) => {
@@ -691,7 +713,13 @@ export class ActorSystem {
 
   /** @internal */
   forget(cell: Cell): void {
-    this.#actors.delete(cell.id);
+    const { prevLive, nextLive } = cell;
+    if (prevLive === null) this.#first = nextLive;
+    else prevLive.nextLive = nextLive;
+    if (nextLive === null) this.#last = prevLive;
+    else nextLive.prevLive = prevLive;
+    cell.prevLive = cell.nextLive = null;
+    this.#count--;
     if (cell.name !== undefined && this.#names.get(cell.name) === cell) this.#names.delete(cell.name);
   }
 
