@@ -1,6 +1,7 @@
 import { CallExitError, MailboxFullError, MessageDroppedError, NoProcError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { ActorSystem } from '../system/ActorSystem.js';
+import { notifyDown, queueExit } from '../system/signals.js';
 import type { TimerRef } from '../system/TimerRef.js';
 import type { ActorRef, MonitorRef } from './ActorRef.js';
 import { CALL, Envelope, INFO, isThenable, PendingCall, SIGNAL, type SysRequest } from './Envelope.js';
@@ -378,7 +379,7 @@ export class Cell implements ActorRef {
     if (this.watchers !== null) {
       const watchers = this.watchers;
       this.watchers = null;
-      for (const [mref, w] of watchers) system.notifyDown(w, mref, this, reason);
+      for (const [mref, w] of watchers) notifyDown(w, mref, this, reason);
     }
     this.behaviour = null;
     this.current = undefined;
@@ -387,7 +388,7 @@ export class Cell implements ActorRef {
       this.links = null;
       for (const l of links) {
         l.links?.delete(this);
-        system.queueExit(l, this, reason);
+        queueExit(l, this, reason);
       }
     }
   }

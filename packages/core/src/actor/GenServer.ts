@@ -2,6 +2,7 @@ import type { Logger } from 'winston';
 import { InvalidOptionError, UnhandledMessageError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import type { ActorSystem } from '../system/ActorSystem.js';
+import { demonitorFrom, link, monitorFrom, unlink } from '../system/signals.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import type { TimerRef } from '../system/TimerRef.js';
 import type { ActorRef, MonitorRef } from './ActorRef.js';
@@ -196,22 +197,22 @@ export abstract class GenServer<P extends Protocol = {}, S = undefined, A = void
 
   /** Links this actor to another (both ways). Linking to a dead actor delivers `noproc` at once. */
   link(ref: ActorRef): void {
-    this.#ownCell().system.link(this.#ownCell(), ref);
+    link(this.#ownCell(), ref);
   }
 
   /** Removes a link (both ways). */
   unlink(ref: ActorRef): void {
-    this.#ownCell().system.unlink(this.#ownCell(), ref);
+    unlink(this.#ownCell(), ref);
   }
 
   /** Monitors another actor: a DOWN message arrives once when it exits (at once, `noproc`, if it is dead). */
   monitor(ref: ActorRef): MonitorRef {
-    return this.#ownCell().system.monitorFrom(this.#ownCell(), ref);
+    return monitorFrom(this.#ownCell(), ref);
   }
 
   /** Removes a monitor; with `flush`, also drops its DOWN message if already queued. */
   demonitor(monitor: MonitorRef, options?: { flush?: boolean }): boolean {
-    return this.#ownCell().system.demonitorFrom(this.#ownCell(), monitor, options?.flush === true);
+    return demonitorFrom(this.#ownCell(), monitor, options?.flush === true);
   }
 
   /** Starts an actor (not linked). */

@@ -2,11 +2,10 @@ import { nanoid } from 'nanoid';
 import type { Logger } from 'winston';
 import { MonitorRef, type ActorRef } from '../actor/ActorRef.js';
 import { Cell, setRunning, running, type Watcher } from '../actor/Cell.js';
-import { Envelope, INFO, isThenable, PendingCall, SIGNAL, type SysRequest } from '../actor/Envelope.js';
+import { Envelope, INFO, isThenable, PendingCall } from '../actor/Envelope.js';
 import { CONTINUE, DEAD, INIT, STOP_REQUESTED, TRAP_EXIT } from '../actor/flags.js';
 import {
   attach,
-  GenServer,
   ignore,
   type AnyBehaviour,
   type BehaviourClass,
@@ -23,21 +22,23 @@ import {
   CallTimeoutError,
   InitError,
   InitIgnoredError,
-  InvalidBehaviourError,
   InvalidOptionError,
   NameTakenError,
   NoProcError,
   SystemStoppedError,
 } from '../errors/errors.js';
-import { describe } from '../errors/ArborError.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import { createLogger } from '../log/logger.js';
 import { logCrash, logTerminateError } from '../log/reports.js';
 import { statusOf, type ActorStatus } from './ActorStatus.js';
 import { CallDeadlines } from './CallDeadlines.js';
+import { LiveCells } from './LiveCells.js';
 import { Scheduler, type SchedulerOptions } from './Scheduler.js';
 import { validateSpawnOptions, validateTimeout, type SpawnOptions } from './SpawnOptions.js';
+import { addMonitor, demonitor, linkCells } from './signals.js';
+import { sysRequest } from './sysRequest.js';
 import { TimerRef } from './TimerRef.js';
+import { badRef, noop, validateBehaviourClass, validateInstance } from './validateBehaviour.js';
 
 /** Options of {@link createSystem}. */
 export interface SystemOptions {
@@ -64,7 +65,6 @@ type Outcome =
   | { readonly status: 'ignore' }
   | { readonly status: 'error'; readonly reason: unknown };
 
-const HANDLERS = ['init', 'handleCall', 'handleCast', 'handleInfo', 'handleContinue', 'terminate'] as const;
 const DEFAULT_CALL_TIMEOUT = 5000;
 
 /**
@@ -86,15 +86,9 @@ export class ActorSystem {
   readonly scheduler: Scheduler;
   /** @internal */
   readonly deadlines = new CallDeadlines();
-  /** Live cells as an intrusive list in start order: O(1) add and remove, no hashing. */
-  #first: Cell | null = null;
-  #last: Cell | null = null;
-  #count = 0;
+  readonly #live = new LiveCells();
   readonly #names = new Map<string, Cell>();
   #stopped = false;
-  readonly #exitQueue: unknown[] = [];
-  #flushingExits = false;
-  static readonly #validClasses = new WeakSet<object>();
 
   constructor(options: SystemOptions = {}) {
     if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object or undefined', options);
@@ -207,11 +201,7 @@ export class ActorSystem {
       validateBehaviourClass(behaviour);
       const limits = options === undefined ? null : validateSpawnOptions(options);
       b = new behaviour();
-      // Handlers are checked on the first instance of a class; later ones are built alike.
-      if (!ActorSystem.isValidated(behaviour)) {
-        validateHandlers(b, behaviour);
-        ActorSystem.markValidated(behaviour);
-      }
+      validateInstance(b, behaviour);
       const name = options?.name;
       if (name !== undefined) {
         const holder = this.#names.get(name);
@@ -220,7 +210,7 @@ export class ActorSystem {
       cell = new Cell(nanoid(12), this, b, behaviour.name || 'anonymous', link ? parent : null, limits);
       attach(b, cell);
       cell.flags = INIT | (options?.trapExit === true ? TRAP_EXIT : 0);
-      this.#remember(cell);
+      this.#live.add(cell);
       if (name !== undefined) {
         cell.name = name;
         this.#names.set(name, cell);
@@ -228,8 +218,8 @@ export class ActorSystem {
     } catch (e) {
       return Promise.reject(e);
     }
-    if (link && parent !== null) this.linkCells(parent, cell);
-    const mref = watcher === null ? undefined : this.addMonitor(watcher, cell);
+    if (link && parent !== null) linkCells(parent, cell);
+    const mref = watcher === null ? undefined : addMonitor(watcher, cell);
     let r: unknown;
     const prev = running;
     setRunning(cell);
@@ -395,34 +385,6 @@ export class ActorSystem {
     ref.receiveExit(from, reason, false);
   }
 
-  /** @internal */
-  link(from: Cell, ref: ActorRef): void {
-    if (!(ref instanceof Cell)) throw badRef('link', ref);
-    if (ref === from) return;
-    if ((ref.flags & DEAD) !== 0) {
-      if ((from.flags & TRAP_EXIT) === 0) throw new NoProcError(ref, 'link');
-      from.receiveExit(ref, 'noproc', true);
-      return;
-    }
-    this.linkCells(from, ref);
-  }
-
-  private linkCells(a: Cell, b: Cell): void {
-    if ((a.flags & DEAD) !== 0) {
-      b.receiveExit(a, a.exitReason, true);
-      return;
-    }
-    (a.links ??= new Set()).add(b);
-    (b.links ??= new Set()).add(a);
-  }
-
-  /** @internal */
-  unlink(from: Cell, ref: ActorRef): void {
-    if (!(ref instanceof Cell)) throw badRef('unlink', ref);
-    from.links?.delete(ref);
-    ref.links?.delete(from);
-  }
-
   /**
    * Monitors an actor from outside any actor: `onDown` runs once (in a microtask) when it
    * exits, or at once with `noproc` if it is not alive.
@@ -433,76 +395,12 @@ export class ActorSystem {
   monitor(ref: ActorRef, onDown: DownCallback): MonitorRef {
     if (!(ref instanceof Cell)) throw badRef('monitor', ref);
     if (typeof onDown !== 'function') throw new InvalidOptionError('onDown', 'a function', onDown);
-    return this.addMonitor(onDown as Watcher, ref);
+    return addMonitor(onDown as Watcher, ref);
   }
 
   /** Removes a monitor made with `monitor`; true if it was still active. */
   demonitor(monitor: MonitorRef): boolean {
-    const target = monitor.target;
-    if (target === null) return false;
-    monitor.target = null;
-    const watcher = target.watchers?.get(monitor);
-    if (watcher instanceof Cell) watcher.monitors?.delete(monitor);
-    return target.watchers?.delete(monitor) ?? false;
-  }
-
-  /** @internal */
-  monitorFrom(watcher: Cell, ref: ActorRef): MonitorRef {
-    if (!(ref instanceof Cell)) throw badRef('monitor', ref);
-    return this.addMonitor(watcher, ref);
-  }
-
-  /** @internal */
-  demonitorFrom(watcher: Cell, monitor: MonitorRef, flush: boolean): boolean {
-    const active = this.demonitor(monitor);
-    watcher.monitors?.delete(monitor);
-    if (flush && watcher.mailbox !== null) {
-      watcher.mailbox.removeAll((e) => e instanceof Envelope && e.kind === SIGNAL && (e.msg as { ref?: unknown }).ref === monitor);
-    }
-    return active;
-  }
-
-  private addMonitor(watcher: Watcher, target: Cell): MonitorRef {
-    const mref = new MonitorRef();
-    if ((target.flags & DEAD) !== 0) {
-      this.notifyDown(watcher, mref, target, 'noproc');
-      return mref;
-    }
-    mref.target = target;
-    (target.watchers ??= new Map()).set(mref, watcher);
-    if (watcher instanceof Cell) (watcher.monitors ??= new Map()).set(mref, target);
-    return mref;
-  }
-
-  /** @internal */
-  notifyDown(watcher: Watcher, mref: MonitorRef, target: Cell, reason: unknown): void {
-    mref.target = null;
-    if (typeof watcher === 'function') {
-      queueMicrotask(() => {
-        try {
-          watcher({ ref: mref, actor: target, reason });
-        } catch (e) {
-          this.logger.error('monitor callback threw', { report: 'monitor_callback_error', actor: target.id, reason: String(e) });
-        }
-      });
-      return;
-    }
-    watcher.monitors?.delete(mref);
-    watcher.deliver(new Envelope(SIGNAL, { type: 'DOWN', ref: mref, actor: target, reason }));
-  }
-
-  /** Delivers a link's exit signal without recursion, however long the chain of links. @internal */
-  queueExit(target: Cell, from: Cell, reason: unknown): void {
-    const q = this.#exitQueue;
-    q.push(target, from, reason);
-    if (this.#flushingExits) return;
-    this.#flushingExits = true;
-    try {
-      for (let i = 0; i < q.length; i += 3) (q[i] as Cell).receiveExit(q[i + 1] as Cell, q[i + 2], true);
-    } finally {
-      q.length = 0;
-      this.#flushingExits = false;
-    }
+    return demonitor(monitor);
   }
 
   // ------------------------------------------------------------------ names
@@ -561,32 +459,17 @@ export class ActorSystem {
 
   /** The live actor with this id, or undefined (a scan: for debugging tools, not hot paths). */
   lookup(id: string): ActorRef | undefined {
-    for (let c = this.#first; c !== null; c = c.nextLive) if (c.id === id) return c;
-    return undefined;
+    return this.#live.find(id);
   }
 
   /** Every live actor's ref, in start order. */
   actors(): ActorRef[] {
-    return this.#live();
+    return this.#live.toArray();
   }
 
   /** How many actors are alive. */
   get size(): number {
-    return this.#count;
-  }
-
-  #live(): Cell[] {
-    const out: Cell[] = [];
-    for (let c = this.#first; c !== null; c = c.nextLive) out.push(c);
-    return out;
-  }
-
-  #remember(cell: Cell): void {
-    cell.prevLive = this.#last;
-    if (this.#last === null) this.#first = cell;
-    else this.#last.nextLive = cell;
-    this.#last = cell;
-    this.#count++;
+    return this.#live.size;
   }
 
   /**
@@ -603,23 +486,23 @@ export class ActorSystem {
    * even while it is suspended.
    */
   getState<S = unknown>(ref: ActorRef, options?: CallOptions): Promise<S> {
-    return this.sysRequest(ref, 'get_state', undefined, options) as Promise<S>;
+    return sysRequest(ref, 'get_state', undefined, options) as Promise<S>;
   }
 
   /** Replaces the state with `fn(state)` between two messages; resolves with the new state. */
   replaceState<S = unknown>(ref: ActorRef, fn: (state: S) => S, options?: CallOptions): Promise<S> {
     if (typeof fn !== 'function') return Promise.reject(new InvalidOptionError('fn', 'a function (state) => newState', fn));
-    return this.sysRequest(ref, 'replace_state', fn, options) as Promise<S>;
+    return sysRequest(ref, 'replace_state', fn, options) as Promise<S>;
   }
 
   /** Suspends the actor: it keeps its mailbox but handles only system requests until resumed. */
   suspend(ref: ActorRef, options?: CallOptions): Promise<void> {
-    return this.sysRequest(ref, 'suspend', undefined, options) as Promise<void>;
+    return sysRequest(ref, 'suspend', undefined, options) as Promise<void>;
   }
 
   /** Resumes a suspended actor. */
   resume(ref: ActorRef, options?: CallOptions): Promise<void> {
-    return this.sysRequest(ref, 'resume', undefined, options) as Promise<void>;
+    return sysRequest(ref, 'resume', undefined, options) as Promise<void>;
   }
 
   /**
@@ -642,38 +525,17 @@ export class ActorSystem {
     if ((ref.flags & DEAD) !== 0) return Promise.reject(new NoProcError(ref, 'stop'));
     return new Promise<void>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const mref = this.addMonitor(() => {
+      const mref = addMonitor(() => {
         if (timer !== undefined) clearTimeout(timer);
         resolve();
       }, ref);
       if (timeout !== Infinity) {
         timer = setTimeout(() => {
-          this.demonitor(mref);
+          demonitor(mref);
           reject(new CallTimeoutError(ref, timeout));
         }, timeout);
       }
       ref.requestSys({ op: 'stop', arg: reason, resolve: () => {}, reject: () => {} });
-    });
-  }
-
-  private sysRequest(ref: ActorRef, op: SysRequest['op'], arg: unknown, options: CallOptions | undefined): Promise<unknown> {
-    if (!(ref instanceof Cell)) return Promise.reject(badRef(op, ref));
-    let timeout = DEFAULT_CALL_TIMEOUT;
-    try {
-      if (options?.timeout !== undefined) timeout = validateTimeout('options.timeout', options.timeout);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return new Promise((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      if (timeout !== Infinity) timer = setTimeout(() => reject(new CallTimeoutError(ref, timeout)), timeout);
-      const done =
-        <T>(f: (v: T) => void) =>
-        (v: T) => {
-          if (timer !== undefined) clearTimeout(timer);
-          f(v);
-        };
-      ref.requestSys({ op, arg, resolve: done(resolve), reject: done(reject) });
     });
   }
 
@@ -686,7 +548,7 @@ export class ActorSystem {
   async shutdown(options?: { timeout?: number }): Promise<void> {
     const timeout = validateTimeout('options.timeout', options?.timeout ?? 5000);
     this.#stopped = true;
-    const live = this.#live().reverse();
+    const live = this.#live.toArray().reverse();
     if (live.length === 0) return;
     // One monitor callback and one timer for all, not one stop() per actor.
     await new Promise<void>((resolve) => {
@@ -699,7 +561,7 @@ export class ActorSystem {
         }
       };
       for (const cell of live) {
-        this.addMonitor(onDown, cell);
+        addMonitor(onDown, cell);
         cell.requestSys({ op: 'stop', arg: 'shutdown', resolve: noop, reject: noop });
       }
     });
@@ -713,13 +575,7 @@ export class ActorSystem {
 
   /** @internal */
   forget(cell: Cell): void {
-    const { prevLive, nextLive } = cell;
-    if (prevLive === null) this.#first = nextLive;
-    else prevLive.nextLive = nextLive;
-    if (nextLive === null) this.#last = prevLive;
-    else nextLive.prevLive = prevLive;
-    cell.prevLive = cell.nextLive = null;
-    this.#count--;
+    this.#live.remove(cell);
     if (cell.name !== undefined && this.#names.get(cell.name) === cell) this.#names.delete(cell.name);
   }
 
@@ -733,37 +589,5 @@ export class ActorSystem {
     logTerminateError(this.logger, cell, error);
   }
 
-  /** Accepts a class once it has been checked. @internal */
-  static isValidated(cls: object): boolean {
-    return ActorSystem.#validClasses.has(cls);
-  }
-
-  /** @internal */
-  static markValidated(cls: object): void {
-    ActorSystem.#validClasses.add(cls);
-  }
 }
 
-function noop(): void {}
-
-function badRef(operation: string, value: unknown): InvalidOptionError {
-  return new InvalidOptionError(`${operation}: ref`, 'an ActorRef returned by spawn', value);
-}
-
-function validateBehaviourClass(cls: unknown): asserts cls is BehaviourClass {
-  if (typeof cls === 'function' && ActorSystem.isValidated(cls)) return;
-  if (typeof cls !== 'function' || !(cls.prototype instanceof GenServer)) {
-    throw new InvalidBehaviourError(
-      `expected a class that extends GenServer, got: ${describe(cls)}; write \`class MyActor extends GenServer<Protocol, State> { ... }\` and pass the class itself`,
-    );
-  }
-}
-
-function validateHandlers(b: AnyBehaviour, cls: BehaviourClass): void {
-  for (const key of HANDLERS) {
-    const h = (b as unknown as Record<string, unknown>)[key];
-    if (typeof h !== 'function') {
-      throw new InvalidBehaviourError(`${cls.name}.${key} must be a method, got: ${describe(h)}; define it as \`${key}(...) { ... }\``);
-    }
-  }
-}

@@ -1,0 +1,107 @@
+import { MonitorRef, type ActorRef } from '../actor/ActorRef.js';
+import { Cell, type Watcher } from '../actor/Cell.js';
+import { Envelope, SIGNAL } from '../actor/Envelope.js';
+import { DEAD, TRAP_EXIT } from '../actor/flags.js';
+import { NoProcError } from '../errors/errors.js';
+import { badRef } from './validateBehaviour.js';
+
+/**
+ * Links, monitors and the exit-signal worklist: the bookkeeping behind `link`,
+ * `monitor`, DOWN and EXIT. Shared by every system (one JS thread). @internal
+ */
+
+/** Pending link exits as (target, from, reason) triples, walked without recursion. */
+const exitQueue: unknown[] = [];
+let flushingExits = false;
+
+/** Removes a monitor; true if it was still active. */
+export function demonitor(monitor: MonitorRef): boolean {
+  const target = monitor.target;
+  if (target === null) return false;
+  monitor.target = null;
+  const watcher = target.watchers?.get(monitor);
+  if (watcher instanceof Cell) watcher.monitors?.delete(monitor);
+  return target.watchers?.delete(monitor) ?? false;
+}
+
+export function link(from: Cell, ref: ActorRef): void {
+  if (!(ref instanceof Cell)) throw badRef('link', ref);
+  if (ref === from) return;
+  if ((ref.flags & DEAD) !== 0) {
+    if ((from.flags & TRAP_EXIT) === 0) throw new NoProcError(ref, 'link');
+    from.receiveExit(ref, 'noproc', true);
+    return;
+  }
+  linkCells(from, ref);
+}
+
+export function linkCells(a: Cell, b: Cell): void {
+  if ((a.flags & DEAD) !== 0) {
+    b.receiveExit(a, a.exitReason, true);
+    return;
+  }
+  (a.links ??= new Set()).add(b);
+  (b.links ??= new Set()).add(a);
+}
+
+export function unlink(from: Cell, ref: ActorRef): void {
+  if (!(ref instanceof Cell)) throw badRef('unlink', ref);
+  from.links?.delete(ref);
+  ref.links?.delete(from);
+}
+
+export function monitorFrom(watcher: Cell, ref: ActorRef): MonitorRef {
+  if (!(ref instanceof Cell)) throw badRef('monitor', ref);
+  return addMonitor(watcher, ref);
+}
+
+export function demonitorFrom(watcher: Cell, monitor: MonitorRef, flush: boolean): boolean {
+  const active = demonitor(monitor);
+  watcher.monitors?.delete(monitor);
+  if (flush && watcher.mailbox !== null) {
+    watcher.mailbox.removeAll((e) => e instanceof Envelope && e.kind === SIGNAL && (e.msg as { ref?: unknown }).ref === monitor);
+  }
+  return active;
+}
+
+export function addMonitor(watcher: Watcher, target: Cell): MonitorRef {
+  const mref = new MonitorRef();
+  if ((target.flags & DEAD) !== 0) {
+    notifyDown(watcher, mref, target, 'noproc');
+    return mref;
+  }
+  mref.target = target;
+  (target.watchers ??= new Map()).set(mref, watcher);
+  if (watcher instanceof Cell) (watcher.monitors ??= new Map()).set(mref, target);
+  return mref;
+}
+
+export function notifyDown(watcher: Watcher, mref: MonitorRef, target: Cell, reason: unknown): void {
+  mref.target = null;
+  if (typeof watcher === 'function') {
+    queueMicrotask(() => {
+      try {
+        watcher({ ref: mref, actor: target, reason });
+      } catch (e) {
+        target.system.logger.error('monitor callback threw', { report: 'monitor_callback_error', actor: target.id, reason: String(e) });
+      }
+    });
+    return;
+  }
+  watcher.monitors?.delete(mref);
+  watcher.deliver(new Envelope(SIGNAL, { type: 'DOWN', ref: mref, actor: target, reason }));
+}
+
+/** Delivers a link's exit signal without recursion, however long the chain of links. @internal */
+export function queueExit(target: Cell, from: Cell, reason: unknown): void {
+  const q = exitQueue;
+  q.push(target, from, reason);
+  if (flushingExits) return;
+  flushingExits = true;
+  try {
+    for (let i = 0; i < q.length; i += 3) (q[i] as Cell).receiveExit(q[i + 1] as Cell, q[i + 2], true);
+  } finally {
+    q.length = 0;
+    flushingExits = false;
+  }
+}

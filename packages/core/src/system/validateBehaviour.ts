@@ -1,0 +1,42 @@
+import { GenServer, type AnyBehaviour, type BehaviourClass } from '../actor/GenServer.js';
+import { describe } from '../errors/ArborError.js';
+import { InvalidBehaviourError, InvalidOptionError } from '../errors/errors.js';
+
+/** Input checks for spawning and for refs. @internal */
+
+const HANDLERS = ['init', 'handleCall', 'handleCast', 'handleInfo', 'handleContinue', 'terminate'] as const;
+/** Classes whose first instance passed `validateInstance`. */
+const validClasses = new WeakSet<object>();
+
+/** Does nothing (a callback slot that needs no action). */
+export function noop(): void {}
+
+/** The error for a value that is not an ActorRef. */
+export function badRef(operation: string, value: unknown): InvalidOptionError {
+  return new InvalidOptionError(`${operation}: ref`, 'an ActorRef returned by spawn', value);
+}
+
+export function validateBehaviourClass(cls: unknown): asserts cls is BehaviourClass {
+  if (typeof cls === 'function' && validClasses.has(cls)) return;
+  if (typeof cls !== 'function' || !(cls.prototype instanceof GenServer)) {
+    throw new InvalidBehaviourError(
+      `expected a class that extends GenServer, got: ${describe(cls)}; write \`class MyActor extends GenServer<Protocol, State> { ... }\` and pass the class itself`,
+    );
+  }
+}
+
+/** Checks the first instance of a class: every handler is a method. Later instances are built alike. */
+export function validateInstance(b: AnyBehaviour, cls: BehaviourClass): void {
+  if (validClasses.has(cls)) return;
+  validateHandlers(b, cls);
+  validClasses.add(cls);
+}
+
+function validateHandlers(b: AnyBehaviour, cls: BehaviourClass): void {
+  for (const key of HANDLERS) {
+    const h = (b as unknown as Record<string, unknown>)[key];
+    if (typeof h !== 'function') {
+      throw new InvalidBehaviourError(`${cls.name}.${key} must be a method, got: ${describe(h)}; define it as \`${key}(...) { ... }\``);
+    }
+  }
+}
