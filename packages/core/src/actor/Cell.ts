@@ -4,7 +4,7 @@ import type { ActorSystem } from '../system/ActorSystem.js';
 import { notifyDown, queueExit } from '../system/signals.js';
 import type { TimerRef } from '../system/TimerRef.js';
 import type { ActorRef, MonitorRef } from './ActorRef.js';
-import { CALL, Envelope, INFO, isThenable, PendingCall, SIGNAL, type SysRequest } from './Envelope.js';
+import { CALL, Envelope, INFO, isThenable, noop, PendingCall, SIGNAL, type SysRequest } from './Envelope.js';
 import type { AnyBehaviour } from './GenServer.js';
 import { noReply } from './GenServer.js';
 import { BUSY, CONTINUE, DEAD, INIT, SCHEDULED, STOP_REQUESTED, STOPPING, SUSPENDED, TRAP_EXIT } from './flags.js';
@@ -335,7 +335,7 @@ export class Cell implements ActorRef {
     if ((this.flags & TRAP_EXIT) !== 0) {
       // A suspended gen_server still stops for its parent (OTP's sys suspend loop), as a sys request.
       if ((this.flags & SUSPENDED) !== 0 && from !== null && from === this.parent) {
-        this.requestSys({ op: 'stop', arg: reason, resolve: () => {}, reject: () => {} });
+        this.requestSys({ op: 'stop', arg: reason, resolve: noop, reject: noop });
         return;
       }
       this.deliver(new Envelope(SIGNAL, { type: 'EXIT', from: from ?? undefined, reason }));

@@ -59,6 +59,9 @@ export interface SysRequest {
   readonly reject: (error: unknown) => void;
 }
 
+/** Does nothing: the answer slot of a system request nobody awaits. @internal */
+export function noop(): void {}
+
 /** True for a promise or any object with a `then` method. @internal */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';

@@ -2,7 +2,7 @@ import { nanoid } from 'nanoid';
 import type { Logger } from 'winston';
 import { MonitorRef, type ActorRef } from '../actor/ActorRef.js';
 import { Cell, setRunning, running, type Watcher } from '../actor/Cell.js';
-import { Envelope, INFO, isThenable, PendingCall } from '../actor/Envelope.js';
+import { Envelope, INFO, isThenable, noop, PendingCall } from '../actor/Envelope.js';
 import { CONTINUE, DEAD, INIT, STOP_REQUESTED, TRAP_EXIT } from '../actor/flags.js';
 import {
   attach,
@@ -34,11 +34,11 @@ import { statusOf, type ActorStatus } from './ActorStatus.js';
 import { CallDeadlines } from './CallDeadlines.js';
 import { LiveCells } from './LiveCells.js';
 import { Scheduler, type SchedulerOptions } from './Scheduler.js';
-import { validateSpawnOptions, validateTimeout, type SpawnOptions } from './SpawnOptions.js';
+import { timeoutOf, validateSpawnOptions, validateTimeout, type SpawnOptions } from './SpawnOptions.js';
 import { addMonitor, demonitor, linkCells } from './signals.js';
 import { sysRequest } from './sysRequest.js';
 import { TimerRef } from './TimerRef.js';
-import { badRef, noop, validateBehaviourClass, validateInstance } from './validateBehaviour.js';
+import { badRef, validateBehaviourClass, validateInstance } from './validateBehaviour.js';
 
 /** Options of {@link createSystem}. */
 export interface SystemOptions {
@@ -59,13 +59,12 @@ export type StartResult<P extends Protocol> =
 /** Called once when a monitored actor exits. */
 export type DownCallback = (down: { readonly ref: MonitorRef; readonly actor: ActorRef; readonly reason: ExitReason }) => void;
 
-/** A start's outcome; `ok` carries the monitor only for spawnMonitor (plain spawns return a shared shape). */
+/** A start's outcome; `ok` carries the monitor made by spawnMonitor (undefined otherwise). */
 type Outcome =
   | { readonly status: 'ok'; readonly ref: Cell; readonly monitor: MonitorRef | undefined }
   | { readonly status: 'ignore' }
   | { readonly status: 'error'; readonly reason: unknown };
 
-const DEFAULT_CALL_TIMEOUT = 5000;
 
 /**
  * An actor system: spawns actors, routes their messages on one fair scheduler, and keeps
@@ -163,19 +162,17 @@ export class ActorSystem {
 
   /** Turns a start outcome into spawn's promise, without extra hops when init was synchronous. */
   private settleStart(behaviour: BehaviourClass, o: Outcome | Promise<Outcome>, withMonitor: boolean): Promise<unknown> {
-    if (o instanceof Promise) {
-      return o.then((x) => {
-        const r = this.unwrapOutcome(behaviour, x);
-        return withMonitor ? r : r.ref;
-      });
-    }
-    if (o.status === 'ok') return Promise.resolve(withMonitor ? o : o.ref);
+    if (o instanceof Promise) return o.then((x) => this.pickOutcome(behaviour, x, withMonitor));
     try {
-      this.unwrapOutcome(behaviour, o);
+      return Promise.resolve(this.pickOutcome(behaviour, o, withMonitor));
     } catch (e) {
       return Promise.reject(e);
     }
-    return Promise.reject(new Error('unreachable'));
+  }
+
+  private pickOutcome(behaviour: BehaviourClass, o: Outcome, withMonitor: boolean): unknown {
+    const r = this.unwrapOutcome(behaviour, o);
+    return withMonitor ? r : r.ref;
   }
 
   private unwrapOutcome(behaviour: BehaviourClass, o: Outcome): { ref: Cell; monitor: MonitorRef | undefined } {
@@ -281,13 +278,11 @@ export class ActorSystem {
   /** @internal */
   callFrom(caller: Cell | null, ref: ActorRef, request: unknown, options: CallOptions | undefined): Promise<unknown> {
     if (!(ref instanceof Cell)) return Promise.reject(badRef('call', ref));
-    let timeout = DEFAULT_CALL_TIMEOUT;
-    if (options !== undefined) {
-      try {
-        if (options.timeout !== undefined) timeout = validateTimeout('options.timeout', options.timeout);
-      } catch (e) {
-        return Promise.reject(e);
-      }
+    let timeout: number;
+    try {
+      timeout = timeoutOf(options);
+    } catch (e) {
+      return Promise.reject(e);
     }
     if ((ref.flags & DEAD) !== 0) return Promise.reject(new NoProcError(ref, 'call'));
     if (caller === ref || running === ref) return Promise.reject(new CallSelfError(ref));
@@ -516,9 +511,9 @@ export class ActorSystem {
    */
   stop(ref: ActorRef, reason: ExitReason = 'normal', options?: CallOptions): Promise<void> {
     if (!(ref instanceof Cell)) return Promise.reject(badRef('stop', ref));
-    let timeout = DEFAULT_CALL_TIMEOUT;
+    let timeout: number;
     try {
-      if (options?.timeout !== undefined) timeout = validateTimeout('options.timeout', options.timeout);
+      timeout = timeoutOf(options);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -535,7 +530,7 @@ export class ActorSystem {
           reject(new CallTimeoutError(ref, timeout));
         }, timeout);
       }
-      ref.requestSys({ op: 'stop', arg: reason, resolve: () => {}, reject: () => {} });
+      ref.requestSys({ op: 'stop', arg: reason, resolve: noop, reject: noop });
     });
   }
 
@@ -546,7 +541,7 @@ export class ActorSystem {
    * `timeout` ms, and refuses new spawns. Resolves when all are dead.
    */
   async shutdown(options?: { timeout?: number }): Promise<void> {
-    const timeout = validateTimeout('options.timeout', options?.timeout ?? 5000);
+    const timeout = timeoutOf(options);
     this.#stopped = true;
     const live = this.#live.toArray().reverse();
     if (live.length === 0) return;

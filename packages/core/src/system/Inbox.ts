@@ -6,7 +6,7 @@ import { CallTimeoutError, InvalidOptionError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import type { ActorSystem } from './ActorSystem.js';
 import type { SpawnOptions } from './SpawnOptions.js';
-import { validateTimeout } from './SpawnOptions.js';
+import { timeoutOf } from './SpawnOptions.js';
 
 interface Waiter {
   readonly match: (msg: unknown) => boolean;
@@ -69,7 +69,7 @@ export class Inbox {
     let timeout: number;
     try {
       if (typeof match !== 'function') throw new InvalidOptionError('match', 'a function (msg) => boolean', match);
-      timeout = validateTimeout('options.timeout', options?.timeout ?? 5000);
+      timeout = timeoutOf(options);
     } catch (e) {
       return Promise.reject(e);
     }

@@ -40,6 +40,14 @@ export function validateSpawnOptions(options: SpawnOptions): MailboxLimits | nul
   return { capacity: mb.capacity, overflow };
 }
 
+/** The default timeout of calls and system requests, in milliseconds. @internal */
+export const DEFAULT_TIMEOUT = 5000;
+
+/** `options.timeout`, checked, or the default; throws `InvalidOptionError`. @internal */
+export function timeoutOf(options: { readonly timeout?: number } | undefined): number {
+  return options?.timeout === undefined ? DEFAULT_TIMEOUT : validateTimeout('options.timeout', options.timeout);
+}
+
 /** Checks a timeout in milliseconds. @internal */
 export function validateTimeout(option: string, value: unknown): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {

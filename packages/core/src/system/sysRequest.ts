@@ -3,7 +3,7 @@ import { Cell } from '../actor/Cell.js';
 import type { SysRequest } from '../actor/Envelope.js';
 import type { CallOptions } from '../actor/GenServer.js';
 import { CallTimeoutError } from '../errors/errors.js';
-import { validateTimeout } from './SpawnOptions.js';
+import { timeoutOf } from './SpawnOptions.js';
 import { badRef } from './validateBehaviour.js';
 
 /**
@@ -13,9 +13,9 @@ import { badRef } from './validateBehaviour.js';
  */
 export function sysRequest(ref: ActorRef, op: SysRequest['op'], arg: unknown, options: CallOptions | undefined): Promise<unknown> {
   if (!(ref instanceof Cell)) return Promise.reject(badRef(op, ref));
-  let timeout = 5000;
+  let timeout: number;
   try {
-    if (options?.timeout !== undefined) timeout = validateTimeout('options.timeout', options.timeout);
+    timeout = timeoutOf(options);
   } catch (e) {
     return Promise.reject(e);
   }

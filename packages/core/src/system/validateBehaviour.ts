@@ -8,8 +8,6 @@ const HANDLERS = ['init', 'handleCall', 'handleCast', 'handleInfo', 'handleConti
 /** Classes whose first instance passed `validateInstance`. */
 const validClasses = new WeakSet<object>();
 
-/** Does nothing (a callback slot that needs no action). */
-export function noop(): void {}
 
 /** The error for a value that is not an ActorRef. */
 export function badRef(operation: string, value: unknown): InvalidOptionError {
