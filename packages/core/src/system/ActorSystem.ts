@@ -36,6 +36,7 @@ import { LiveCells } from './LiveCells.js';
 import { Scheduler, type SchedulerOptions } from './Scheduler.js';
 import { timeoutOf, validateSpawnOptions, validateTimeout, type SpawnOptions } from './SpawnOptions.js';
 import { addMonitor, demonitor, linkCells } from './signals.js';
+import { describeName, type NameProvider, type ViaName } from '../names/NameProvider.js';
 import { sysRequest } from './sysRequest.js';
 import { TimerRef } from './TimerRef.js';
 import { badRef, validateBehaviourClass, validateInstance } from './validateBehaviour.js';
@@ -87,6 +88,8 @@ export class ActorSystem {
   readonly deadlines = new CallDeadlines();
   readonly #live = new LiveCells();
   readonly #names = new Map<string, Cell>();
+  /** Registries that name actors in this system (read by the dump). @internal */
+  readonly nameProviders = new Set<NameProvider>();
   #stopped = false;
 
   constructor(options: SystemOptions = {}) {
@@ -200,7 +203,7 @@ export class ActorSystem {
       b = new behaviour();
       validateInstance(b, behaviour);
       const name = options?.name;
-      if (name !== undefined) {
+      if (typeof name === 'string') {
         const holder = this.#names.get(name);
         if (holder !== undefined) return { status: 'error', reason: new AlreadyStartedError(name, holder) };
       }
@@ -208,9 +211,16 @@ export class ActorSystem {
       attach(b, cell);
       cell.flags = INIT | (options?.trapExit === true ? TRAP_EXIT : 0);
       this.#live.add(cell);
-      if (name !== undefined) {
+      if (typeof name === 'string') {
         cell.name = name;
         this.#names.set(name, cell);
+      } else if (name !== undefined) {
+        const holder = name.via.registerName(name.key, cell);
+        if (holder !== undefined) {
+          this.#live.remove(cell);
+          cell.flags = DEAD;
+          return { status: 'error', reason: new AlreadyStartedError(describeName(name), holder) };
+        }
       }
     } catch (e) {
       return Promise.reject(e);
@@ -435,8 +445,9 @@ export class ActorSystem {
    * @example
    * const counter = system.whereis<CounterProtocol>('counter');
    */
-  whereis<P extends Protocol = any>(name: string): ActorRef<P> | undefined {
-    return this.#names.get(name);
+  whereis<P extends Protocol = any>(name: string | ViaName): ActorRef<P> | undefined {
+    if (typeof name === 'string') return this.#names.get(name);
+    return name.via.whereisName(name.key);
   }
 
   /** Every registered name. */

@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../errors/errors.js';
 import type { MailboxLimits, OverflowPolicy } from '../actor/Cell.js';
+import { isViaName, type ViaName } from '../names/NameProvider.js';
 
 /**
  * Options of `spawn`.
@@ -8,8 +9,11 @@ import type { MailboxLimits, OverflowPolicy } from '../actor/Cell.js';
  * system.spawn(Worker, cfg, { name: 'worker', mailbox: { capacity: 1000, overflow: 'drop_oldest' } })
  */
 export interface SpawnOptions {
-  /** A local name to register before `init` runs; a clash rejects with `AlreadyStartedError`. */
-  readonly name?: string;
+  /**
+   * A name to register before `init` runs: a local name, or a key in a registry
+   * (`via(registry, key)`). A clash rejects with `AlreadyStartedError`.
+   */
+  readonly name?: string | ViaName;
   /** Bound the mailbox (unbounded by default). */
   readonly mailbox?: { readonly capacity: number; readonly overflow?: OverflowPolicy };
   /** Start with exit trapping on (the same as calling `this.trapExit(true)` in `init`). */
@@ -21,8 +25,9 @@ const POLICIES: readonly OverflowPolicy[] = ['drop_newest', 'drop_oldest', 'reje
 /** Checks spawn options; returns the mailbox limits. @internal */
 export function validateSpawnOptions(options: SpawnOptions): MailboxLimits | null {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object or undefined', options);
-  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
-    throw new InvalidOptionError('options.name', 'a non-empty string', options.name);
+  const name = options.name;
+  if (name !== undefined && (typeof name !== 'string' || name === '') && !isViaName(name)) {
+    throw new InvalidOptionError('options.name', "a non-empty string or via(registry, key)", name);
   }
   if (options.trapExit !== undefined && typeof options.trapExit !== 'boolean') {
     throw new InvalidOptionError('options.trapExit', 'a boolean', options.trapExit);

@@ -1,0 +1,64 @@
+import type { ActorRef } from '../actor/ActorRef.js';
+
+/**
+ * A name service that `spawn` can register an actor in before `init` runs (OTP's
+ * `{via, Module, Name}`). A `Registry` is one; write your own by implementing these
+ * four synchronous methods.
+ *
+ * @example
+ * await system.spawn(Worker, cfg, { name: via(registry, 'worker:1') });
+ */
+export interface NameProvider {
+  /** A label for logs, errors and the dump. */
+  readonly label: string;
+  /**
+   * Registers `ref` under `key`. Returns undefined on success, or the live actor that holds
+   * the key (then nothing is registered). The provider removes the entry itself when the
+   * actor exits.
+   */
+  registerName(key: unknown, ref: ActorRef): ActorRef | undefined;
+  /** Removes `ref`'s entry under `key`, if any. */
+  unregisterName(key: unknown, ref: ActorRef): void;
+  /** The live actor registered under `key`, or undefined. */
+  whereisName(key: unknown): ActorRef | undefined;
+  /** The keys `ref` is registered under (for the dump). */
+  keysOf(ref: ActorRef): readonly unknown[];
+}
+
+/** A name in a {@link NameProvider}: pass it as `options.name` to `spawn`. */
+export interface ViaName {
+  readonly via: NameProvider;
+  readonly key: unknown;
+}
+
+/**
+ * Builds a {@link ViaName}.
+ *
+ * @example
+ * system.spawn(Worker, cfg, { name: via(registry, { tenant: 'a' }) })
+ */
+export function via(provider: NameProvider, key: unknown): ViaName {
+  return { via: provider, key };
+}
+
+/** True for a {@link ViaName}. */
+export function isViaName(name: unknown): name is ViaName {
+  return (
+    typeof name === 'object' &&
+    name !== null &&
+    typeof (name as ViaName).via === 'object' &&
+    (name as ViaName).via !== null &&
+    typeof (name as ViaName).via.registerName === 'function'
+  );
+}
+
+/**
+ * A name as text, for logs and errors.
+ *
+ * @example
+ * describeName(via(registry, 'a')) // 'registry:a'
+ */
+export function describeName(name: string | ViaName): string {
+  if (typeof name === 'string') return name;
+  return `${name.via.label}:${typeof name.key === 'string' ? name.key : JSON.stringify(name.key)}`;
+}
