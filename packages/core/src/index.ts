@@ -63,3 +63,43 @@ export type { SpawnOptions } from './system/SpawnOptions.js';
 export { TimerRef } from './system/TimerRef.js';
 export { describeName, isViaName, via, type NameProvider, type ViaName } from './names/NameProvider.js';
 export { describeSupervisor, type SupervisedChildInfo, type SupervisorInfo, type Supervising } from './supervisor/introspection.js';
+export {
+  childSpec,
+  type BehaviourStart,
+  type ChildSpec,
+  type ChildSpecOverrides,
+  type ChildStarter,
+  type ChildType,
+  type RestartType,
+  type Shutdown,
+  type StartFunction,
+  type SupervisableClass,
+} from './supervisor/ChildSpec.js';
+export {
+  BadSignificantError,
+  DuplicateChildIdError,
+  FailedToStartChildError,
+  InvalidAutoShutdownError,
+  InvalidBackoffError,
+  InvalidChildTypeError,
+  InvalidIntensityError,
+  InvalidPeriodError,
+  InvalidRestartTypeError,
+  InvalidShutdownError,
+  InvalidStrategyError,
+  MaxChildrenError,
+  MissingChildIdError,
+  MissingChildStartError,
+  SupervisorSpecError,
+} from './supervisor/errors.js';
+export type { ChildCounts, ChildEntry, RestartChildResult, StartChildResult, SupervisorProtocol } from './supervisor/protocol.js';
+export type { SupervisorReport, SupervisorReportKind } from './supervisor/reports.js';
+export { Supervisor } from './supervisor/Supervisor.js';
+export type { AutoShutdown, Backoff, RestartPolicy, Strategy, SupervisorDef } from './supervisor/SupervisorFlags.js';
+export {
+  DynamicSupervisor,
+  type DynamicChildSpec,
+  type DynamicStartResult,
+  type DynamicSupervisorOptions,
+  type DynamicSupervisorProtocol,
+} from './supervisor/DynamicSupervisor.js';

@@ -1,7 +1,7 @@
 import type { Logger } from 'winston';
 import { InvalidOptionError, UnhandledMessageError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
-import type { ActorSystem } from '../system/ActorSystem.js';
+import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import { demonitorFrom, link, monitorFrom, unlink } from '../system/signals.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import type { TimerRef } from '../system/TimerRef.js';
@@ -223,6 +223,18 @@ export abstract class GenServer<P extends Protocol = {}, S = undefined, A = void
   /** Starts an actor linked to this one; this actor becomes its parent. */
   spawnLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<ActorRef<ProtocolOf<B>>> {
     return this.#ownCell().system.spawnFrom(this.#ownCell(), behaviour, arg, options, true, false).then((r) => r.ref as ActorRef<ProtocolOf<B>>);
+  }
+
+  /**
+   * Starts an actor linked to this one and returns OTP's start outcome as a value
+   * (`ok` with the ref, `ignore`, or `error` with the reason) instead of rejecting.
+   *
+   * @example
+   * const r = await this.startLink(Worker, cfg);
+   * if (r.status === 'error') this.logger.warn('worker did not start', { reason: String(r.reason) });
+   */
+  startLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<StartResult<ProtocolOf<B>>> {
+    return this.#ownCell().system.startFrom(this.#ownCell(), behaviour, arg, options) as Promise<StartResult<ProtocolOf<B>>>;
   }
 
   /** Starts an actor and monitors it. */

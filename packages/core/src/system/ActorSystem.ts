@@ -66,6 +66,9 @@ type Outcome =
   | { readonly status: 'ignore' }
   | { readonly status: 'error'; readonly reason: unknown };
 
+function publicOutcome(o: Outcome): StartResult<any> {
+  return o.status === 'ok' ? { status: 'ok', ref: o.ref } : o;
+}
 
 /**
  * An actor system: spawns actors, routes their messages on one fair scheduler, and keeps
@@ -161,6 +164,13 @@ export class ActorSystem {
       ref: Cell;
       monitor: MonitorRef | undefined;
     }>;
+  }
+
+  /** Starts an actor linked to `parent` (when given) and returns the OTP start outcome as a value. @internal */
+  startFrom(parent: Cell | null, behaviour: BehaviourClass, arg: unknown, options: SpawnOptions | undefined): Promise<StartResult<any>> {
+    const o = this.startCell(parent, behaviour, arg, options, parent !== null, null);
+    if (o instanceof Promise) return o.then(publicOutcome);
+    return Promise.resolve(publicOutcome(o));
   }
 
   /** Turns a start outcome into spawn's promise, without extra hops when init was synchronous. */

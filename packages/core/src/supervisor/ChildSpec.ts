@@ -1,0 +1,148 @@
+import type { ActorRef } from '../actor/ActorRef.js';
+import type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../actor/GenServer.js';
+import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
+import type { SpawnOptions } from '../system/SpawnOptions.js';
+import { InvalidOptionError } from '../errors/errors.js';
+import {
+  BadSignificantError,
+  DuplicateChildIdError,
+  InvalidChildTypeError,
+  InvalidRestartTypeError,
+  InvalidShutdownError,
+  MissingChildIdError,
+  MissingChildStartError,
+} from './errors.js';
+
+/** When a child is restarted: always, only after an abnormal exit, or never. */
+export type RestartType = 'permanent' | 'transient' | 'temporary';
+
+/** A worker, or a supervisor (its default shutdown is `'infinity'`, so its own children can stop). */
+export type ChildType = 'worker' | 'supervisor';
+
+/** How a child is stopped: killed at once, asked with `shutdown` and killed after that many ms, or waited for forever. */
+export type Shutdown = 'brutal_kill' | 'infinity' | number;
+
+/**
+ * Starts an actor linked to the supervisor: what a start function receives.
+ * `extra` is the dynamic supervisor's `extraArguments` (undefined elsewhere).
+ */
+export interface ChildStarter<E = unknown> {
+  readonly system: ActorSystem;
+  /** The supervisor doing the start. */
+  readonly supervisor: ActorRef;
+  readonly extra: E;
+  /** Starts `behaviour` linked to the supervisor and returns the outcome as a value. */
+  startLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<StartResult<ProtocolOf<B>>>;
+}
+
+/** A start given as a behaviour and its init argument (and spawn options: a name, a mailbox bound). */
+export interface BehaviourStart<B extends AnyBehaviour = AnyBehaviour> {
+  readonly behaviour: BehaviourClass<B>;
+  readonly arg: InitArgOf<B>;
+  readonly options?: SpawnOptions;
+}
+
+/** A start given as a function: it must start one actor through `starter.startLink` (or link it to the supervisor). */
+export type StartFunction<E = any> = (starter: ChildStarter<E>) => Promise<StartResult<any>>;
+
+/**
+ * How a supervisor starts, restarts and stops one child (OTP's child spec).
+ *
+ * @example
+ * const spec: ChildSpec = {
+ *   id: 'cache',
+ *   start: { behaviour: Cache, arg: { size: 100 } },
+ *   restart: 'permanent',   // default
+ *   shutdown: 5000,         // default for workers; 'infinity' for supervisors
+ *   type: 'worker',         // default
+ * };
+ */
+export interface ChildSpec<B extends AnyBehaviour = AnyBehaviour> {
+  /** Unique within the supervisor. */
+  readonly id: string;
+  readonly start: BehaviourStart<B> | StartFunction;
+  /** Default `'permanent'`. */
+  readonly restart?: RestartType;
+  /** Default 5000 ms for workers, `'infinity'` for supervisors. */
+  readonly shutdown?: Shutdown;
+  /** Default `'worker'`. */
+  readonly type?: ChildType;
+  /** If true, its exit can shut the supervisor down (see `autoShutdown`). Default false. */
+  readonly significant?: boolean;
+}
+
+/** The fields of a child spec that `childSpec` lets you override. */
+export type ChildSpecOverrides = Partial<Omit<ChildSpec, 'start'>>;
+
+/** A behaviour class that describes how it is supervised: `static childSpec(arg)`. */
+export interface SupervisableClass<B extends AnyBehaviour> extends BehaviourClass<B> {
+  childSpec?(arg: InitArgOf<B>): ChildSpec;
+}
+
+/**
+ * Builds the child spec of a behaviour: the behaviour's own `static childSpec(arg)` if it
+ * has one, else `{ id: <class name>, start: { behaviour, arg } }`; then `overrides`.
+ * The argument is type-checked against the behaviour's `init`.
+ *
+ * @example
+ * childSpec(Counter, 0, { id: 'counter', restart: 'transient' })
+ */
+export function childSpec<B extends AnyBehaviour>(behaviour: SupervisableClass<B>, arg: InitArgOf<B>, overrides?: ChildSpecOverrides): ChildSpec<B> {
+  const base: ChildSpec<any> =
+    typeof behaviour.childSpec === 'function' ? behaviour.childSpec(arg) : { id: behaviour.name, start: { behaviour, arg } };
+  return overrides === undefined ? base : { ...base, ...overrides };
+}
+
+/** A child spec with every default filled in and checked. @internal */
+export interface NormalizedSpec {
+  readonly id: string;
+  readonly start: BehaviourStart | StartFunction;
+  readonly restart: RestartType;
+  readonly shutdown: Shutdown;
+  readonly type: ChildType;
+  readonly significant: boolean;
+  /** The spec as given, for getChildSpec. */
+  readonly original: ChildSpec;
+}
+
+const RESTARTS: readonly string[] = ['permanent', 'transient', 'temporary'];
+
+/**
+ * Checks a child spec and fills in the defaults; throws the specific validation error.
+ * `autoShutdown` is the supervisor's, for the significant check. @internal
+ */
+export function normalizeSpec(spec: ChildSpec, autoShutdown: string, requireId = true): NormalizedSpec {
+  if (typeof spec !== 'object' || spec === null) throw new MissingChildIdError(spec);
+  const id = spec.id;
+  if (requireId && (typeof id !== 'string' || id === '')) throw new MissingChildIdError(id);
+  const start = spec.start;
+  const okStart =
+    typeof start === 'function' ||
+    (typeof start === 'object' && start !== null && typeof (start as BehaviourStart).behaviour === 'function' && 'arg' in start);
+  if (!okStart) throw new MissingChildStartError(String(id), start);
+  const restart = spec.restart ?? 'permanent';
+  if (!RESTARTS.includes(restart)) throw new InvalidRestartTypeError(id, restart);
+  const type = spec.type ?? 'worker';
+  if (type !== 'worker' && type !== 'supervisor') throw new InvalidChildTypeError(id, type);
+  const shutdown = spec.shutdown ?? (type === 'supervisor' ? 'infinity' : 5000);
+  if (!(shutdown === 'brutal_kill' || shutdown === 'infinity' || (Number.isInteger(shutdown) && (shutdown as number) >= 0))) {
+    throw new InvalidShutdownError(id, shutdown);
+  }
+  const significant = spec.significant ?? false;
+  if (typeof significant !== 'boolean') throw new InvalidOptionError(`child ${JSON.stringify(id)}: significant`, 'a boolean', significant);
+  if (significant && restart === 'permanent') throw new BadSignificantError(id, 'permanent');
+  if (significant && autoShutdown === 'never') throw new BadSignificantError(id, 'never');
+  return { id, start, restart, shutdown, type, significant, original: spec };
+}
+
+/** Checks a list of child specs, including duplicate ids. @internal */
+export function normalizeSpecs(specs: readonly ChildSpec[], autoShutdown: string): NormalizedSpec[] {
+  if (!Array.isArray(specs)) throw new InvalidOptionError('children', 'an array of child specs', specs);
+  const seen = new Set<string>();
+  return specs.map((s) => {
+    const n = normalizeSpec(s, autoShutdown);
+    if (seen.has(n.id)) throw new DuplicateChildIdError(n.id);
+    seen.add(n.id);
+    return n;
+  });
+}

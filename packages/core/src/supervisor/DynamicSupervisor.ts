@@ -1,0 +1,280 @@
+import type { ActorRef } from '../actor/ActorRef.js';
+import { Cell } from '../actor/Cell.js';
+import { GenServer, type InitArgOf } from '../actor/GenServer.js';
+import type { Call, SystemInfo } from '../actor/Protocol.js';
+import { InitError, InvalidOptionError } from '../errors/errors.js';
+import { isNormalExit } from '../exit/ExitReason.js';
+import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
+import type { SpawnOptions } from '../system/SpawnOptions.js';
+import { normalizeSpec, type ChildSpec, type ChildSpecOverrides, type NormalizedSpec } from './ChildSpec.js';
+import { ChildRecord, countOf, launchChild, rethrowMisuse, stopReport, supervisorCall } from './children.js';
+import { MaxChildrenError, SupervisorSpecError } from './errors.js';
+import { describeSupervisor, type SupervisedChildInfo, type SupervisorInfo, type Supervising } from './introspection.js';
+import type { ChildCounts, ChildEntry } from './protocol.js';
+import { logSupervisor } from './reports.js';
+import { shutdownAll, shutdownChild } from './shutdownChild.js';
+import { backoffDelay, normalizePolicy, RestartWindow, type NormalizedPolicy, type RestartPolicy } from './SupervisorFlags.js';
+
+/**
+ * Options of a dynamic supervisor.
+ *
+ * @example
+ * { maxChildren: 10_000, intensity: 3, period: 5000, extraArguments: { pool: 'db' } }
+ */
+export interface DynamicSupervisorOptions<E = undefined> extends RestartPolicy {
+  /** Children allowed at once, running or restarting (default unlimited). */
+  readonly maxChildren?: number;
+  /** Handed to every child's start function as `starter.extra` (Elixir's `extra_arguments`). */
+  readonly extraArguments?: E;
+}
+
+/** A dynamic supervisor's child spec: the id is optional (children are known by ref). */
+export type DynamicChildSpec = Omit<ChildSpec, 'id'> & { readonly id?: string };
+
+/** What a dynamic supervisor's `startChild` answers. */
+export type DynamicStartResult = { readonly status: 'ok'; readonly ref: ActorRef } | { readonly status: 'ignore' } | { readonly status: 'error'; readonly reason: unknown };
+
+/** The calls a dynamic supervisor answers (wrapped by the static helpers). */
+export interface DynamicSupervisorProtocol {
+  call:
+    | Call<'start_child', DynamicStartResult, { spec: DynamicChildSpec }>
+    | Call<'terminate_child', 'ok' | 'not_found', { ref: ActorRef }>
+    | Call<'which_children', ChildEntry[]>
+    | Call<'count_children', ChildCounts>;
+  /** The supervisor's own retry message. @internal */
+  info: { readonly type: '$restart'; readonly record: unknown; readonly token: number; readonly counted: boolean };
+}
+
+type Request = DynamicSupervisorProtocol['call'];
+type RestartMessage = DynamicSupervisorProtocol['info'];
+
+/**
+ * A dynamic supervisor (Elixir's `DynamicSupervisor`): starts with no children, adds them
+ * with `startChild`, one_for_one only, children known by ref, stopped all at once on
+ * shutdown with one timer.
+ *
+ * @example
+ * const sup = await DynamicSupervisor.start(system, { maxChildren: 1000 });
+ * const r = await DynamicSupervisor.startChild(sup, { start: { behaviour: Session, arg: user } });
+ * if (r.status === 'ok') await DynamicSupervisor.terminateChild(sup, r.ref);
+ */
+export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSupervisorProtocol, undefined, DynamicSupervisorOptions<E>> implements Supervising {
+  #policy!: NormalizedPolicy;
+  #window!: RestartWindow;
+  #maxChildren = Infinity;
+  #extra: unknown = undefined;
+  /** Running children, in start order. */
+  readonly #running = new Map<Cell, ChildRecord>();
+  readonly #restarting = new Set<ChildRecord>();
+
+  override init(options: DynamicSupervisorOptions<E> = {}): void {
+    if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object { maxChildren?, intensity?, period?, extraArguments? }', options);
+    this.#policy = normalizePolicy(options);
+    const max = options.maxChildren ?? Infinity;
+    if (max !== Infinity && (!Number.isInteger(max) || max < 0)) throw new InvalidOptionError('maxChildren', 'an integer >= 0 or Infinity', max);
+    this.#maxChildren = max;
+    this.#extra = options.extraArguments;
+    this.#window = new RestartWindow(this.#policy.intensity, this.#policy.period);
+    this.trapExit(true);
+  }
+
+  override handleCall(req: Request): ReturnType<GenServer<DynamicSupervisorProtocol>['handleCall']> {
+    switch (req.type) {
+      case 'start_child':
+        return this.#startChild(req.spec);
+      case 'terminate_child':
+        return this.#terminateChild(req.ref);
+      case 'which_children':
+        return [...this.#records()].map(entryOf);
+      case 'count_children':
+        return countOf(this.#records());
+    }
+  }
+
+  override handleInfo(msg: RestartMessage | SystemInfo): void | Promise<void> {
+    if (msg.type === 'EXIT') {
+      const from = msg.from as Cell | undefined;
+      if (from === undefined) {
+        if (msg.reason !== 'normal') this.stop(msg.reason);
+        return;
+      }
+      const rec = this.#running.get(from);
+      if (rec !== undefined) return this.#childExited(rec, from, msg.reason);
+      return;
+    }
+    if (msg.type === '$restart') {
+      const rec = msg.record as ChildRecord;
+      if (!this.#restarting.has(rec) || rec.token !== msg.token) return;
+      if (!msg.counted && !this.#window.add()) return this.#giveUp(rec);
+      return this.#restart(rec);
+    }
+  }
+
+  /** Stops every child at once; one timer (the longest shutdown) kills the ones left. */
+  override async terminate(): Promise<void> {
+    this.#restarting.clear();
+    const list = [...this.#running];
+    this.#running.clear();
+    const outs = await shutdownAll(
+      this.#cell(),
+      list.map(([cell, rec]) => ({ cell, shutdown: rec.spec.shutdown })),
+    );
+    for (let i = 0; i < list.length; i++) {
+      const [cell, rec] = list[i]!;
+      if (stopReport(rec.spec, outs[i]!)) logSupervisor(this.logger, 'shutdown_error', this.#cell(), idOf(rec, cell), cell, outs[i]!.reason, rec.restarts);
+    }
+  }
+
+  [describeSupervisor](): SupervisorInfo {
+    const children: SupervisedChildInfo[] = [];
+    for (const [cell, rec] of this.#running) children.push({ ...rec.info(), id: idOf(rec, cell) });
+    for (const rec of this.#restarting) children.push({ ...rec.info(), id: rec.spec.id || '(restarting)' });
+    return { strategy: 'one_for_one', intensity: this.#policy?.intensity ?? 0, period: this.#policy?.period ?? 0, children };
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  #cell(): Cell {
+    return this.self as unknown as Cell;
+  }
+
+  *#records(): Iterable<ChildRecord> {
+    yield* this.#running.values();
+    yield* this.#restarting;
+  }
+
+  async #startChild(raw: DynamicChildSpec): Promise<DynamicStartResult> {
+    let spec: NormalizedSpec;
+    try {
+      spec = normalizeSpec({ id: '', ...raw } as ChildSpec, 'never', false);
+    } catch (e) {
+      return { status: 'error', reason: e };
+    }
+    if (this.#running.size + this.#restarting.size >= this.#maxChildren) return { status: 'error', reason: new MaxChildrenError(this.#maxChildren) };
+    const rec = new ChildRecord(spec);
+    const r = await this.#start(rec);
+    return r.status === 'ok' ? { status: 'ok', ref: r.ref } : r;
+  }
+
+  async #start(rec: ChildRecord): Promise<StartResult<any>> {
+    const sup = this.#cell();
+    const r = await launchChild(sup, rec.spec, this.#extra);
+    if (r.status === 'ok') {
+      const cell = r.ref as unknown as Cell;
+      rec.started(cell);
+      this.#running.set(cell, rec);
+      logSupervisor(this.logger, 'child_started', sup, idOf(rec, cell), cell, undefined, rec.restarts);
+    }
+    return r;
+  }
+
+  async #terminateChild(ref: ActorRef): Promise<'ok' | 'not_found'> {
+    const cell = ref as Cell;
+    const rec = this.#running.get(cell);
+    if (rec === undefined) return 'not_found';
+    this.#running.delete(cell);
+    const out = await shutdownChild(this.#cell(), cell, rec.spec.shutdown);
+    if (stopReport(rec.spec, out)) logSupervisor(this.logger, 'shutdown_error', this.#cell(), idOf(rec, cell), cell, out.reason, rec.restarts);
+    return 'ok';
+  }
+
+  #childExited(rec: ChildRecord, cell: Cell, reason: unknown): void | Promise<void> {
+    this.#running.delete(cell);
+    rec.exited(reason, this.#policy.backoff?.maxMs);
+    const spec = rec.spec;
+    if (!isNormalExit(reason)) logSupervisor(this.logger, 'child_crashed', this.#cell(), idOf(rec, cell), cell, reason, rec.restarts);
+    const restart = spec.restart === 'permanent' || (spec.restart === 'transient' && !isNormalExit(reason));
+    if (!restart) return;
+    if (!this.#window.add()) return this.#giveUp(rec);
+    rec.status = 'restarting';
+    this.#restarting.add(rec);
+    const backoff = this.#policy.backoff;
+    if (backoff !== null) {
+      this.#scheduleRetry(rec, backoffDelay(backoff, rec.backoffAttempt++), true);
+      return;
+    }
+    return this.#restart(rec);
+  }
+
+  async #restart(rec: ChildRecord): Promise<void> {
+    const r = await this.#start(rec);
+    if (r.status === 'error') {
+      logSupervisor(this.logger, 'restart_failed', this.#cell(), rec.spec.id || undefined, undefined, r.reason, rec.restarts);
+      const backoff = this.#policy.backoff;
+      this.#scheduleRetry(rec, backoff === null ? 0 : backoffDelay(backoff, rec.backoffAttempt++), false);
+      return;
+    }
+    this.#restarting.delete(rec);
+    rec.restarts++;
+    if (r.status === 'ok') logSupervisor(this.logger, 'child_restarted', this.#cell(), idOf(rec, rec.ref!), rec.ref, undefined, rec.restarts);
+  }
+
+  #scheduleRetry(rec: ChildRecord, delay: number, counted: boolean): void {
+    const msg: RestartMessage = { type: '$restart', record: rec, token: ++rec.token, counted };
+    if (delay > 0) this.sendAfter(msg, delay);
+    else this.system.send(this.self, msg);
+  }
+
+  #giveUp(rec: ChildRecord): void {
+    this.#restarting.delete(rec);
+    logSupervisor(this.logger, 'intensity_reached', this.#cell(), rec.spec.id || undefined, undefined, rec.lastExitReason, this.#window.count);
+    this.stop('shutdown');
+  }
+
+  // ------------------------------------------------------------------ static API
+
+  /**
+   * Starts a dynamic supervisor (not linked to the caller).
+   *
+   * @example
+   * const sup = await DynamicSupervisor.start(system, { maxChildren: 100 }, { name: 'sessions' });
+   */
+  static start<S extends DynamicSupervisor<any>>(this: new () => S, system: ActorSystem, options?: InitArgOf<S>, spawnOptions?: SpawnOptions): Promise<ActorRef<DynamicSupervisorProtocol>> {
+    return system.spawn(this as never, (options ?? {}) as never, spawnOptions).catch((e: unknown) => {
+      if (e instanceof InitError && (e.reason instanceof SupervisorSpecError || e.reason instanceof InvalidOptionError)) throw e.reason;
+      throw e;
+    }) as Promise<ActorRef<DynamicSupervisorProtocol>>;
+  }
+
+  /**
+   * The child spec of a dynamic supervisor nested in a tree.
+   *
+   * @example
+   * DynamicSupervisor.childSpec({ maxChildren: 100 }, { id: 'sessions' })
+   */
+  static childSpec<S extends DynamicSupervisor<any>>(this: new () => S, options?: InitArgOf<S>, overrides?: ChildSpecOverrides): ChildSpec<S> {
+    const spec: ChildSpec<S> = { id: this.name, start: { behaviour: this, arg: (options ?? {}) as InitArgOf<S> }, type: 'supervisor' };
+    return overrides === undefined ? spec : { ...spec, ...overrides };
+  }
+
+  /**
+   * Starts a child: `ok` with its ref, `ignore`, or `error` (a start failure, or a
+   * `MaxChildrenError` reason). A bad spec rejects with its validation error.
+   */
+  static startChild(sup: ActorRef<DynamicSupervisorProtocol>, spec: DynamicChildSpec): Promise<DynamicStartResult> {
+    return supervisorCall(sup as never, { type: 'start_child', spec } as never).then((r) => rethrowMisuse(r as DynamicStartResult));
+  }
+
+  /** Stops a child by ref and forgets it: `'ok'`, or `'not_found'` if it is not a live child of this supervisor. */
+  static terminateChild(sup: ActorRef<DynamicSupervisorProtocol>, ref: ActorRef): Promise<'ok' | 'not_found'> {
+    return supervisorCall(sup as never, { type: 'terminate_child', ref } as never) as Promise<'ok' | 'not_found'>;
+  }
+
+  /** The children: running ones in start order, then restarting ones. */
+  static whichChildren(sup: ActorRef<DynamicSupervisorProtocol>): Promise<ChildEntry[]> {
+    return supervisorCall(sup as never, { type: 'which_children' } as never) as Promise<ChildEntry[]>;
+  }
+
+  /** Counts of children, live ones, supervisors and workers. */
+  static countChildren(sup: ActorRef<DynamicSupervisorProtocol>): Promise<ChildCounts> {
+    return supervisorCall(sup as never, { type: 'count_children' } as never) as Promise<ChildCounts>;
+  }
+}
+
+function idOf(rec: ChildRecord, cell: Cell): string {
+  return rec.spec.id || cell.id;
+}
+
+function entryOf(r: ChildRecord): ChildEntry {
+  return { id: r.spec.id, ref: r.ref ?? 'restarting', type: r.spec.type, restart: r.spec.restart };
+}

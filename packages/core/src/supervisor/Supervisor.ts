@@ -1,0 +1,388 @@
+import type { ActorRef } from '../actor/ActorRef.js';
+import { Cell } from '../actor/Cell.js';
+import { GenServer, type InitArgOf } from '../actor/GenServer.js';
+import type { SystemInfo } from '../actor/Protocol.js';
+import { InitError } from '../errors/errors.js';
+import { isNormalExit } from '../exit/ExitReason.js';
+import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
+import type { SpawnOptions } from '../system/SpawnOptions.js';
+import { normalizeSpec, normalizeSpecs, type ChildSpec, type ChildSpecOverrides, type NormalizedSpec } from './ChildSpec.js';
+import { ChildRecord, countOf, launchChild, rethrowMisuse, stopReport, supervisorCall } from './children.js';
+import { FailedToStartChildError, SupervisorSpecError } from './errors.js';
+import { describeSupervisor, type SupervisorInfo, type Supervising } from './introspection.js';
+import type { ChildCounts, ChildEntry, RestartChildResult, StartChildResult, SupervisorProtocol } from './protocol.js';
+import { logSupervisor } from './reports.js';
+import { shutdownChild } from './shutdownChild.js';
+import { backoffDelay, normalizeDef, RestartWindow, type AutoShutdown, type NormalizedPolicy, type Strategy, type SupervisorDef } from './SupervisorFlags.js';
+
+type Request = SupervisorProtocol['call'];
+type RestartMessage = SupervisorProtocol['info'];
+
+/**
+ * A supervisor (OTP's `supervisor`): starts its children in order, restarts them by its
+ * strategy and their restart types, gives up when restarts exceed its intensity, and stops
+ * them in reverse order. It traps exits; its children are linked to it.
+ *
+ * Start one with `Supervisor.start(system, def)`, nest one with `Supervisor.childSpec(def)`,
+ * or subclass it and override `configure(arg)` to build the definition from an argument.
+ *
+ * @example
+ * const root = await Supervisor.start(system, {
+ *   strategy: 'one_for_one',
+ *   children: [childSpec(Counter, 0, { id: 'counter' }), Supervisor.childSpec({ children: [...] }, { id: 'workers' })],
+ * });
+ * await Supervisor.whichChildren(root);
+ */
+export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol, undefined, A> implements Supervising {
+  #strategy: Strategy = 'one_for_one';
+  #autoShutdown: AutoShutdown = 'never';
+  #policy!: NormalizedPolicy;
+  #window!: RestartWindow;
+  /** Children in start order. */
+  readonly #children: ChildRecord[] = [];
+  readonly #byId = new Map<string, ChildRecord>();
+  readonly #byRef = new Map<Cell, ChildRecord>();
+
+  /**
+   * Builds the definition from the start argument. Override it in a subclass whose
+   * argument is not a `SupervisorDef`; it runs at every (re)start, so the children of the
+   * definition come back after a restart (children added with `startChild` do not).
+   */
+  protected configure(arg: A): SupervisorDef {
+    return arg as unknown as SupervisorDef;
+  }
+
+  override async init(arg: A): Promise<void> {
+    const def = this.configure(arg);
+    const { strategy, autoShutdown, policy } = normalizeDef(def);
+    const specs = normalizeSpecs(def.children, autoShutdown);
+    this.#strategy = strategy;
+    this.#autoShutdown = autoShutdown;
+    this.#policy = policy;
+    this.#window = new RestartWindow(policy.intensity, policy.period);
+    this.trapExit(true);
+    for (const spec of specs) {
+      const rec = new ChildRecord(spec);
+      const r = await this.#start(rec);
+      if (r.status === 'error') {
+        await this.#stopAll();
+        throw new FailedToStartChildError(spec.id, r.reason);
+      }
+      if (r.status === 'ignore' && spec.restart === 'temporary') continue;
+      this.#add(rec);
+    }
+  }
+
+  override handleCall(req: Request): ReturnType<GenServer<SupervisorProtocol>['handleCall']> {
+    switch (req.type) {
+      case 'start_child':
+        return this.#startChild(req.spec);
+      case 'restart_child':
+        return this.#restartChild(req.id);
+      case 'terminate_child':
+        return this.#terminateChild(req.id);
+      case 'delete_child':
+        return this.#deleteChild(req.id);
+      case 'which_children':
+        return this.#children.map(entryOf);
+      case 'count_children':
+        return countOf(this.#children);
+      case 'get_childspec':
+        return this.#byId.get(req.id)?.spec.original ?? 'not_found';
+    }
+  }
+
+  override handleInfo(msg: RestartMessage | SystemInfo): void | Promise<void> {
+    if (msg.type === 'EXIT') {
+      const from = msg.from as Cell | undefined;
+      if (from === undefined) {
+        // An exit signal from outside any actor: treat it as the parent asking us to stop.
+        if (msg.reason !== 'normal') this.stop(msg.reason);
+        return;
+      }
+      const rec = this.#byRef.get(from);
+      if (rec !== undefined) return this.#childExited(rec, from, msg.reason);
+      return;
+    }
+    if (msg.type === '$restart') {
+      const rec = this.#byId.get(msg.id);
+      if (rec === undefined || rec.token !== msg.token || rec.status !== 'restarting') return;
+      if (!msg.counted && !this.#window.add()) return this.#giveUp(rec);
+      return this.#restart(rec);
+    }
+  }
+
+  /** Stops the children in reverse start order, one at a time. */
+  override async terminate(): Promise<void> {
+    await this.#stopAll();
+  }
+
+  [describeSupervisor](): SupervisorInfo {
+    return {
+      strategy: this.#strategy,
+      intensity: this.#policy?.intensity ?? 0,
+      period: this.#policy?.period ?? 0,
+      children: this.#children.map((r) => r.info()),
+    };
+  }
+
+  // ------------------------------------------------------------------ restarts
+
+  async #childExited(rec: ChildRecord, cell: Cell, reason: unknown): Promise<void> {
+    this.#byRef.delete(cell);
+    rec.exited(reason, this.#policy.backoff?.maxMs);
+    const spec = rec.spec;
+    if (!isNormalExit(reason)) logSupervisor(this.logger, 'child_crashed', this.#cell(), spec.id, cell, reason, rec.restarts);
+    const restart = spec.restart === 'permanent' || (spec.restart === 'transient' && !isNormalExit(reason));
+    if (!restart) {
+      if (spec.restart === 'temporary') this.#remove(rec);
+      if (spec.significant) this.#significantExited();
+      return;
+    }
+    if (!this.#window.add()) return this.#giveUp(rec);
+    rec.status = 'restarting';
+    const backoff = this.#policy.backoff;
+    if (backoff !== null) {
+      // Stop the affected siblings now; start them all after the delay.
+      await this.#stopSiblings(rec);
+      this.#scheduleRetry(rec, backoffDelay(backoff, rec.backoffAttempt++), true);
+      return;
+    }
+    return this.#restart(rec);
+  }
+
+  /** Applies the strategy for `rec`: stops the affected siblings, then starts them in order. */
+  async #restart(rec: ChildRecord): Promise<void> {
+    const set = await this.#stopSiblings(rec);
+    for (const r of set) {
+      if (r.ref !== undefined || !this.#byId.has(r.spec.id)) continue;
+      const res = await this.#start(r);
+      if (res.status === 'error') {
+        logSupervisor(this.logger, 'restart_failed', this.#cell(), r.spec.id, undefined, res.reason, r.restarts);
+        r.status = 'restarting';
+        const backoff = this.#policy.backoff;
+        this.#scheduleRetry(r, backoff === null ? 0 : backoffDelay(backoff, r.backoffAttempt++), false);
+        return;
+      }
+      r.restarts++;
+      if (res.status === 'ok') logSupervisor(this.logger, 'child_restarted', this.#cell(), r.spec.id, r.ref, undefined, r.restarts);
+    }
+  }
+
+  /** The children the strategy restarts with `rec`, in start order; the running ones other than `rec` are stopped (temporary ones removed). */
+  async #stopSiblings(rec: ChildRecord): Promise<ChildRecord[]> {
+    const all = this.#children;
+    const set = this.#strategy === 'one_for_one' ? [rec] : this.#strategy === 'one_for_all' ? all.slice() : all.slice(all.indexOf(rec));
+    for (let i = set.length - 1; i >= 0; i--) {
+      const r = set[i]!;
+      if (r === rec) continue;
+      if (r.ref !== undefined) await this.#stopChild(r);
+      if (r.spec.restart === 'temporary') this.#remove(r);
+    }
+    return set;
+  }
+
+  #scheduleRetry(rec: ChildRecord, delay: number, counted: boolean): void {
+    const msg: RestartMessage = { type: '$restart', id: rec.spec.id, token: ++rec.token, counted };
+    if (delay > 0) this.sendAfter(msg, delay);
+    else this.system.send(this.self, msg);
+  }
+
+  #giveUp(rec: ChildRecord): void {
+    logSupervisor(this.logger, 'intensity_reached', this.#cell(), rec.spec.id, undefined, rec.lastExitReason, this.#window.count);
+    this.stop('shutdown');
+  }
+
+  #significantExited(): void {
+    if (this.#autoShutdown === 'any_significant') this.stop('shutdown');
+    else if (this.#autoShutdown === 'all_significant' && !this.#children.some((r) => r.spec.significant && r.ref !== undefined)) {
+      this.stop('shutdown');
+    }
+  }
+
+  // ------------------------------------------------------------------ API
+
+  async #startChild(raw: ChildSpec): Promise<StartChildResult> {
+    let spec: NormalizedSpec;
+    try {
+      spec = normalizeSpec(raw, this.#autoShutdown);
+    } catch (e) {
+      return { status: 'error', reason: e };
+    }
+    const existing = this.#byId.get(spec.id);
+    if (existing !== undefined) {
+      return existing.ref !== undefined ? { status: 'already_started', ref: existing.ref } : { status: 'already_present' };
+    }
+    const rec = new ChildRecord(spec);
+    const r = await this.#start(rec);
+    if (r.status === 'error') return r;
+    if (r.status === 'ignore') {
+      if (spec.restart !== 'temporary') this.#add(rec);
+      return r;
+    }
+    this.#add(rec);
+    return { status: 'ok', ref: r.ref };
+  }
+
+  async #restartChild(id: string): Promise<RestartChildResult> {
+    const rec = this.#byId.get(id);
+    if (rec === undefined) return { status: 'not_found' };
+    if (rec.ref !== undefined) return { status: 'running' };
+    if (rec.status === 'restarting') return { status: 'restarting' };
+    const r = await this.#start(rec);
+    if (r.status === 'ok') return { status: 'ok', ref: r.ref };
+    return r;
+  }
+
+  async #terminateChild(id: string): Promise<'ok' | 'not_found'> {
+    const rec = this.#byId.get(id);
+    if (rec === undefined) return 'not_found';
+    rec.token++; // cancels a pending retry
+    if (rec.ref !== undefined) await this.#stopChild(rec);
+    rec.status = 'stopped';
+    if (rec.spec.restart === 'temporary') this.#remove(rec);
+    return 'ok';
+  }
+
+  #deleteChild(id: string): 'ok' | 'running' | 'restarting' | 'not_found' {
+    const rec = this.#byId.get(id);
+    if (rec === undefined) return 'not_found';
+    if (rec.ref !== undefined) return 'running';
+    if (rec.status === 'restarting') return 'restarting';
+    this.#remove(rec);
+    return 'ok';
+  }
+
+  // ------------------------------------------------------------------ children
+
+  #cell(): Cell {
+    return this.self as unknown as Cell;
+  }
+
+  #add(rec: ChildRecord): void {
+    this.#children.push(rec);
+    this.#byId.set(rec.spec.id, rec);
+  }
+
+  #remove(rec: ChildRecord): void {
+    const i = this.#children.indexOf(rec);
+    if (i >= 0) this.#children.splice(i, 1);
+    this.#byId.delete(rec.spec.id);
+    rec.token++;
+  }
+
+  async #start(rec: ChildRecord): Promise<StartResult<any>> {
+    const sup = this.#cell();
+    const r = await launchChild(sup, rec.spec, undefined);
+    if (r.status === 'ok') {
+      const cell = r.ref as unknown as Cell;
+      rec.started(cell);
+      this.#byRef.set(cell, rec);
+      logSupervisor(this.logger, 'child_started', sup, rec.spec.id, cell, undefined, rec.restarts);
+    } else {
+      rec.ref = undefined;
+      if (r.status === 'ignore') rec.status = 'stopped';
+    }
+    return r;
+  }
+
+  async #stopChild(rec: ChildRecord): Promise<void> {
+    const cell = rec.ref!;
+    this.#byRef.delete(cell);
+    rec.ref = undefined;
+    rec.status = 'stopped';
+    const out = await shutdownChild(this.#cell(), cell, rec.spec.shutdown);
+    rec.lastExitReason = out.reason;
+    if (stopReport(rec.spec, out)) logSupervisor(this.logger, 'shutdown_error', this.#cell(), rec.spec.id, cell, out.reason, rec.restarts);
+  }
+
+  /** Stops every running child in reverse start order. */
+  async #stopAll(): Promise<void> {
+    const all = this.#children;
+    for (let i = all.length - 1; i >= 0; i--) {
+      const r = all[i]!;
+      r.token++;
+      if (r.ref !== undefined) await this.#stopChild(r);
+    }
+  }
+
+  // ------------------------------------------------------------------ static API
+
+  /**
+   * Starts a supervisor (not linked to the caller) and resolves with its ref once all its
+   * children have started. Rejects with the specific validation error for a bad
+   * definition, or with `InitError` whose `reason` is a `FailedToStartChildError`.
+   *
+   * @example
+   * const sup = await Supervisor.start(system, { strategy: 'one_for_all', children: [childSpec(Db, cfg)] }, { name: 'db_sup' });
+   */
+  static start<S extends Supervisor<any>>(
+    this: new () => S,
+    system: ActorSystem,
+    arg: InitArgOf<S>,
+    options?: SpawnOptions,
+  ): Promise<ActorRef<SupervisorProtocol>> {
+    return system
+      .spawn(this as never, arg as never, options)
+      .catch((e: unknown) => {
+        if (e instanceof InitError && e.reason instanceof SupervisorSpecError) throw e.reason;
+        throw e;
+      }) as Promise<ActorRef<SupervisorProtocol>>;
+  }
+
+  /**
+   * The child spec of a nested supervisor (type `supervisor`, shutdown `infinity`).
+   *
+   * @example
+   * Supervisor.childSpec({ strategy: 'rest_for_one', children: [...] }, { id: 'db_tree' })
+   */
+  static childSpec<S extends Supervisor<any>>(this: new () => S, arg: InitArgOf<S>, overrides?: ChildSpecOverrides): ChildSpec<S> {
+    const spec: ChildSpec<S> = { id: this.name, start: { behaviour: this, arg }, type: 'supervisor' };
+    return overrides === undefined ? spec : { ...spec, ...overrides };
+  }
+
+  /**
+   * Adds a child at run time and starts it. A bad spec rejects with its validation error.
+   *
+   * @example
+   * const r = await Supervisor.startChild(sup, childSpec(Worker, 1, { id: 'w1' }));
+   * if (r.status === 'ok') use(r.ref);
+   */
+  static startChild(sup: ActorRef<SupervisorProtocol>, spec: ChildSpec): Promise<StartChildResult> {
+    return supervisorCall(sup, { type: 'start_child', spec }).then(rethrowMisuse);
+  }
+
+  /** Starts again a child that has a spec and no actor: `ok`, `running`, `restarting`, `not_found`, `ignore` or `error`. */
+  static restartChild(sup: ActorRef<SupervisorProtocol>, id: string): Promise<RestartChildResult> {
+    return supervisorCall(sup, { type: 'restart_child', id });
+  }
+
+  /** Stops a child by id (its spec is kept unless it is temporary); `'ok'` even if it was not running. */
+  static terminateChild(sup: ActorRef<SupervisorProtocol>, id: string): Promise<'ok' | 'not_found'> {
+    return supervisorCall(sup, { type: 'terminate_child', id });
+  }
+
+  /** Deletes a stopped child's spec: `'ok'`, or `'running'`, `'restarting'`, `'not_found'`. */
+  static deleteChild(sup: ActorRef<SupervisorProtocol>, id: string): Promise<'ok' | 'running' | 'restarting' | 'not_found'> {
+    return supervisorCall(sup, { type: 'delete_child', id });
+  }
+
+  /** The children in start order, each with its ref, `'restarting'`, or undefined. */
+  static whichChildren(sup: ActorRef<SupervisorProtocol>): Promise<ChildEntry[]> {
+    return supervisorCall(sup, { type: 'which_children' });
+  }
+
+  /** Counts of specs, live children, supervisors and workers. */
+  static countChildren(sup: ActorRef<SupervisorProtocol>): Promise<ChildCounts> {
+    return supervisorCall(sup, { type: 'count_children' });
+  }
+
+  /** The child spec registered under `id`, or `'not_found'`. */
+  static getChildSpec(sup: ActorRef<SupervisorProtocol>, id: string): Promise<ChildSpec | 'not_found'> {
+    return supervisorCall(sup, { type: 'get_childspec', id });
+  }
+}
+
+function entryOf(r: ChildRecord): ChildEntry {
+  return { id: r.spec.id, ref: r.ref ?? (r.status === 'restarting' ? 'restarting' : undefined), type: r.spec.type, restart: r.spec.restart };
+}

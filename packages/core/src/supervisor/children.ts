@@ -1,0 +1,131 @@
+import type { ActorRef } from '../actor/ActorRef.js';
+import { Cell } from '../actor/Cell.js';
+import type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../actor/GenServer.js';
+import type { CallRequest, ReplyOf } from '../actor/Protocol.js';
+import { InvalidOptionError } from '../errors/errors.js';
+import type { StartResult } from '../system/ActorSystem.js';
+import { linkCells } from '../system/signals.js';
+import type { SpawnOptions } from '../system/SpawnOptions.js';
+import { badRef } from '../system/validateBehaviour.js';
+import type { ChildStarter, NormalizedSpec } from './ChildSpec.js';
+import { SupervisorSpecError } from './errors.js';
+import type { SupervisedChildInfo } from './introspection.js';
+import type { ChildCounts, SupervisorProtocol } from './protocol.js';
+import type { ChildStopped } from './shutdownChild.js';
+
+/** A supervisor's record of one child: its spec, its actor if any, and its history. @internal */
+export class ChildRecord {
+  ref: Cell | undefined = undefined;
+  status: 'running' | 'restarting' | 'stopped' = 'stopped';
+  /** Starts after the first one. */
+  restarts = 0;
+  lastExitReason: unknown = undefined;
+  startedAt = 0;
+  /** Consecutive delayed restarts (backoff). */
+  backoffAttempt = 0;
+  /** Bumped to cancel a pending retry message. */
+  token = 0;
+
+  constructor(readonly spec: NormalizedSpec) {}
+
+  started(cell: Cell): void {
+    this.ref = cell;
+    this.status = 'running';
+    this.startedAt = performance.now();
+  }
+
+  exited(reason: unknown, backoffResetMs = Infinity): void {
+    this.ref = undefined;
+    this.status = 'stopped';
+    this.lastExitReason = reason;
+    if (performance.now() - this.startedAt >= backoffResetMs) this.backoffAttempt = 0;
+  }
+
+  info(): SupervisedChildInfo {
+    return {
+      id: this.spec.id,
+      ref: this.ref,
+      status: this.status,
+      type: this.spec.type,
+      restart: this.spec.restart,
+      restarts: this.restarts,
+      lastExitReason: this.lastExitReason,
+    };
+  }
+}
+
+/**
+ * Runs a child spec's start from `sup`: a behaviour start is spawned linked to the
+ * supervisor; a start function gets a starter that does the same. Any thrown error or
+ * malformed answer becomes an `error` outcome. @internal
+ */
+export async function launchChild(sup: Cell, spec: NormalizedSpec, extra: unknown): Promise<StartResult<any>> {
+  const start = spec.start;
+  let r: StartResult<any>;
+  try {
+    if (typeof start === 'function') {
+      r = await start(starterFor(sup, extra));
+      if (typeof r !== 'object' || r === null || !['ok', 'ignore', 'error'].includes((r as { status?: string }).status ?? '')) {
+        return { status: 'error', reason: new InvalidOptionError(`child ${JSON.stringify(spec.id)}: start()`, "a StartResult ({ status: 'ok', ref } | { status: 'ignore' } | { status: 'error', reason })", r) };
+      }
+      if (r.status === 'ok' && !(r.ref instanceof Cell)) {
+        return { status: 'error', reason: new InvalidOptionError(`child ${JSON.stringify(spec.id)}: start().ref`, 'an ActorRef', r.ref) };
+      }
+    } else {
+      r = await sup.system.startFrom(sup, start.behaviour, start.arg, start.options);
+    }
+  } catch (e) {
+    return { status: 'error', reason: e };
+  }
+  // A start function may have started the actor without linking it: link it (idempotent).
+  if (r.status === 'ok') linkCells(r.ref as unknown as Cell, sup);
+  return r;
+}
+
+function starterFor(sup: Cell, extra: unknown): ChildStarter {
+  return {
+    system: sup.system,
+    supervisor: sup,
+    extra,
+    startLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<StartResult<ProtocolOf<B>>> {
+      return sup.system.startFrom(sup, behaviour, arg, options) as Promise<StartResult<ProtocolOf<B>>>;
+    },
+  };
+}
+
+/** True when stopping a child went wrong enough for a `shutdown_error` report (OTP's rule). @internal */
+export function stopReport(spec: NormalizedSpec, out: ChildStopped): boolean {
+  if (out.clean) return false;
+  if (out.reason === 'normal' && spec.restart !== 'permanent') return false;
+  return true;
+}
+
+/** A call to a supervisor from outside any actor. @internal */
+export function supervisorCall<T extends SupervisorProtocol['call']['type']>(
+  sup: ActorRef<SupervisorProtocol>,
+  request: CallRequest<SupervisorProtocol, T>,
+): Promise<ReplyOf<SupervisorProtocol, { type: T }>> {
+  if (!(sup instanceof Cell)) return Promise.reject(badRef('a supervisor call', sup));
+  return sup.system.call(sup, request, { timeout: Infinity });
+}
+
+/** Turns a validation error answered as `{ status: 'error' }` into a rejection: a bad spec is misuse. @internal */
+export function rethrowMisuse<R extends { status: string; reason?: unknown }>(r: R): R {
+  if (r.status === 'error' && (r.reason instanceof SupervisorSpecError || r.reason instanceof InvalidOptionError)) throw r.reason;
+  return r;
+}
+
+/** @internal */
+export function countOf(children: Iterable<ChildRecord>): ChildCounts {
+  let specs = 0;
+  let active = 0;
+  let supervisors = 0;
+  let workers = 0;
+  for (const r of children) {
+    specs++;
+    if (r.ref !== undefined) active++;
+    if (r.spec.type === 'supervisor') supervisors++;
+    else workers++;
+  }
+  return { specs, active, supervisors, workers };
+}
