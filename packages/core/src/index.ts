@@ -103,3 +103,4 @@ export {
   type DynamicSupervisorOptions,
   type DynamicSupervisorProtocol,
 } from './supervisor/DynamicSupervisor.js';
+export { startApplication, type Application, type ApplicationOptions, type ApplicationStopResult } from './application/Application.js';
