@@ -71,8 +71,8 @@ export interface ChildSpec<B extends AnyBehaviour = AnyBehaviour> {
   readonly significant?: boolean;
 }
 
-/** The fields of a child spec that `childSpec` lets you override. */
-export type ChildSpecOverrides = Partial<Omit<ChildSpec, 'start'>>;
+/** The fields of a child spec that `childSpec` lets you override, and the spawn options of its start (a name, a mailbox bound). */
+export type ChildSpecOverrides = Partial<Omit<ChildSpec, 'start'>> & { readonly options?: SpawnOptions };
 
 /** A behaviour class that describes how it is supervised: `static childSpec(arg)`. */
 export interface SupervisableClass<B extends AnyBehaviour> extends BehaviourClass<B> {
@@ -85,12 +85,20 @@ export interface SupervisableClass<B extends AnyBehaviour> extends BehaviourClas
  * The argument is type-checked against the behaviour's `init`.
  *
  * @example
- * childSpec(Counter, 0, { id: 'counter', restart: 'transient' })
+ * childSpec(Counter, 0, { id: 'counter', restart: 'transient', options: { name: 'counter' } })
  */
 export function childSpec<B extends AnyBehaviour>(behaviour: SupervisableClass<B>, arg: InitArgOf<B>, overrides?: ChildSpecOverrides): ChildSpec<B> {
   const base: ChildSpec<any> =
     typeof behaviour.childSpec === 'function' ? behaviour.childSpec(arg) : { id: behaviour.name, start: { behaviour, arg } };
-  return overrides === undefined ? base : { ...base, ...overrides };
+  return withOverrides(base, overrides);
+}
+
+/** Applies `childSpec` overrides; `options` go into a behaviour start. @internal */
+export function withOverrides<S extends ChildSpec<any>>(base: S, overrides: ChildSpecOverrides | undefined): S {
+  if (overrides === undefined) return base;
+  const { options, ...fields } = overrides;
+  const start = options !== undefined && typeof base.start === 'object' ? { ...base.start, options } : base.start;
+  return { ...base, ...fields, start };
 }
 
 /** A child spec with every default filled in and checked. @internal */

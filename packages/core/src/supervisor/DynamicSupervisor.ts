@@ -6,7 +6,7 @@ import { InitError, InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
-import { normalizeSpec, type ChildSpec, type ChildSpecOverrides, type NormalizedSpec } from './ChildSpec.js';
+import { withOverrides, normalizeSpec, type ChildSpec, type ChildSpecOverrides, type NormalizedSpec } from './ChildSpec.js';
 import { ChildRecord, countOf, launchChild, rethrowMisuse, stopReport, supervisorCall } from './children.js';
 import { MaxChildrenError, SupervisorSpecError } from './errors.js';
 import { describeSupervisor, type SupervisedChildInfo, type SupervisorInfo, type Supervising } from './introspection.js';
@@ -244,7 +244,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
    */
   static childSpec<S extends DynamicSupervisor<any>>(this: new () => S, options?: InitArgOf<S>, overrides?: ChildSpecOverrides): ChildSpec<S> {
     const spec: ChildSpec<S> = { id: this.name, start: { behaviour: this, arg: (options ?? {}) as InitArgOf<S> }, type: 'supervisor' };
-    return overrides === undefined ? spec : { ...spec, ...overrides };
+    return withOverrides(spec, overrides);
   }
 
   /**

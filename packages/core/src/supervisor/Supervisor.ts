@@ -6,7 +6,7 @@ import { InitError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
-import { normalizeSpec, normalizeSpecs, type ChildSpec, type ChildSpecOverrides, type NormalizedSpec } from './ChildSpec.js';
+import { withOverrides, normalizeSpec, normalizeSpecs, type ChildSpec, type ChildSpecOverrides, type NormalizedSpec } from './ChildSpec.js';
 import { ChildRecord, countOf, launchChild, rethrowMisuse, stopReport, supervisorCall } from './children.js';
 import { FailedToStartChildError, SupervisorSpecError } from './errors.js';
 import { describeSupervisor, type SupervisorInfo, type Supervising } from './introspection.js';
@@ -338,7 +338,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
    */
   static childSpec<S extends Supervisor<any>>(this: new () => S, arg: InitArgOf<S>, overrides?: ChildSpecOverrides): ChildSpec<S> {
     const spec: ChildSpec<S> = { id: this.name, start: { behaviour: this, arg }, type: 'supervisor' };
-    return overrides === undefined ? spec : { ...spec, ...overrides };
+    return withOverrides(spec, overrides);
   }
 
   /**
