@@ -1,6 +1,6 @@
 /**
  * @arbor/core: typed actors with mailboxes, call/cast/info, links, monitors, exit
- * signals and local names, on one fair scheduler.
+ * signals, local names and registries, on one fair scheduler.
  */
 export { type ActorRef, MonitorRef, protocolType } from './actor/ActorRef.js';
 export type { MailboxLimits, OverflowPolicy } from './actor/Cell.js';

@@ -346,6 +346,25 @@ test('listen(callback) gets events in a microtask; the returned function removes
   await system.shutdown();
 });
 
+test('listen(actorRef) sends the events to that actor until it is removed or dead', async (t) => {
+  const { system } = capturingSystem();
+  const registry = await Registry.start<string, number>(system, { keys: 'unique' });
+  const probe = await system.spawn(Probe, undefined);
+  const stop = registry.listen(probe);
+  const m = await system.spawn(Counter, 0);
+  registry.register('a', 1, { owner: m });
+  t.deepEqual(((await call(probe, { type: 'infos' })) as RegistryEvent[]).map((e) => [e.type, e.key, e.value]), [['register', 'a', 1]]);
+  stop();
+  registry.register('b', 2, { owner: m });
+  t.is(((await call(probe, { type: 'infos' })) as unknown[]).length, 1, 'removed: no more events');
+  const late = await system.spawn(Probe, undefined);
+  registry.listen(late);
+  await system.stop(late);
+  t.notThrows(() => registry.register('c', 3, { owner: m }), 'a dead listener is skipped (and dropped)');
+  t.is(registry.whereis('c'), m);
+  await system.shutdown();
+});
+
 // ------------------------------------------------------------------ misuse
 
 test('a write outside any actor (or after an await in a handler) without { owner } throws NoOwnerError', async (t) => {

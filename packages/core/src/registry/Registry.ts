@@ -4,7 +4,7 @@ import { DEAD } from '../actor/flags.js';
 import { GenServer } from '../actor/GenServer.js';
 import type { Call, Protocol, SystemInfo } from '../actor/Protocol.js';
 import { AlreadyStartedError, InvalidOptionError, NoProcError } from '../errors/errors.js';
-import type { ExitReason } from '../exit/ExitReason.js';
+import { formatReason, type ExitReason } from '../exit/ExitReason.js';
 import type { ActorSystem } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import { NotARegistryError, RegistryStoppedError } from './errors.js';
@@ -15,6 +15,9 @@ import { RegistryTable, tableOf, type RegistryInfo } from './RegistryTable.js';
 /**
  * What a registry actor accepts: one call, `registry_info`, answered with a
  * {@link RegistryInfo} (everything else goes through a {@link RegistryHandle}).
+ *
+ * @example
+ * const ref: ActorRef<RegistryProtocol> = await system.spawn(Registry, { keys: 'unique' });
  */
 export interface RegistryProtocol {
   call: Call<'registry_info', RegistryInfo>;
@@ -77,7 +80,7 @@ export class Registry extends GenServer<RegistryProtocol, undefined, RegistryOpt
     if (table === undefined) return;
     const entries = table.count();
     table.close();
-    this.logger.debug('registry stopped', { report: 'registry_stopped', registry: table.label, actor: this.self.id, entries, reason: String(reason) });
+    this.logger.debug('registry stopped', { report: 'registry_stopped', registry: table.label, actor: this.self.id, entries, reason: formatReason(reason) });
   }
 
   // ------------------------------------------------------------------ handles

@@ -1,6 +1,7 @@
 import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import { Envelope, INFO } from '../actor/Envelope.js';
+import { DEAD } from '../actor/flags.js';
 import type { ActorSystem } from '../system/ActorSystem.js';
 
 /**
@@ -19,13 +20,19 @@ export type RegistryEvent<K = unknown, V = unknown> =
   | { readonly type: 'register'; readonly registry: string; readonly key: K; readonly ref: ActorRef; readonly value: V }
   | { readonly type: 'unregister'; readonly registry: string; readonly key: K; readonly ref: ActorRef; readonly value: V };
 
-/** A listener callback (see `registry.listen`). */
+/**
+ * A listener callback (see `registry.listen`); it runs in a microtask after the change.
+ *
+ * @example
+ * const listener: RegistryListener<string, Info> = (e) => console.log(e.type, e.key);
+ */
 export type RegistryListener<K = unknown, V = unknown> = (event: RegistryEvent<K, V>) => void;
 
 /**
  * A registry's listeners: actors from the start options (refs, or local names looked up
- * at each event) and callbacks added with `listen`. Callbacks run in a microtask, so a
- * registration never runs foreign code synchronously. @internal
+ * at each event) and listeners added with `listen` (an actor added that way is dropped
+ * once it is dead). Callbacks run in a microtask, so a registration never runs foreign
+ * code synchronously. @internal
  */
 export class Listeners {
   readonly #system: ActorSystem;
@@ -60,8 +67,9 @@ export class Listeners {
       if (cell instanceof Cell) this.#deliver(cell, event);
     }
     for (const l of this.#callbacks) {
-      if (l instanceof Cell) this.#deliver(l, event);
-      else queueMicrotask(() => this.#call(l, event));
+      if (!(l instanceof Cell)) queueMicrotask(() => this.#call(l, event));
+      else if ((l.flags & DEAD) !== 0) this.#callbacks.delete(l);
+      else this.#deliver(l, event);
     }
   }
 

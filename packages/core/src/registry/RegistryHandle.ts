@@ -10,7 +10,12 @@ import type { RegistryListener } from './RegistryEvent.js';
 import type { RegistryKeys } from './RegistryOptions.js';
 import { tableOf, type RegisterResult, type RegistryEntry, type RegistryRecord, type RegistryTable, type UpdateResult } from './RegistryTable.js';
 
-/** Options of the writes that act for an actor: by default the calling actor. */
+/**
+ * Options of the writes that act for an actor: by default the calling actor.
+ *
+ * @example
+ * registry.register('w1', info, { owner: ref }); // from outside any actor
+ */
 export interface OwnerOption {
   /**
    * The actor to act for. Leave it out inside an actor's handler (the calling actor is

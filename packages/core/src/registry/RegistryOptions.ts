@@ -2,7 +2,13 @@ import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import { InvalidOptionError } from '../errors/errors.js';
 
-/** `'unique'`: a key points to 0 or 1 actor. `'duplicate'`: a key points to any number of entries. */
+/**
+ * `'unique'`: a key points to 0 or 1 actor (names). `'duplicate'`: a key points to any
+ * number of entries (groups, pub/sub).
+ *
+ * @example
+ * const keys: RegistryKeys = 'duplicate';
+ */
 export type RegistryKeys = 'unique' | 'duplicate';
 
 /**

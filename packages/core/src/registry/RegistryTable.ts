@@ -37,20 +37,35 @@ interface Owner<K, V> {
 /**
  * One entry as reads return it: a frozen snapshot, so a later `updateValue` never changes
  * a result already handed out.
+ *
+ * @example
+ * for (const { ref, value } of pubsub.lookup('topic')) send(ref, { type: 'event', value });
  */
 export interface RegistryEntry<V = unknown, R extends ActorRef = ActorRef> {
   readonly ref: R;
   readonly value: V;
 }
 
-/** An entry with its key, as `select` returns it and its predicate sees it. */
+/**
+ * An entry with its key, as `select` returns it and its predicate sees it.
+ *
+ * @example
+ * registry.select(({ key, value }) => key.startsWith('gpu:') && !value.busy);
+ */
 export interface RegistryRecord<K = unknown, V = unknown, R extends ActorRef = ActorRef> {
   readonly key: K;
   readonly ref: R;
   readonly value: V;
 }
 
-/** What `register` returns: `ok`, or the live actor that holds the unique key (maybe the caller itself). */
+/**
+ * What `register` returns: `ok`, or the live actor that holds the unique key (maybe the
+ * caller itself). A taken key is an expected outcome, so it is a value, not an error.
+ *
+ * @example
+ * const r = registry.register('leader', info);
+ * if (r.status === 'already_registered') follow(r.ref);
+ */
 export type RegisterResult<R extends ActorRef = ActorRef> =
   | { readonly status: 'ok' }
   | { readonly status: 'already_registered'; readonly ref: R };
@@ -58,10 +73,19 @@ export type RegisterResult<R extends ActorRef = ActorRef> =
 /**
  * What `updateValue` returns: the new and previous value, or `not_owner` when the owner
  * holds no entry under the key (nobody does, or another actor does). Elixir's `:error`.
+ *
+ * @example
+ * const r = registry.updateValue('w1', (v) => ({ ...v, busy: true }));
+ * if (r.status === 'not_owner') throw new Error('w1 is not mine');
  */
 export type UpdateResult<V> = { readonly status: 'ok'; readonly value: V; readonly previous: V } | { readonly status: 'not_owner' };
 
-/** A snapshot of a registry, as the `registry_info` call answers it. */
+/**
+ * A snapshot of a registry, as the `registry_info` call answers it.
+ *
+ * @example
+ * await call(registry.ref, { type: 'registry_info' }); // { label: 'workers', keys: 'unique', size: 3, ... }
+ */
 export interface RegistryInfo {
   readonly label: string;
   readonly name: string | undefined;
