@@ -9,6 +9,7 @@ import test from 'ava';
 import {
   call,
   DuplicateKeysError,
+  GenServer,
   InitError,
   InvalidOptionError,
   NoOwnerError,
@@ -18,12 +19,34 @@ import {
   Registry,
   via,
   type ActorRef,
+  type Call,
   type RegistryEvent,
   type RegistryHandle,
 } from '../src/index.js';
 import { Counter, Probe, type CounterProtocol } from './fixtures.js';
 import { capturingSystem, settle, syncInbox, syncLogs } from './helpers.js';
 import { Member, type MemberProtocol } from './registryFixtures.js';
+
+// ------------------------------------------------------------------ the docs' opening example
+
+interface WorkerProtocol {
+  call: Call<'job', string, { input: string }>;
+}
+class Worker extends GenServer<WorkerProtocol, undefined, number> {
+  override handleCall(req: { type: 'job'; input: string }): string {
+    return req.input.toUpperCase();
+  }
+}
+
+test('docs/registry.md: the opening example runs as written', async (t) => {
+  const { system } = capturingSystem();
+  const workers = await Registry.start<string, undefined, WorkerProtocol>(system, { keys: 'unique', name: 'workers' });
+  await system.spawn(Worker, 1, { name: via(workers, 'w1') });
+  const w1 = workers.whereis('w1');
+  t.not(w1, undefined);
+  if (w1) t.is(await call(w1, { type: 'job', input: 'a' }), 'A');
+  await system.shutdown();
+});
 
 // ------------------------------------------------------------------ unique keys
 

@@ -37,7 +37,7 @@ export type RegistryListener<K = unknown, V = unknown> = (event: RegistryEvent<K
 export class Listeners {
   readonly #system: ActorSystem;
   readonly #actors: readonly (Cell | string)[];
-  readonly #callbacks = new Set<RegistryListener<any, any> | Cell>();
+  readonly #added = new Set<RegistryListener<any, any> | Cell>();
 
   constructor(system: ActorSystem, actors: readonly (Cell | string)[]) {
     this.#system = system;
@@ -46,19 +46,19 @@ export class Listeners {
 
   /** True when nobody listens (the common case: registration then costs no event object). */
   get empty(): boolean {
-    return this.#actors.length === 0 && this.#callbacks.size === 0;
+    return this.#actors.length === 0 && this.#added.size === 0;
   }
 
   /** Adds a listener; returns the function that removes it. */
   add(listener: RegistryListener<any, any> | Cell): () => void {
-    this.#callbacks.add(listener);
+    this.#added.add(listener);
     return () => {
-      this.#callbacks.delete(listener);
+      this.#added.delete(listener);
     };
   }
 
   clear(): void {
-    this.#callbacks.clear();
+    this.#added.clear();
   }
 
   emit(event: RegistryEvent): void {
@@ -66,9 +66,9 @@ export class Listeners {
       const cell = typeof a === 'string' ? this.#system.whereis(a) : a;
       if (cell instanceof Cell) this.#deliver(cell, event);
     }
-    for (const l of this.#callbacks) {
+    for (const l of this.#added) {
       if (!(l instanceof Cell)) queueMicrotask(() => this.#call(l, event));
-      else if ((l.flags & DEAD) !== 0) this.#callbacks.delete(l);
+      else if ((l.flags & DEAD) !== 0) this.#added.delete(l);
       else this.#deliver(l, event);
     }
   }

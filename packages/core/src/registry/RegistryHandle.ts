@@ -227,7 +227,7 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = any> 
   countMatch(key: K, predicate: (value: V, ref: ActorRef<P>) => boolean): number {
     const t = this.#table('countMatch');
     checkFunction('countMatch: predicate', predicate);
-    return t.countMatch(key, predicate);
+    return t.match(key, predicate).length;
   }
 
   /**

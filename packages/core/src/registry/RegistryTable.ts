@@ -274,17 +274,6 @@ export class RegistryTable<K, V> implements NameProvider {
     return out;
   }
 
-  countMatch(key: K, pred: (value: V, ref: ActorRef) => boolean): number {
-    if (this.#unique !== null) {
-      const e = this.#unique.get(key);
-      return e !== undefined && alive(e.owner) && pred(e.value, e.owner) ? 1 : 0;
-    }
-    const set = this.#duplicate!.get(key);
-    let n = 0;
-    if (set !== undefined) for (const e of set) if (alive(e.owner) && pred(e.value, e.owner)) n++;
-    return n;
-  }
-
   /** Every live entry passing `pred` (all when undefined), in key insertion order. */
   select(pred: ((r: RegistryRecord<K, V>) => boolean) | undefined): RegistryRecord<K, V>[] {
     const out: RegistryRecord<K, V>[] = [];
