@@ -1,6 +1,6 @@
 /**
  * @arbor/core: typed actors with mailboxes, call/cast/info, links, monitors, exit
- * signals and local names, on one fair scheduler.
+ * signals, local names and registries, on one fair scheduler.
  */
 export { type ActorRef, MonitorRef, protocolType } from './actor/ActorRef.js';
 export type { MailboxLimits, OverflowPolicy } from './actor/Cell.js';
@@ -104,3 +104,9 @@ export {
   type DynamicSupervisorProtocol,
 } from './supervisor/DynamicSupervisor.js';
 export { startApplication, type Application, type ApplicationOptions, type ApplicationStopResult } from './application/Application.js';
+export { Registry, type RegistryProtocol } from './registry/Registry.js';
+export { RegistryHandle, type OwnerOption } from './registry/RegistryHandle.js';
+export type { RegistryKeys, RegistryOptions } from './registry/RegistryOptions.js';
+export type { RegisterResult, RegistryEntry, RegistryInfo, RegistryRecord, UpdateResult } from './registry/RegistryTable.js';
+export type { RegistryEvent, RegistryListener } from './registry/RegistryEvent.js';
+export { DuplicateKeysError, NoOwnerError, NotARegistryError, RegistryStoppedError } from './registry/errors.js';

@@ -225,7 +225,15 @@ export class ActorSystem {
         cell.name = name;
         this.#names.set(name, cell);
       } else if (name !== undefined) {
-        const holder = name.via.registerName(name.key, cell);
+        let holder: ActorRef | undefined;
+        try {
+          holder = name.via.registerName(name.key, cell);
+        } catch (e) {
+          // A provider that refuses (a stopped registry, duplicate keys) must not leave a half-started cell behind.
+          this.#live.remove(cell);
+          cell.flags = DEAD;
+          throw e;
+        }
         if (holder !== undefined) {
           this.#live.remove(cell);
           cell.flags = DEAD;
