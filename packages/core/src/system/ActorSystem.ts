@@ -88,7 +88,7 @@ export class ActorSystem {
   readonly deadlines = new CallDeadlines();
   readonly #live = new LiveCells();
   readonly #names = new Map<string, Cell>();
-  /** Registries that name actors in this system (read by the dump). @internal */
+  /** Registries that name actors in this system: each `via` name given to spawn adds its provider (read by the dump). @internal */
   readonly nameProviders = new Set<NameProvider>();
   #stopped = false;
 
@@ -221,6 +221,7 @@ export class ActorSystem {
           cell.flags = DEAD;
           return { status: 'error', reason: new AlreadyStartedError(describeName(name), holder) };
         }
+        this.nameProviders.add(name.via);
       }
     } catch (e) {
       return Promise.reject(e);
