@@ -63,3 +63,6 @@ export type { SpawnOptions } from './system/SpawnOptions.js';
 export { TimerRef } from './system/TimerRef.js';
 export { describeName, isViaName, via, type NameProvider, type ViaName } from './names/NameProvider.js';
 export { describeSupervisor, type SupervisedChildInfo, type SupervisorInfo, type Supervising } from './supervisor/introspection.js';
+export { dump } from './dump/dump.js';
+export type { Dump, DumpNode, DumpOptions, DumpStatus } from './dump/DumpNode.js';
+export { renderDump } from './dump/renderDump.js';
