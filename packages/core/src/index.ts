@@ -66,3 +66,15 @@ export { describeSupervisor, type SupervisedChildInfo, type SupervisorInfo, type
 export { dump } from './dump/dump.js';
 export type { Dump, DumpNode, DumpOptions, DumpStatus } from './dump/DumpNode.js';
 export { renderDump } from './dump/renderDump.js';
+export { DebugEndpoint, type DebugEndpointOptions, type DebugEndpointProtocol, type DebugEndpointState } from './dump/DebugEndpoint.js';
+export { fetchDump, type FetchDumpOptions } from './dump/fetchDump.js';
+export { defaultEndpointPath, findEndpoints, formatEndpoint, parseEndpoint, type EndpointAddress, type FoundEndpoint } from './dump/endpoint.js';
+export {
+  DumpTimeoutError,
+  EndpointInUseError,
+  EndpointPathError,
+  EndpointUnreachableError,
+  InvalidEndpointError,
+  MalformedDumpError,
+  PublicHostError,
+} from './dump/errors.js';
