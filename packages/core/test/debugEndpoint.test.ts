@@ -254,7 +254,7 @@ test('a path that holds a regular file fails with EndpointPathError and the file
   await system.shutdown();
 });
 
-test('the socket file is removed when the endpoint stops, is killed, or its parent exits', async (t) => {
+test('the socket file is removed when the endpoint stops, is killed, gets an exit signal, or its parent exits', async (t) => {
   const dir = tempDir(t);
   const { system } = capturingSystem();
 
@@ -274,6 +274,15 @@ test('the socket file is removed when the endpoint stops, is killed, or its pare
   system.exit(inbox.ref, 'shutdown');
   t.is(await exitReasonOf(system, c), 'shutdown');
   t.false(existsSync(orphaned));
+
+  const signalled = join(dir, 'signalled.sock');
+  const d = await system.spawn(DebugEndpoint, { path: signalled });
+  system.exit(d, 'normal');
+  t.is(await call(d, { type: 'endpoint' }), signalled, 'served after the EXIT message');
+  t.true(system.isAlive(d), "an exit signal 'normal' is ignored, as by an actor that does not trap exits");
+  system.exit(d, 'shutdown');
+  t.is(await exitReasonOf(system, d), 'shutdown');
+  t.false(existsSync(signalled));
 
   const shutdown = join(dir, 'shutdown.sock');
   await system.spawn(DebugEndpoint, { path: shutdown });

@@ -4,7 +4,7 @@ import type { ActorRef } from '../actor/ActorRef.js';
 import { GenServer } from '../actor/GenServer.js';
 import type { Call, SystemInfo } from '../actor/Protocol.js';
 import { InvalidOptionError } from '../errors/errors.js';
-import { formatReason, isNormalExit, type ExitReason } from '../exit/ExitReason.js';
+import { formatReason, type ExitReason } from '../exit/ExitReason.js';
 import { dump } from './dump.js';
 import { defaultEndpointPath, formatEndpoint, LOOPBACK, type EndpointAddress } from './endpoint.js';
 import { PublicHostError } from './errors.js';
@@ -101,8 +101,8 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
       this.#answer(msg);
       return;
     }
-    // Exits of linked actors other than the parent: die with them as an untrapped actor would.
-    if (msg.type === 'EXIT' && !isNormalExit(msg.reason)) this.stop(msg.reason);
+    // Exit signals other than the parent's (links, exit(ref, reason)): act as an actor that does not trap them.
+    if (msg.type === 'EXIT' && msg.reason !== 'normal') this.stop(msg.reason);
   }
 
   override async terminate(_reason: ExitReason): Promise<void> {
