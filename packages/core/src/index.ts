@@ -110,3 +110,18 @@ export type { RegistryKeys, RegistryOptions } from './registry/RegistryOptions.j
 export type { RegisterResult, RegistryEntry, RegistryInfo, RegistryRecord, UpdateResult } from './registry/RegistryTable.js';
 export type { RegistryEvent, RegistryListener } from './registry/RegistryEvent.js';
 export { DuplicateKeysError, NoOwnerError, NotARegistryError, RegistryStoppedError } from './registry/errors.js';
+export { dump } from './dump/dump.js';
+export type { Dump, DumpNode, DumpOptions, DumpStatus } from './dump/DumpNode.js';
+export { renderDump } from './dump/renderDump.js';
+export { DebugEndpoint, type DebugEndpointOptions, type DebugEndpointProtocol, type DebugEndpointState } from './dump/DebugEndpoint.js';
+export { fetchDump, type FetchDumpOptions } from './dump/fetchDump.js';
+export { defaultEndpointPath, findEndpoints, formatEndpoint, parseEndpoint, type EndpointAddress, type FoundEndpoint } from './dump/endpoint.js';
+export {
+  DumpTimeoutError,
+  EndpointInUseError,
+  EndpointPathError,
+  EndpointUnreachableError,
+  InvalidEndpointError,
+  MalformedDumpError,
+  PublicHostError,
+} from './dump/errors.js';

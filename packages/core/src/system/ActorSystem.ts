@@ -91,7 +91,7 @@ export class ActorSystem {
   readonly deadlines = new CallDeadlines();
   readonly #live = new LiveCells();
   readonly #names = new Map<string, Cell>();
-  /** Registries that name actors in this system (read by the dump). @internal */
+  /** Registries that name actors in this system: each `via` name given to spawn adds its provider (read by the dump). @internal */
   readonly nameProviders = new Set<NameProvider>();
   #stopped = false;
 
@@ -466,6 +466,21 @@ export class ActorSystem {
   whereis<P extends Protocol = any>(name: string | ViaName): ActorRef<P> | undefined {
     if (typeof name === 'string') return this.#names.get(name);
     return name.via.whereisName(name.key);
+  }
+
+  /**
+   * Lists a name provider's names (its `keysOf`) in the dump. Registries do it themselves;
+   * call it for your own {@link NameProvider}. Returns a function that removes it.
+   *
+   * @example
+   * const remove = system.addNameProvider(myNames);
+   */
+  addNameProvider(provider: NameProvider): () => void {
+    if (typeof provider !== 'object' || provider === null || typeof provider.keysOf !== 'function') {
+      throw new InvalidOptionError('provider', 'a NameProvider (label, registerName, unregisterName, whereisName, keysOf)', provider);
+    }
+    this.nameProviders.add(provider);
+    return () => void this.nameProviders.delete(provider);
   }
 
   /** Every registered name. */

@@ -1,0 +1,105 @@
+import { lstatSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidEndpointError } from './errors.js';
+
+/** Where a debug endpoint listens: a Unix socket path, or a port on 127.0.0.1. */
+export type EndpointAddress = { readonly path: string } | { readonly host: '127.0.0.1'; readonly port: number };
+
+/** The only host a TCP endpoint may use. */
+export const LOOPBACK = '127.0.0.1';
+
+const DEFAULT_NAME = /^arbor-(.+)-(\d+)\.sock$/;
+
+/**
+ * The socket path a `DebugEndpoint` uses by default: `arbor-<system>-<pid>.sock` in the
+ * temp directory (characters other than letters, digits, `.`, `_` and `-` in the system
+ * name become `_`, and it is cut to 24 characters).
+ *
+ * @example
+ * defaultEndpointPath('shop') // '/tmp/arbor-shop-4242.sock'
+ */
+export function defaultEndpointPath(systemName: string, pid: number = process.pid, dir: string = tmpdir()): string {
+  const safe = systemName.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 24) || 'arbor';
+  return join(dir, `arbor-${safe}-${pid}.sock`);
+}
+
+/**
+ * Reads an endpoint text: `127.0.0.1:<port>` (or `localhost:<port>`) is TCP, anything
+ * else without a host part is a Unix socket path. Throws `InvalidEndpointError` for an
+ * empty text, a bad port, or another host.
+ *
+ * @example
+ * parseEndpoint('127.0.0.1:9229') // { host: '127.0.0.1', port: 9229 }
+ * parseEndpoint('/tmp/arbor-shop-4242.sock') // { path: '/tmp/arbor-shop-4242.sock' }
+ */
+export function parseEndpoint(text: string): EndpointAddress {
+  if (typeof text !== 'string' || text.trim() === '') throw new InvalidEndpointError(text);
+  const tcp = /^([^/\\]*):(\d*)$/.exec(text.trim());
+  if (tcp === null) return { path: text };
+  const host = tcp[1]!;
+  const port = Number(tcp[2]);
+  if ((host !== LOOPBACK && host !== 'localhost') || tcp[2] === '' || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new InvalidEndpointError(text);
+  }
+  return { host: LOOPBACK, port };
+}
+
+/**
+ * An endpoint as text, the form `parseEndpoint`, `fetchDump` and `arbor dump --endpoint` take.
+ *
+ * @example
+ * formatEndpoint({ host: '127.0.0.1', port: 9229 }) // '127.0.0.1:9229'
+ */
+export function formatEndpoint(address: EndpointAddress): string {
+  return 'path' in address ? address.path : `${address.host}:${address.port}`;
+}
+
+/** A socket file with the default name, as {@link findEndpoints} finds it. */
+export interface FoundEndpoint {
+  readonly path: string;
+  /** The system name as it appears in the file name. */
+  readonly system: string;
+  readonly pid: number;
+  /** True if no process with that pid is alive: the file was left by a process that crashed. */
+  readonly stale: boolean;
+}
+
+/**
+ * Lists the socket files with the default endpoint name (`arbor-<system>-<pid>.sock`) in
+ * a directory (default: the temp directory), sorted by path.
+ *
+ * @example
+ * findEndpoints().filter((e) => !e.stale) // [{ path: '/tmp/arbor-shop-4242.sock', system: 'shop', pid: 4242, stale: false }]
+ */
+export function findEndpoints(dir: string = tmpdir()): FoundEndpoint[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const found: FoundEndpoint[] = [];
+  for (const entry of entries.sort()) {
+    const m = DEFAULT_NAME.exec(entry);
+    if (m === null) continue;
+    const path = join(dir, entry);
+    try {
+      if (!lstatSync(path).isSocket()) continue;
+    } catch {
+      continue; // removed meanwhile
+    }
+    const pid = Number(m[2]);
+    found.push({ path, system: m[1]!, pid, stale: !processAlive(pid) });
+  }
+  return found;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

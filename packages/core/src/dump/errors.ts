@@ -1,0 +1,102 @@
+import { ArborError, describe } from '../errors/ArborError.js';
+
+/** Where a dump can be fetched from: a Unix socket path, or `127.0.0.1:<port>`. */
+const HOW_TO_FIND =
+  "start a DebugEndpoint in the application, then pass its endpoint (a socket path such as /tmp/arbor-<system>-<pid>.sock, or 127.0.0.1:<port>) with --endpoint or ARBOR_ENDPOINT; run `arbor dump` with neither to list the sockets in the temp directory";
+
+/**
+ * `DebugEndpoint` was asked to listen on a host other than 127.0.0.1. The dump shows the
+ * inside of every actor, so it is served only on a Unix socket or on the loopback address.
+ *
+ * @example
+ * system.spawn(DebugEndpoint, { port: 9000, host: '0.0.0.0' }) // rejects: InitError, reason PublicHostError
+ */
+export class PublicHostError extends ArborError {
+  readonly code = 'public_host' as const;
+  constructor(readonly host: unknown) {
+    super(
+      `DebugEndpoint refuses host ${describe(host)}: the dump is served only on a Unix socket or on 127.0.0.1; ` +
+        'leave host out (or set it to 127.0.0.1) and reach a remote machine through an SSH tunnel (ssh -L)',
+    );
+  }
+}
+
+/**
+ * Something already listens on the endpoint `DebugEndpoint` was asked to use (another
+ * process, or another endpoint of this one).
+ */
+export class EndpointInUseError extends ArborError {
+  readonly code = 'endpoint_in_use' as const;
+  constructor(readonly endpoint: string) {
+    super(`a server already listens on ${endpoint}; stop the process that owns it, or give DebugEndpoint another { path } or { port }`);
+  }
+}
+
+/**
+ * The path `DebugEndpoint` was asked to listen on holds a file that is not a socket; it is
+ * left alone rather than deleted.
+ */
+export class EndpointPathError extends ArborError {
+  readonly code = 'endpoint_path_taken' as const;
+  constructor(readonly path: string) {
+    super(`${path} exists and is not a socket, so DebugEndpoint will not replace it; remove it yourself or pass another { path }`);
+  }
+}
+
+/**
+ * An endpoint text is neither a socket path nor `127.0.0.1:<port>`.
+ *
+ * @example
+ * fetchDump('example.com:9000') // rejects with InvalidEndpointError
+ */
+export class InvalidEndpointError extends ArborError {
+  readonly code = 'invalid_endpoint' as const;
+  constructor(readonly endpoint: unknown) {
+    super(`endpoint must be a Unix socket path or 127.0.0.1:<port>, got: ${describe(endpoint)}`);
+  }
+}
+
+/**
+ * Nothing answers at the endpoint: the socket file does not exist, or nothing listens on it
+ * (a process that crashed leaves its socket file behind), or the port is closed.
+ */
+export class EndpointUnreachableError extends ArborError {
+  readonly code = 'endpoint_unreachable' as const;
+  constructor(
+    readonly endpoint: string,
+    /** The system error code: `ENOENT` (no such socket), `ECONNREFUSED` (nobody listens), ... */
+    readonly errno: string,
+  ) {
+    super(`no debug endpoint at ${endpoint} (${reachFailure(errno)}); ${HOW_TO_FIND}`);
+  }
+}
+
+function reachFailure(errno: string): string {
+  switch (errno) {
+    case 'ENOENT':
+      return 'no such socket';
+    case 'ECONNREFUSED':
+      return 'connection refused: nothing listens there';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied: run as the user that owns the application';
+    default:
+      return errno;
+  }
+}
+
+/** The endpoint accepted the connection but sent no full answer in time. */
+export class DumpTimeoutError extends ArborError {
+  readonly code = 'dump_timeout' as const;
+  constructor(readonly endpoint: string, readonly timeout: number) {
+    super(`${endpoint} sent no dump within ${timeout} ms; the application may be busy or suspended: retry with a longer timeout`);
+  }
+}
+
+/** The endpoint answered with something that is not a dump (another program, or another version). */
+export class MalformedDumpError extends ArborError {
+  readonly code = 'dump_malformed' as const;
+  constructor(readonly endpoint: string, detail: string) {
+    super(`${endpoint} did not answer with an Arbor dump (${detail}); check that the endpoint belongs to a DebugEndpoint of the same Arbor version`);
+  }
+}
