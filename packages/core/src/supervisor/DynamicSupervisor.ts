@@ -46,6 +46,9 @@ export interface DynamicSupervisorProtocol {
 }
 
 type Request = DynamicSupervisorProtocol['call'];
+
+/** The options of a dynamic supervisor class: its `init` argument, or `DynamicSupervisorOptions<any>` for `DynamicSupervisor` itself. */
+export type DynamicArgOf<S> = unknown extends InitArgOf<S> ? DynamicSupervisorOptions<any> : InitArgOf<S>;
 type RestartMessage = DynamicSupervisorProtocol['info'];
 
 /**
@@ -229,7 +232,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
    * @example
    * const sup = await DynamicSupervisor.start(system, { maxChildren: 100 }, { name: 'sessions' });
    */
-  static start<S extends DynamicSupervisor<any>>(this: new () => S, system: ActorSystem, options?: InitArgOf<S>, spawnOptions?: SpawnOptions): Promise<ActorRef<DynamicSupervisorProtocol>> {
+  static start<S extends DynamicSupervisor<any>>(this: new () => S, system: ActorSystem, options?: DynamicArgOf<S>, spawnOptions?: SpawnOptions): Promise<ActorRef<DynamicSupervisorProtocol>> {
     return system.spawn(this as never, (options ?? {}) as never, spawnOptions).catch((e: unknown) => {
       if (e instanceof InitError && (e.reason instanceof SupervisorSpecError || e.reason instanceof InvalidOptionError)) throw e.reason;
       throw e;
@@ -242,7 +245,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
    * @example
    * DynamicSupervisor.childSpec({ maxChildren: 100 }, { id: 'sessions' })
    */
-  static childSpec<S extends DynamicSupervisor<any>>(this: new () => S, options?: InitArgOf<S>, overrides?: ChildSpecOverrides): ChildSpec<S> {
+  static childSpec<S extends DynamicSupervisor<any>>(this: new () => S, options?: DynamicArgOf<S>, overrides?: ChildSpecOverrides): ChildSpec<S> {
     const spec: ChildSpec<S> = { id: this.name, start: { behaviour: this, arg: (options ?? {}) as InitArgOf<S> }, type: 'supervisor' };
     return withOverrides(spec, overrides);
   }

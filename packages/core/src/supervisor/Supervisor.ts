@@ -16,6 +16,9 @@ import { shutdownChild } from './shutdownChild.js';
 import { backoffDelay, normalizeDef, RestartWindow, type AutoShutdown, type NormalizedPolicy, type Strategy, type SupervisorDef } from './SupervisorFlags.js';
 
 type Request = SupervisorProtocol['call'];
+
+/** The start argument of a supervisor class: its `init` argument, or `SupervisorDef` for `Supervisor` itself. */
+export type SupervisorArgOf<S> = unknown extends InitArgOf<S> ? SupervisorDef : InitArgOf<S>;
 type RestartMessage = SupervisorProtocol['info'];
 
 /**
@@ -319,7 +322,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
   static start<S extends Supervisor<any>>(
     this: new () => S,
     system: ActorSystem,
-    arg: InitArgOf<S>,
+    arg: SupervisorArgOf<S>,
     options?: SpawnOptions,
   ): Promise<ActorRef<SupervisorProtocol>> {
     return system
@@ -336,8 +339,8 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
    * @example
    * Supervisor.childSpec({ strategy: 'rest_for_one', children: [...] }, { id: 'db_tree' })
    */
-  static childSpec<S extends Supervisor<any>>(this: new () => S, arg: InitArgOf<S>, overrides?: ChildSpecOverrides): ChildSpec<S> {
-    const spec: ChildSpec<S> = { id: this.name, start: { behaviour: this, arg }, type: 'supervisor' };
+  static childSpec<S extends Supervisor<any>>(this: new () => S, arg: SupervisorArgOf<S>, overrides?: ChildSpecOverrides): ChildSpec<S> {
+    const spec: ChildSpec<S> = { id: this.name, start: { behaviour: this, arg: arg as InitArgOf<S> }, type: 'supervisor' };
     return withOverrides(spec, overrides);
   }
 
