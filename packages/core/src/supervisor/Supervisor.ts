@@ -184,8 +184,10 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
 
   #scheduleRetry(rec: ChildRecord, delay: number, counted: boolean): void {
     const msg: RestartMessage = { type: '$restart', id: rec.spec.id, token: ++rec.token, counted };
-    if (delay > 0) this.sendAfter(msg, delay);
-    else this.system.send(this.self, msg);
+    // Always through a timer, even with no delay: a retry sent straight to the mailbox of
+    // this async handler would run in the same macrotask, so a child whose init keeps
+    // failing synchronously would starve timers and I/O until the intensity is reached.
+    this.sendAfter(msg, delay);
   }
 
   #giveUp(rec: ChildRecord): void {
