@@ -31,8 +31,8 @@ export interface WorkerArg {
   readonly failInit?: (attempt: number) => boolean;
   /** Asked at each init: true makes init return `ignore`. */
   readonly ignore?: (attempt: number) => boolean;
-  /** `terminate` waits for this promise (or forever) before the worker exits; records `stopped <id>` when done. */
-  readonly terminateWait?: Promise<unknown> | 'forever';
+  /** `terminate` waits for the promise this returns (or forever) before the worker exits; records `stopped <id>` when done. */
+  readonly terminateWait?: ((id: string) => Promise<unknown>) | 'forever';
   /** Called at each successful init with the worker's ref. */
   readonly onStart?: (ref: ActorRef<WorkerProtocol>) => void;
 }
@@ -105,7 +105,7 @@ export class Worker extends GenServer<WorkerProtocol, undefined, WorkerArg> {
     const { events, id, terminateWait } = this.arg;
     events.push(`stop ${id} ${formatReason(reason)}`);
     if (terminateWait === undefined) return;
-    await (terminateWait === 'forever' ? new Promise<never>(() => {}) : terminateWait);
+    await (terminateWait === 'forever' ? new Promise<never>(() => {}) : terminateWait(id));
     events.push(`stopped ${id}`);
   }
 }
