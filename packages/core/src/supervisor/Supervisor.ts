@@ -2,7 +2,7 @@ import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import { GenServer, type InitArgOf } from '../actor/GenServer.js';
 import type { SystemInfo } from '../actor/Protocol.js';
-import { InitError } from '../errors/errors.js';
+import { InitError, InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
@@ -313,7 +313,8 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
   /**
    * Starts a supervisor (not linked to the caller) and resolves with its ref once all its
    * children have started. Rejects with the specific validation error for a bad
-   * definition, or with `InitError` whose `reason` is a `FailedToStartChildError`.
+   * definition (a `SupervisorSpecError`, or `InvalidOptionError` for a malformed shape), or
+   * with `InitError` whose `reason` is a `FailedToStartChildError`.
    *
    * @example
    * const sup = await Supervisor.start(system, { strategy: 'one_for_all', children: [childSpec(Db, cfg)] }, { name: 'db_sup' });
@@ -327,7 +328,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
     return system
       .spawn(this as never, arg as never, options)
       .catch((e: unknown) => {
-        if (e instanceof InitError && e.reason instanceof SupervisorSpecError) throw e.reason;
+        if (e instanceof InitError && (e.reason instanceof SupervisorSpecError || e.reason instanceof InvalidOptionError)) throw e.reason;
         throw e;
       }) as Promise<ActorRef<SupervisorProtocol>>;
   }
