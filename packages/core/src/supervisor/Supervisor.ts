@@ -15,6 +15,14 @@ import { logSupervisor } from './reports.js';
 import { shutdownChild } from './shutdownChild.js';
 import { backoffDelay, normalizeDef, RestartWindow, type AutoShutdown, type NormalizedPolicy, type Strategy, type SupervisorDef } from './SupervisorFlags.js';
 
+/**
+ * The start argument of a supervisor class: what its `configure` takes. For `Supervisor`
+ * itself TypeScript infers its class parameter as `unknown` (it does not use the default),
+ * which would accept any argument and leave inline start functions untyped: that case is
+ * `SupervisorDef`.
+ */
+export type SupervisorArgOf<S> = unknown extends InitArgOf<S> ? SupervisorDef : InitArgOf<S>;
+
 type Request = SupervisorProtocol['call'];
 type RestartMessage = SupervisorProtocol['info'];
 
@@ -322,7 +330,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
   static start<S extends Supervisor<any>>(
     this: new () => S,
     system: ActorSystem,
-    arg: InitArgOf<S>,
+    arg: SupervisorArgOf<S>,
     options?: SpawnOptions,
   ): Promise<ActorRef<SupervisorProtocol>> {
     return system
@@ -339,8 +347,8 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
    * @example
    * Supervisor.childSpec({ strategy: 'rest_for_one', children: [...] }, { id: 'db_tree' })
    */
-  static childSpec<S extends Supervisor<any>>(this: new () => S, arg: InitArgOf<S>, overrides?: ChildSpecOverrides): ChildSpec<S> {
-    const spec: ChildSpec<S> = { id: this.name, start: { behaviour: this, arg }, type: 'supervisor' };
+  static childSpec<S extends Supervisor<any>>(this: new () => S, arg: SupervisorArgOf<S>, overrides?: ChildSpecOverrides): ChildSpec<S> {
+    const spec: ChildSpec<S> = { id: this.name, start: { behaviour: this, arg: arg as InitArgOf<S> }, type: 'supervisor' };
     return overrides === undefined ? spec : { ...spec, ...overrides };
   }
 
