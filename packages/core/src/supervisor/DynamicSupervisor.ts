@@ -51,7 +51,7 @@ type RestartMessage = DynamicSupervisorProtocol['info'];
 /**
  * A dynamic supervisor (Elixir's `DynamicSupervisor`): starts with no children, adds them
  * with `startChild`, one_for_one only, children known by ref, stopped all at once on
- * shutdown with one timer.
+ * shutdown, killed by one timer per shutdown time.
  *
  * @example
  * const sup = await DynamicSupervisor.start(system, { maxChildren: 1000 });
@@ -110,7 +110,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
     }
   }
 
-  /** Stops every child at once; one timer (the longest shutdown) kills the ones left. */
+  /** Stops every child at once; a timer per shutdown time kills the ones left (one timer when they share a shutdown). */
   override async terminate(): Promise<void> {
     this.#restarting.clear();
     const list = [...this.#running];
