@@ -319,3 +319,19 @@ test('a dynamic supervisor in a tree: restarted by its parent, it comes back emp
   t.deepEqual(await DynamicSupervisor.whichChildren(dyn2), []);
   await system.shutdown();
 });
+
+test('shutdown honours each child\'s own shutdown: a hung child with 100 ms is killed even beside an infinity child', async (t) => {
+  const system = createSystem();
+  const events: string[] = [];
+  const sup = await DynamicSupervisor.start(system);
+  const hung = await startOk(sup, dynSpec('hung', events, { trap: true, shutdown: 100, terminateWait: 'forever' }));
+  const slow = await startOk(sup, dynSpec('slow', events, { trap: true, shutdown: 'infinity', terminateWait: () => sleep(20) }));
+  let done = false;
+  const stopped = system.stop(sup, 'shutdown', { timeout: Infinity }).then(() => (done = true));
+  t.true(await until(() => done, 10_000), 'the supervisor stopped: the hung child was killed after its 100 ms');
+  await stopped;
+  t.is(await exitOf(system, hung), 'killed');
+  t.is(await exitOf(system, slow), 'shutdown');
+  t.deepEqual(only(events, 'stopped'), ['stopped slow']);
+  await system.shutdown();
+});
