@@ -335,3 +335,16 @@ test('shutdown honours each child\'s own shutdown: a hung child with 100 ms is k
   t.deepEqual(only(events, 'stopped'), ['stopped slow']);
   await system.shutdown();
 });
+
+test('a dynamic child whose restart answers ignore is forgotten', async (t) => {
+  const system = createSystem();
+  const events: string[] = [];
+  const sup = await DynamicSupervisor.start(system);
+  const a = await startOk(sup, dynSpec('a', events, { ignore: (n) => n > 1 }));
+  system.exit(a, 'kill');
+  await exitOf(system, a);
+  t.deepEqual(await DynamicSupervisor.whichChildren(sup), []);
+  t.deepEqual(events, ['start a', 'ignore a']);
+  t.true(system.isAlive(sup));
+  await system.shutdown();
+});

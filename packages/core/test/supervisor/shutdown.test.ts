@@ -211,3 +211,17 @@ test('a permanent child stopped from outside with shutdown is restarted like any
   t.deepEqual(events, ['start a', 'stop a shutdown', 'start a']);
   await system.shutdown();
 });
+
+test('a supervisor killed outright takes its children with it (they see killed)', async (t) => {
+  const system = createSystem();
+  const events: string[] = [];
+  const sup = await Supervisor.start(system, { children: [worker('trapping', events, { trap: true }), worker('plain', events)] });
+  const before = await refs(sup);
+  events.length = 0;
+  system.exit(sup, 'kill');
+  t.is(await exitOf(system, sup), 'killed');
+  t.is(await exitOf(system, before['plain'] as never), 'killed');
+  t.is(await exitOf(system, before['trapping'] as never), 'killed', 'a trapping child stops when its parent exits');
+  t.deepEqual(events, ['stop trapping killed']);
+  await system.shutdown();
+});

@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import { createSystem, Supervisor } from '../../src/index.js';
-import { exitChild, exitOf, refs, restarted, worker } from './fixtures.js';
+import { exitChild, exitOf, refs, restarted, Worker, worker } from './fixtures.js';
 
 test('one_for_one: only the dead child is restarted, in its position; the others keep their refs', async (t) => {
   const system = createSystem();
@@ -144,5 +144,52 @@ test('one_for_all with workers that do not trap exits: the siblings exit with sh
   t.is(await exitOf(system, before['a'] as never), 'shutdown');
   t.is(await exitOf(system, before['c'] as never), 'shutdown');
   t.is(await exitOf(system, before['b'] as never), 'killed');
+  await system.shutdown();
+});
+
+test('one_for_all: a temporary child that exits restarts nobody (it is only removed)', async (t) => {
+  const system = createSystem();
+  const events: string[] = [];
+  const sup = await Supervisor.start(system, {
+    strategy: 'one_for_all',
+    children: [worker('a', events, { trap: true }), worker('tmp', events, { trap: true, restart: 'temporary' }), worker('c', events, { trap: true })],
+  });
+  const before = await refs(sup);
+  events.length = 0;
+  await exitOf(system, await exitChild(system, sup, 'tmp', 'boom'));
+  t.deepEqual(await refs(sup), { a: before['a'], c: before['c'] });
+  t.deepEqual(events, ['stop tmp boom']);
+  await system.shutdown();
+});
+
+test('a one_for_all restart counts once against the intensity, however many children it restarts', async (t) => {
+  const system = createSystem();
+  const events: string[] = [];
+  const sup = await Supervisor.start(system, { strategy: 'one_for_all', intensity: 1, period: 60_000, children: ['a', 'b', 'c'].map((id) => worker(id, events)) });
+  const old = await exitChild(system, sup, 'b', 'kill');
+  await restarted(sup, 'b', old);
+  t.true(system.isAlive(sup), 'three children restarted, one restart counted');
+  await exitChild(system, sup, 'c', 'kill');
+  t.is(await exitOf(system, sup), 'shutdown', 'the second restart is one too many');
+  await system.shutdown();
+});
+
+test('a named child is registered under its name again after a restart', async (t) => {
+  const system = createSystem();
+  const events: string[] = [];
+  const sup = await Supervisor.start(system, {
+    strategy: 'one_for_all',
+    children: [
+      { id: 'a', start: { behaviour: Worker, arg: { id: 'a', events }, options: { name: 'worker-a' } } },
+      { id: 'b', start: { behaviour: Worker, arg: { id: 'b', events }, options: { name: 'worker-b' } } },
+    ],
+  });
+  const a = system.whereis('worker-a');
+  t.is(a, (await refs(sup))['a'] as never);
+  const old = await exitChild(system, sup, 'b', 'kill');
+  const b2 = await restarted(sup, 'b', old);
+  t.is(system.whereis('worker-b'), b2);
+  t.not(system.whereis('worker-a'), a, 'one_for_all restarted a under its name too');
+  t.is(system.whereis('worker-a'), (await refs(sup))['a'] as never);
   await system.shutdown();
 });
