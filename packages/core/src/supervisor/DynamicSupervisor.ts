@@ -54,7 +54,7 @@ type RestartMessage = DynamicSupervisorProtocol['info'];
 /**
  * A dynamic supervisor (Elixir's `DynamicSupervisor`): starts with no children, adds them
  * with `startChild`, one_for_one only, children known by ref, stopped all at once on
- * shutdown with one timer.
+ * shutdown, killed by one timer per shutdown time.
  *
  * @example
  * const sup = await DynamicSupervisor.start(system, { maxChildren: 1000 });
@@ -113,7 +113,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
     }
   }
 
-  /** Stops every child at once; one timer (the longest shutdown) kills the ones left. */
+  /** Stops every child at once; a timer per shutdown time kills the ones left (one timer when they share a shutdown). */
   override async terminate(): Promise<void> {
     this.#restarting.clear();
     const list = [...this.#running];
@@ -214,8 +214,10 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
 
   #scheduleRetry(rec: ChildRecord, delay: number, counted: boolean): void {
     const msg: RestartMessage = { type: '$restart', record: rec, token: ++rec.token, counted };
-    if (delay > 0) this.sendAfter(msg, delay);
-    else this.system.send(this.self, msg);
+    // Always through a timer, even with no delay: a retry sent straight to the mailbox of
+    // this async handler would run in the same macrotask, so a child whose init keeps
+    // failing synchronously would starve timers and I/O until the intensity is reached.
+    this.sendAfter(msg, delay);
   }
 
   #giveUp(rec: ChildRecord): void {

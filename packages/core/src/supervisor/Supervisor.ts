@@ -2,7 +2,7 @@ import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import { GenServer, type InitArgOf } from '../actor/GenServer.js';
 import type { SystemInfo } from '../actor/Protocol.js';
-import { InitError } from '../errors/errors.js';
+import { InitError, InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
@@ -15,10 +15,15 @@ import { logSupervisor } from './reports.js';
 import { shutdownChild } from './shutdownChild.js';
 import { backoffDelay, normalizeDef, RestartWindow, type AutoShutdown, type NormalizedPolicy, type Strategy, type SupervisorDef } from './SupervisorFlags.js';
 
-type Request = SupervisorProtocol['call'];
-
-/** The start argument of a supervisor class: its `init` argument, or `SupervisorDef` for `Supervisor` itself. */
+/**
+ * The start argument of a supervisor class: what its `configure` takes. For `Supervisor`
+ * itself TypeScript infers its class parameter as `unknown` (it does not use the default),
+ * which would accept any argument and leave inline start functions untyped: that case is
+ * `SupervisorDef`.
+ */
 export type SupervisorArgOf<S> = unknown extends InitArgOf<S> ? SupervisorDef : InitArgOf<S>;
+
+type Request = SupervisorProtocol['call'];
 type RestartMessage = SupervisorProtocol['info'];
 
 /**
@@ -187,8 +192,10 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
 
   #scheduleRetry(rec: ChildRecord, delay: number, counted: boolean): void {
     const msg: RestartMessage = { type: '$restart', id: rec.spec.id, token: ++rec.token, counted };
-    if (delay > 0) this.sendAfter(msg, delay);
-    else this.system.send(this.self, msg);
+    // Always through a timer, even with no delay: a retry sent straight to the mailbox of
+    // this async handler would run in the same macrotask, so a child whose init keeps
+    // failing synchronously would starve timers and I/O until the intensity is reached.
+    this.sendAfter(msg, delay);
   }
 
   #giveUp(rec: ChildRecord): void {
@@ -314,7 +321,8 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
   /**
    * Starts a supervisor (not linked to the caller) and resolves with its ref once all its
    * children have started. Rejects with the specific validation error for a bad
-   * definition, or with `InitError` whose `reason` is a `FailedToStartChildError`.
+   * definition (a `SupervisorSpecError`, or `InvalidOptionError` for a malformed shape), or
+   * with `InitError` whose `reason` is a `FailedToStartChildError`.
    *
    * @example
    * const sup = await Supervisor.start(system, { strategy: 'one_for_all', children: [childSpec(Db, cfg)] }, { name: 'db_sup' });
@@ -328,7 +336,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
     return system
       .spawn(this as never, arg as never, options)
       .catch((e: unknown) => {
-        if (e instanceof InitError && e.reason instanceof SupervisorSpecError) throw e.reason;
+        if (e instanceof InitError && (e.reason instanceof SupervisorSpecError || e.reason instanceof InvalidOptionError)) throw e.reason;
         throw e;
       }) as Promise<ActorRef<SupervisorProtocol>>;
   }

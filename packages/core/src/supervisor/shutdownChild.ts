@@ -36,24 +36,23 @@ export function shutdownChild(sup: Cell, child: Cell, shutdown: Shutdown): Promi
 
 /**
  * Stops many children at once (a dynamic supervisor's shutdown): every child is signalled
- * now, and one timer, set to the longest shutdown, kills those left. Resolves with each
- * child's outcome, in the order given. @internal
+ * now, and one timer per distinct shutdown time (one in all when the children share a
+ * spec, as in OTP; Elixir's rule when they do not) kills those of that time still alive,
+ * so each child gets its own shutdown, no more. Resolves with each child's outcome, in the
+ * order given. @internal
  */
 export function shutdownAll(sup: Cell, children: readonly { readonly cell: Cell; readonly shutdown: Shutdown }[]): Promise<ChildStopped[]> {
   const out: ChildStopped[] = new Array(children.length);
   let left = 0;
-  let longest = 0;
-  for (const c of children) {
-    if (c.shutdown === 'infinity') longest = Infinity;
-    else if (typeof c.shutdown === 'number' && c.shutdown > longest) longest = c.shutdown;
-  }
   return new Promise((resolve) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timers: ReturnType<typeof setTimeout>[] = [];
     let signalled = false;
     const done = (): void => {
-      if (timer !== undefined) clearTimeout(timer);
+      for (const timer of timers) clearTimeout(timer);
       resolve(out);
     };
+    /** Children still to kill, by shutdown time. */
+    const byTime = new Map<number, Cell[]>();
     for (let i = 0; i < children.length; i++) {
       const { cell, shutdown } = children[i]!;
       unlink(sup, cell);
@@ -68,16 +67,23 @@ export function shutdownAll(sup: Cell, children: readonly { readonly cell: Cell;
         if (--left === 0 && signalled) done();
       }, cell);
       cell.receiveExit(sup, shutdown === 'brutal_kill' ? 'kill' : 'shutdown', false);
+      if (typeof shutdown === 'number' && (cell.flags & DEAD) === 0) {
+        const group = byTime.get(shutdown);
+        if (group === undefined) byTime.set(shutdown, [cell]);
+        else group.push(cell);
+      }
     }
     signalled = true;
     if (left === 0) {
       done();
       return;
     }
-    if (longest !== Infinity) {
-      timer = setTimeout(() => {
-        for (const { cell } of children) if ((cell.flags & DEAD) === 0) cell.receiveExit(sup, 'kill', false);
-      }, longest);
+    for (const [ms, cells] of byTime) {
+      timers.push(
+        setTimeout(() => {
+          for (const cell of cells) if ((cell.flags & DEAD) === 0) cell.receiveExit(sup, 'kill', false);
+        }, ms),
+      );
     }
   });
 }
