@@ -118,6 +118,40 @@ test('a flood of 2M casts to one actor does not starve timers', async (t) => {
   await system.shutdown();
 });
 
+/** Two actors whose async handlers cast to each other forever: every wake-up comes from a microtask. */
+interface PingProtocol {
+  cast: { type: 'ping' };
+  call: Call<'count', number>;
+}
+class Pinger extends GenServer<PingProtocol, { peer: ActorRef<PingProtocol> | undefined; n: number; stop: boolean }> {
+  override init(): void {
+    this.state = { peer: undefined, n: 0, stop: false };
+  }
+  override async handleCast(): Promise<void> {
+    await null;
+    this.state.n++;
+    if (!this.state.stop && this.state.peer !== undefined) this.cast(this.state.peer, { type: 'ping' });
+  }
+  override handleCall(): number {
+    return this.state.n;
+  }
+}
+
+test('async handlers that wake each other from microtasks do not starve timers', async (t) => {
+  const { system } = capturingSystem();
+  const a = await system.spawn(Pinger, undefined);
+  const b = await system.spawn(Pinger, undefined);
+  await system.replaceState<{ peer: unknown }>(a, (s) => ({ ...s, peer: b }));
+  await system.replaceState<{ peer: unknown }>(b, (s) => ({ ...s, peer: a }));
+  cast(a, { type: 'ping' });
+  // Without a bound on a turn's microtask ticks, this timer would never fire.
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  t.true(system.scheduler.yields > 0, 'the scheduler yielded to the event loop');
+  await system.replaceState<{ stop: boolean }>(a, (s) => ({ ...s, stop: true }));
+  t.true((await call(a, { type: 'count' })) > 0);
+  await system.shutdown();
+});
+
 test('invalid scheduler options throw InvalidOptionError naming the option', (t) => {
   const bad: [Record<string, unknown>, string][] = [
     [{ sliceMs: 0 }, 'options.scheduler.sliceMs'],

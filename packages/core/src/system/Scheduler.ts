@@ -16,7 +16,8 @@ export interface SchedulerOptions {
 /**
  * Runs runnable actors round-robin on the one JS thread. The first run after idle is a
  * microtask (low latency for call round trips); after `sliceMs` of work it yields with
- * `setImmediate`, so a flood of messages never starves timers and I/O. Each actor gets at
+ * `setImmediate`, so a flood of messages never starves timers and I/O, and neither does a
+ * long run of short ticks in one event-loop turn (async handlers waking each other). Each actor gets at
  * most `budget` messages per turn, so busy actors share the thread fairly. @internal
  */
 export class Scheduler {
@@ -28,6 +29,14 @@ export class Scheduler {
   private armed = false;
   /** Number of slices that ended by yielding to the event loop (for tests and stats). */
   yields = 0;
+  /**
+   * A streak is the run of ticks within one event-loop turn. Async handlers re-arm the
+   * scheduler from microtasks, so without this bound a ping-pong of async handlers would
+   * keep the loop in microtasks forever and starve timers and I/O.
+   */
+  private streakOpen = false;
+  private streakTicks = 0;
+  private streakStart = -1;
 
   constructor(options: SchedulerOptions = {}) {
     const sliceMs = options.sliceMs ?? 1;
@@ -48,7 +57,25 @@ export class Scheduler {
     }
   }
 
+  private readonly endStreak = (): void => {
+    this.streakOpen = false;
+  };
+
   private readonly tick = (): void => {
+    if (!this.streakOpen) {
+      this.streakOpen = true;
+      this.streakTicks = 0;
+      this.streakStart = -1;
+      setImmediate(this.endStreak);
+    } else if ((++this.streakTicks & 63) === 0) {
+      const now = performance.now();
+      if (this.streakStart < 0) this.streakStart = now;
+      else if (now - this.streakStart >= this.sliceMs) {
+        this.yields++;
+        setImmediate(this.tick);
+        return;
+      }
+    }
     // The clock is read lazily: a tick that handles a few messages never reads it.
     let start = -1;
     const q = this.queue;
