@@ -109,8 +109,6 @@ export interface NormalizedSpec {
   readonly shutdown: Shutdown;
   readonly type: ChildType;
   readonly significant: boolean;
-  /** The spec as given, for getChildSpec. */
-  readonly original: ChildSpec;
 }
 
 const RESTARTS: readonly string[] = ['permanent', 'transient', 'temporary'];
@@ -140,7 +138,7 @@ export function normalizeSpec(spec: ChildSpec, autoShutdown: string, requireId =
   if (typeof significant !== 'boolean') throw new InvalidOptionError(`child ${JSON.stringify(id)}: significant`, 'a boolean', significant);
   if (significant && restart === 'permanent') throw new BadSignificantError(id, 'permanent');
   if (significant && autoShutdown === 'never') throw new BadSignificantError(id, 'never');
-  return { id, start, restart, shutdown, type, significant, original: spec };
+  return { id, start, restart, shutdown, type, significant };
 }
 
 /** Checks a list of child specs, including duplicate ids. @internal */

@@ -159,11 +159,13 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
     return r.status === 'ok' ? { status: 'ok', ref: r.ref } : r;
   }
 
-  async #start(rec: ChildRecord): Promise<StartResult<any>> {
+  /** Starts `rec`'s child; a restart (`again`) counts in `rec.restarts` once it succeeds. */
+  async #start(rec: ChildRecord, again = false): Promise<StartResult<any>> {
     const sup = this.#cell();
     const r = await launchChild(sup, rec.spec, this.#extra);
     if (r.status === 'ok') {
       const cell = r.ref as unknown as Cell;
+      if (again) rec.restarts++;
       rec.started(cell);
       this.#running.set(cell, rec);
       logSupervisor(this.logger, 'child_started', sup, idOf(rec, cell), cell, undefined, rec.restarts);
@@ -200,7 +202,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
   }
 
   async #restart(rec: ChildRecord): Promise<void> {
-    const r = await this.#start(rec);
+    const r = await this.#start(rec, true);
     if (r.status === 'error') {
       logSupervisor(this.logger, 'restart_failed', this.#cell(), rec.spec.id || undefined, undefined, r.reason, rec.restarts);
       const backoff = this.#policy.backoff;
@@ -208,7 +210,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
       return;
     }
     this.#restarting.delete(rec);
-    rec.restarts++;
+    if (r.status === 'ignore') rec.restarts++;
     if (r.status === 'ok') logSupervisor(this.logger, 'child_restarted', this.#cell(), idOf(rec, rec.ref!), rec.ref, undefined, rec.restarts);
   }
 

@@ -96,7 +96,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
       case 'count_children':
         return countOf(this.#children);
       case 'get_childspec':
-        return this.#byId.get(req.id)?.spec.original ?? 'not_found';
+        return completeSpec(this.#byId.get(req.id)?.spec);
     }
   }
 
@@ -164,7 +164,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
     const set = await this.#stopSiblings(rec);
     for (const r of set) {
       if (r.ref !== undefined || !this.#byId.has(r.spec.id)) continue;
-      const res = await this.#start(r);
+      const res = await this.#start(r, true);
       if (res.status === 'error') {
         logSupervisor(this.logger, 'restart_failed', this.#cell(), r.spec.id, undefined, res.reason, r.restarts);
         r.status = 'restarting';
@@ -172,7 +172,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
         this.#scheduleRetry(r, backoff === null ? 0 : backoffDelay(backoff, r.backoffAttempt++), false);
         return;
       }
-      r.restarts++;
+      if (res.status === 'ignore') r.restarts++;
       if (res.status === 'ok') logSupervisor(this.logger, 'child_restarted', this.#cell(), r.spec.id, r.ref, undefined, r.restarts);
     }
   }
@@ -281,11 +281,13 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
     rec.token++;
   }
 
-  async #start(rec: ChildRecord): Promise<StartResult<any>> {
+  /** Starts `rec`'s child; a restart (`again`) counts in `rec.restarts` once it succeeds. */
+  async #start(rec: ChildRecord, again = false): Promise<StartResult<any>> {
     const sup = this.#cell();
     const r = await launchChild(sup, rec.spec, undefined);
     if (r.status === 'ok') {
       const cell = r.ref as unknown as Cell;
+      if (again) rec.restarts++;
       rec.started(cell);
       this.#byRef.set(cell, rec);
       logSupervisor(this.logger, 'child_started', sup, rec.spec.id, cell, undefined, rec.restarts);
@@ -388,7 +390,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
     return supervisorCall(sup, { type: 'count_children' });
   }
 
-  /** The child spec registered under `id`, or `'not_found'`. */
+  /** The child spec registered under `id` with every default filled in (as OTP's `get_childspec`), or `'not_found'`. */
   static getChildSpec(sup: ActorRef<SupervisorProtocol>, id: string): Promise<ChildSpec | 'not_found'> {
     return supervisorCall(sup, { type: 'get_childspec', id });
   }
@@ -396,4 +398,11 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
 
 function entryOf(r: ChildRecord): ChildEntry {
   return { id: r.spec.id, ref: r.ref ?? (r.status === 'restarting' ? 'restarting' : undefined), type: r.spec.type, restart: r.spec.restart };
+}
+
+/** A child spec with its defaults filled in, as `getChildSpec` answers it. */
+function completeSpec(spec: NormalizedSpec | undefined): ChildSpec | 'not_found' {
+  if (spec === undefined) return 'not_found';
+  const { id, start, restart, shutdown, type, significant } = spec;
+  return { id, start, restart, shutdown, type, significant };
 }

@@ -151,16 +151,16 @@ test('whichChildren and countChildren: ids, refs, types, restart types; counts o
   await system.shutdown();
 });
 
-test('getChildSpec: the spec as given, or not_found', async (t) => {
+test('getChildSpec: the spec with its defaults filled in, or not_found', async (t) => {
   const system = createSystem();
   const events: string[] = [];
   const spec = worker('a', events, { shutdown: 'brutal_kill' });
   const sup = await Supervisor.start(system, { children: [spec] });
-  t.is(await Supervisor.getChildSpec(sup, 'a'), spec);
+  t.deepEqual(await Supervisor.getChildSpec(sup, 'a'), { id: 'a', start: spec.start, restart: 'permanent', shutdown: 'brutal_kill', type: 'worker', significant: false });
   t.is(await Supervisor.getChildSpec(sup, 'b'), 'not_found');
   const added = worker('b', events);
   await Supervisor.startChild(sup, added);
-  t.is(await Supervisor.getChildSpec(sup, 'b'), added);
+  t.deepEqual(await Supervisor.getChildSpec(sup, 'b'), { id: 'b', start: added.start, restart: 'permanent', shutdown: 5000, type: 'worker', significant: false });
   await system.shutdown();
 });
 

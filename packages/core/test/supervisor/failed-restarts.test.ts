@@ -28,7 +28,7 @@ test('a child whose restart fails is marked restarting and retried while the sup
   t.deepEqual(await Supervisor.restartChild(sup, 'b'), { status: 'restarting' });
   t.is(await Supervisor.deleteChild(sup, 'b'), 'restarting');
   t.deepEqual(await Supervisor.startChild(sup, worker('b', events)), { status: 'already_present' });
-  t.is(await Supervisor.getChildSpec(sup, 'b'), b);
+  t.like(await Supervisor.getChildSpec(sup, 'b'), { id: 'b', start: b.start });
   // Other children can be managed meanwhile.
   t.is(await Supervisor.terminateChild(sup, 'c'), 'ok');
   t.true(only(events, 'stop').includes('stop c shutdown'));
