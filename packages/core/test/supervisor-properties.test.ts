@@ -1,0 +1,531 @@
+/**
+ * Supervisor properties (reference semantics §3), checked with fast-check on random trees:
+ * depth 1 to 3, 1 to 5 children per supervisor, random strategies, restart types,
+ * intensities and periods (and sometimes a backoff or an autoShutdown with significant
+ * children), workers and nested supervisors mixed,
+ * some workers refusing their first restarts (so restarts fail and are retried). Every actor of the tree
+ * records `start` and `stop` events. A random sequence of kills (a crash from a cast that
+ * throws, `exit(ref, 'kill')`, `exit(ref, 'shutdown')`, a normal stop) hits random live
+ * actors of the tree, the root included; after each one the test waits until the tree
+ * is quiet, then checks:
+ *
+ * a) every permanent child of a live supervisor is running (a supervisor that gave up is
+ *    dead, and its own parent restarted or dropped it); a temporary child is never
+ *    started twice by one supervisor;
+ * b) no two live actors ever run under one (supervisor, child id);
+ * c) when a supervisor stops several children at once (one_for_all or rest_for_one
+ *    restart, its own shutdown), they stop in reverse start order;
+ * d) stopping the root with `system.stop(root, 'shutdown')` leaves no actor of the tree
+ *    alive and `system.size` where it was before the tree started (when the root died
+ *    during the kills, the same holds once its orphans have exited).
+ *
+ * On a failure fast-check prints the seed, the path and the shrunk counterexample.
+ * No timing is asserted: waits are bounded only so that a hang fails with a message.
+ */
+import test from 'ava';
+import fc from 'fast-check';
+import {
+  createLogger,
+  createSystem,
+  GenServer,
+  Supervisor,
+  type ActorRef,
+  type ActorSystem,
+  type AutoShutdown,
+  type Backoff,
+  type ChildEntry,
+  type ChildSpec,
+  type ExitReason,
+  type RestartType,
+  type Shutdown,
+  type Strategy,
+  type SupervisorDef,
+  type SystemInfo,
+} from '../src/index.js';
+import { eventually, settle, sleep } from './helpers.js';
+
+const RUNS = 50;
+/**
+ * fast-check's parameters: RUNS random cases per property. A failure that hangs the tree
+ * costs up to LIVENESS_MS per case while shrinking, so shrinking stops after 40 s and
+ * reports the smallest counterexample found so far (with its seed) before ava's timeout.
+ */
+const PARAMS: fc.Parameters<[SupNode, Kill[]]> = { numRuns: RUNS, interruptAfterTimeLimit: 40_000 };
+
+// ------------------------------------------------------------------ trees
+
+interface WorkerNode {
+  readonly kind: 'worker';
+  readonly restart: RestartType;
+  /** Significant when its supervisor has an autoShutdown and it is not permanent. */
+  readonly significant: boolean;
+  readonly shutdown: Shutdown;
+  /** Its first `failRestarts` restarts fail (init throws), so its supervisor marks it restarting and retries. */
+  readonly failRestarts: number;
+}
+
+interface SupNode {
+  readonly kind: 'supervisor';
+  readonly restart: RestartType;
+  readonly significant: boolean;
+  readonly strategy: Strategy;
+  readonly autoShutdown: AutoShutdown;
+  readonly intensity: number;
+  readonly period: number;
+  readonly backoff: Backoff | null;
+  readonly children: readonly TreeNode[];
+}
+
+type TreeNode = WorkerNode | SupNode;
+
+type KillHow = 'crash' | 'kill' | 'shutdown' | 'normal';
+
+interface Kill {
+  /** Aim at the root itself (one kill in twenty), else at another live actor of the tree. */
+  readonly atRoot: boolean;
+  /** Index into the tree's other live actors at the time (modulo their count). */
+  readonly pick: number;
+  readonly how: KillHow;
+}
+
+const restartArb = fc.constantFrom<RestartType>('permanent', 'transient', 'temporary');
+
+const workerArb: fc.Arbitrary<WorkerNode> = fc.record({
+  kind: fc.constant('worker' as const),
+  restart: restartArb,
+  significant: fc.boolean(),
+  shutdown: fc.constantFrom<Shutdown>(1000, 'infinity', 'brutal_kill'),
+  failRestarts: fc.constantFrom(0, 0, 0, 1, 2),
+});
+
+/** A supervisor whose subtree has at most `depth` levels of supervisors. */
+function supArb(depth: number): fc.Arbitrary<SupNode> {
+  const child: fc.Arbitrary<TreeNode> = depth <= 1 ? workerArb : fc.oneof(workerArb, supArb(depth - 1));
+  return fc.record({
+    kind: fc.constant('supervisor' as const),
+    restart: restartArb,
+    significant: fc.boolean(),
+    strategy: fc.constantFrom<Strategy>('one_for_one', 'one_for_all', 'rest_for_one'),
+    autoShutdown: fc.constantFrom<AutoShutdown>('never', 'never', 'any_significant', 'all_significant'),
+    // Half of them give up within a few restarts, half tolerate many.
+    intensity: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 6, max: 50 })),
+    // 1 ms: restarts leave the window almost at once; 5000 ms: they add up.
+    period: fc.constantFrom(1, 20, 1000, 5000),
+    // Mostly OTP's immediate restarts; sometimes a short backoff (a timer between exit and restart).
+    backoff: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.record({ initialMs: fc.integer({ min: 0, max: 3 }), maxMs: fc.constant(5) }) },
+    ),
+    children: fc.array(child, { minLength: 1, maxLength: 5 }),
+  });
+}
+
+const treeArb: fc.Arbitrary<SupNode> = fc.integer({ min: 1, max: 3 }).chain(supArb);
+
+const killsArb: fc.Arbitrary<Kill[]> = fc.array(
+  fc.record({
+    atRoot: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
+    pick: fc.nat({ max: 1000 }),
+    how: fc.constantFrom<KillHow>('crash', 'kill', 'shutdown', 'normal'),
+  }),
+  { minLength: 1, maxLength: 10 },
+);
+
+// ------------------------------------------------------------------ recording
+
+/** One recorded event. `sup` is the id of the supervisor actor that started the child ('' for the root). */
+interface TreeEvent {
+  readonly kind: 'start' | 'stop';
+  readonly path: string;
+  readonly actor: ActorRef;
+  readonly sup: string;
+  /** The child's position in its supervisor's children (start order). */
+  readonly pos: number;
+  readonly restart: RestartType;
+  /** For stops: the reason terminate got. */
+  readonly reason?: unknown;
+  /** For stops: true when the actor stopped by itself (a crash, its own `stop`), not on its parent's signal. */
+  readonly own?: boolean;
+}
+
+/** Where the actors of one tree write their events. */
+class Recording {
+  readonly events: TreeEvent[] = [];
+  /** Every actor of the tree ever started. */
+  readonly actors: ActorRef[] = [];
+  /** Invariant (b) violations, found at start time. */
+  readonly overlaps: string[] = [];
+  /** The last actor started under each (supervisor, child id). */
+  readonly #current = new Map<string, ActorRef>();
+  /** Start attempts per path, across supervisor restarts. */
+  readonly #attempts = new Map<string, number>();
+
+  constructor(readonly system: ActorSystem) {}
+
+  /** Counts a start attempt at `path`; returns how many came before it. */
+  attempt(path: string): number {
+    const n = this.#attempts.get(path) ?? 0;
+    this.#attempts.set(path, n + 1);
+    return n;
+  }
+
+  started(actor: ActorRef, at: Place): void {
+    const key = `${at.sup}/${at.pos}`;
+    const prev = this.#current.get(key);
+    if (prev !== undefined && this.system.isAlive(prev)) {
+      this.overlaps.push(`${at.path}: ${actor.id} started under supervisor ${at.sup || '(none)'} while ${prev.id} still runs there`);
+    }
+    this.#current.set(key, actor);
+    this.actors.push(actor);
+    this.events.push({ kind: 'start', path: at.path, actor, sup: at.sup, pos: at.pos, restart: at.restart });
+  }
+
+  stopped(actor: ActorRef, at: Place, reason: unknown, own: boolean): void {
+    this.events.push({ kind: 'stop', path: at.path, actor, sup: at.sup, pos: at.pos, restart: at.restart, reason, own });
+  }
+}
+
+/** Where an actor sits in the tree. */
+interface Place {
+  readonly rec: Recording;
+  readonly path: string;
+  readonly sup: string;
+  readonly pos: number;
+  readonly restart: RestartType;
+}
+
+interface WorkerPlace extends Place {
+  readonly failRestarts: number;
+}
+
+interface RecorderProtocol {
+  cast: { type: 'crash' };
+}
+
+/**
+ * A worker that traps exits and records its start and stop. A cast makes it crash; an
+ * exit signal from outside the tree (`exit(ref, 'shutdown')`) makes it stop with that reason.
+ */
+class Recorder extends GenServer<RecorderProtocol, undefined, WorkerPlace> {
+  #at!: Place;
+  #own = false;
+
+  override init(at: WorkerPlace): void {
+    const n = at.rec.attempt(at.path);
+    if (n > 0 && n <= at.failRestarts) throw new Error(`restart ${n} of ${at.path} refused`);
+    this.trapExit(true);
+    this.#at = at;
+    at.rec.started(this.self, at);
+  }
+
+  override handleCast(_msg: { type: 'crash' }): void {
+    this.#own = true;
+    throw new Error('crash requested');
+  }
+
+  override handleInfo(msg: SystemInfo): void {
+    // Its parent's EXIT never gets here (the runtime stops the actor for it).
+    if (msg.type === 'EXIT') {
+      this.#own = true;
+      this.stop(msg.reason);
+    }
+  }
+
+  override terminate(reason: ExitReason): void {
+    this.#at.rec.stopped(this.self, this.#at, reason, this.#own);
+  }
+}
+
+interface SupPlace extends Place {
+  readonly node: SupNode;
+}
+
+/** A supervisor built from a tree node that records its start and stop like the workers. */
+class RecSupervisor extends Supervisor<SupPlace> {
+  #at!: SupPlace;
+  #own = false;
+
+  protected override configure(at: SupPlace): SupervisorDef {
+    const { node } = at;
+    return {
+      strategy: node.strategy,
+      intensity: node.intensity,
+      period: node.period,
+      autoShutdown: node.autoShutdown,
+      ...(node.backoff === null ? {} : { backoff: node.backoff }),
+      children: node.children.map((c, i) => specOf(at.rec, c, `${at.path}/${i}`, i, node.autoShutdown !== 'never')),
+    };
+  }
+
+  override init(at: SupPlace): Promise<void> {
+    this.#at = at;
+    at.rec.started(this.self, at);
+    return super.init(at);
+  }
+
+  /** Every stop the supervisor asks for itself: it gave up, auto-shutdown, or an outside exit signal. */
+  override stop(reason?: ExitReason): void {
+    this.#own = true;
+    super.stop(reason);
+  }
+
+  override terminate(reason?: ExitReason): Promise<void> {
+    this.#at.rec.stopped(this.self, this.#at, reason, this.#own);
+    return super.terminate();
+  }
+}
+
+function specOf(rec: Recording, node: TreeNode, path: string, pos: number, autoShutdown: boolean): ChildSpec {
+  const id = `c${pos}`;
+  const restart = node.restart;
+  const significant = node.significant && autoShutdown && restart !== 'permanent';
+  if (node.kind === 'worker') {
+    return { id, restart, significant, shutdown: node.shutdown, start: (st) => st.startLink(Recorder, { rec, path, sup: st.supervisor.id, pos, restart, failRestarts: node.failRestarts }) };
+  }
+  return { id, restart, significant, type: 'supervisor', start: (st) => st.startLink(RecSupervisor, { rec, path, sup: st.supervisor.id, pos, restart, node }) };
+}
+
+// ------------------------------------------------------------------ quiescence
+
+/** The tree as its live supervisors list it. */
+interface Walk {
+  /** False if a supervisor died during the walk, a child is `restarting`, or a listed child is dead (an EXIT not handled yet). */
+  readonly settled: boolean;
+  readonly why: string;
+  readonly supervisors: readonly { readonly ref: ActorRef; readonly children: readonly ChildEntry[] }[];
+  /** The root (if alive) and every listed actor. */
+  readonly actors: readonly ActorRef[];
+  readonly signature: string;
+}
+
+async function walk(system: ActorSystem, root: ActorRef): Promise<Walk> {
+  const supervisors: { ref: ActorRef; children: ChildEntry[] }[] = [];
+  const actors: ActorRef[] = [];
+  if (!system.isAlive(root)) return { settled: true, why: '', supervisors, actors, signature: 'dead' };
+  actors.push(root);
+  const queue: ActorRef[] = [root];
+  let why = '';
+  while (queue.length > 0) {
+    const sup = queue.shift()!;
+    let children: ChildEntry[];
+    try {
+      children = await Supervisor.whichChildren(sup);
+    } catch {
+      why ||= `supervisor ${sup.id} died while listed`;
+      continue;
+    }
+    supervisors.push({ ref: sup, children });
+    for (const c of children) {
+      if (c.ref === 'restarting') why ||= `${sup.id}/${c.id} is restarting`;
+      else if (c.ref !== undefined) {
+        if (!system.isAlive(c.ref)) why ||= `${sup.id}/${c.id} is listed as ${c.ref.id}, which is dead`;
+        actors.push(c.ref);
+        if (c.type === 'supervisor') queue.push(c.ref);
+      }
+    }
+  }
+  const signature = supervisors.map((s) => `${s.ref.id}[${s.children.map((c) => `${c.id}=${typeof c.ref === 'object' ? c.ref.id : String(c.ref)}`).join(',')}]`).join(' ');
+  return { settled: why === '', why, supervisors, actors, signature };
+}
+
+/** Bound on every wait: a hang fails the property with a message instead of timing out the test. */
+const LIVENESS_MS = 5000;
+
+/** Waits until two walks in a row, a macrotask turn apart, see the same settled tree. */
+async function quiesce(system: ActorSystem, root: ActorRef): Promise<Walk> {
+  const until = Date.now() + LIVENESS_MS;
+  let last = await walk(system, root);
+  for (;;) {
+    await settle();
+    const next = await walk(system, root);
+    if (last.settled && next.settled && next.signature === last.signature) return next;
+    if (Date.now() > until) throw new Error(`the tree never settled: ${next.why || 'it kept changing'}`);
+    if (!next.settled) await sleep(1);
+    last = next;
+  }
+}
+
+function whenDead(system: ActorSystem, ref: ActorRef, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not exit`)), LIVENESS_MS);
+    system.monitor(ref, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function applyKill(system: ActorSystem, target: ActorRef, how: KillHow): void {
+  switch (how) {
+    case 'crash':
+      // Recorder throws on it; a supervisor has no handleCast, so it crashes too.
+      system.cast(target as ActorRef<RecorderProtocol>, { type: 'crash' });
+      return;
+    case 'kill':
+      system.exit(target, 'kill');
+      return;
+    case 'shutdown':
+      system.exit(target, 'shutdown');
+      return;
+    case 'normal':
+      system.stop(target, 'normal', { timeout: Infinity }).catch(() => {});
+      return;
+  }
+}
+
+// ------------------------------------------------------------------ one scenario
+
+interface Outcome {
+  readonly rec: Recording;
+  /** Invariant (a) violations, after each kill. */
+  readonly notRunning: string[];
+  /** What was left alive after stopping the root, and the system size before and after. */
+  readonly leftAlive: string[];
+  readonly sizeBefore: number;
+  readonly sizeAfter: number;
+}
+
+/** Starts the tree, applies the kills (waiting for quiet after each), checks (a) each time, then stops the root. */
+async function runScenario(tree: SupNode, kills: readonly Kill[]): Promise<Outcome> {
+  const system = createSystem({ name: 'props', logger: createLogger('silent') });
+  const rec = new Recording(system);
+  const notRunning: string[] = [];
+  try {
+    const sizeBefore = system.size;
+    const root = await RecSupervisor.start(system, { rec, path: 'root', sup: '', pos: 0, restart: 'permanent', node: tree });
+    let state = await quiesce(system, root);
+    for (const [step, k] of kills.entries()) {
+      if (state.actors.length === 0) break;
+      const [rootRef, ...others] = state.actors;
+      const target = k.atRoot || others.length === 0 ? rootRef! : others[k.pick % others.length]!;
+      applyKill(system, target, k.how);
+      await whenDead(system, target, `${target.id} after ${k.how}`);
+      state = await quiesce(system, root);
+      for (const s of state.supervisors) {
+        for (const c of s.children) {
+          if (c.restart === 'permanent' && (c.ref === undefined || c.ref === 'restarting')) {
+            notRunning.push(`after kill #${step} (${k.how}): permanent child ${c.id} of live supervisor ${s.ref.id} is ${String(c.ref)}`);
+          }
+        }
+      }
+    }
+    if (system.isAlive(root)) {
+      await system.stop(root, 'shutdown', { timeout: LIVENESS_MS });
+    } else {
+      // The root died during the kills (it gave up, or was hit): its orphans die through their links.
+      await eventually(() => rec.actors.every((a) => !system.isAlive(a)), LIVENESS_MS);
+    }
+    const leftAlive = rec.actors.filter((a) => system.isAlive(a)).map((a) => a.id);
+    return { rec, notRunning, leftAlive, sizeBefore, sizeAfter: system.size };
+  } finally {
+    await system.shutdown({ timeout: 1000 });
+  }
+}
+
+/** A readable event log for failure messages. */
+function describeLog(events: readonly TreeEvent[]): string {
+  return events
+    .map((e) => `${e.kind} ${e.path} ${e.actor.id} sup=${e.sup || '-'} pos=${e.pos}${e.kind === 'stop' ? ` reason=${String(e.reason)}${e.own ? ' (own)' : ''}` : ''}`)
+    .join('\n');
+}
+
+/** Invariant (c): the stops each supervisor ordered between two starts under it, as positions. */
+function reverseOrderViolations(events: readonly TreeEvent[]): string[] {
+  const bySup = new Map<string, TreeEvent[]>();
+  for (const e of events) {
+    if (e.sup === '') continue;
+    let list = bySup.get(e.sup);
+    if (list === undefined) bySup.set(e.sup, (list = []));
+    list.push(e);
+  }
+  const out: string[] = [];
+  for (const [sup, list] of bySup) {
+    let batch: TreeEvent[] = [];
+    const check = (): void => {
+      for (let i = 1; i < batch.length; i++) {
+        if (batch[i]!.pos >= batch[i - 1]!.pos) {
+          out.push(`supervisor ${sup} stopped children in the order ${batch.map((e) => e.path).join(', ')}`);
+          return;
+        }
+      }
+    };
+    for (const e of list) {
+      if (e.kind === 'start') {
+        check();
+        batch = [];
+      } else if (e.reason === 'shutdown' && e.own === false) {
+        batch.push(e);
+      }
+    }
+    check();
+  }
+  return out;
+}
+
+/** Part of invariant (a): a temporary child is started at most once by one supervisor. */
+function temporaryRestarts(events: readonly TreeEvent[]): string[] {
+  const starts = new Map<string, number>();
+  const out: string[] = [];
+  for (const e of events) {
+    if (e.kind !== 'start' || e.restart !== 'temporary' || e.sup === '') continue;
+    const key = `${e.sup}/${e.pos}`;
+    const n = (starts.get(key) ?? 0) + 1;
+    starts.set(key, n);
+    if (n === 2) out.push(`temporary child ${e.path} was started again by supervisor ${e.sup}`);
+  }
+  return out;
+}
+
+function fail(what: string, problems: readonly string[], rec: Recording): never {
+  throw new Error(`${what}:\n  ${problems.join('\n  ')}\nevent log:\n${describeLog(rec.events)}`);
+}
+
+// ------------------------------------------------------------------ properties
+
+test('(a) after any kills, every permanent child of a live supervisor runs, and temporary children never restart', async (t) => {
+  await fc.assert(
+    fc.asyncProperty(treeArb, killsArb, async (tree, kills) => {
+      const o = await runScenario(tree, kills);
+      if (o.notRunning.length > 0) fail('a permanent child is not running', o.notRunning, o.rec);
+      const again = temporaryRestarts(o.rec.events);
+      if (again.length > 0) fail('a temporary child restarted', again, o.rec);
+    }),
+    PARAMS,
+  );
+  t.pass();
+});
+
+test('(b) no two live actors ever run under one (supervisor, child id)', async (t) => {
+  await fc.assert(
+    fc.asyncProperty(treeArb, killsArb, async (tree, kills) => {
+      const o = await runScenario(tree, kills);
+      if (o.rec.overlaps.length > 0) fail('two actors under one child id', o.rec.overlaps, o.rec);
+    }),
+    PARAMS,
+  );
+  t.pass();
+});
+
+test('(c) a supervisor stopping several children at once stops them in reverse start order', async (t) => {
+  await fc.assert(
+    fc.asyncProperty(treeArb, killsArb, async (tree, kills) => {
+      const o = await runScenario(tree, kills);
+      const bad = reverseOrderViolations(o.rec.events);
+      if (bad.length > 0) fail('children stopped out of reverse start order', bad, o.rec);
+    }),
+    PARAMS,
+  );
+  t.pass();
+});
+
+test('(d) stopping the root with shutdown leaves no actor of the tree alive and system.size where it was', async (t) => {
+  await fc.assert(
+    fc.asyncProperty(treeArb, killsArb, async (tree, kills) => {
+      const o = await runScenario(tree, kills);
+      if (o.leftAlive.length > 0) fail('actors alive after the root stopped', o.leftAlive, o.rec);
+      if (o.sizeAfter !== o.sizeBefore) fail('system.size changed', [`before ${o.sizeBefore}, after ${o.sizeAfter}`], o.rec);
+    }),
+    PARAMS,
+  );
+  t.pass();
+});
