@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { WorkloadRecord } from '../src/record.js';
+import { makeRecord, type WorkloadRecord } from '../src/record.js';
 import { renderJson, renderTable } from '../src/report.js';
 import { QUICK } from '../src/sizes.js';
 import { runWorkloads, workloads } from '../src/workloads/index.js';
@@ -44,6 +44,33 @@ test.serial('limits and peers are where the workloads define them', (t) => {
   t.true(isPositiveNumber(results['loop_lag_ms']?.['max']));
   t.true(isPositiveNumber(results['loop_lag_ms']?.['samples']));
   t.is(results['loop_lag_ms']?.better, 'lower');
+});
+
+test('an absolute target can bound an extra figure instead of arbor', (t) => {
+  const r = makeRecord({
+    arbor: 5,
+    limit: null,
+    peers: {},
+    unit: 'ms',
+    better: 'lower',
+    targets: [
+      { against: 'absolute', op: '<=', value: 10 },
+      { against: 'absolute', of: 'ratio', op: '<=', value: 12 },
+      { against: 'absolute', of: 'missing', op: '<=', value: 1 },
+    ],
+    extra: { ratio: 13 },
+  });
+  t.deepEqual(
+    r.targets.map((x) => [x.actual, x.met]),
+    [
+      [5, true],
+      [13, false],
+      [null, false],
+    ],
+  );
+  const table = renderTable({ w: r });
+  t.true(table.includes('ratio <= 12.00'));
+  t.true(table.includes('NOT MET (13.00, 8% over)'));
 });
 
 test.serial('--json output is one JSON object with one key per workload', (t) => {
