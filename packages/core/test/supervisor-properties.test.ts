@@ -1,10 +1,10 @@
 /**
  * Supervisor properties (reference semantics §3), checked with fast-check on random trees:
  * depth 1 to 3, 1 to 5 children per supervisor, random strategies, restart types,
- * intensities and periods (and sometimes a backoff or an autoShutdown with significant
- * children), workers and nested supervisors mixed,
- * some workers refusing their first restarts (so restarts fail and are retried). Every actor of the tree
- * records `start` and `stop` events. A random sequence of kills (a crash from a cast that
+ * intensities and periods (sometimes a backoff, or an autoShutdown with significant
+ * children), workers and nested supervisors mixed, some workers refusing their first
+ * restarts (so restarts fail and are retried). Every actor of the tree records `start`
+ * and `stop` events. A random sequence of kills (a crash from a cast that
  * throws, `exit(ref, 'kill')`, `exit(ref, 'shutdown')`, a normal stop) hits random live
  * actors of the tree, the root included; after each one the test waits until the tree
  * is quiet, then checks:
@@ -19,6 +19,15 @@
  *    alive and `system.size` where it was before the tree started (when the root died
  *    during the kills, the same holds once its orphans have exited).
  *
+ * e) the same, with kills that follow each other before the tree settles (so they land
+ *    while supervisors are restarting or stopping children); (a) is then checked once the
+ *    tree has settled after the last kill.
+ *
+ * f) a DynamicSupervisor under random startChild, terminateChild and kills (its children
+ *    are the same recording workers): every permanent child it started and was not told to
+ *    terminate runs once it is quiet, it never holds more than maxChildren, one actor per
+ *    child at a time, temporary children never restart, and stopping it frees every actor.
+ *
  * On a failure fast-check prints the seed, the path and the shrunk counterexample.
  * No timing is asserted: waits are bounded only so that a hang fails with a message.
  */
@@ -27,6 +36,7 @@ import fc from 'fast-check';
 import {
   createLogger,
   createSystem,
+  DynamicSupervisor,
   GenServer,
   Supervisor,
   type ActorRef,
@@ -35,6 +45,7 @@ import {
   type Backoff,
   type ChildEntry,
   type ChildSpec,
+  type DynamicSupervisorProtocol,
   type ExitReason,
   type RestartType,
   type Shutdown,
@@ -50,7 +61,7 @@ const RUNS = 50;
  * costs up to LIVENESS_MS per case while shrinking, so shrinking stops after 40 s and
  * reports the smallest counterexample found so far (with its seed) before ava's timeout.
  */
-const PARAMS: fc.Parameters<[SupNode, Kill[]]> = { numRuns: RUNS, interruptAfterTimeLimit: 40_000 };
+const PARAMS = { numRuns: RUNS, interruptAfterTimeLimit: 40_000 };
 
 // ------------------------------------------------------------------ trees
 
@@ -385,8 +396,27 @@ interface Outcome {
   readonly sizeAfter: number;
 }
 
-/** Starts the tree, applies the kills (waiting for quiet after each), checks (a) each time, then stops the root. */
-async function runScenario(tree: SupNode, kills: readonly Kill[]): Promise<Outcome> {
+/** Invariant (a) on a settled tree: the permanent children of every live supervisor that are not running. */
+function permanentNotRunning(state: Walk, when: string): string[] {
+  const out: string[] = [];
+  for (const s of state.supervisors) {
+    for (const c of s.children) {
+      if (c.restart === 'permanent' && (c.ref === undefined || c.ref === 'restarting')) {
+        out.push(`${when}: permanent child ${c.id} of live supervisor ${s.ref.id} is ${String(c.ref)}`);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Starts the tree, applies the kills, checks (a), then stops the root. `calm`: the tree
+ * settles after each kill and (a) is checked each time. Eager: the next kill follows after
+ * 0 to 3 microtask turns (sometimes one macrotask), so kills land while supervisors are
+ * still restarting, at any live actor of the tree (or a not-yet-dead orphan); (a) is
+ * checked once the tree has settled after the last one.
+ */
+async function runScenario(tree: SupNode, kills: readonly Kill[], pace: 'calm' | 'eager' = 'calm'): Promise<Outcome> {
   const system = createSystem({ name: 'props', logger: createLogger('silent') });
   const rec = new Recording(system);
   const notRunning: string[] = [];
@@ -395,20 +425,24 @@ async function runScenario(tree: SupNode, kills: readonly Kill[]): Promise<Outco
     const root = await RecSupervisor.start(system, { rec, path: 'root', sup: '', pos: 0, restart: 'permanent', node: tree });
     let state = await quiesce(system, root);
     for (const [step, k] of kills.entries()) {
+      if (pace === 'eager') {
+        const live = rec.actors.filter((a) => a !== root && system.isAlive(a));
+        const target = (k.atRoot || live.length === 0) && system.isAlive(root) ? root : live[k.pick % live.length];
+        if (target === undefined) break;
+        applyKill(system, target, k.how);
+        for (let i = 0; i < k.pick % 4; i++) await Promise.resolve();
+        if (k.pick % 5 === 0) await settle();
+        continue;
+      }
       if (state.actors.length === 0) break;
       const [rootRef, ...others] = state.actors;
       const target = k.atRoot || others.length === 0 ? rootRef! : others[k.pick % others.length]!;
       applyKill(system, target, k.how);
       await whenDead(system, target, `${target.id} after ${k.how}`);
       state = await quiesce(system, root);
-      for (const s of state.supervisors) {
-        for (const c of s.children) {
-          if (c.restart === 'permanent' && (c.ref === undefined || c.ref === 'restarting')) {
-            notRunning.push(`after kill #${step} (${k.how}): permanent child ${c.id} of live supervisor ${s.ref.id} is ${String(c.ref)}`);
-          }
-        }
-      }
+      notRunning.push(...permanentNotRunning(state, `after kill #${step} (${k.how})`));
     }
+    if (pace === 'eager') notRunning.push(...permanentNotRunning(await quiesce(system, root), 'once settled after the kills'));
     if (system.isAlive(root)) {
       await system.stop(root, 'shutdown', { timeout: LIVENESS_MS });
     } else {
@@ -524,6 +558,150 @@ test('(d) stopping the root with shutdown leaves no actor of the tree alive and 
       const o = await runScenario(tree, kills);
       if (o.leftAlive.length > 0) fail('actors alive after the root stopped', o.leftAlive, o.rec);
       if (o.sizeAfter !== o.sizeBefore) fail('system.size changed', [`before ${o.sizeBefore}, after ${o.sizeAfter}`], o.rec);
+    }),
+    PARAMS,
+  );
+  t.pass();
+});
+
+test('(e) kills that land while the tree is still restarting keep (a) to (d)', async (t) => {
+  await fc.assert(
+    fc.asyncProperty(treeArb, killsArb, async (tree, kills) => {
+      const o = await runScenario(tree, kills, 'eager');
+      if (o.notRunning.length > 0) fail('a permanent child is not running', o.notRunning, o.rec);
+      const problems = [...temporaryRestarts(o.rec.events), ...o.rec.overlaps, ...reverseOrderViolations(o.rec.events), ...o.leftAlive.map((id) => `${id} alive after the root stopped`)];
+      if (o.sizeAfter !== o.sizeBefore) problems.push(`system.size ${o.sizeBefore} before, ${o.sizeAfter} after`);
+      if (problems.length > 0) fail('an invariant broke under eager kills', problems, o.rec);
+    }),
+    PARAMS,
+  );
+  t.pass();
+});
+
+// ------------------------------------------------------------------ DynamicSupervisor
+
+type DynOp =
+  | { readonly kind: 'start'; readonly restart: RestartType; readonly shutdown: Shutdown; readonly failRestarts: number }
+  | { readonly kind: 'kill'; readonly atSupervisor: boolean; readonly pick: number; readonly how: KillHow }
+  | { readonly kind: 'terminate'; readonly pick: number };
+
+interface DynCase {
+  readonly intensity: number;
+  readonly period: number;
+  readonly maxChildren: number;
+  readonly ops: readonly DynOp[];
+}
+
+const dynCaseArb: fc.Arbitrary<DynCase> = fc.record({
+  intensity: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 6, max: 50 })),
+  period: fc.constantFrom(1, 20, 1000, 5000),
+  maxChildren: fc.oneof(fc.constant(Infinity), fc.integer({ min: 0, max: 4 })),
+  ops: fc.array(
+    fc.oneof(
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('start' as const), restart: restartArb, shutdown: workerArb.map((w) => w.shutdown), failRestarts: fc.constantFrom(0, 0, 0, 1, 2) }) },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          kind: fc.constant('kill' as const),
+          atSupervisor: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
+          pick: fc.nat({ max: 1000 }),
+          how: fc.constantFrom<KillHow>('crash', 'kill', 'shutdown', 'normal'),
+        }),
+      },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('terminate' as const), pick: fc.nat({ max: 1000 }) }) },
+    ),
+    { minLength: 1, maxLength: 15 },
+  ),
+});
+
+/** Waits until the dynamic supervisor is dead, or answers twice in a row with no child restarting and every listed child alive. */
+async function quiesceDynamic(system: ActorSystem, sup: ActorRef<DynamicSupervisorProtocol>): Promise<ChildEntry[]> {
+  const until = Date.now() + LIVENESS_MS;
+  let last = '';
+  for (;;) {
+    if (!system.isAlive(sup)) return [];
+    let children: ChildEntry[] | undefined;
+    try {
+      children = await DynamicSupervisor.whichChildren(sup);
+    } catch {
+      children = undefined;
+    }
+    const settled = children !== undefined && children.every((c) => typeof c.ref === 'object' && system.isAlive(c.ref));
+    const signature = children === undefined ? '' : children.map((c) => (typeof c.ref === 'object' ? c.ref.id : String(c.ref))).join(',');
+    if (settled && signature === last) return children!;
+    if (Date.now() > until) throw new Error('the dynamic supervisor never settled');
+    last = settled ? signature : '';
+    await settle();
+  }
+}
+
+interface DynOutcome {
+  readonly rec: Recording;
+  readonly problems: string[];
+}
+
+async function runDynamic(c: DynCase): Promise<DynOutcome> {
+  const system = createSystem({ name: 'props-dyn', logger: createLogger('silent') });
+  const rec = new Recording(system);
+  const problems: string[] = [];
+  try {
+    const sizeBefore = system.size;
+    const sup = await DynamicSupervisor.start(system, { intensity: c.intensity, period: c.period, maxChildren: c.maxChildren });
+    /** The children it must keep running: permanent, started, not terminated through the API. */
+    const kept = new Map<number, 'kept' | 'terminated'>();
+    let children: ChildEntry[] = [];
+    for (const [i, op] of c.ops.entries()) {
+      if (!system.isAlive(sup)) break;
+      if (op.kind === 'start') {
+        const restart = op.restart;
+        const r = await DynamicSupervisor.startChild(sup, {
+          restart,
+          shutdown: op.shutdown,
+          start: (st) => st.startLink(Recorder, { rec, path: `dyn/${i}`, sup: st.supervisor.id, pos: i, restart, failRestarts: op.failRestarts }),
+        });
+        if (r.status === 'ok' && restart === 'permanent') kept.set(i, 'kept');
+        if (r.status !== 'ok' && !(children.length >= c.maxChildren && r.status === 'error')) problems.push(`startChild #${i} answered ${r.status} with ${children.length} of ${c.maxChildren} children`);
+      } else if (op.kind === 'terminate') {
+        const target = children[op.pick % Math.max(1, children.length)]?.ref;
+        if (typeof target !== 'object') continue;
+        const pos = rec.events.find((e) => e.actor === target)?.pos;
+        const answer = await DynamicSupervisor.terminateChild(sup, target);
+        if (answer !== 'ok') problems.push(`terminateChild of live child ${target.id} answered ${answer}`);
+        if (system.isAlive(target)) problems.push(`terminateChild resolved with ${target.id} still alive`);
+        if (pos !== undefined && kept.has(pos)) kept.set(pos, 'terminated');
+      } else {
+        const live = children.map((e) => e.ref).filter((r): r is ActorRef => typeof r === 'object');
+        if (!op.atSupervisor && live.length === 0) continue;
+        const target = op.atSupervisor ? sup : live[op.pick % live.length]!;
+        applyKill(system, target, op.how);
+        await whenDead(system, target, `${target.id} after ${op.how}`);
+      }
+      children = await quiesceDynamic(system, sup);
+      if (children.length > c.maxChildren) problems.push(`after op #${i}: ${children.length} children, maxChildren ${c.maxChildren}`);
+      if (system.isAlive(sup)) {
+        for (const [pos, state] of kept) {
+          if (state !== 'kept') continue;
+          const last = rec.events.filter((e) => e.kind === 'start' && e.pos === pos).at(-1);
+          if (last === undefined || !system.isAlive(last.actor)) problems.push(`after op #${i} (${op.kind}): permanent child dyn/${pos} is not running`);
+        }
+      }
+    }
+    if (system.isAlive(sup)) await system.stop(sup, 'shutdown', { timeout: LIVENESS_MS });
+    else await eventually(() => rec.actors.every((a) => !system.isAlive(a)), LIVENESS_MS);
+    for (const a of rec.actors) if (system.isAlive(a)) problems.push(`${a.id} alive after the supervisor stopped`);
+    if (system.size !== sizeBefore) problems.push(`system.size ${sizeBefore} before, ${system.size} after`);
+    problems.push(...rec.overlaps, ...temporaryRestarts(rec.events));
+    return { rec, problems };
+  } finally {
+    await system.shutdown({ timeout: 1000 });
+  }
+}
+
+test('(f) a DynamicSupervisor keeps its permanent children, holds at most maxChildren, and frees every actor when stopped', async (t) => {
+  await fc.assert(
+    fc.asyncProperty(dynCaseArb, async (c) => {
+      const o = await runDynamic(c);
+      if (o.problems.length > 0) fail('a DynamicSupervisor invariant broke', o.problems, o.rec);
     }),
     PARAMS,
   );
