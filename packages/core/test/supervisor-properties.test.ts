@@ -31,7 +31,7 @@
  * On a failure fast-check prints the seed, the path and the shrunk counterexample.
  * No timing is asserted: waits are bounded only so that a hang fails with a message.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import fc from 'fast-check';
 import {
   createLogger,
@@ -62,6 +62,20 @@ const RUNS = 50;
  * reports the smallest counterexample found so far (with its seed) before ava's timeout.
  */
 const PARAMS = { numRuns: RUNS, interruptAfterTimeLimit: 40_000 };
+
+/**
+ * Checks a property and asserts that it held. A failure's message is fast-check's report
+ * (seed, path, shrunk counterexample) followed by what broke and the event log.
+ */
+async function holds<Ts>(t: ExecutionContext, property: fc.IAsyncProperty<Ts>): Promise<void> {
+  const details = await fc.check(property, PARAMS);
+  if (details.failed) {
+    const e = details.errorInstance;
+    t.fail(`${fc.defaultReportMessage(details) ?? ''}\n\n${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  t.true(details.numRuns > 0, 'no case ran');
+}
 
 // ------------------------------------------------------------------ trees
 
@@ -517,55 +531,52 @@ function fail(what: string, problems: readonly string[], rec: Recording): never 
 // ------------------------------------------------------------------ properties
 
 test('(a) after any kills, every permanent child of a live supervisor runs, and temporary children never restart', async (t) => {
-  await fc.assert(
+  await holds(
+    t,
     fc.asyncProperty(treeArb, killsArb, async (tree, kills) => {
       const o = await runScenario(tree, kills);
       if (o.notRunning.length > 0) fail('a permanent child is not running', o.notRunning, o.rec);
       const again = temporaryRestarts(o.rec.events);
       if (again.length > 0) fail('a temporary child restarted', again, o.rec);
     }),
-    PARAMS,
   );
-  t.pass();
 });
 
 test('(b) no two live actors ever run under one (supervisor, child id)', async (t) => {
-  await fc.assert(
+  await holds(
+    t,
     fc.asyncProperty(treeArb, killsArb, async (tree, kills) => {
       const o = await runScenario(tree, kills);
       if (o.rec.overlaps.length > 0) fail('two actors under one child id', o.rec.overlaps, o.rec);
     }),
-    PARAMS,
   );
-  t.pass();
 });
 
 test('(c) a supervisor stopping several children at once stops them in reverse start order', async (t) => {
-  await fc.assert(
+  await holds(
+    t,
     fc.asyncProperty(treeArb, killsArb, async (tree, kills) => {
       const o = await runScenario(tree, kills);
       const bad = reverseOrderViolations(o.rec.events);
       if (bad.length > 0) fail('children stopped out of reverse start order', bad, o.rec);
     }),
-    PARAMS,
   );
-  t.pass();
 });
 
 test('(d) stopping the root with shutdown leaves no actor of the tree alive and system.size where it was', async (t) => {
-  await fc.assert(
+  await holds(
+    t,
     fc.asyncProperty(treeArb, killsArb, async (tree, kills) => {
       const o = await runScenario(tree, kills);
       if (o.leftAlive.length > 0) fail('actors alive after the root stopped', o.leftAlive, o.rec);
       if (o.sizeAfter !== o.sizeBefore) fail('system.size changed', [`before ${o.sizeBefore}, after ${o.sizeAfter}`], o.rec);
     }),
-    PARAMS,
   );
-  t.pass();
 });
 
 test('(e) kills that land while the tree is still restarting keep (a) to (d)', async (t) => {
-  await fc.assert(
+  await holds(
+    t,
     fc.asyncProperty(treeArb, killsArb, async (tree, kills) => {
       const o = await runScenario(tree, kills, 'eager');
       if (o.notRunning.length > 0) fail('a permanent child is not running', o.notRunning, o.rec);
@@ -573,9 +584,7 @@ test('(e) kills that land while the tree is still restarting keep (a) to (d)', a
       if (o.sizeAfter !== o.sizeBefore) problems.push(`system.size ${o.sizeBefore} before, ${o.sizeAfter} after`);
       if (problems.length > 0) fail('an invariant broke under eager kills', problems, o.rec);
     }),
-    PARAMS,
   );
-  t.pass();
 });
 
 // ------------------------------------------------------------------ DynamicSupervisor
@@ -698,12 +707,11 @@ async function runDynamic(c: DynCase): Promise<DynOutcome> {
 }
 
 test('(f) a DynamicSupervisor keeps its permanent children, holds at most maxChildren, and frees every actor when stopped', async (t) => {
-  await fc.assert(
+  await holds(
+    t,
     fc.asyncProperty(dynCaseArb, async (c) => {
       const o = await runDynamic(c);
       if (o.problems.length > 0) fail('a DynamicSupervisor invariant broke', o.problems, o.rec);
     }),
-    PARAMS,
   );
-  t.pass();
 });
