@@ -72,43 +72,41 @@ class Crashy extends GenServer<CrashProtocol, undefined, Cycle> {
   }
 }
 
-/** Crashes the child `k` times and returns the microseconds until each replacement was visible. */
-async function arborCycles(system: ActorSystem, cycle: Cycle, k: number): Promise<number[]> {
+/**
+ * Crashes the actor registered under NAME `k` times and returns the microseconds until each
+ * replacement was visible. `arrange` runs before each crash: the supervised case needs
+ * nothing, the unsupervised one sets up its own respawn.
+ */
+async function crashCycles(label: string, system: ActorSystem, cycle: Cycle, k: number, arrange?: (old: ActorRef) => void): Promise<number[]> {
   const out: number[] = new Array(k);
   for (let i = 0; i < k; i++) {
     const old = system.whereis<CrashProtocol>(NAME);
-    if (old === undefined) throw new Error(`arbor restart: nothing registered as ${NAME}`);
+    if (old === undefined) throw new Error(`${label}: nothing registered as ${NAME}`);
     const next = cycle.next();
+    arrange?.(old);
     const t0 = now();
     cast(old, CRASH);
     const ref = await next;
     out[i] = (cycle.visibleAt - t0) * 1000;
     if (ref === old || system.whereis(NAME) !== ref || !system.isAlive(ref)) {
-      throw new Error(`arbor restart: cycle ${i} did not register a new live child under ${NAME}`);
+      throw new Error(`${label}: cycle ${i} did not register a new live actor under ${NAME}`);
     }
   }
   return out;
 }
 
+/** The supervised restart: the supervisor does everything. */
+function arborCycles(system: ActorSystem, cycle: Cycle, k: number): Promise<number[]> {
+  return crashCycles('arbor restart', system, cycle, k);
+}
+
 /** Arbor with no supervisor: a DOWN callback spawns the replacement. */
-async function respawnCycles(system: ActorSystem, cycle: Cycle, k: number): Promise<number[]> {
-  const out: number[] = new Array(k);
-  for (let i = 0; i < k; i++) {
-    const old = system.whereis<CrashProtocol>(NAME);
-    if (old === undefined) throw new Error(`respawn: nothing registered as ${NAME}`);
-    const next = cycle.next();
+function respawnCycles(system: ActorSystem, cycle: Cycle, k: number): Promise<number[]> {
+  return crashCycles('respawn', system, cycle, k, (old) => {
     system.monitor(old, () => {
       system.spawn(Crashy, cycle, { name: NAME }).catch((e: unknown) => cycle.reject?.(e));
     });
-    const t0 = now();
-    cast(old, CRASH);
-    const ref = await next;
-    out[i] = (cycle.visibleAt - t0) * 1000;
-    if (ref === old || system.whereis(NAME) !== ref || !system.isAlive(ref)) {
-      throw new Error(`respawn: cycle ${i} did not register a new live actor under ${NAME}`);
-    }
-  }
-  return out;
+  });
 }
 
 /** The bare-Node limit: a microtask delivers the "cast", the handler throws, the catch replaces the Map entry. */
