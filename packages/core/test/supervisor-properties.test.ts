@@ -114,13 +114,22 @@ interface Kill {
 }
 
 const restartArb = fc.constantFrom<RestartType>('permanent', 'transient', 'temporary');
+const shutdownArb = fc.constantFrom<Shutdown>(1000, 'infinity', 'brutal_kill');
+const failRestartsArb = fc.constantFrom(0, 0, 0, 1, 2);
+// Half of them give up within a few restarts, half tolerate many.
+const intensityArb = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 6, max: 50 }));
+// 1 ms: restarts leave the window almost at once; 5000 ms: they add up.
+const periodArb = fc.constantFrom(1, 20, 1000, 5000);
+const killHowArb = fc.constantFrom<KillHow>('crash', 'kill', 'shutdown', 'normal');
+/** One in twenty. */
+const rarelyArb = fc.integer({ min: 0, max: 19 }).map((n) => n === 0);
 
 const workerArb: fc.Arbitrary<WorkerNode> = fc.record({
   kind: fc.constant('worker' as const),
   restart: restartArb,
   significant: fc.boolean(),
-  shutdown: fc.constantFrom<Shutdown>(1000, 'infinity', 'brutal_kill'),
-  failRestarts: fc.constantFrom(0, 0, 0, 1, 2),
+  shutdown: shutdownArb,
+  failRestarts: failRestartsArb,
 });
 
 /** A supervisor whose subtree has at most `depth` levels of supervisors. */
@@ -132,10 +141,8 @@ function supArb(depth: number): fc.Arbitrary<SupNode> {
     significant: fc.boolean(),
     strategy: fc.constantFrom<Strategy>('one_for_one', 'one_for_all', 'rest_for_one'),
     autoShutdown: fc.constantFrom<AutoShutdown>('never', 'never', 'any_significant', 'all_significant'),
-    // Half of them give up within a few restarts, half tolerate many.
-    intensity: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 6, max: 50 })),
-    // 1 ms: restarts leave the window almost at once; 5000 ms: they add up.
-    period: fc.constantFrom(1, 20, 1000, 5000),
+    intensity: intensityArb,
+    period: periodArb,
     // Mostly OTP's immediate restarts; sometimes a short backoff (a timer between exit and restart).
     backoff: fc.oneof(
       { weight: 3, arbitrary: fc.constant(null) },
@@ -149,9 +156,9 @@ const treeArb: fc.Arbitrary<SupNode> = fc.integer({ min: 1, max: 3 }).chain(supA
 
 const killsArb: fc.Arbitrary<Kill[]> = fc.array(
   fc.record({
-    atRoot: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
+    atRoot: rarelyArb,
     pick: fc.nat({ max: 1000 }),
-    how: fc.constantFrom<KillHow>('crash', 'kill', 'shutdown', 'normal'),
+    how: killHowArb,
   }),
   { minLength: 1, maxLength: 10 },
 );
@@ -602,19 +609,19 @@ interface DynCase {
 }
 
 const dynCaseArb: fc.Arbitrary<DynCase> = fc.record({
-  intensity: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 6, max: 50 })),
-  period: fc.constantFrom(1, 20, 1000, 5000),
+  intensity: intensityArb,
+  period: periodArb,
   maxChildren: fc.oneof(fc.constant(Infinity), fc.integer({ min: 0, max: 4 })),
   ops: fc.array(
     fc.oneof(
-      { weight: 2, arbitrary: fc.record({ kind: fc.constant('start' as const), restart: restartArb, shutdown: workerArb.map((w) => w.shutdown), failRestarts: fc.constantFrom(0, 0, 0, 1, 2) }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('start' as const), restart: restartArb, shutdown: shutdownArb, failRestarts: failRestartsArb }) },
       {
         weight: 2,
         arbitrary: fc.record({
           kind: fc.constant('kill' as const),
-          atSupervisor: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
+          atSupervisor: rarelyArb,
           pick: fc.nat({ max: 1000 }),
-          how: fc.constantFrom<KillHow>('crash', 'kill', 'shutdown', 'normal'),
+          how: killHowArb,
         }),
       },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('terminate' as const), pick: fc.nat({ max: 1000 }) }) },
