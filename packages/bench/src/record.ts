@@ -3,11 +3,14 @@ export type Better = 'higher' | 'lower';
 
 /**
  * A target for Arbor's figure: relative (`arbor / reference op value`, where the
- * reference is `limit` or a peer's name) or absolute (`arbor op value`).
+ * reference is `limit` or a peer's name) or absolute (`arbor op value`, or
+ * `record[of] op value` for one of the workload's extra figures).
  */
 export interface TargetSpec {
   /** `'limit'`, a peer's name, or `'absolute'`. */
   readonly against: string;
+  /** For an absolute target: the extra figure it bounds instead of `arbor` (e.g. `'p99'`). */
+  readonly of?: string;
   readonly op: '>=' | '<=';
   /** The factor (relative) or the bound (absolute), in the workload's unit. */
   readonly value: number;
@@ -15,7 +18,7 @@ export interface TargetSpec {
 
 /** A target after the run: the compared figure and whether it holds. */
 export interface TargetResult extends TargetSpec {
-  /** `arbor / reference` (relative) or `arbor` (absolute); null when the reference is missing. */
+  /** `arbor / reference` (relative), or `arbor` or the `of` figure (absolute); null when the reference is missing. */
   readonly actual: number | null;
   readonly met: boolean;
 }
@@ -48,6 +51,13 @@ export interface RecordInput {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
+/** The figure an absolute target bounds: `arbor`, or the extra figure `of` (null unless it is a finite number). */
+function absoluteFigure(input: RecordInput, of: string | undefined): number | null {
+  if (of === undefined) return input.arbor;
+  const v = input.extra?.[of];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
 /** Builds a workload record: computes the ratios and checks the targets. */
 export function makeRecord(input: RecordInput): WorkloadRecord {
   const references: Record<string, number> = {};
@@ -60,7 +70,7 @@ export function makeRecord(input: RecordInput): WorkloadRecord {
   }
 
   const targets = input.targets.map((t): TargetResult => {
-    const actual = t.against === 'absolute' ? input.arbor : (ratios[t.against] ?? null);
+    const actual = t.against === 'absolute' ? absoluteFigure(input, t.of) : (ratios[t.against] ?? null);
     const met = actual !== null && (t.op === '>=' ? actual >= t.value : actual <= t.value);
     return { ...t, actual, met };
   });

@@ -16,7 +16,12 @@ function isMs(unit: string): boolean {
   return unit === 'ms' || unit.startsWith('ms ');
 }
 
-/** A figure in a workload's unit: rates as k/M, milliseconds with two decimals, the rest as integers. */
+/** True for a unit in microseconds (`us`). */
+function isUs(unit: string): boolean {
+  return unit === 'us' || unit.startsWith('us ');
+}
+
+/** A figure in a workload's unit: rates as k/M, milli- and microseconds with two decimals, the rest as integers. */
 export function formatValue(value: number | null | undefined, unit: string): string {
   if (value === null || value === undefined) return '-';
   if (unit.endsWith('/s')) {
@@ -24,33 +29,49 @@ export function formatValue(value: number | null | undefined, unit: string): str
     if (value >= 1e3) return `${(value / 1e3).toFixed(1)}k`;
     return String(Math.round(value));
   }
-  if (isMs(unit)) return value.toFixed(2);
+  if (isMs(unit) || isUs(unit)) return value.toFixed(2);
   return Math.round(value).toLocaleString('en-US');
+}
+
+/** A plain figure with no unit (a ratio of two times): two decimals. */
+function formatPlain(value: number): string {
+  return value.toFixed(2);
 }
 
 function formatRatio(r: number): string {
   return `${r >= 10 ? r.toFixed(1) : r.toFixed(2)}x`;
 }
 
+/** Extra fields in the workload's own unit (ms or us) although their names do not say so. */
+const UNIT_EXTRAS = new Set(['max', 'idle_p99', 'limit_max', 'ms', 'median', 'p99', 'limit_p99', 'respawn_median', 'respawn_p99']);
+
+/** An absolute target's bound or figure: in the workload's unit, unless it bounds an extra figure in another one. */
+function formatAbsolute(t: TargetResult, value: number, unit: string): string {
+  return t.of === undefined || UNIT_EXTRAS.has(t.of) ? formatValue(value, unit) : formatPlain(value);
+}
+
 function describeTarget(t: TargetResult, unit: string): string {
-  if (t.against === 'absolute') return `${t.op} ${formatValue(t.value, unit)} ${unit.replace(/ \(.*\)$/, '')}`;
+  if (t.against === 'absolute') {
+    const inUnit = t.of === undefined || UNIT_EXTRAS.has(t.of);
+    const bound = `${formatAbsolute(t, t.value, unit)}${inUnit ? ` ${unit.replace(/ \(.*\)$/, '')}` : ''}`;
+    return `${t.of === undefined ? '' : `${t.of} `}${t.op} ${bound}`;
+  }
   return `${t.op} ${formatRatio(t.value)} ${t.against}`;
 }
 
 function targetOutcome(t: TargetResult, unit: string): string {
   if (t.actual === null) return 'NOT MET (no reference figure)';
-  const shown = t.against === 'absolute' ? formatValue(t.actual, unit) : formatRatio(t.actual);
+  const shown = t.against === 'absolute' ? formatAbsolute(t, t.actual, unit) : formatRatio(t.actual);
   if (t.met) return `met (${shown})`;
   const off = Math.abs(t.actual / t.value - 1) * 100;
   return `NOT MET (${shown}, ${off.toFixed(0)}% ${t.op === '>=' ? 'short' : 'over'})`;
 }
 
-/** Extra fields in the workload's own unit (ms) although their names do not say so. */
-const MS_EXTRAS = new Set(['max', 'idle_p99', 'limit_max']);
-
 function formatExtra(key: string, value: unknown, unit: string): string {
   if (typeof value !== 'number') return `${key} ${JSON.stringify(value)}`;
-  if (key.endsWith('_ms') || (isMs(unit) && MS_EXTRAS.has(key))) return `${key} ${value.toFixed(2)} ms`;
+  if (key.endsWith('_ms') || key.startsWith('ms_') || (isMs(unit) && UNIT_EXTRAS.has(key))) return `${key} ${value.toFixed(2)} ms`;
+  if (key.endsWith('_us') || (isUs(unit) && UNIT_EXTRAS.has(key))) return `${key} ${value.toFixed(2)} us`;
+  if (key.includes('ratio')) return `${key} ${formatPlain(value)}`;
   return `${key} ${Math.round(value).toLocaleString('en-US')}`;
 }
 

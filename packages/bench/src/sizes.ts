@@ -12,6 +12,10 @@ export interface Sizes {
   readonly bytesN: number;
   /** Casts queued before measuring event-loop delay while they drain. */
   readonly lagN: number;
+  /** Crash/restart cycles per round (Arbor, the limit and the unsupervised respawn alike). */
+  readonly restartN: number;
+  /** Children started and stopped under one DynamicSupervisor (and a tenth of it, for the scaling ratio). */
+  readonly dynsupN: number;
   /** Timed rounds per contender; the best one counts. */
   readonly rounds: number;
 }
@@ -24,6 +28,8 @@ export const FULL: Sizes = {
   spawnN: 100_000,
   bytesN: 100_000,
   lagN: 5_000_000,
+  restartN: 2_000,
+  dynsupN: 100_000,
   rounds: 3,
 };
 
@@ -38,5 +44,7 @@ export const QUICK: Sizes = {
   spawnN: 2_000,
   bytesN: 5_000,
   lagN: 1_000_000,
+  restartN: 200,
+  dynsupN: 2_000,
   rounds: 1,
 };

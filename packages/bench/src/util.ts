@@ -8,6 +8,12 @@ export function perSecond(n: number, ms: number): number {
   return Math.round(n / (ms / 1000));
 }
 
+/** The nearest-rank `q` quantile (0 < q <= 1) of ascending `sorted` samples. */
+export function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) throw new Error('percentile of no samples');
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length))) - 1]!;
+}
+
 /** Runs a full GC (twice, so weak and finalizable objects go too) when node runs with --expose-gc. */
 export function collectGarbage(): void {
   const gc = globalThis.gc;

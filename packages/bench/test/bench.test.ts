@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { WorkloadRecord } from '../src/record.js';
+import { makeRecord, type WorkloadRecord } from '../src/record.js';
 import { renderJson, renderTable } from '../src/report.js';
 import { QUICK } from '../src/sizes.js';
 import { runWorkloads, workloads } from '../src/workloads/index.js';
@@ -15,7 +15,7 @@ function isPositiveNumber(v: unknown): boolean {
 
 test.serial('each workload reports arbor, limit, peers and unit', async (t) => {
   Object.assign(results, await runWorkloads(QUICK));
-  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms']);
+  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'restart_us', 'dynsup_100k']);
   for (const [name, r] of Object.entries(results)) {
     t.true(isPositiveNumber(r.arbor), `${name}.arbor`);
     t.true(r.limit === null || isPositiveNumber(r.limit), `${name}.limit`);
@@ -44,6 +44,61 @@ test.serial('limits and peers are where the workloads define them', (t) => {
   t.true(isPositiveNumber(results['loop_lag_ms']?.['max']));
   t.true(isPositiveNumber(results['loop_lag_ms']?.['samples']));
   t.is(results['loop_lag_ms']?.better, 'lower');
+});
+
+test.serial('the supervision workloads report their documented fields', (t) => {
+  const restart = results['restart_us']!;
+  t.is(restart.unit, 'us');
+  t.is(restart.better, 'lower');
+  t.true(isPositiveNumber(restart.limit));
+  t.deepEqual(restart.peers, {}, 'xstate has no supervisor: no peer');
+  t.is(typeof restart['peer'], 'string');
+  t.is(restart['median'], restart.arbor);
+  for (const key of ['p99', 'limit_p99', 'respawn_median', 'respawn_p99']) t.true(isPositiveNumber(restart[key]), `restart_us.${key}`);
+  t.true((restart['p99'] as number) >= (restart['median'] as number), 'p99 is not below the median');
+  t.is(restart['cycles'], QUICK.restartN * QUICK.rounds);
+  t.deepEqual(restart.targets.map((x) => x.of ?? 'arbor'), ['arbor', 'p99']);
+
+  const dynsup = results['dynsup_100k']!;
+  t.is(dynsup.unit, 'ms');
+  t.is(dynsup.better, 'lower');
+  t.true(isPositiveNumber(dynsup.limit));
+  t.deepEqual(dynsup.peers, {});
+  t.is(dynsup['ms'], dynsup.arbor);
+  for (const key of ['ratio_10k_to_100k', 'ms_10k', 'start_ms', 'stop_ms', 'limit_ratio_10k_to_100k', 'plain_ms', 'plain_ratio_10k_to_100k']) {
+    t.true(isPositiveNumber(dynsup[key]), `dynsup_100k.${key}`);
+  }
+  t.is(dynsup['n'], QUICK.dynsupN);
+  const [target] = dynsup.targets;
+  t.is(target?.of, 'ratio_10k_to_100k');
+  t.is(target?.actual, dynsup['ratio_10k_to_100k'] as number);
+});
+
+test('an absolute target can bound an extra figure instead of arbor', (t) => {
+  const r = makeRecord({
+    arbor: 5,
+    limit: null,
+    peers: {},
+    unit: 'ms',
+    better: 'lower',
+    targets: [
+      { against: 'absolute', op: '<=', value: 10 },
+      { against: 'absolute', of: 'ratio', op: '<=', value: 12 },
+      { against: 'absolute', of: 'missing', op: '<=', value: 1 },
+    ],
+    extra: { ratio: 13 },
+  });
+  t.deepEqual(
+    r.targets.map((x) => [x.actual, x.met]),
+    [
+      [5, true],
+      [13, false],
+      [null, false],
+    ],
+  );
+  const table = renderTable({ w: r });
+  t.true(table.includes('ratio <= 12.00'));
+  t.true(table.includes('NOT MET (13.00, 8% over)'));
 });
 
 test.serial('--json output is one JSON object with one key per workload', (t) => {

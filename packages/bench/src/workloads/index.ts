@@ -3,10 +3,12 @@ import type { Sizes } from '../sizes.js';
 import { actorBytesWorkload } from './actorBytes.js';
 import { callWorkload } from './call.js';
 import { castWorkload } from './cast.js';
+import { dynsupWorkload } from './dynsup.js';
 import { loopLagWorkload } from './loopLag.js';
+import { restartWorkload } from './restart.js';
 import { spawnWorkload } from './spawn.js';
 
-export { actorBytesWorkload, callWorkload, castWorkload, loopLagWorkload, spawnWorkload };
+export { actorBytesWorkload, callWorkload, castWorkload, dynsupWorkload, loopLagWorkload, restartWorkload, spawnWorkload };
 
 /** A workload: its key in the report and the function that measures it. */
 export interface Workload {
@@ -21,6 +23,10 @@ export const workloads: readonly Workload[] = [
   { name: 'spawn', run: spawnWorkload },
   { name: 'actor_bytes', run: actorBytesWorkload },
   { name: 'loop_lag_ms', run: loopLagWorkload },
+  // Supervision.
+  { name: 'restart_us', run: restartWorkload },
+  { name: 'dynsup_100k', run: dynsupWorkload },
+  // Names: `registry_lookup` (lookups/s against the Map.get limit) goes here with the registry.
 ];
 
 /** Runs the workloads one after another; `onStart` is told each name before it runs. */
