@@ -16,6 +16,8 @@ export interface Sizes {
   readonly restartN: number;
   /** Children started and stopped under one DynamicSupervisor (and a tenth of it, for the scaling ratio). */
   readonly dynsupN: number;
+  /** Lookups per round in the 10k-key registry (and on the Map limit). */
+  readonly lookupN: number;
   /** Timed rounds per contender; the best one counts. */
   readonly rounds: number;
 }
@@ -30,6 +32,7 @@ export const FULL: Sizes = {
   lagN: 5_000_000,
   restartN: 2_000,
   dynsupN: 100_000,
+  lookupN: 20_000_000,
   rounds: 3,
 };
 
@@ -46,5 +49,6 @@ export const QUICK: Sizes = {
   lagN: 1_000_000,
   restartN: 200,
   dynsupN: 2_000,
+  lookupN: 200_000,
   rounds: 1,
 };

@@ -15,7 +15,7 @@ function isPositiveNumber(v: unknown): boolean {
 
 test.serial('each workload reports arbor, limit, peers and unit', async (t) => {
   Object.assign(results, await runWorkloads(QUICK));
-  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'restart_us', 'dynsup_100k']);
+  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'restart_us', 'dynsup_100k', 'registry_lookup']);
   for (const [name, r] of Object.entries(results)) {
     t.true(isPositiveNumber(r.arbor), `${name}.arbor`);
     t.true(r.limit === null || isPositiveNumber(r.limit), `${name}.limit`);
@@ -115,4 +115,15 @@ test.serial('the table names every workload and counts the targets', (t) => {
   const total = Object.values(results).reduce((n, r) => n + r.targets.length, 0);
   t.regex(table, new RegExp(`targets met: \\d+ of ${total}`));
   t.true(table.includes('lower is better'));
+});
+
+test.serial('registry_lookup reports lookups/s against the Map.get limit on 10k keys', (t) => {
+  const r = results['registry_lookup']!;
+  t.is(r.unit, 'lookups/s');
+  t.is(r.better, 'higher');
+  t.true(isPositiveNumber(r.limit));
+  t.deepEqual(r.peers, {});
+  t.is(r['keys'], 10_000);
+  t.is(r['n'], QUICK.lookupN);
+  t.deepEqual(r.targets.map((x) => [x.against, x.op, x.value]), [['limit', '>=', 0.5]]);
 });

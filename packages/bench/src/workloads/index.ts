@@ -5,10 +5,11 @@ import { callWorkload } from './call.js';
 import { castWorkload } from './cast.js';
 import { dynsupWorkload } from './dynsup.js';
 import { loopLagWorkload } from './loopLag.js';
+import { registryLookupWorkload } from './registryLookup.js';
 import { restartWorkload } from './restart.js';
 import { spawnWorkload } from './spawn.js';
 
-export { actorBytesWorkload, callWorkload, castWorkload, dynsupWorkload, loopLagWorkload, restartWorkload, spawnWorkload };
+export { actorBytesWorkload, callWorkload, castWorkload, dynsupWorkload, loopLagWorkload, registryLookupWorkload, restartWorkload, spawnWorkload };
 
 /** A workload: its key in the report and the function that measures it. */
 export interface Workload {
@@ -26,7 +27,8 @@ export const workloads: readonly Workload[] = [
   // Supervision.
   { name: 'restart_us', run: restartWorkload },
   { name: 'dynsup_100k', run: dynsupWorkload },
-  // Names: `registry_lookup` (lookups/s against the Map.get limit) goes here with the registry.
+  // Names.
+  { name: 'registry_lookup', run: registryLookupWorkload },
 ];
 
 /** Runs the workloads one after another; `onStart` is told each name before it runs. */
