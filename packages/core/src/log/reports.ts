@@ -16,8 +16,15 @@ export interface CrashReport {
   readonly stack: string | undefined;
 }
 
+/** True when `logger` writes entries of `level` (a silent winston logger writes none). @internal */
+export function logs(logger: Logger, level: string): boolean {
+  return !logger.silent && logger.isLevelEnabled(level);
+}
+
 /** Logs a crash report for `cell`. @internal */
 export function logCrash(logger: Logger, cell: Cell, reason: unknown): void {
+  // Formatting the stack is most of a crash's cost: skip it when nobody listens.
+  if (!logs(logger, 'error')) return;
   const report: CrashReport = {
     report: 'crash_report',
     actor: cell.id,
@@ -32,6 +39,7 @@ export function logCrash(logger: Logger, cell: Cell, reason: unknown): void {
 
 /** Logs an error thrown by `terminate`. @internal */
 export function logTerminateError(logger: Logger, cell: Cell, error: unknown): void {
+  if (!logs(logger, 'error')) return;
   logger.error('terminate failed', {
     report: 'terminate_error',
     actor: cell.id,

@@ -1,6 +1,7 @@
 import type { Logger } from 'winston';
 import type { Cell } from '../actor/Cell.js';
 import { formatReason } from '../exit/ExitReason.js';
+import { logs } from '../log/reports.js';
 
 /** The kinds of supervisor report. */
 export type SupervisorReportKind = 'child_started' | 'child_crashed' | 'child_restarted' | 'restart_failed' | 'intensity_reached' | 'shutdown_error';
@@ -46,7 +47,7 @@ export function logSupervisor(
   restarts: number,
 ): void {
   const level = kind === 'child_started' ? 'debug' : kind === 'child_restarted' ? 'info' : 'error';
-  if (!logger.isLevelEnabled(level)) return;
+  if (!logs(logger, level)) return;
   const report: SupervisorReport = {
     report: kind,
     supervisor: sup.id,
