@@ -7,7 +7,7 @@ import { isNormalExit } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import { withOverrides, normalizeSpec, type ChildSpec, type ChildSpecOverrides, type NormalizedSpec } from './ChildSpec.js';
-import { ChildRecord, countOf, launchChild, rethrowMisuse, stopReport, supervisorCall } from './children.js';
+import { ChildRecord, countOf, launchChild, mustRestart, rethrowMisuse, stopReport, supervisorCall } from './children.js';
 import { MaxChildrenError, SupervisorSpecError } from './errors.js';
 import { describeSupervisor, type SupervisedChildInfo, type SupervisorInfo, type Supervising } from './introspection.js';
 import type { ChildCounts, ChildEntry } from './protocol.js';
@@ -188,8 +188,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
     rec.exited(reason, this.#policy.backoff?.maxMs);
     const spec = rec.spec;
     if (!isNormalExit(reason)) logSupervisor(this.logger, 'child_crashed', this.#cell(), idOf(rec, cell), cell, reason, rec.restarts);
-    const restart = spec.restart === 'permanent' || (spec.restart === 'transient' && !isNormalExit(reason));
-    if (!restart) return;
+    if (!mustRestart(spec, reason)) return;
     if (!this.#window.add()) return this.#giveUp(rec);
     rec.status = 'restarting';
     this.#restarting.add(rec);

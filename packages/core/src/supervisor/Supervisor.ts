@@ -7,7 +7,7 @@ import { isNormalExit } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import { withOverrides, normalizeSpec, normalizeSpecs, type ChildSpec, type ChildSpecOverrides, type NormalizedSpec } from './ChildSpec.js';
-import { ChildRecord, countOf, launchChild, rethrowMisuse, stopReport, supervisorCall } from './children.js';
+import { ChildRecord, countOf, launchChild, mustRestart, rethrowMisuse, stopReport, supervisorCall } from './children.js';
 import { FailedToStartChildError, SupervisorSpecError } from './errors.js';
 import { describeSupervisor, type SupervisorInfo, type Supervising } from './introspection.js';
 import type { ChildCounts, ChildEntry, RestartChildResult, StartChildResult, SupervisorProtocol } from './protocol.js';
@@ -141,8 +141,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
     rec.exited(reason, this.#policy.backoff?.maxMs);
     const spec = rec.spec;
     if (!isNormalExit(reason)) logSupervisor(this.logger, 'child_crashed', this.#cell(), spec.id, cell, reason, rec.restarts);
-    const restart = spec.restart === 'permanent' || (spec.restart === 'transient' && !isNormalExit(reason));
-    if (!restart) {
+    if (!mustRestart(spec, reason)) {
       if (spec.restart === 'temporary') this.#remove(rec);
       if (spec.significant) this.#significantExited();
       return;

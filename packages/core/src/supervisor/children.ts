@@ -3,6 +3,7 @@ import { Cell } from '../actor/Cell.js';
 import type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../actor/GenServer.js';
 import type { CallRequest, ReplyOf } from '../actor/Protocol.js';
 import { InvalidOptionError } from '../errors/errors.js';
+import { isNormalExit } from '../exit/ExitReason.js';
 import type { StartResult } from '../system/ActorSystem.js';
 import { linkCells } from '../system/signals.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
@@ -91,6 +92,11 @@ function starterFor(sup: Cell, extra: unknown): ChildStarter {
       return sup.system.startFrom(sup, behaviour, arg, options) as Promise<StartResult<ProtocolOf<B>>>;
     },
   };
+}
+
+/** The restart type's rule: permanent always; transient unless the exit is normal, shutdown or `{ shutdown }`; temporary never. @internal */
+export function mustRestart(spec: NormalizedSpec, reason: unknown): boolean {
+  return spec.restart === 'permanent' || (spec.restart === 'transient' && !isNormalExit(reason));
 }
 
 /** True when stopping a child went wrong enough for a `shutdown_error` report (OTP's rule). @internal */
