@@ -146,7 +146,7 @@ function supArb(depth: number): fc.Arbitrary<SupNode> {
     // Mostly OTP's immediate restarts; sometimes a short backoff (a timer between exit and restart).
     backoff: fc.oneof(
       { weight: 3, arbitrary: fc.constant(null) },
-      { weight: 1, arbitrary: fc.record({ initialMs: fc.integer({ min: 0, max: 3 }), maxMs: fc.constant(5) }) },
+      { weight: 1, arbitrary: fc.record({ initialMs: fc.integer({ min: 1, max: 3 }), maxMs: fc.constant(5) }) },
     ),
     children: fc.array(child, { minLength: 1, maxLength: 5 }),
   });

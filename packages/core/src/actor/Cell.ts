@@ -69,7 +69,8 @@ export class Cell implements ActorRef {
     readonly system: ActorSystem,
     public behaviour: AnyBehaviour | null,
     readonly kind: string,
-    readonly parent: Cell | null,
+    /** The actor that spawnLinked it (or the supervisor that adopted it); set once. */
+    public parent: Cell | null,
     readonly limits: MailboxLimits | null,
   ) {}
 

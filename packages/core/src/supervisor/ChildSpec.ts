@@ -98,7 +98,9 @@ export function withOverrides<S extends ChildSpec<any>>(base: S, overrides: Chil
   if (overrides === undefined) return base;
   const { options, ...fields } = overrides;
   const start = options !== undefined && typeof base.start === 'object' ? { ...base.start, options } : base.start;
-  return { ...base, ...fields, start };
+  // An override left undefined keeps the base's value (`{ restart: opts.restart }` with no opts.restart).
+  const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+  return { ...base, ...defined, start };
 }
 
 /** A child spec with every default filled in and checked. @internal */
@@ -112,6 +114,9 @@ export interface NormalizedSpec {
 }
 
 const RESTARTS: readonly string[] = ['permanent', 'transient', 'temporary'];
+
+/** The longest delay a Node timer honours (2^31 - 1 ms, about 24.8 days); longer ones fire at once. @internal */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Checks a child spec and fills in the defaults; throws the specific validation error.
@@ -131,7 +136,7 @@ export function normalizeSpec(spec: ChildSpec, autoShutdown: string, requireId =
   const type = spec.type ?? 'worker';
   if (type !== 'worker' && type !== 'supervisor') throw new InvalidChildTypeError(id, type);
   const shutdown = spec.shutdown ?? (type === 'supervisor' ? 'infinity' : 5000);
-  if (!(shutdown === 'brutal_kill' || shutdown === 'infinity' || (Number.isInteger(shutdown) && (shutdown as number) >= 0))) {
+  if (!(shutdown === 'brutal_kill' || shutdown === 'infinity' || (Number.isInteger(shutdown) && (shutdown as number) >= 0 && (shutdown as number) <= MAX_TIMER_MS))) {
     throw new InvalidShutdownError(id, shutdown);
   }
   const significant = spec.significant ?? false;

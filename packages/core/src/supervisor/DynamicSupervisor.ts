@@ -214,7 +214,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
   }
 
   #scheduleRetry(rec: ChildRecord, delay: number, counted: boolean): void {
-    const msg: RestartMessage = { type: '$restart', record: rec, token: ++rec.token, counted };
+    const msg: RestartMessage = { type: '$restart', record: rec, token: rec.renewToken(), counted };
     // Always through a timer, even with no delay: a retry sent straight to the mailbox of
     // this async handler would run in the same macrotask, so a child whose init keeps
     // failing synchronously would starve timers and I/O until the intensity is reached.

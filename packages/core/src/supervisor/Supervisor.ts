@@ -183,6 +183,11 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
     for (let i = set.length - 1; i >= 0; i--) {
       const r = set[i]!;
       if (r === rec) continue;
+      if (r.status === 'restarting') {
+        // Its own pending retry is now covered by rec's restart, which starts it in order.
+        r.renewToken();
+        r.status = 'stopped';
+      }
       if (r.ref !== undefined) await this.#stopChild(r);
       if (r.spec.restart === 'temporary') this.#remove(r);
     }
@@ -190,7 +195,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
   }
 
   #scheduleRetry(rec: ChildRecord, delay: number, counted: boolean): void {
-    const msg: RestartMessage = { type: '$restart', id: rec.spec.id, token: ++rec.token, counted };
+    const msg: RestartMessage = { type: '$restart', id: rec.spec.id, token: rec.renewToken(), counted };
     // Always through a timer, even with no delay: a retry sent straight to the mailbox of
     // this async handler would run in the same macrotask, so a child whose init keeps
     // failing synchronously would starve timers and I/O until the intensity is reached.
@@ -204,7 +209,11 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
 
   #significantExited(): void {
     if (this.#autoShutdown === 'any_significant') this.stop('shutdown');
-    else if (this.#autoShutdown === 'all_significant' && !this.#children.some((r) => r.spec.significant && r.ref !== undefined)) {
+    else if (
+      this.#autoShutdown === 'all_significant' &&
+      // A significant child being restarted still counts as present (OTP: only an undefined pid is gone).
+      !this.#children.some((r) => r.spec.significant && (r.ref !== undefined || r.status === 'restarting'))
+    ) {
       this.stop('shutdown');
     }
   }
@@ -246,7 +255,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
   async #terminateChild(id: string): Promise<'ok' | 'not_found'> {
     const rec = this.#byId.get(id);
     if (rec === undefined) return 'not_found';
-    rec.token++; // cancels a pending retry
+    rec.renewToken(); // cancels a pending retry
     if (rec.ref !== undefined) await this.#stopChild(rec);
     rec.status = 'stopped';
     if (rec.spec.restart === 'temporary') this.#remove(rec);
@@ -277,7 +286,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
     const i = this.#children.indexOf(rec);
     if (i >= 0) this.#children.splice(i, 1);
     this.#byId.delete(rec.spec.id);
-    rec.token++;
+    rec.renewToken();
   }
 
   /** Starts `rec`'s child; a restart (`again`) counts in `rec.restarts` once it succeeds. */
@@ -312,7 +321,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
     const all = this.#children;
     for (let i = all.length - 1; i >= 0; i--) {
       const r = all[i]!;
-      r.token++;
+      r.renewToken();
       if (r.ref !== undefined) await this.#stopChild(r);
     }
   }

@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors/errors.js';
-import type { ChildSpec } from './ChildSpec.js';
+import { MAX_TIMER_MS, type ChildSpec } from './ChildSpec.js';
 import { InvalidAutoShutdownError, InvalidBackoffError, InvalidIntensityError, InvalidPeriodError, InvalidStrategyError } from './errors.js';
 
 /**
@@ -79,11 +79,11 @@ export function normalizePolicy(p: RestartPolicy): NormalizedPolicy {
   const b = p.backoff;
   if (b === undefined) return { intensity, period, backoff: null };
   if (typeof b !== 'object' || b === null) throw new InvalidBackoffError('', 'an object { initialMs, maxMs, factor? }', b);
-  if (typeof b.initialMs !== 'number' || !(b.initialMs >= 0) || !Number.isFinite(b.initialMs)) {
-    throw new InvalidBackoffError('initialMs', 'a finite number >= 0', b.initialMs);
+  if (typeof b.initialMs !== 'number' || !(b.initialMs > 0) || !Number.isFinite(b.initialMs)) {
+    throw new InvalidBackoffError('initialMs', 'a finite number > 0 (it is multiplied by factor at each restart)', b.initialMs);
   }
-  if (typeof b.maxMs !== 'number' || !(b.maxMs >= b.initialMs) || !Number.isFinite(b.maxMs)) {
-    throw new InvalidBackoffError('maxMs', 'a finite number >= initialMs', b.maxMs);
+  if (typeof b.maxMs !== 'number' || !(b.maxMs >= b.initialMs) || !(b.maxMs <= MAX_TIMER_MS)) {
+    throw new InvalidBackoffError('maxMs', 'a number >= initialMs and <= 2147483647 (the longest Node timer)', b.maxMs);
   }
   const factor = b.factor ?? 2;
   if (typeof factor !== 'number' || !(factor >= 1) || !Number.isFinite(factor)) throw new InvalidBackoffError('factor', 'a finite number >= 1', factor);
@@ -129,5 +129,6 @@ export class RestartWindow {
 
 /** The delay before a child's next restart under `backoff`, for its `attempt` (0-based). @internal */
 export function backoffDelay(b: Required<Backoff>, attempt: number): number {
+  // initialMs > 0, so a huge power is Infinity (capped by min), never NaN.
   return Math.min(b.maxMs, b.initialMs * b.factor ** attempt);
 }

@@ -1,5 +1,6 @@
 import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
+import { DEAD } from '../actor/flags.js';
 import type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../actor/GenServer.js';
 import type { CallRequest, ReplyOf } from '../actor/Protocol.js';
 import { InvalidOptionError } from '../errors/errors.js';
@@ -14,6 +15,8 @@ import type { SupervisedChildInfo } from './introspection.js';
 import type { ChildCounts, SupervisorProtocol } from './protocol.js';
 import type { ChildStopped } from './shutdownChild.js';
 
+let lastToken = 0;
+
 /** A supervisor's record of one child: its spec, its actor if any, and its history. @internal */
 export class ChildRecord {
   ref: Cell | undefined = undefined;
@@ -24,10 +27,15 @@ export class ChildRecord {
   startedAt = 0;
   /** Consecutive delayed restarts (backoff). */
   backoffAttempt = 0;
-  /** Bumped to cancel a pending retry message. */
+  /** The token a pending retry message must carry; renewed to cancel it. Unique across records. */
   token = 0;
 
   constructor(readonly spec: NormalizedSpec) {}
+
+  /** Cancels any pending retry and returns the token for a new one. */
+  renewToken(): number {
+    return (this.token = ++lastToken);
+  }
 
   started(cell: Cell): void {
     this.ref = cell;
@@ -78,9 +86,20 @@ export async function launchChild(sup: Cell, spec: NormalizedSpec, extra: unknow
   } catch (e) {
     return { status: 'error', reason: e };
   }
-  // A start function may have started the actor without linking it: link it (idempotent).
-  if (r.status === 'ok') linkCells(r.ref as unknown as Cell, sup);
+  if (r.status === 'ok') adopt(sup, r.ref as unknown as Cell);
   return r;
+}
+
+/**
+ * Makes `sup` the parent of a child a start function started some other way (with
+ * `system.spawn`, say): linked, and its parent, so a trapping child stops for the
+ * supervisor's shutdown as for a parent's. If the supervisor died while the start
+ * function ran, the child gets its exit signal now instead of outliving it.
+ */
+function adopt(sup: Cell, child: Cell): void {
+  if (child.parent === null && child !== sup) child.parent = sup;
+  if ((child.flags & DEAD) !== 0) linkCells(child, sup);
+  else linkCells(sup, child);
 }
 
 function starterFor(sup: Cell, extra: unknown): ChildStarter {

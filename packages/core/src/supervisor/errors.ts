@@ -85,7 +85,7 @@ export class InvalidRestartTypeError extends SupervisorSpecError {
 export class InvalidShutdownError extends SupervisorSpecError {
   readonly code = 'invalid_shutdown' as const;
   constructor(readonly childId: string, readonly value: unknown) {
-    super(`child ${JSON.stringify(childId)}: shutdown must be an integer >= 0 (ms), 'infinity' or 'brutal_kill', got: ${describe(value)}`);
+    super(`child ${JSON.stringify(childId)}: shutdown must be an integer from 0 to 2147483647 (ms), 'infinity' or 'brutal_kill', got: ${describe(value)}`);
   }
 }
 

@@ -52,8 +52,10 @@ const flagCases: Case[] = [
   { label: 'period Infinity', def: (ok) => ({ period: Infinity, children: [ok] }), error: InvalidPeriodError, code: 'invalid_period', message: /got: Infinity/ },
   { label: "autoShutdown 'sometimes'", def: (ok) => ({ autoShutdown: 'sometimes', children: [ok] }), error: InvalidAutoShutdownError, code: 'invalid_auto_shutdown', message: /autoShutdown must be 'never', 'any_significant' or 'all_significant', got: "sometimes"/ },
   { label: 'backoff not an object', def: (ok) => ({ backoff: 'fast', children: [ok] }), error: InvalidBackoffError, code: 'invalid_backoff', message: /backoff\. must be an object \{ initialMs, maxMs, factor\? \}, got: "fast"/ },
-  { label: 'backoff.initialMs -1', def: (ok) => ({ backoff: { initialMs: -1, maxMs: 10 }, children: [ok] }), error: InvalidBackoffError, code: 'invalid_backoff', message: /backoff\.initialMs must be a finite number >= 0, got: -1/ },
-  { label: 'backoff.maxMs < initialMs', def: (ok) => ({ backoff: { initialMs: 10, maxMs: 5 }, children: [ok] }), error: InvalidBackoffError, code: 'invalid_backoff', message: /backoff\.maxMs must be a finite number >= initialMs, got: 5/ },
+  { label: 'backoff.initialMs -1', def: (ok) => ({ backoff: { initialMs: -1, maxMs: 10 }, children: [ok] }), error: InvalidBackoffError, code: 'invalid_backoff', message: /backoff\.initialMs must be a finite number > 0 \(it is multiplied by factor at each restart\), got: -1/ },
+  { label: 'backoff.initialMs 0', def: (ok) => ({ backoff: { initialMs: 0, maxMs: 10 }, children: [ok] }), error: InvalidBackoffError, code: 'invalid_backoff', message: /backoff\.initialMs must be a finite number > 0/ },
+  { label: 'backoff.maxMs past the longest timer', def: (ok) => ({ backoff: { initialMs: 1, maxMs: 2 ** 31 }, children: [ok] }), error: InvalidBackoffError, code: 'invalid_backoff', message: /backoff\.maxMs must be a number >= initialMs and <= 2147483647/ },
+  { label: 'backoff.maxMs < initialMs', def: (ok) => ({ backoff: { initialMs: 10, maxMs: 5 }, children: [ok] }), error: InvalidBackoffError, code: 'invalid_backoff', message: /backoff\.maxMs must be a number >= initialMs and <= 2147483647 \(the longest Node timer\), got: 5/ },
   { label: 'backoff.factor 0.5', def: (ok) => ({ backoff: { initialMs: 1, maxMs: 2, factor: 0.5 }, children: [ok] }), error: InvalidBackoffError, code: 'invalid_backoff', message: /backoff\.factor must be a finite number >= 1, got: 0\.5/ },
 ];
 
@@ -67,7 +69,8 @@ const childCases: Case[] = [
   { label: 'start with a behaviour name, not a class', def: (ok) => ({ children: [ok, spec({ start: { behaviour: 'Worker', arg: 1 } })] }), error: MissingChildStartError, code: 'missing_start', message: /child "x" needs start/ },
   { label: 'start without arg', def: (ok) => ({ children: [ok, spec({ start: { behaviour: Worker } })] }), error: MissingChildStartError, code: 'missing_start', message: /child "x" needs start/ },
   { label: "restart 'sometimes'", def: (ok) => ({ children: [ok, spec({ restart: 'sometimes' })] }), error: InvalidRestartTypeError, code: 'invalid_restart_type', message: /child "x": restart must be 'permanent', 'transient' or 'temporary', got: "sometimes"/ },
-  { label: 'shutdown -1', def: (ok) => ({ children: [ok, spec({ shutdown: -1 })] }), error: InvalidShutdownError, code: 'invalid_shutdown', message: /child "x": shutdown must be an integer >= 0 \(ms\), 'infinity' or 'brutal_kill', got: -1 \(number\)/ },
+  { label: 'shutdown -1', def: (ok) => ({ children: [ok, spec({ shutdown: -1 })] }), error: InvalidShutdownError, code: 'invalid_shutdown', message: /child "x": shutdown must be an integer from 0 to 2147483647 \(ms\), 'infinity' or 'brutal_kill', got: -1 \(number\)/ },
+  { label: 'shutdown past the longest timer', def: (ok) => ({ children: [ok, spec({ shutdown: 2 ** 31 })] }), error: InvalidShutdownError, code: 'invalid_shutdown', message: /got: 2147483648/ },
   { label: 'shutdown 1.5', def: (ok) => ({ children: [ok, spec({ shutdown: 1.5 })] }), error: InvalidShutdownError, code: 'invalid_shutdown', message: /got: 1\.5/ },
   { label: "shutdown 'never'", def: (ok) => ({ children: [ok, spec({ shutdown: 'never' })] }), error: InvalidShutdownError, code: 'invalid_shutdown', message: /got: "never"/ },
   { label: "type 'manager'", def: (ok) => ({ children: [ok, spec({ type: 'manager' })] }), error: InvalidChildTypeError, code: 'invalid_child_type', message: /child "x": type must be 'worker' or 'supervisor', got: "manager"/ },
@@ -171,7 +174,7 @@ test('valid edge values are accepted: intensity 0, shutdown 0, brutal_kill, infi
   const sup = await Supervisor.start(system, {
     intensity: 0,
     period: 1,
-    backoff: { initialMs: 0, maxMs: 0, factor: 1 },
+    backoff: { initialMs: 1, maxMs: 1, factor: 1 },
     children: [
       worker('a', events, { shutdown: 0 }),
       worker('b', events, { shutdown: 'brutal_kill' }),
