@@ -2,7 +2,7 @@ import { nanoid } from 'nanoid';
 import type { Logger } from 'winston';
 import { MonitorRef, type ActorRef } from '../actor/ActorRef.js';
 import { Cell, setRunning, running, type Watcher } from '../actor/Cell.js';
-import { Envelope, INFO, isThenable, noop, PendingCall } from '../actor/Envelope.js';
+import { Envelope, INFO, isThenable, PendingCall } from '../actor/Envelope.js';
 import { CONTINUE, DEAD, INIT, STOP_REQUESTED, TRAP_EXIT } from '../actor/flags.js';
 import {
   attach,
@@ -19,7 +19,6 @@ import {
   AlreadyNamedError,
   AlreadyStartedError,
   CallSelfError,
-  CallTimeoutError,
   InitError,
   InitIgnoredError,
   InvalidOptionError,
@@ -37,7 +36,7 @@ import { Scheduler, type SchedulerOptions } from './Scheduler.js';
 import { timeoutOf, validateSpawnOptions, validateTimeout, type SpawnOptions } from './SpawnOptions.js';
 import { addMonitor, demonitor, linkCells } from './signals.js';
 import { describeName, type NameProvider, type ViaName } from '../names/NameProvider.js';
-import { sysRequest } from './sysRequest.js';
+import { stopActor, stopAll, sysRequest } from './sysRequest.js';
 import { TimerRef } from './TimerRef.js';
 import { badRef, validateBehaviourClass, validateInstance } from './validateBehaviour.js';
 
@@ -554,28 +553,7 @@ export class ActorSystem {
    * await system.stop(ref, 'shutdown');
    */
   stop(ref: ActorRef, reason: ExitReason = 'normal', options?: CallOptions): Promise<void> {
-    if (!(ref instanceof Cell)) return Promise.reject(badRef('stop', ref));
-    let timeout: number;
-    try {
-      timeout = timeoutOf(options);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    if ((ref.flags & DEAD) !== 0) return Promise.reject(new NoProcError(ref, 'stop'));
-    return new Promise<void>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const mref = addMonitor(() => {
-        if (timer !== undefined) clearTimeout(timer);
-        resolve();
-      }, ref);
-      if (timeout !== Infinity) {
-        timer = setTimeout(() => {
-          demonitor(mref);
-          reject(new CallTimeoutError(ref, timeout));
-        }, timeout);
-      }
-      ref.requestSys({ op: 'stop', arg: reason, resolve: noop, reject: noop });
-    });
+    return stopActor(ref, reason, options);
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -587,24 +565,7 @@ export class ActorSystem {
   async shutdown(options?: { timeout?: number }): Promise<void> {
     const timeout = timeoutOf(options);
     this.#stopped = true;
-    const live = this.#live.toArray().reverse();
-    if (live.length === 0) return;
-    // One monitor callback and one timer for all, not one stop() per actor.
-    await new Promise<void>((resolve) => {
-      let left = live.length;
-      const timer = timeout === Infinity ? undefined : setTimeout(resolve, timeout);
-      const onDown = (): void => {
-        if (--left === 0) {
-          if (timer !== undefined) clearTimeout(timer);
-          resolve();
-        }
-      };
-      for (const cell of live) {
-        addMonitor(onDown, cell);
-        cell.requestSys({ op: 'stop', arg: 'shutdown', resolve: noop, reject: noop });
-      }
-    });
-    for (const cell of live) if ((cell.flags & DEAD) === 0) cell.receiveExit(null, 'kill', false);
+    await stopAll(this.#live.toArray().reverse(), timeout);
   }
 
   /** True once `shutdown` has been called. */
