@@ -2,13 +2,13 @@ import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import { GenServer, type InitArgOf } from '../actor/GenServer.js';
 import type { Call, SystemInfo } from '../actor/Protocol.js';
-import { InitError, InvalidOptionError } from '../errors/errors.js';
+import { InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import { withOverrides, normalizeSpec, type ChildSpec, type ChildSpecOverrides, type NormalizedSpec } from './ChildSpec.js';
-import { ChildRecord, countOf, launchChild, mustRestart, rethrowMisuse, stopReport, supervisorCall } from './children.js';
-import { MaxChildrenError, SupervisorSpecError } from './errors.js';
+import { ChildRecord, countOf, launchChild, mustRestart, rethrowMisuse, stopReport, supervisorCall, unwrapMisuse } from './children.js';
+import { MaxChildrenError } from './errors.js';
 import { describeSupervisor, type SupervisedChildInfo, type SupervisorInfo, type Supervising } from './introspection.js';
 import type { ChildCounts, ChildEntry } from './protocol.js';
 import { logSupervisor } from './reports.js';
@@ -236,10 +236,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
    * const sup = await DynamicSupervisor.start(system, { maxChildren: 100 }, { name: 'sessions' });
    */
   static start<S extends DynamicSupervisor<any>>(this: new () => S, system: ActorSystem, options?: DynamicArgOf<S>, spawnOptions?: SpawnOptions): Promise<ActorRef<DynamicSupervisorProtocol>> {
-    return system.spawn(this as never, (options ?? {}) as never, spawnOptions).catch((e: unknown) => {
-      if (e instanceof InitError && (e.reason instanceof SupervisorSpecError || e.reason instanceof InvalidOptionError)) throw e.reason;
-      throw e;
-    }) as Promise<ActorRef<DynamicSupervisorProtocol>>;
+    return system.spawn(this as never, (options ?? {}) as never, spawnOptions).catch(unwrapMisuse) as Promise<ActorRef<DynamicSupervisorProtocol>>;
   }
 
   /**
@@ -258,22 +255,22 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
    * `MaxChildrenError` reason). A bad spec rejects with its validation error.
    */
   static startChild(sup: ActorRef<DynamicSupervisorProtocol>, spec: DynamicChildSpec): Promise<DynamicStartResult> {
-    return supervisorCall(sup as never, { type: 'start_child', spec } as never).then((r) => rethrowMisuse(r as DynamicStartResult));
+    return supervisorCall(sup, { type: 'start_child', spec }).then(rethrowMisuse);
   }
 
   /** Stops a child by ref and forgets it: `'ok'`, or `'not_found'` if it is not a live child of this supervisor. */
   static terminateChild(sup: ActorRef<DynamicSupervisorProtocol>, ref: ActorRef): Promise<'ok' | 'not_found'> {
-    return supervisorCall(sup as never, { type: 'terminate_child', ref } as never) as Promise<'ok' | 'not_found'>;
+    return supervisorCall(sup, { type: 'terminate_child', ref });
   }
 
   /** The children: running ones in start order, then restarting ones. */
   static whichChildren(sup: ActorRef<DynamicSupervisorProtocol>): Promise<ChildEntry[]> {
-    return supervisorCall(sup as never, { type: 'which_children' } as never) as Promise<ChildEntry[]>;
+    return supervisorCall(sup, { type: 'which_children' });
   }
 
   /** Counts of children, live ones, supervisors and workers. */
   static countChildren(sup: ActorRef<DynamicSupervisorProtocol>): Promise<ChildCounts> {
-    return supervisorCall(sup as never, { type: 'count_children' } as never) as Promise<ChildCounts>;
+    return supervisorCall(sup, { type: 'count_children' });
   }
 }
 

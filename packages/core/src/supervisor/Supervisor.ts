@@ -2,13 +2,12 @@ import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import { GenServer, type InitArgOf } from '../actor/GenServer.js';
 import type { SystemInfo } from '../actor/Protocol.js';
-import { InitError, InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import { withOverrides, normalizeSpec, normalizeSpecs, type ChildSpec, type ChildSpecOverrides, type NormalizedSpec } from './ChildSpec.js';
-import { ChildRecord, countOf, launchChild, mustRestart, rethrowMisuse, stopReport, supervisorCall } from './children.js';
-import { FailedToStartChildError, SupervisorSpecError } from './errors.js';
+import { ChildRecord, countOf, launchChild, mustRestart, rethrowMisuse, stopReport, supervisorCall, unwrapMisuse } from './children.js';
+import { FailedToStartChildError } from './errors.js';
 import { describeSupervisor, type SupervisorInfo, type Supervising } from './introspection.js';
 import type { ChildCounts, ChildEntry, RestartChildResult, StartChildResult, SupervisorProtocol } from './protocol.js';
 import { logSupervisor } from './reports.js';
@@ -345,10 +344,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
   ): Promise<ActorRef<SupervisorProtocol>> {
     return system
       .spawn(this as never, arg as never, options)
-      .catch((e: unknown) => {
-        if (e instanceof InitError && (e.reason instanceof SupervisorSpecError || e.reason instanceof InvalidOptionError)) throw e.reason;
-        throw e;
-      }) as Promise<ActorRef<SupervisorProtocol>>;
+      .catch(unwrapMisuse) as Promise<ActorRef<SupervisorProtocol>>;
   }
 
   /**

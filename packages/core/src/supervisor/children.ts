@@ -2,8 +2,8 @@ import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import { DEAD } from '../actor/flags.js';
 import type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../actor/GenServer.js';
-import type { CallRequest, ReplyOf } from '../actor/Protocol.js';
-import { InvalidOptionError } from '../errors/errors.js';
+import type { CallRequest, Protocol, ReplyOf } from '../actor/Protocol.js';
+import { InitError, InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { StartResult } from '../system/ActorSystem.js';
 import { linkCells } from '../system/signals.js';
@@ -12,7 +12,7 @@ import { badRef } from '../system/validateBehaviour.js';
 import type { ChildStarter, NormalizedSpec } from './ChildSpec.js';
 import { SupervisorSpecError } from './errors.js';
 import type { SupervisedChildInfo } from './introspection.js';
-import type { ChildCounts, SupervisorProtocol } from './protocol.js';
+import type { ChildCounts } from './protocol.js';
 import type { ChildStopped } from './shutdownChild.js';
 
 let lastToken = 0;
@@ -125,19 +125,26 @@ export function stopReport(spec: NormalizedSpec, out: ChildStopped): boolean {
   return true;
 }
 
-/** A call to a supervisor from outside any actor. @internal */
-export function supervisorCall<T extends SupervisorProtocol['call']['type']>(
-  sup: ActorRef<SupervisorProtocol>,
-  request: CallRequest<SupervisorProtocol, T>,
-): Promise<ReplyOf<SupervisorProtocol, { type: T }>> {
+/** A call to a supervisor (static or dynamic) from outside any actor, with no timeout. @internal */
+export function supervisorCall<P extends Protocol, T extends string>(sup: ActorRef<P>, request: CallRequest<P, T>): Promise<ReplyOf<P, { type: T }>> {
   if (!(sup instanceof Cell)) return Promise.reject(badRef('a supervisor call', sup));
   return sup.system.call(sup, request, { timeout: Infinity });
 }
 
+/** True for a bad definition or spec: a validation error, which the static helpers throw rather than answer. @internal */
+export function isMisuse(reason: unknown): boolean {
+  return reason instanceof SupervisorSpecError || reason instanceof InvalidOptionError;
+}
+
 /** Turns a validation error answered as `{ status: 'error' }` into a rejection: a bad spec is misuse. @internal */
 export function rethrowMisuse<R extends { status: string; reason?: unknown }>(r: R): R {
-  if (r.status === 'error' && (r.reason instanceof SupervisorSpecError || r.reason instanceof InvalidOptionError)) throw r.reason;
+  if (r.status === 'error' && isMisuse(r.reason)) throw r.reason;
   return r;
+}
+
+/** A supervisor's start that failed on a bad definition rejects with the validation error itself, not `InitError`. @internal */
+export function unwrapMisuse(e: unknown): never {
+  throw e instanceof InitError && isMisuse(e.reason) ? e.reason : e;
 }
 
 /** @internal */
