@@ -8,20 +8,33 @@ import { renderJson, renderTable } from './report.js';
 import { FULL, QUICK } from './sizes.js';
 import { runWorkloads, workloads } from './workloads/index.js';
 
-const USAGE = `usage: node --expose-gc dist/src/main.js [--json] [--quick]
+const USAGE = `usage: node --expose-gc dist/src/main.js [--json] [--quick] [--only NAME,NAME]
   --json   print one JSON object on stdout instead of the table
-  --quick  small sizes, for smoke tests (figures are not comparable)`;
+  --quick  small sizes, for smoke tests (figures are not comparable)
+  --only   run only the named workloads (comma-separated), in the usual order`;
 
 interface Options {
   readonly json: boolean;
   readonly quick: boolean;
+  readonly only: readonly string[] | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Options {
   let json = false;
   let quick = false;
-  for (const arg of argv) {
+  let only: string[] | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
     if (arg === '--json') json = true;
+    else if (arg === '--only' || arg.startsWith('--only=')) {
+      const list = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
+      only = (list ?? '').split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+      const unknown = only.filter((x) => !workloads.some((w) => w.name === x));
+      if (only.length === 0 || unknown.length > 0) {
+        process.stderr.write(`--only: unknown workload ${unknown.join(', ') || '(none given)'}; known: ${workloads.map((w) => w.name).join(', ')}\n`);
+        process.exit(2);
+      }
+    }
     else if (arg === '--quick') quick = true;
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(`${USAGE}\n`);
@@ -31,7 +44,7 @@ function parseArgs(argv: readonly string[]): Options {
       process.exit(2);
     }
   }
-  return { json, quick };
+  return { json, quick, only };
 }
 
 async function main(): Promise<void> {
@@ -40,7 +53,9 @@ async function main(): Promise<void> {
     process.stderr.write('warning: run node with --expose-gc (the bench script does); actor_bytes needs it\n');
   }
   const started = performance.now();
-  const results = await runWorkloads(options.quick ? QUICK : FULL, workloads, (name) => {
+  const only = options.only;
+  const selected = only === undefined ? workloads : workloads.filter((w) => only.includes(w.name));
+  const results = await runWorkloads(options.quick ? QUICK : FULL, selected, (name) => {
     process.stderr.write(`bench: ${name} ...\n`);
   });
   const seconds = (performance.now() - started) / 1000;
