@@ -13,9 +13,11 @@ for (const [key, entry] of Object.entries(pkgs)) {
   for (const [dep, version] of Object.entries(entry.optionalDependencies ?? {})) {
     const at = `node_modules/${dep}`;
     if (pkgs[at] !== undefined) continue;
-    const os = /darwin/.test(dep) ? ['darwin'] : /win32|windows/.test(dep) ? ['win32'] : null;
-    if (os === null) continue; // only other-OS binaries are filled in
-    const cpu = /arm64/.test(dep) ? ['arm64'] : ['x64'];
+    const os = /darwin/.test(dep) ? ['darwin'] : /win32|windows/.test(dep) ? ['win32'] : /linux/.test(dep) ? ['linux'] : null;
+    if (os === null) continue; // only other-platform binaries are filled in
+    const cpu = /arm64/.test(dep) ? ['arm64'] : /-arm(?!64)/.test(dep) ? ['arm'] : ['x64'];
+    // A Linux binary for this machine's own cpu must come from the registry, never a stub.
+    if (os[0] === 'linux' && cpu[0] === process.arch) continue;
     pkgs[at] = { version, cpu, ...(entry.dev ? { dev: true } : {}), optional: true, os };
     added++;
     console.log(`added ${at}@${version} (${os}/${cpu}) for ${key || 'root'}`);

@@ -1,1 +1,23 @@
-export {};
+/**
+ * @arbor/process-registry: an LMDB registry of external OS worker processes that never
+ * leaves an orphan and never kills a stranger. See docs/process-registry.md.
+ */
+export { ProcessRegistry } from './registry/ProcessRegistry.js';
+export { ProcessRegistryHandle } from './registry/ProcessRegistryHandle.js';
+export { defaultRegistryPath, type ProcessRegistryOptions } from './registry/ProcessRegistryOptions.js';
+export type {
+  ActivateResult,
+  CleanupDeadResult,
+  DebugEntry,
+  ProcessRegistryProtocol,
+  RegistryStats,
+  ReserveResult,
+  UnregisterResult,
+  WorkerInfo,
+} from './registry/protocol.js';
+export type { MarkedProcessOutcome, OrphanCleanupReport, OrphanOutcome } from './registry/orphanCleanup.js';
+export { ActivationFailedError, SpawnFailedError, StoreUnavailableError, WorkerAlreadyRegisteredError } from './registry/errors.js';
+export type { OwnerIdentity, WorkerEntry, WorkerStatus } from './store/WorkerEntry.js';
+export type { KillOutcome } from './proc/terminate.js';
+export { procSupported, RUN_ID_ENV, WORKER_ID_ENV } from './proc/procfs.js';
+export { spawnWorker, type SpawnedWorker, type SpawnWorkerOptions } from './spawn/spawnWorker.js';

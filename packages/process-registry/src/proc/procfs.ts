@@ -1,0 +1,187 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+
+/**
+ * Every read of `/proc` lives in this module (Linux only). On other OSes
+ * `procSupported` is false: process start times, states, groups and environments cannot
+ * be read, so the registry never signals a process it cannot identify (see
+ * docs/process-registry.md, "Other operating systems").
+ *
+ * @example
+ * if (procSupported) console.log(readProcessStat(process.pid)?.startTime);
+ */
+export const procSupported: boolean = process.platform === 'linux';
+
+/** The environment variable naming the run that spawned a worker (grandchildren inherit it). */
+export const RUN_ID_ENV = 'ARBOR_RUN_ID';
+/** The environment variable naming the worker id a process was spawned for. */
+export const WORKER_ID_ENV = 'ARBOR_WORKER_ID';
+
+/**
+ * What `/proc/PID/stat` says about a process: its state letter, parent, process group
+ * and start time (field 22: clock ticks after boot; with the pid, the process's identity).
+ *
+ * @example
+ * const s = readProcessStat(pid); // { pid, state: 'S', ppid, pgid, startTime }
+ */
+export interface ProcessStat {
+  readonly pid: number;
+  /** `R`, `S`, `D`, `T`, `Z` (zombie), `X` (dead), ... */
+  readonly state: string;
+  readonly ppid: number;
+  readonly pgid: number;
+  readonly startTime: number;
+}
+
+/**
+ * Reads `/proc/PID/stat`, or undefined if there is no such process (or no `/proc`).
+ * The command name may hold spaces and parentheses, so fields are read after the last `)`.
+ *
+ * @example
+ * readProcessStat(process.pid)!.state // 'R'
+ */
+export function readProcessStat(pid: number): ProcessStat | undefined {
+  if (!procSupported) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  // After ") ": field 3 (state) is index 0, so field N is index N - 3.
+  const f = text.slice(close + 2).split(' ');
+  const startTime = Number(f[19]);
+  if (f[0] === undefined || !Number.isSafeInteger(startTime)) return undefined;
+  return { pid, state: f[0], ppid: Number(f[1]), pgid: Number(f[2]), startTime };
+}
+
+/** Whether a state letter means the process has exited (a zombie waits only to be reaped). */
+export function isDeadState(state: string): boolean {
+  return state === 'Z' || state === 'X' || state === 'x';
+}
+
+/**
+ * What a pid names now, compared with the identity recorded for it:
+ * `running` (same pid, same start time, not a zombie), `zombie`, `gone` (no such process),
+ * `reused` (alive, but another start time: a stranger that got the pid), or `unknown`
+ * (no `/proc` on this OS, and `kill(pid, 0)` says something holds the pid).
+ *
+ * @example
+ * if (processStatus(w.osPid, w.startTime) === 'running') signal(w);
+ */
+export type ProcessStatus = 'running' | 'zombie' | 'gone' | 'reused' | 'unknown';
+
+/**
+ * Checks a pid against its recorded start time (see {@link ProcessStatus}). With a null
+ * start time, any live process at the pid counts as `running` on Linux.
+ *
+ * @example
+ * processStatus(pid, recordedStartTime) // 'reused' when the OS gave the pid to someone else
+ */
+export function processStatus(pid: number, startTime: number | null): ProcessStatus {
+  if (!procSupported) return pidExists(pid) ? 'unknown' : 'gone';
+  const s = readProcessStat(pid);
+  if (s === undefined) return 'gone';
+  if (isDeadState(s.state)) return 'zombie';
+  if (startTime !== null && s.startTime !== startTime) return 'reused';
+  return 'running';
+}
+
+/** `kill(pid, 0)`: whether any process (zombies included) holds the pid. */
+export function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The pids listed in `/proc` (empty on other OSes). */
+export function listPids(): number[] {
+  if (!procSupported) return [];
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    const c = name.charCodeAt(0);
+    if (c >= 48 && c <= 57) pids.push(Number(name));
+  }
+  return pids;
+}
+
+/** The owner uid of `/proc/PID` (the process's effective uid), or undefined if it is gone. */
+export function processUid(pid: number): number | undefined {
+  try {
+    return statSync(`/proc/${pid}`).uid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Arbor markers in a process's environment. */
+export interface ProcessMarkers {
+  readonly runId: string;
+  readonly workerId: string | undefined;
+}
+
+/**
+ * Reads `ARBOR_RUN_ID` / `ARBOR_WORKER_ID` from `/proc/PID/environ` (the environment the
+ * process was started with), or undefined without a run id or without permission.
+ *
+ * @example
+ * readMarkers(child.pid!) // { runId: 'V1StGXR8_Z5jdHi6B-myT', workerId: 'w1' }
+ */
+export function readMarkers(pid: number): ProcessMarkers | undefined {
+  let env: string;
+  try {
+    env = readFileSync(`/proc/${pid}/environ`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  let runId: string | undefined;
+  let workerId: string | undefined;
+  for (const kv of env.split('\0')) {
+    if (kv.startsWith(`${RUN_ID_ENV}=`)) runId = kv.slice(RUN_ID_ENV.length + 1);
+    else if (kv.startsWith(`${WORKER_ID_ENV}=`)) workerId = kv.slice(WORKER_ID_ENV.length + 1);
+  }
+  return runId === undefined ? undefined : { runId, workerId };
+}
+
+/** A process found carrying run markers. */
+export interface MarkedProcess extends ProcessStat {
+  readonly markers: ProcessMarkers;
+}
+
+/**
+ * Scans `/proc` for processes of the current user whose environment carries one of
+ * `runIds` (zombies skipped; this process skipped).
+ *
+ * @example
+ * findMarkedProcesses(new Set([oldRunId])) // the workers of that run and their children
+ */
+export function findMarkedProcesses(runIds: ReadonlySet<string>): MarkedProcess[] {
+  if (!procSupported || runIds.size === 0) return [];
+  const uid = process.getuid?.();
+  const found: MarkedProcess[] = [];
+  for (const pid of listPids()) {
+    if (pid === process.pid) continue;
+    if (uid !== undefined && processUid(pid) !== uid) continue;
+    const markers = readMarkers(pid);
+    if (markers === undefined || !runIds.has(markers.runId)) continue;
+    const stat = readProcessStat(pid);
+    if (stat === undefined || isDeadState(stat.state)) continue;
+    found.push({ ...stat, markers });
+  }
+  return found;
+}
+
+/** The pids of live (non-zombie) members of process group `pgid`. */
+export function groupMembers(pgid: number): number[] {
+  if (!procSupported) return [];
+  const members: number[] = [];
+  for (const pid of listPids()) {
+    const s = readProcessStat(pid);
+    if (s !== undefined && s.pgid === pgid && !isDeadState(s.state)) members.push(pid);
+  }
+  return members;
+}

@@ -1,0 +1,392 @@
+import { nanoid } from 'nanoid';
+import { GenServer, formatReason, noReply, type ActorRef, type ActorSystem, type AnyReplyOf, type SpawnOptions, type ExitReason, type From, type NoReply, type SystemInfo } from '@arbor/core';
+import { findMarkedProcesses, isDeadState, processStatus, procSupported, readProcessStat } from '../proc/procfs.js';
+import { terminateProcesses, type KillTarget } from '../proc/terminate.js';
+import { RegistryStore } from '../store/RegistryStore.js';
+import type { OwnerIdentity, WorkerEntry } from '../store/WorkerEntry.js';
+import { cleanupOrphans, type OrphanCleanupReport } from './orphanCleanup.js';
+import { liveRunsHere, ownerIdentity } from './owner.js';
+import { resolveRegistryOptions, type ProcessRegistryOptions, type ResolvedRegistryOptions } from './ProcessRegistryOptions.js';
+import { ProcessRegistryHandle } from './ProcessRegistryHandle.js';
+import type { CleanupDeadResult, DebugEntry, ProcessRegistryProtocol, RegistryStats, UnregisterResult, WorkerInfo } from './protocol.js';
+
+type Req = ProcessRegistryProtocol['call'];
+type Record = { entry: WorkerEntry; actor: ActorRef | undefined };
+
+/**
+ * The registry of external OS worker processes (Snakepit's ProcessRegistry, on LMDB): a
+ * GenServer, so a supervisor can run it (`childSpec(ProcessRegistry, options)`). Each start
+ * is a new run (a nanoid). `reserveWorker` is committed before the caller spawns,
+ * `activateWorker` before the worker counts as ready, and `unregisterWorker` keeps the
+ * entry, marked terminating, while the OS process lives. At start, in the background, it
+ * stops the workers of runs whose owning Node process is gone, never a process whose
+ * start time differs from the recorded one, never the workers of a live application
+ * sharing the file. On orderly stop, this run's workers get SIGTERM, then SIGKILL.
+ * Talk to it through a {@link ProcessRegistryHandle}.
+ *
+ * @example
+ * const registry = await ProcessRegistry.start(system, { application: 'billing' });
+ * await registry.reserveWorker('w1');
+ * const child = spawn('python3', ['worker.py'], { detached: true, env: { ...process.env, ...registry.markers('w1') } });
+ * await registry.activateWorker('w1', workerActor, child.pid!, 'python:v1');
+ */
+export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefined, ProcessRegistryOptions | undefined> {
+  #options!: ResolvedRegistryOptions;
+  #store!: RegistryStore;
+  #runId = '';
+  #owner!: OwnerIdentity;
+  readonly #workers = new Map<string, Record>();
+  #startup: Promise<OrphanCleanupReport | undefined> = Promise.resolve(undefined);
+  #cleanupChain: Promise<unknown> = Promise.resolve();
+  #sweepArmed = false;
+  #failed = false;
+
+  override async init(options: ProcessRegistryOptions | undefined): Promise<void> {
+    const o = resolveRegistryOptions(options);
+    this.#options = o;
+    this.trapExit(true); // so terminate runs on a supervisor's shutdown
+    if (o.name !== undefined) this.system.register(o.name, this.self);
+    this.#store = await RegistryStore.open(o.path, this.logger, o.verifyOnOpen);
+    const runId = nanoid();
+    this.#runId = runId;
+    this.#owner = ownerIdentity(runId);
+    liveRunsHere.add(runId);
+    // terminate does not run when the registry is killed: the run is dead all the same, and the next start cleans it up.
+    this.system.monitor(this.self, () => liveRunsHere.delete(runId));
+    if (!procSupported) {
+      this.logger.warn('process registry: no /proc on this OS; orphans are dropped from the store but never signalled', {
+        report: 'process_registry_unsupported_os',
+        platform: process.platform,
+      });
+    }
+    // Deferred past init (see #runCleanup): the registry serves calls while it runs.
+    if (o.cleanupOnStart) this.#startup = this.#runCleanup('startup');
+    this.logger.debug('process registry started', { report: 'process_registry_started', actor: this.self.id, runId, path: o.path });
+  }
+
+  override handleCall(req: Req, from: From<any>): AnyReplyOf<ProcessRegistryProtocol> | NoReply {
+    switch (req.type) {
+      case 'reserve_worker': {
+        const existing = this.#workers.get(req.workerId);
+        if (existing !== undefined) return { status: 'already_registered', worker: info(existing) };
+        const entry: WorkerEntry = {
+          workerId: req.workerId,
+          runId: this.#runId,
+          status: 'reserved',
+          owner: this.#owner,
+          actorId: null,
+          osPid: null,
+          startTime: null,
+          pgid: null,
+          fingerprint: null,
+          reservedAt: Date.now(),
+          activatedAt: null,
+          terminatingSince: null,
+        };
+        const rec = { entry, actor: undefined };
+        this.#workers.set(req.workerId, rec);
+        this.#armSweep();
+        return this.#commit(entry, from, () => ({ status: 'reserved', worker: info(rec) }));
+      }
+      case 'activate_worker': {
+        const rec = this.#workers.get(req.workerId);
+        if (rec === undefined) return { status: 'not_found' };
+        if (rec.entry.status !== 'reserved') return { status: 'not_reserved', worker: info(rec) };
+        const stat = readProcessStat(req.osPid);
+        if (procSupported && (stat === undefined || isDeadState(stat.state))) return { status: 'process_not_running' };
+        rec.actor = req.actor;
+        rec.entry = {
+          ...rec.entry,
+          status: 'active',
+          actorId: req.actor?.id ?? null,
+          osPid: req.osPid,
+          startTime: stat?.startTime ?? null,
+          pgid: stat?.pgid ?? null,
+          fingerprint: req.fingerprint,
+          activatedAt: Date.now(),
+        };
+        return this.#commit(rec.entry, from, () => ({ status: 'active', worker: info(rec) }));
+      }
+      case 'unregister_worker':
+        return this.#unregister(req.workerId, from);
+      case 'is_registered':
+        return this.#workers.has(req.workerId);
+      case 'get_worker_info': {
+        const rec = this.#workers.get(req.workerId);
+        return rec === undefined ? undefined : info(rec);
+      }
+      case 'list_all_workers':
+        return [...this.#workers.values()].map(info);
+      case 'get_workers_by_fingerprint':
+        return [...this.#workers.values()].filter((r) => r.entry.fingerprint === req.fingerprint).map(info);
+      case 'get_active_process_pids':
+        return this.#pids((r) => r.entry.status === 'active');
+      case 'get_all_process_pids':
+        return this.#pids(() => true);
+      case 'validate_workers':
+        return this.#deadActors().map(info);
+      case 'cleanup_dead_workers':
+        return this.#cleanupDead(from);
+      case 'get_stats':
+        return this.#stats();
+      case 'size':
+        return this.#store.count();
+      case 'debug_entries': {
+        const all: DebugEntry[] = [];
+        for (const { entry } of this.#store.records()) if (entry !== undefined) all.push({ ...entry, currentRun: entry.runId === this.#runId });
+        return all;
+      }
+      case 'manual_orphan_cleanup':
+        this.#replyWhen(from, this.#runCleanup('manual'));
+        return noReply;
+      case 'startup_cleanup':
+        this.#replyWhen(from, this.#startup);
+        return noReply;
+      case 'get_run_id':
+        return this.#runId;
+    }
+  }
+
+  override handleCast(msg: ProcessRegistryProtocol['cast']): void {
+    // A failed LMDB write: crash, so the supervisor restarts the registry with a fresh run.
+    throw msg.error instanceof Error ? msg.error : new Error(`process registry store write failed: ${String(msg.error)}`);
+  }
+
+  override async handleInfo(msg: ProcessRegistryProtocol['info'] | SystemInfo): Promise<void> {
+    if (msg.type === 'sweep') {
+      this.#sweepArmed = false;
+      await this.#sweep();
+      this.#armSweep();
+    } else if (msg.type !== 'EXIT') super.handleInfo(msg);
+    // EXIT from a linked actor: trapped only so that terminate runs; nothing to do.
+  }
+
+  override async terminate(reason: ExitReason): Promise<void> {
+    if (this.#store === undefined) return;
+    const runId = this.#runId;
+    const targets: KillTarget[] = [];
+    for (const { entry } of this.#workers.values()) {
+      if (entry.osPid !== null) targets.push({ pid: entry.osPid, startTime: entry.startTime, pgid: entry.pgid });
+    }
+    const known = new Set(targets.map((t) => t.pid));
+    for (const p of findMarkedProcesses(new Set([runId]))) {
+      if (!known.has(p.pid)) targets.push({ pid: p.pid, startTime: p.startTime, pgid: p.pgid === p.pid ? p.pid : null });
+    }
+    const outcomes = await terminateProcesses(targets, { graceMs: this.#options.shutdownGraceMs });
+    const survivors = new Set(targets.filter((_, i) => outcomes[i] === 'survived').map((t) => t.pid));
+    const keys = [...this.#workers.values()].filter((r) => r.entry.osPid === null || !survivors.has(r.entry.osPid)).map((r) => [runId, r.entry.workerId] as [string, string]);
+    await this.#cleanupChain.catch(() => undefined);
+    try {
+      await this.#store.removeAll(keys);
+    } catch {
+      // the next start of any registry on this file cleans this run up
+    }
+    liveRunsHere.delete(runId);
+    await this.#store.close();
+    this.logger.debug('process registry stopped', {
+      report: 'process_registry_stopped',
+      runId,
+      workers: targets.length,
+      survivors: survivors.size,
+      reason: formatReason(reason),
+    });
+  }
+
+  /**
+   * Spawns a registry and resolves with its handle. Rejects like `spawn`: `InitError`
+   * wrapping `InvalidOptionError` (bad options) or `StoreUnavailableError`.
+   *
+   * @example
+   * const registry = await ProcessRegistry.start(system, { path: join(dir, 'registry.mdb') });
+   */
+  static async start(system: ActorSystem, options?: ProcessRegistryOptions, spawnOptions?: SpawnOptions): Promise<ProcessRegistryHandle> {
+    return new ProcessRegistryHandle(await system.spawn(ProcessRegistry, options, spawnOptions));
+  }
+
+  /**
+   * The handle of a registry from its ref (what a supervisor's `whichChildren` or
+   * `system.whereis(name)` gives).
+   *
+   * @example
+   * const registry = ProcessRegistry.of(system.whereis<ProcessRegistryProtocol>('process-registry')!);
+   */
+  static of(ref: ActorRef<ProcessRegistryProtocol>): ProcessRegistryHandle {
+    return new ProcessRegistryHandle(ref);
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  /** Writes `entry`, replies once it is committed (the happens-before of reserve and activate). */
+  #commit(entry: WorkerEntry, from: From<any>, reply: () => unknown): NoReply {
+    this.#store.put(entry).then(
+      () => this.reply(from, reply()),
+      (error: unknown) => this.#storeFailed(error),
+    );
+    return noReply;
+  }
+
+  #remove(workerId: string): Promise<unknown> {
+    this.#workers.delete(workerId);
+    return this.#store.remove(this.#runId, workerId).catch((error: unknown) => this.#storeFailed(error));
+  }
+
+  #storeFailed(error: unknown): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.cast(this.self, { type: 'store_failed', error });
+  }
+
+  #replyWhen<T>(from: From<any>, p: Promise<T>): void {
+    p.then(
+      (v) => this.reply(from, v),
+      (error: unknown) => this.#storeFailed(error),
+    );
+  }
+
+  #unregister(workerId: string, from: From<any>): UnregisterResult | NoReply {
+    const rec = this.#workers.get(workerId);
+    if (rec === undefined) return { status: 'not_found' };
+    const e = rec.entry;
+    if (e.osPid !== null && processStatus(e.osPid, e.startTime) === 'running') {
+      if (e.status === 'terminating') return { status: 'terminating' };
+      rec.entry = { ...e, status: 'terminating', terminatingSince: Date.now() };
+      this.#armSweep();
+      return this.#commit(rec.entry, from, () => ({ status: 'terminating' }));
+    }
+    this.#replyWhen(from, this.#remove(workerId).then(() => ({ status: 'removed' })));
+    return noReply;
+  }
+
+  #pids(pick: (r: Record) => boolean): number[] {
+    const pids: number[] = [];
+    for (const r of this.#workers.values()) if (r.entry.osPid !== null && pick(r)) pids.push(r.entry.osPid);
+    return pids;
+  }
+
+  #deadActors(): Record[] {
+    return [...this.#workers.values()].filter((r) => r.actor !== undefined && !this.system.isAlive(r.actor));
+  }
+
+  #cleanupDead(from: From<any>): NoReply {
+    const removed: string[] = [];
+    const terminating: string[] = [];
+    const writes: Promise<unknown>[] = [];
+    for (const rec of this.#deadActors()) {
+      const e = rec.entry;
+      if (e.osPid !== null && processStatus(e.osPid, e.startTime) === 'running') {
+        terminating.push(e.workerId);
+        if (e.status !== 'terminating') {
+          rec.entry = { ...e, status: 'terminating', terminatingSince: Date.now() };
+          writes.push(this.#store.put(rec.entry));
+        }
+      } else {
+        removed.push(e.workerId);
+        writes.push(this.#remove(e.workerId));
+      }
+    }
+    if (terminating.length > 0) this.#armSweep();
+    const result: CleanupDeadResult = { removed, terminating };
+    this.#replyWhen(from, Promise.all(writes).then(() => result));
+    return noReply;
+  }
+
+  #stats(): RegistryStats {
+    let reserved = 0;
+    let active = 0;
+    let terminating = 0;
+    let alive = 0;
+    let dead = 0;
+    for (const { entry: e } of this.#workers.values()) {
+      if (e.status === 'reserved') reserved++;
+      else if (e.status === 'active') active++;
+      else terminating++;
+      if (e.osPid === null) continue;
+      const s = processStatus(e.osPid, e.startTime);
+      if (s === 'running' || s === 'unknown') alive++;
+      else dead++;
+    }
+    return {
+      runId: this.#runId,
+      path: this.#options.path,
+      total: this.#workers.size,
+      reserved,
+      active,
+      terminating,
+      alive,
+      dead,
+      activeProcessPids: this.#pids((r) => r.entry.status === 'active'),
+      storedEntries: this.#store.count(),
+    };
+  }
+
+  /** Runs one orphan cleanup after any in flight, from a later turn of the event loop. A failure (the store) crashes the registry. */
+  #runCleanup(kind: 'startup' | 'manual'): Promise<OrphanCleanupReport> {
+    const run = this.#cleanupChain
+      .catch(() => undefined)
+      .then(() => new Promise<void>((r) => setImmediate(r)))
+      .then(() => cleanupOrphans(this.#store, this.#runId, { graceMs: this.#options.shutdownGraceMs }))
+      .then((report) => {
+        const level = report.orphans.length + report.markedProcesses.length > 0 ? 'info' : 'debug';
+        this.logger.log(level, 'process registry orphan cleanup', {
+          report: 'process_registry_orphan_cleanup',
+          kind,
+          runId: report.runId,
+          orphanRuns: report.orphanRuns.length,
+          orphans: report.orphans.length,
+          markedProcesses: report.markedProcesses.length,
+          removed: report.removed,
+          kept: report.kept,
+          durationMs: Math.round(report.durationMs),
+        });
+        return report;
+      });
+    this.#cleanupChain = run;
+    return run;
+  }
+
+  #armSweep(): void {
+    if (this.#sweepArmed) return;
+    for (const { entry } of this.#workers.values()) {
+      if (entry.status !== 'active') {
+        this.#sweepArmed = true;
+        this.sendAfter({ type: 'sweep' }, this.#options.sweepIntervalMs);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Removes terminating entries whose process has exited, and resolves this run's stale
+   * reservations: a process spawned for one (found by its markers) becomes the entry's
+   * process, marked terminating and stopped; without one, the entry goes.
+   */
+  async #sweep(): Promise<void> {
+    const now = Date.now();
+    const stale: Record[] = [];
+    for (const rec of [...this.#workers.values()]) {
+      const e = rec.entry;
+      if (e.status === 'terminating' && (e.osPid === null || processStatus(e.osPid, e.startTime) !== 'running')) void this.#remove(e.workerId);
+      else if (e.status === 'reserved' && now - e.reservedAt > this.#options.reservationTimeoutMs) stale.push(rec);
+    }
+    if (stale.length === 0) return;
+    const marked = findMarkedProcesses(new Set([this.#runId]));
+    const targets: KillTarget[] = [];
+    for (const rec of stale) {
+      const p = marked.find((m) => m.markers.workerId === rec.entry.workerId && m.pgid === m.pid) ?? marked.find((m) => m.markers.workerId === rec.entry.workerId);
+      if (p === undefined) {
+        void this.#remove(rec.entry.workerId);
+        continue;
+      }
+      rec.entry = { ...rec.entry, status: 'terminating', osPid: p.pid, startTime: p.startTime, pgid: p.pgid, terminatingSince: now };
+      void this.#store.put(rec.entry).catch((error: unknown) => this.#storeFailed(error));
+      targets.push({ pid: p.pid, startTime: p.startTime, pgid: p.pgid === p.pid ? p.pid : null });
+    }
+    this.logger.warn('process registry: stale reservations resolved', { report: 'process_registry_stale_reservations', runId: this.#runId, workers: stale.map((r) => r.entry.workerId) });
+    // Not awaited: the registry keeps serving; the next sweeps remove the entries once the processes are gone.
+    void terminateProcesses(targets, { graceMs: this.#options.shutdownGraceMs });
+  }
+}
+
+function info(rec: Record): WorkerInfo {
+  return { ...rec.entry, actor: rec.actor };
+}

@@ -1,0 +1,144 @@
+import { call, InvalidOptionError, type ActorRef } from '@arbor/core';
+import { RUN_ID_ENV, WORKER_ID_ENV } from '../proc/procfs.js';
+import type { OrphanCleanupReport } from './orphanCleanup.js';
+import type {
+  ActivateResult,
+  CleanupDeadResult,
+  DebugEntry,
+  ProcessRegistryProtocol,
+  RegistryStats,
+  ReserveResult,
+  UnregisterResult,
+  WorkerInfo,
+} from './protocol.js';
+
+/** Cleanups wait for processes within bounds the registry enforces (grace + kill wait per pass). */
+const CLEANUP = { timeout: Infinity } as const;
+
+function workerIdOf(op: string, workerId: unknown): string {
+  if (typeof workerId !== 'string' || workerId.length === 0 || workerId.includes('\0')) {
+    throw new InvalidOptionError(`ProcessRegistry.${op}: workerId`, 'a non-empty string without NUL characters', workerId);
+  }
+  return workerId;
+}
+
+/**
+ * The typed face of a running {@link ProcessRegistry}: one method per call, arguments
+ * checked before sending (misuse throws `InvalidOptionError` saying how to fix the call).
+ * Every method returns a promise that settles: with the outcome, or rejecting like
+ * `call` (`NoProcError` when the registry is not running, `CallExitError` when it crashes).
+ *
+ * @example
+ * const registry = await ProcessRegistry.start(system, { path: '/tmp/app/registry.mdb' });
+ * const r = await registry.reserveWorker('w1'); // committed to LMDB
+ */
+export class ProcessRegistryHandle {
+  #runId: string | undefined;
+
+  constructor(readonly ref: ActorRef<ProcessRegistryProtocol>) {}
+
+  /** Records a worker before anything is spawned; resolves once committed. */
+  reserveWorker(workerId: string): Promise<ReserveResult> {
+    return call(this.ref, { type: 'reserve_worker', workerId: workerIdOf('reserveWorker', workerId) });
+  }
+
+  /**
+   * Records the spawned process (its start time and group read from /proc now) and the
+   * actor managing it; resolves once committed, before the worker may count as ready.
+   */
+  activateWorker(workerId: string, actor: ActorRef | undefined, osPid: number, fingerprint: string | null = null): Promise<ActivateResult> {
+    const id = workerIdOf('activateWorker', workerId);
+    if (!Number.isSafeInteger(osPid) || osPid <= 0) throw new InvalidOptionError('ProcessRegistry.activateWorker: osPid', 'a positive integer (the child process pid)', osPid);
+    if (fingerprint !== null && typeof fingerprint !== 'string') throw new InvalidOptionError('ProcessRegistry.activateWorker: fingerprint', 'a string or null', fingerprint);
+    return call(this.ref, { type: 'activate_worker', workerId: id, actor, osPid, fingerprint });
+  }
+
+  /** Removes a worker; if its OS process still lives, keeps it marked `terminating` until it exits. */
+  unregisterWorker(workerId: string): Promise<UnregisterResult> {
+    return call(this.ref, { type: 'unregister_worker', workerId: workerIdOf('unregisterWorker', workerId) });
+  }
+
+  /** Whether this run has an entry for the worker (any status). */
+  isRegistered(workerId: string): Promise<boolean> {
+    return call(this.ref, { type: 'is_registered', workerId: workerIdOf('isRegistered', workerId) });
+  }
+
+  /** This run's entry for the worker, or undefined. */
+  getWorkerInfo(workerId: string): Promise<WorkerInfo | undefined> {
+    return call(this.ref, { type: 'get_worker_info', workerId: workerIdOf('getWorkerInfo', workerId) });
+  }
+
+  /** Every worker of this run. */
+  listAllWorkers(): Promise<WorkerInfo[]> {
+    return call(this.ref, { type: 'list_all_workers' });
+  }
+
+  /** This run's workers with the given fingerprint. */
+  getWorkersByFingerprint(fingerprint: string): Promise<WorkerInfo[]> {
+    if (typeof fingerprint !== 'string') throw new InvalidOptionError('ProcessRegistry.getWorkersByFingerprint: fingerprint', 'a string', fingerprint);
+    return call(this.ref, { type: 'get_workers_by_fingerprint', fingerprint });
+  }
+
+  /** OS pids of this run's active workers. */
+  getActiveProcessPids(): Promise<number[]> {
+    return call(this.ref, { type: 'get_active_process_pids' });
+  }
+
+  /** OS pids of this run's workers, whatever their status (terminating ones too). */
+  getAllProcessPids(): Promise<number[]> {
+    return call(this.ref, { type: 'get_all_process_pids' });
+  }
+
+  /** Workers whose actor is dead (to clean up with `cleanupDeadWorkers`). */
+  validateWorkers(): Promise<WorkerInfo[]> {
+    return call(this.ref, { type: 'validate_workers' });
+  }
+
+  /** Removes the entries of dead actors whose process is gone; marks terminating those whose process lives. */
+  cleanupDeadWorkers(): Promise<CleanupDeadResult> {
+    return call(this.ref, { type: 'cleanup_dead_workers' });
+  }
+
+  /** Counts of this run's workers, and of the records in the file. */
+  getStats(): Promise<RegistryStats> {
+    return call(this.ref, { type: 'get_stats' });
+  }
+
+  /** Number of records in the LMDB file (every run). */
+  size(): Promise<number> {
+    return call(this.ref, { type: 'size' });
+  }
+
+  /** Every record in the file with its run id (the debug dump). */
+  debugEntries(): Promise<DebugEntry[]> {
+    return call(this.ref, { type: 'debug_entries' });
+  }
+
+  /** Runs the orphan cleanup now (after any in flight) and resolves with its report. */
+  manualOrphanCleanup(): Promise<OrphanCleanupReport> {
+    return call(this.ref, { type: 'manual_orphan_cleanup' }, CLEANUP);
+  }
+
+  /** The report of the start-up cleanup, once it has finished (undefined with `cleanupOnStart: false`). */
+  startupCleanup(): Promise<OrphanCleanupReport | undefined> {
+    return call(this.ref, { type: 'startup_cleanup' }, CLEANUP);
+  }
+
+  /** This run's id (a nanoid, new at each start). */
+  async getRunId(): Promise<string> {
+    this.#runId ??= await call(this.ref, { type: 'get_run_id' });
+    return this.#runId;
+  }
+
+  /**
+   * The environment variables a worker must be spawned with (`ARBOR_RUN_ID`,
+   * `ARBOR_WORKER_ID`): they let a later start find it, and its children, by scanning /proc.
+   *
+   * @example
+   * spawn(cmd, args, { detached: true, env: { ...process.env, ...(await registry.markers('w1')) } })
+   */
+  async markers(workerId: string): Promise<{ [RUN_ID_ENV]: string; [WORKER_ID_ENV]: string }> {
+    const id = workerIdOf('markers', workerId);
+    return { [RUN_ID_ENV]: await this.getRunId(), [WORKER_ID_ENV]: id };
+  }
+}

@@ -1,0 +1,131 @@
+import { findMarkedProcesses } from '../proc/procfs.js';
+import { terminateProcesses, type KillOutcome, type KillTarget } from '../proc/terminate.js';
+import type { EntryKey, RegistryStore } from '../store/RegistryStore.js';
+import { isOwnerGone } from './owner.js';
+
+/**
+ * One orphaned entry and what was done to its process (`no_process` for a reservation,
+ * which never recorded a pid: its processes are found by the environment scan).
+ *
+ * @example
+ * report.orphans.filter((o) => o.outcome === 'pid_reused') // entries whose pid a stranger holds
+ */
+export interface OrphanOutcome {
+  readonly runId: string;
+  readonly workerId: string;
+  readonly status: 'reserved' | 'active' | 'terminating';
+  readonly osPid: number | null;
+  readonly outcome: KillOutcome | 'no_process';
+}
+
+/** A process found by the environment scan carrying the run id of a gone owner. */
+export interface MarkedProcessOutcome {
+  readonly pid: number;
+  readonly runId: string;
+  readonly workerId: string | undefined;
+  readonly outcome: KillOutcome;
+}
+
+/**
+ * What one orphan cleanup did. Entries of live owners are never in it.
+ *
+ * @example
+ * const report = await registry.manualOrphanCleanup();
+ * console.log(report.removed, report.orphans.length, report.markedProcesses.length);
+ */
+export interface OrphanCleanupReport {
+  /** The run that performed the cleanup. */
+  readonly runId: string;
+  /** Records read from the store. */
+  readonly scanned: number;
+  /** Runs whose owner is gone. */
+  readonly orphanRuns: readonly string[];
+  readonly orphans: readonly OrphanOutcome[];
+  readonly markedProcesses: readonly MarkedProcessOutcome[];
+  /** Records removed (orphans whose processes are gone, and records of unknown shape). */
+  readonly removed: number;
+  /** Orphan entries kept because their process survived SIGKILL (retried by the next cleanup). */
+  readonly kept: number;
+  readonly durationMs: number;
+}
+
+/** Bounds of a cleanup. */
+export interface CleanupBounds {
+  readonly graceMs: number;
+  /** Extra environment scans after the kills, for processes forked meanwhile (default 2). */
+  readonly extraPasses?: number;
+}
+
+/**
+ * The orphan cleanup (see docs/process-registry.md): every record of another run whose
+ * owner is gone is an orphan; its process is signalled only if alive with the recorded
+ * start time (its group when it leads one): SIGTERM, bounded wait, SIGKILL. Processes of
+ * the same user whose environment carries an orphan run's id are signalled too (abandoned
+ * reservations, spawned-but-not-activated workers, grandchildren that left the group).
+ * Then the records go. Records of live owners are never touched. Never rejects.
+ */
+export async function cleanupOrphans(store: RegistryStore, currentRunId: string, bounds: CleanupBounds): Promise<OrphanCleanupReport> {
+  const started = performance.now();
+  const owners = new Map<string, boolean>();
+  const orphanRuns = new Set<string>();
+  const orphanKeys: EntryKey[] = [];
+  const malformed: EntryKey[] = [];
+  const orphans: { entry: OrphanOutcome; target: KillTarget | undefined; key: EntryKey }[] = [];
+  let scanned = 0;
+  for (const { key, entry } of store.records()) {
+    scanned++;
+    if (entry === undefined) {
+      malformed.push(key);
+      continue;
+    }
+    if (entry.runId === currentRunId || !isOwnerGone(entry.owner, owners)) continue;
+    orphanRuns.add(entry.runId);
+    orphanKeys.push(key);
+    const target = entry.osPid === null ? undefined : { pid: entry.osPid, startTime: entry.startTime, pgid: entry.pgid };
+    orphans.push({
+      key,
+      target,
+      entry: { runId: entry.runId, workerId: entry.workerId, status: entry.status, osPid: entry.osPid, outcome: 'no_process' },
+    });
+  }
+
+  const withPid = orphans.filter((o) => o.target !== undefined);
+  const targeted = new Set(withPid.map((o) => o.target!.pid));
+  const markedProcesses: MarkedProcessOutcome[] = [];
+  const scanMarked = (): { target: KillTarget; runId: string; workerId: string | undefined }[] =>
+    findMarkedProcesses(orphanRuns)
+      .filter((p) => !targeted.has(p.pid))
+      .map((p) => ({ target: { pid: p.pid, startTime: p.startTime, pgid: p.pgid === p.pid ? p.pid : null }, runId: p.markers.runId, workerId: p.markers.workerId }));
+
+  let marked = scanMarked();
+  const outcomes = await terminateProcesses([...withPid.map((o) => o.target!), ...marked.map((m) => m.target)], { graceMs: bounds.graceMs });
+  withPid.forEach((o, i) => {
+    o.entry = { ...o.entry, outcome: outcomes[i]! };
+  });
+  const record = (list: typeof marked, results: KillOutcome[]): void =>
+    list.forEach((m, i) => {
+      targeted.add(m.target.pid);
+      markedProcesses.push({ pid: m.target.pid, runId: m.runId, workerId: m.workerId, outcome: results[i]! });
+    });
+  record(marked, outcomes.slice(withPid.length));
+  // Processes forked by the orphans while they were being stopped.
+  for (let pass = 0; pass < (bounds.extraPasses ?? 2) && marked.length + withPid.length > 0; pass++) {
+    marked = scanMarked();
+    if (marked.length === 0) break;
+    record(marked, await terminateProcesses(marked.map((m) => m.target), { graceMs: bounds.graceMs }));
+  }
+
+  const keep = new Set(orphans.filter((o) => o.entry.outcome === 'survived').map((o) => o.key));
+  const toRemove = [...malformed, ...orphanKeys.filter((k) => !keep.has(k))];
+  await store.removeAll(toRemove);
+  return {
+    runId: currentRunId,
+    scanned,
+    orphanRuns: [...orphanRuns],
+    orphans: orphans.map((o) => o.entry),
+    markedProcesses,
+    removed: toRemove.length,
+    kept: keep.size,
+    durationMs: performance.now() - started,
+  };
+}

@@ -1,0 +1,118 @@
+import type { ActorRef, Call } from '@arbor/core';
+import type { WorkerEntry } from '../store/WorkerEntry.js';
+import type { OrphanCleanupReport } from './orphanCleanup.js';
+
+/**
+ * A worker as the registry reports it: the stored entry, plus the live actor ref when the
+ * worker belongs to this run and was activated with one.
+ *
+ * @example
+ * const w = await registry.getWorkerInfo('w1');
+ * if (w?.actor) await call(w.actor, { type: 'ping' });
+ */
+export type WorkerInfo = WorkerEntry & { readonly actor: ActorRef | undefined };
+
+/**
+ * A stored entry of any run, for the debug dump; `currentRun` tells this run's apart.
+ *
+ * @example
+ * for (const e of await registry.debugEntries()) console.log(e.runId, e.workerId, e.status, e.currentRun);
+ */
+export type DebugEntry = WorkerEntry & { readonly currentRun: boolean };
+
+/**
+ * Outcome of `reserveWorker`: committed to LMDB before it resolves, so a crash after it
+ * leaves a record the next start resolves.
+ *
+ * @example
+ * const r = await registry.reserveWorker('w1');
+ * if (r.status === 'already_registered') console.log(r.worker.status);
+ */
+export type ReserveResult = { readonly status: 'reserved'; readonly worker: WorkerInfo } | { readonly status: 'already_registered'; readonly worker: WorkerInfo };
+
+/**
+ * Outcome of `activateWorker`: `active` once committed; `not_found` (no reservation),
+ * `not_reserved` (already active or terminating), `process_not_running` (the pid is not
+ * a live process: nothing was recorded).
+ *
+ * @example
+ * const r = await registry.activateWorker('w1', actorRef, child.pid!, 'python:v1');
+ * if (r.status !== 'active') child.kill();
+ */
+export type ActivateResult =
+  | { readonly status: 'active'; readonly worker: WorkerInfo }
+  | { readonly status: 'not_found' }
+  | { readonly status: 'not_reserved'; readonly worker: WorkerInfo }
+  | { readonly status: 'process_not_running' };
+
+/**
+ * Outcome of `unregisterWorker`: `removed`, `terminating` (the OS process still lives;
+ * the entry stays, marked, until it exits), or `not_found`.
+ *
+ * @example
+ * if ((await registry.unregisterWorker('w1')).status === 'terminating') child.kill();
+ */
+export type UnregisterResult = { readonly status: 'removed' | 'terminating' | 'not_found' };
+
+/**
+ * Outcome of `cleanupDeadWorkers`: entries of dead actors removed (their process is gone)
+ * or marked terminating (their process still lives).
+ *
+ * @example
+ * const { removed } = await registry.cleanupDeadWorkers();
+ */
+export interface CleanupDeadResult {
+  readonly removed: readonly string[];
+  readonly terminating: readonly string[];
+}
+
+/**
+ * Counts of this run's workers. `alive` / `dead`: whether their OS process is the recorded one.
+ *
+ * @example
+ * const { active, alive, storedEntries } = await registry.getStats();
+ */
+export interface RegistryStats {
+  readonly runId: string;
+  readonly path: string;
+  readonly total: number;
+  readonly reserved: number;
+  readonly active: number;
+  readonly terminating: number;
+  readonly alive: number;
+  readonly dead: number;
+  readonly activeProcessPids: readonly number[];
+  /** Records in the file, every run included. */
+  readonly storedEntries: number;
+}
+
+/**
+ * What the process registry actor accepts (calls only). Use a {@link ProcessRegistryHandle}
+ * rather than these messages directly: it validates arguments first.
+ *
+ * @example
+ * const ref: ActorRef<ProcessRegistryProtocol> = await system.spawn(ProcessRegistry, { path });
+ * await call(ref, { type: 'get_run_id' });
+ */
+export interface ProcessRegistryProtocol {
+  call:
+    | Call<'reserve_worker', ReserveResult, { workerId: string }>
+    | Call<'activate_worker', ActivateResult, { workerId: string; actor: ActorRef | undefined; osPid: number; fingerprint: string | null }>
+    | Call<'unregister_worker', UnregisterResult, { workerId: string }>
+    | Call<'is_registered', boolean, { workerId: string }>
+    | Call<'get_worker_info', WorkerInfo | undefined, { workerId: string }>
+    | Call<'list_all_workers', WorkerInfo[]>
+    | Call<'get_workers_by_fingerprint', WorkerInfo[], { fingerprint: string }>
+    | Call<'get_active_process_pids', number[]>
+    | Call<'get_all_process_pids', number[]>
+    | Call<'validate_workers', WorkerInfo[]>
+    | Call<'cleanup_dead_workers', CleanupDeadResult>
+    | Call<'get_stats', RegistryStats>
+    | Call<'size', number>
+    | Call<'debug_entries', DebugEntry[]>
+    | Call<'manual_orphan_cleanup', OrphanCleanupReport>
+    | Call<'startup_cleanup', OrphanCleanupReport | undefined>
+    | Call<'get_run_id', string>;
+  info: { type: 'sweep' };
+  cast: { type: 'store_failed'; error: unknown };
+}

@@ -1,0 +1,143 @@
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { open, type RootDatabase } from 'lmdb';
+import type { Logger } from 'winston';
+import { StoreUnavailableError } from '../registry/errors.js';
+import { isWorkerEntry, type WorkerEntry } from './WorkerEntry.js';
+import { verifyStore, type StoreDamage } from './verifyStore.js';
+
+/** An LMDB key: `[runId, workerId]`. */
+export type EntryKey = [string, string];
+
+/**
+ * What happened when a damaged file was found at open: where it was moved, and why.
+ *
+ * @example
+ * if (store.recovered) console.log(store.recovered.movedTo);
+ */
+export interface StoreRecovery {
+  readonly path: string;
+  readonly movedTo: string;
+  readonly damage: StoreDamage;
+}
+
+/**
+ * The LMDB environment of one registry. Entries are keyed `[runId, workerId]`; writes are
+ * lmdb-js batched transactions (each resolves once committed). `noSync`: the store guards
+ * against crashes of Node processes, whose commits the OS keeps; after an OS crash no
+ * worker survives to be cleaned up, and a file damaged by one is moved aside at open.
+ */
+export class RegistryStore {
+  private constructor(
+    readonly path: string,
+    readonly db: RootDatabase<WorkerEntry, EntryKey>,
+    readonly recovered: StoreRecovery | undefined,
+  ) {}
+
+  /**
+   * Opens (creating) the file at `path`. A file that is not LMDB, or that fails a probe
+   * open in a throwaway process, is renamed to `<path>.corrupt-<time>` and a fresh one is
+   * started, with an error report logged. Rejects with `StoreUnavailableError` only if
+   * even the fresh file cannot be opened.
+   */
+  static async open(path: string, logger: Logger, verify: boolean): Promise<RegistryStore> {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (e) {
+      throw new StoreUnavailableError(path, e);
+    }
+    let damage = verify ? await verifyStore(path) : undefined;
+    let db: RootDatabase<WorkerEntry, EntryKey> | undefined;
+    if (damage === undefined) {
+      try {
+        db = openDb(path);
+      } catch (e) {
+        damage = { kind: 'open_failed', detail: String(e) };
+      }
+    }
+    let recovered: StoreRecovery | undefined;
+    if (damage !== undefined) {
+      const movedTo = `${path}.corrupt-${Date.now()}`;
+      try {
+        renameSync(path, movedTo);
+        rmSync(`${path}-lock`, { force: true });
+        db = openDb(path);
+      } catch (e) {
+        throw new StoreUnavailableError(path, e);
+      }
+      recovered = { path, movedTo, damage };
+      logger.error('process registry store was unreadable: moved aside, started a fresh one', {
+        report: 'process_registry_store_recovered',
+        path,
+        movedTo,
+        damage: damage.kind,
+        detail: damage.detail,
+      });
+    }
+    return new RegistryStore(path, db!, recovered);
+  }
+
+  get(runId: string, workerId: string): WorkerEntry | undefined {
+    const v = this.db.get([runId, workerId]);
+    return isWorkerEntry(v) ? v : undefined;
+  }
+
+  /** Writes an entry; resolves once the batch holding it is committed. */
+  put(entry: WorkerEntry): Promise<boolean> {
+    return this.db.put([entry.runId, entry.workerId], entry);
+  }
+
+  /** Removes an entry; resolves once committed. */
+  remove(runId: string, workerId: string): Promise<boolean> {
+    return this.db.remove([runId, workerId]);
+  }
+
+  /** Removes an entry by its raw key (also for entries of unknown shape). */
+  removeKey(key: unknown): Promise<boolean> {
+    return this.db.remove(key as EntryKey);
+  }
+
+  /** Removes many records in one transaction; resolves once committed. */
+  async removeAll(keys: readonly EntryKey[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.db.transaction(() => {
+      for (const k of keys) void this.db.remove(k);
+    });
+  }
+
+  /** Every stored record, well formed or not (keys that are not `[runId, workerId]` are skipped). */
+  *records(): Generator<{ readonly key: EntryKey; readonly entry: WorkerEntry | undefined }> {
+    for (const { key, value } of this.db.getRange()) {
+      if (!Array.isArray(key) || key.length !== 2 || typeof key[0] !== 'string') continue;
+      yield { key, entry: isWorkerEntry(value) ? value : undefined };
+    }
+  }
+
+  /** The entries of one run. */
+  *runEntries(runId: string): Generator<WorkerEntry> {
+    for (const { value } of this.db.getRange({ start: [runId], end: [runId, '\uffff'] })) {
+      if (isWorkerEntry(value)) yield value;
+    }
+  }
+
+  /** Number of records in the file (all runs). */
+  count(): number {
+    let n = 0;
+    for (const _ of this.records()) n++;
+    return n;
+  }
+
+  /** Closes this handle on the environment; never rejects. */
+  async close(): Promise<void> {
+    try {
+      await this.db.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+function openDb(path: string): RootDatabase<WorkerEntry, EntryKey> {
+  // maxReaders: many applications (and their restarts) may share one file.
+  return open<WorkerEntry, EntryKey>({ path, compression: false, noSync: true, maxReaders: 1024 });
+}
