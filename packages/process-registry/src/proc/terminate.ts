@@ -21,12 +21,13 @@ export interface KillTarget {
  * - `survived`: still alive after SIGKILL and the wait (uninterruptible sleep, or another user's);
  * - `not_running` / `zombie`: already gone or exited-but-unreaped: nothing was signalled;
  * - `pid_reused`: the pid belongs to a process with another start time: never signalled;
- * - `unverifiable`: no `/proc` on this OS, so the identity cannot be checked: never signalled.
+ * - `unverifiable`: no `/proc` on this OS, so the identity cannot be checked: never signalled;
+ * - `self`: the target is this Node process, or leads its process group: never signalled.
  *
  * @example
  * if (outcome === 'survived') logger.warn('worker survived SIGKILL', { pid });
  */
-export type KillOutcome = 'terminated' | 'killed' | 'survived' | 'not_running' | 'zombie' | 'pid_reused' | 'unverifiable';
+export type KillOutcome = 'terminated' | 'killed' | 'survived' | 'not_running' | 'zombie' | 'pid_reused' | 'unverifiable' | 'self';
 
 /** Bounds of {@link terminateProcesses}. */
 export interface TerminateOptions {
@@ -57,12 +58,19 @@ function liveGroups(): Map<number, number> {
  */
 function plan(t: KillTarget, groups: Map<number, number> | undefined): Plan {
   if (!procSupported || t.startTime === null) return { outcome: 'unverifiable' };
+  if (t.pid === process.pid || t.pid === ownGroup()) return { outcome: 'self' };
   const status = processStatus(t.pid, t.startTime);
   const leads = t.pgid === t.pid;
   if (status === 'reused') return { outcome: 'pid_reused' };
   if (status === 'running') return { signal: leads ? 'group' : 'pid' };
   if (leads && (groups?.get(t.pid) ?? 0) > 0) return { signal: 'group' };
   return { outcome: status === 'zombie' ? 'zombie' : 'not_running' };
+}
+
+let ownPgid: number | undefined;
+function ownGroup(): number | undefined {
+  ownPgid ??= readProcessStat(process.pid)?.pgid;
+  return ownPgid;
 }
 
 function send(t: KillTarget, how: 'pid' | 'group', signal: NodeJS.Signals): void {

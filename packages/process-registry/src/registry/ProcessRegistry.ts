@@ -374,14 +374,16 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
     for (const rec of stale) {
       const p = marked.find((m) => m.markers.workerId === rec.entry.workerId && m.pgid === m.pid) ?? marked.find((m) => m.markers.workerId === rec.entry.workerId);
       if (p === undefined) {
-        void this.#remove(rec.entry.workerId);
+        // No process yet: a spawn may still be under way. Forget the reservation only at twice the bound.
+        if (now - rec.entry.reservedAt > 2 * this.#options.reservationTimeoutMs) void this.#remove(rec.entry.workerId);
         continue;
       }
       rec.entry = { ...rec.entry, status: 'terminating', osPid: p.pid, startTime: p.startTime, pgid: p.pgid, terminatingSince: now };
       void this.#store.put(rec.entry).catch((error: unknown) => this.#storeFailed(error));
       targets.push({ pid: p.pid, startTime: p.startTime, pgid: p.pgid === p.pid ? p.pid : null });
     }
-    this.logger.warn('process registry: stale reservations resolved', { report: 'process_registry_stale_reservations', runId: this.#runId, workers: stale.map((r) => r.entry.workerId) });
+    if (targets.length === 0) return;
+    this.logger.warn('process registry: stale reservations resolved', { report: 'process_registry_stale_reservations', runId: this.#runId, pids: targets.map((x) => x.pid) });
     // Not awaited: the registry keeps serving; the next sweeps remove the entries once the processes are gone.
     void terminateProcesses(targets, { graceMs: this.#options.shutdownGraceMs });
   }
