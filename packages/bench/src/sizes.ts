@@ -18,6 +18,10 @@ export interface Sizes {
   readonly dynsupN: number;
   /** Lookups per round in the 10k-key registry (and on the Map limit). */
   readonly lookupN: number;
+  /** Reserve + activate pairs per round through the process registry (and lmdb puts for the limit). */
+  readonly reserveActivateN: number;
+  /** Stale entries (dead owners, dead pids) the start-up orphan cleanup removes per round. */
+  readonly orphanScanN: number;
   /** Timed rounds per contender; the best one counts. */
   readonly rounds: number;
 }
@@ -33,6 +37,8 @@ export const FULL: Sizes = {
   restartN: 2_000,
   dynsupN: 100_000,
   lookupN: 20_000_000,
+  reserveActivateN: 20_000,
+  orphanScanN: 10_000,
   rounds: 3,
 };
 
@@ -50,5 +56,7 @@ export const QUICK: Sizes = {
   restartN: 200,
   dynsupN: 2_000,
   lookupN: 200_000,
+  reserveActivateN: 1_000,
+  orphanScanN: 1_000,
   rounds: 1,
 };

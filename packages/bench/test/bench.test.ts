@@ -15,7 +15,7 @@ function isPositiveNumber(v: unknown): boolean {
 
 test.serial('each workload reports arbor, limit, peers and unit', async (t) => {
   Object.assign(results, await runWorkloads(QUICK));
-  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'restart_us', 'dynsup_100k', 'registry_lookup']);
+  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_reserve_activate', 'orphan_scan']);
   for (const [name, r] of Object.entries(results)) {
     t.true(isPositiveNumber(r.arbor), `${name}.arbor`);
     t.true(r.limit === null || isPositiveNumber(r.limit), `${name}.limit`);
@@ -126,4 +126,23 @@ test.serial('registry_lookup reports lookups/s against the Map.get limit on 10k 
   t.is(r['keys'], 10_000);
   t.is(r['n'], QUICK.lookupN);
   t.deepEqual(r.targets.map((x) => [x.against, x.op, x.value]), [['limit', '>=', 0.5]]);
+});
+
+test.serial('registry_reserve_activate reports pairs/s against the raw lmdb batched put rate', (t) => {
+  const r = results['registry_reserve_activate']!;
+  t.is(r.unit, 'pairs/s');
+  t.is(r.better, 'higher');
+  t.true(isPositiveNumber(r.limit));
+  t.deepEqual(r.peers, {});
+  t.is(r['batch'], 100);
+  t.deepEqual(r.targets.map((x) => [x.against, x.op, x.value]), [['limit', '>=', 0.3]]);
+});
+
+test.serial('orphan_scan reports the start-up cleanup of stale entries in ms', (t) => {
+  const r = results['orphan_scan']!;
+  t.is(r.unit, 'ms');
+  t.is(r.better, 'lower');
+  t.is(r.limit, null);
+  t.is(r['entries'], QUICK.orphanScanN);
+  t.deepEqual(r.targets.map((x) => [x.against, x.op, x.value]), [['absolute', '<=', 1000]]);
 });

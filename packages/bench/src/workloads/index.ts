@@ -5,11 +5,14 @@ import { callWorkload } from './call.js';
 import { castWorkload } from './cast.js';
 import { dynsupWorkload } from './dynsup.js';
 import { loopLagWorkload } from './loopLag.js';
+import { orphanScanWorkload } from './orphanScan.js';
 import { registryLookupWorkload } from './registryLookup.js';
+import { registryReserveActivateWorkload } from './registryReserveActivate.js';
 import { restartWorkload } from './restart.js';
 import { spawnWorkload } from './spawn.js';
 
 export { actorBytesWorkload, callWorkload, castWorkload, dynsupWorkload, loopLagWorkload, registryLookupWorkload, restartWorkload, spawnWorkload };
+export { orphanScanWorkload, registryReserveActivateWorkload };
 
 /** A workload: its key in the report and the function that measures it. */
 export interface Workload {
@@ -29,6 +32,9 @@ export const workloads: readonly Workload[] = [
   { name: 'dynsup_100k', run: dynsupWorkload },
   // Names.
   { name: 'registry_lookup', run: registryLookupWorkload },
+  // OS processes (@arbor/process-registry).
+  { name: 'registry_reserve_activate', run: registryReserveActivateWorkload },
+  { name: 'orphan_scan', run: orphanScanWorkload },
 ];
 
 /** Runs the workloads one after another; `onStart` is told each name before it runs. */

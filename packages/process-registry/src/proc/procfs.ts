@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 
 /**
  * Every read of `/proc` lives in this module (Linux only). On other OSes
@@ -32,6 +32,9 @@ export interface ProcessStat {
   readonly startTime: number;
 }
 
+// A stat line is under 400 bytes (the command name is at most 64).
+const STAT_BUFFER = Buffer.alloc(1024);
+
 /**
  * Reads `/proc/PID/stat`, or undefined if there is no such process (or no `/proc`).
  * The command name may hold spaces and parentheses, so fields are read after the last `)`.
@@ -43,7 +46,13 @@ export function readProcessStat(pid: number): ProcessStat | undefined {
   if (!procSupported) return undefined;
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // open/read/close into a reused buffer: a third of readFileSync's cost (no fstat, no allocation).
+    const fd = openSync(`/proc/${pid}/stat`, 'r');
+    try {
+      text = STAT_BUFFER.toString('latin1', 0, readSync(fd, STAT_BUFFER, 0, STAT_BUFFER.length, 0));
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return undefined;
   }

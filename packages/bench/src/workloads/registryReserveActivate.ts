@@ -1,0 +1,82 @@
+/**
+ * `registry_reserve_activate`: reserve + activate pairs per second through the LMDB
+ * process registry, awaited in batches of 100 (100 reserves in flight, then their 100
+ * activations), as a process worker pool starting workers concurrently would.
+ *
+ * - arbor: `registry.reserveWorker(id)` then `registry.activateWorker(id, undefined, pid)`;
+ *   each resolves only once its LMDB write is committed, and each activation reads the
+ *   worker's start time from /proc (the pid is this process's own, so no child is spawned).
+ * - limit: raw lmdb-js `db.put(key, entry)` of the same entries on its own file, awaited in
+ *   batches of 100: the batched commit rate the registry's two writes per pair sit on.
+ * - No peer: no actor library ships a persistent OS-process registry.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProcessRegistry, type WorkerEntry } from '@arbor/process-registry';
+import { open } from 'lmdb';
+import { makeRecord, type WorkloadRecord } from '../record.js';
+import type { Sizes } from '../sizes.js';
+import { benchSystem } from '../subjects.js';
+import { collectGarbage, now, perSecond } from '../util.js';
+
+const BATCH = 100;
+
+function entry(runId: string, workerId: string): WorkerEntry {
+  const owner = { pid: process.pid, startTime: 1, runId };
+  return { workerId, runId, status: 'active', owner, actorId: null, osPid: process.pid, startTime: 1, pgid: 1, fingerprint: null, reservedAt: 1, activatedAt: 1, terminatingSince: null };
+}
+
+export async function registryReserveActivateWorkload(sizes: Sizes): Promise<WorkloadRecord> {
+  const n = Math.ceil(sizes.reserveActivateN / BATCH) * BATCH;
+  const dir = mkdtempSync(join(tmpdir(), 'arbor-bench-procreg-'));
+  const system = benchSystem();
+  const raw = open<WorkerEntry, [string, string]>({ path: join(dir, 'raw.mdb'), compression: false, noSync: true });
+  try {
+    const registry = await ProcessRegistry.start(system, { path: join(dir, 'registry.mdb'), cleanupOnStart: false, verifyOnOpen: false });
+    let round = 0;
+    const timeArbor = async (count: number): Promise<number> => {
+      const prefix = `r${round++}-`;
+      const t0 = now();
+      for (let b = 0; b < count; b += BATCH) {
+        const ids = Array.from({ length: BATCH }, (_, i) => `${prefix}${b + i}`);
+        await Promise.all(ids.map((id) => registry.reserveWorker(id)));
+        const activated = await Promise.all(ids.map((id) => registry.activateWorker(id, undefined, process.pid)));
+        if (activated.some((a) => a.status !== 'active')) throw new Error('registry_reserve_activate: an activation failed');
+      }
+      return perSecond(count, now() - t0);
+    };
+    const timeLimit = async (count: number): Promise<number> => {
+      const runId = `raw${round++}`;
+      const t0 = now();
+      for (let b = 0; b < count; b += BATCH) {
+        await Promise.all(Array.from({ length: BATCH }, (_, i) => raw.put([runId, `${b + i}`], entry(runId, `${b + i}`))));
+      }
+      return perSecond(count, now() - t0);
+    };
+    await timeArbor(Math.max(BATCH, n / 10));
+    await timeLimit(Math.max(BATCH, n / 10));
+
+    let arbor = 0;
+    let limit = 0;
+    for (let r = 0; r < sizes.rounds; r++) {
+      collectGarbage();
+      arbor = Math.max(arbor, await timeArbor(n));
+      collectGarbage();
+      limit = Math.max(limit, await timeLimit(n));
+    }
+    return makeRecord({
+      arbor,
+      limit,
+      peers: {},
+      unit: 'pairs/s',
+      better: 'higher',
+      targets: [{ against: 'limit', op: '>=', value: 0.3 }],
+      extra: { n, batch: BATCH, rounds: sizes.rounds },
+    });
+  } finally {
+    await system.shutdown();
+    await raw.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
