@@ -11,9 +11,19 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } fr
  */
 export const procSupported: boolean = process.platform === 'linux';
 
-/** The environment variable naming the run that spawned a worker (grandchildren inherit it). */
+/**
+ * The environment variable naming the run that spawned a worker (grandchildren inherit it).
+ *
+ * @example
+ * process.env[RUN_ID_ENV] // in a worker: the run id of the registry that spawned it
+ */
 export const RUN_ID_ENV = 'ARBOR_RUN_ID';
-/** The environment variable naming the worker id a process was spawned for. */
+/**
+ * The environment variable naming the worker id a process was spawned for.
+ *
+ * @example
+ * process.env[WORKER_ID_ENV] // in a worker: 'py-1'
+ */
 export const WORKER_ID_ENV = 'ARBOR_WORKER_ID';
 
 /**

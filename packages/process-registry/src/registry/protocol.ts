@@ -113,6 +113,8 @@ export interface ProcessRegistryProtocol {
     | Call<'manual_orphan_cleanup', OrphanCleanupReport>
     | Call<'startup_cleanup', OrphanCleanupReport | undefined>
     | Call<'get_run_id', string>;
+  /** @internal the registry's own timer */
   info: { type: 'sweep' };
+  /** @internal a failed LMDB write, cast by the registry to itself so that it crashes and restarts */
   cast: { type: 'store_failed'; error: unknown };
 }

@@ -5,7 +5,7 @@ import { open } from 'lmdb';
 
 const path = process.argv[2];
 if (path === undefined) process.exit(2);
-const db = open({ path, compression: false, readOnly: false });
+const db = open({ path, compression: false, readOnly: true });
 let n = 0;
 for (const _ of db.getRange()) n++;
 await db.close();
