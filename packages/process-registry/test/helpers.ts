@@ -66,6 +66,8 @@ export function removeTempDirs(): void {
 export interface ParentReady {
   readonly runId: string;
   readonly pids: number[];
+  /** The parent's own start-up cleanup report. */
+  readonly startup: { readonly orphanRuns: string[]; readonly orphans: unknown[]; readonly markedProcesses: unknown[] };
 }
 
 /** A running fixture parent (test/fixtures/parent.ts). */

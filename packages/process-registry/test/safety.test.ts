@@ -123,6 +123,7 @@ test('two live applications on one LMDB path never touch each other’s workers;
   const aPids = trackRun(a.ready.runId);
   const bPids = trackRun(b.ready.runId);
   // B's start-up cleanup ran with A alive; A's manual cleanup runs with B alive; so does a third start here.
+  t.deepEqual([b.ready.startup.orphanRuns, b.ready.startup.markedProcesses], [[], []]);
   const fromA = JSON.parse(await a.parent.command('cleanup')) as { orphans: unknown[]; markedProcesses: unknown[] };
   t.deepEqual([fromA.orphans, fromA.markedProcesses], [[], []]);
   const system = createSystem();
