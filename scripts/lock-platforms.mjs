@@ -1,8 +1,10 @@
 // Restores lockfile entries for platform binaries this machine's registry cannot serve.
-// The registry reachable here 404s non-Linux optional binaries (e.g. @turbo/darwin-64), so
-// `npm install` leaves them out of package-lock.json and `npm ci` then rejects the lock as
-// out of sync. Run `node scripts/lock-platforms.mjs` after any `npm install` that rewrote it.
-// The entries are restricted by os/cpu, so npm never fetches them on Linux.
+// The registry reachable here 404s non-Linux optional binaries (e.g. @turbo/darwin-64, and
+// some of lmdb's / msgpackr-extract's), so `npm install` leaves them out of package-lock.json
+// and `npm ci` then rejects the lock as out of sync. Run `node scripts/lock-platforms.mjs`
+// after any `npm install` that rewrote it. It fills in macOS and Windows binaries, and Linux
+// ones for other CPUs (e.g. linux-arm); the entries are restricted by os/cpu, so npm never
+// fetches them here.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const path = new URL('../package-lock.json', import.meta.url);
