@@ -43,7 +43,7 @@ export function killLeftovers(): void {
 }
 
 /** Polls until `check` holds or `ms` pass; returns the last result. */
-export async function eventually(check: () => boolean, ms = 5000): Promise<boolean> {
+export async function eventually(check: () => boolean, ms = 15_000): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (!check()) {
     if (Date.now() > deadline) return false;
