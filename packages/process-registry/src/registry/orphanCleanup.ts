@@ -49,6 +49,8 @@ export interface OrphanCleanupReport {
   readonly durationMs: number;
 }
 
+const YIELD_EVERY = 500;
+
 /** Bounds of a cleanup. */
 export interface CleanupBounds {
   readonly graceMs: number;
@@ -71,9 +73,13 @@ export async function cleanupOrphans(store: RegistryStore, currentRunId: string,
   const orphanKeys: EntryKey[] = [];
   const malformed: EntryKey[] = [];
   const orphans: { entry: OrphanOutcome; target: KillTarget | undefined; key: EntryKey }[] = [];
-  let scanned = 0;
-  for (const { key, entry } of store.records()) {
-    scanned++;
+  // Read first (one read transaction), then check the pids in slices, yielding to the event
+  // loop between them so that a file of many stale records does not stall the application.
+  const records = [...store.records()];
+  const scanned = records.length;
+  for (let i = 0; i < records.length; i++) {
+    if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
+    const { key, entry } = records[i]!;
     if (entry === undefined) {
       malformed.push(key);
       continue;
