@@ -1,7 +1,7 @@
 import test from 'ava';
 import { call, cast, InitError, InvalidOptionError } from '@arbor/core';
 import { fromCallback, setup } from 'xstate';
-import { fromMachine, getPersistedSnapshot, getSnapshot, sendEvent, sendEventAndWait, type MachineRef } from '../src/index.js';
+import { fromMachine, memorySnapshotStore, getPersistedSnapshot, getSnapshot, sendEvent, sendEventAndWait, type MachineRef } from '../src/index.js';
 import { capturingSystem, eventually, snapshotWhen } from './helpers.js';
 import { counterMachine, delayedMachine, lightMachine, loaderMachine, spawnerMachine } from './machines.js';
 
@@ -35,7 +35,10 @@ test('the actor state (getState) is the last snapshot; the persisted snapshot re
   const state = await system.getState<{ context: { n: number } }>(counter);
   t.is(state.context.n, 5);
   const persisted = await getPersistedSnapshot(counter);
-  t.deepEqual(JSON.parse(JSON.stringify(persisted)), persisted, 'JSON-safe');
+  const store = memorySnapshotStore();
+  await store.save('copy', JSON.parse(JSON.stringify(persisted)));
+  const copy = await system.spawn(Counter, { restartFrom: 'snapshot', store, key: 'copy' });
+  t.is((await getSnapshot(copy)).context.n, 5, 'a machine actor restores the JSON form of the persisted snapshot');
   await system.shutdown();
 });
 
