@@ -18,6 +18,8 @@ export interface Sizes {
   readonly dynsupN: number;
   /** Lookups per round in the 10k-key registry (and on the Map limit). */
   readonly lookupN: number;
+  /** Events per round into the machine actor (@arbor/xstate) and into the bare xstate actor. */
+  readonly machineCastN: number;
   /** Timed rounds per contender; the best one counts. */
   readonly rounds: number;
 }
@@ -33,6 +35,7 @@ export const FULL: Sizes = {
   restartN: 2_000,
   dynsupN: 100_000,
   lookupN: 20_000_000,
+  machineCastN: 300_000,
   rounds: 3,
 };
 
@@ -50,5 +53,6 @@ export const QUICK: Sizes = {
   restartN: 200,
   dynsupN: 2_000,
   lookupN: 200_000,
+  machineCastN: 10_000,
   rounds: 1,
 };

@@ -5,11 +5,13 @@ import { callWorkload } from './call.js';
 import { castWorkload } from './cast.js';
 import { dynsupWorkload } from './dynsup.js';
 import { loopLagWorkload } from './loopLag.js';
+import { machineCastWorkload } from './machineCast.js';
 import { registryLookupWorkload } from './registryLookup.js';
 import { restartWorkload } from './restart.js';
 import { spawnWorkload } from './spawn.js';
 
 export { actorBytesWorkload, callWorkload, castWorkload, dynsupWorkload, loopLagWorkload, registryLookupWorkload, restartWorkload, spawnWorkload };
+export { machineCastWorkload };
 
 /** A workload: its key in the report and the function that measures it. */
 export interface Workload {
@@ -29,6 +31,8 @@ export const workloads: readonly Workload[] = [
   { name: 'dynsup_100k', run: dynsupWorkload },
   // Names.
   { name: 'registry_lookup', run: registryLookupWorkload },
+  // Behaviours.
+  { name: 'machine_cast', run: machineCastWorkload },
 ];
 
 /** Runs the workloads one after another; `onStart` is told each name before it runs. */
