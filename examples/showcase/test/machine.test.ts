@@ -19,6 +19,7 @@ test('2. a bad event crashes the actor with the machine error, and the superviso
 
 test('3. the restart restores the snapshot from before the bad event, and the order goes on', (t) => {
   t.deepEqual(summary.restored, { state: 'payment', items: ['teapot', 'cups'], paid: 0 });
+  t.deepEqual(summary.statusDetails, { state: 'payment', status: 'active' }, 'getStatus shows the restored state');
   t.is(summary.finalState, 'shipped');
   t.is(summary.finalExit, 'normal');
 });

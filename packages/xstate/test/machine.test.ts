@@ -1,5 +1,5 @@
 import test from 'ava';
-import { call, cast, InitError, InvalidOptionError } from '@arbor/core';
+import { call, cast, dump, InitError, InvalidOptionError, renderDump } from '@arbor/core';
 import { fromCallback, setup } from 'xstate';
 import { fromMachine, memorySnapshotStore, getPersistedSnapshot, getSnapshot, sendEvent, sendEventAndWait, type MachineRef } from '../src/index.js';
 import { capturingSystem, eventually, snapshotWhen } from './helpers.js';
@@ -124,5 +124,20 @@ test('misuse: not a machine, bad start arguments', async (t) => {
   t.true(e1?.cause instanceof InvalidOptionError);
   const e2 = await t.throwsAsync(system.spawn(Light, { restartFrom: 'snapshot' } as never), { instanceOf: InitError });
   t.regex(String((e2?.cause as Error).message), /memorySnapshotStore\(\)/);
+  await system.shutdown();
+});
+
+test('getStatus and the dump show the state value and status (formatStatus)', async (t) => {
+  const { system } = capturingSystem();
+  const light = await system.spawn(Light, {}, { name: 'light' });
+  t.deepEqual(system.getStatus(light).details, { state: 'green', status: 'active' });
+  await sendEventAndWait(light, { type: 'TIMER' });
+  t.deepEqual(system.getStatus(light).details, { state: 'yellow', status: 'active' });
+  const node = dump(system).roots.find((n) => n.id === light.id);
+  t.deepEqual(node?.details, { state: 'yellow', status: 'active' });
+  t.regex(renderDump(dump(system)), /state=yellow/);
+  const nested = setup({}).createMachine({ initial: 'a', states: { a: { initial: 'b', states: { b: {} } } } });
+  const ref = await system.spawn(fromMachine(nested, { name: 'nested' }), {});
+  t.deepEqual(system.getStatus(ref).details, { state: 'a.b', status: 'active' });
   await system.shutdown();
 });

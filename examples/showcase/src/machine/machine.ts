@@ -23,6 +23,8 @@ export interface MachineSummary {
   readonly restarted: boolean;
   /** The state and cart the new actor restored. */
   readonly restored: { readonly state: string; readonly items: readonly string[]; readonly paid: number };
+  /** `getStatus(ref).details` of the restored actor: the state value and status its formatStatus shows. */
+  readonly statusDetails: Readonly<Record<string, string | number | boolean | null>>;
   /** The final state after paying in full and shipping, and the actor's exit reason. */
   readonly finalState: string;
   readonly finalExit: string;
@@ -60,6 +62,8 @@ export async function runMachine(print: (line: string) => void, options: { logLe
     const second = await nextOrder(system, first);
     const s2 = await getSnapshot(second);
     print(`order-42 is back in '${String(s2.value)}' with ${s2.context.items.join(', ')}, paid ${s2.context.paid}`);
+    const details = system.getStatus(second).details ?? {};
+    print(`getStatus(order-42).details: ${Object.entries(details).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
 
     const s3 = await sendEventAndWait(second, { type: 'PAY', amount: 42 });
     print(`PAY 42 -> '${String(s3.value)}'`);
@@ -72,6 +76,7 @@ export async function runMachine(print: (line: string) => void, options: { logLe
       crashReason,
       restarted: second !== first,
       restored: { state: String(s2.value), items: s2.context.items, paid: s2.context.paid },
+      statusDetails: { ...details },
       finalState: String(s4.value),
       finalExit,
     };

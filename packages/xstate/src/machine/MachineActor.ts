@@ -1,4 +1,4 @@
-import { formatReason, GenServer, InvalidOptionError, type ExitReason, type SystemInfo } from '@arbor/core';
+import { Behaviour, formatReason, InvalidOptionError, type ExitReason, type StatusDetails } from '@arbor/core';
 import { createActor, type Actor, type AnyActorLogic, type AnyActorRef, type EventFromLogic, type Snapshot, type SnapshotFrom } from 'xstate';
 import { MachineFailedError } from '../errors/errors.js';
 import { claimKey } from '../snapshot/lineage.js';
@@ -17,25 +17,30 @@ interface Persistence {
 }
 
 /**
- * The behaviour behind {@link fromMachine}: a GenServer that owns one xstate actor. Casts
- * go straight to `actor.send`; the state (`getState(ref)`) is the last good snapshot; any
- * xstate error exits the actor with a {@link MachineFailedError}; whenever the actor exits,
- * its xstate actor, every child it started and every timer of its xstate system stop.
- * Subclass it only through `fromMachine`.
+ * The behaviour kind behind {@link fromMachine}, built on core's extension base
+ * (`Behaviour`): an actor that owns one xstate actor. Casts go straight to `actor.send`;
+ * the state (`getState(ref)`) is the last good snapshot; `formatStatus` shows the state
+ * value and status in `getStatus` and the dump; any xstate error stops the actor with a
+ * {@link MachineFailedError}; whenever the actor exits, its xstate actor, every child it
+ * started and every timer of its xstate system stop. Subclass it only through `fromMachine`.
+ *
+ * @example
+ * const Light = fromMachine(lightMachine); // a subclass of MachineActor<typeof lightMachine>
+ * system.getStatus(await system.spawn(Light, {})).details; // { state: 'green', status: 'active' }
  */
-export class MachineActor<TLogic extends AnyActorLogic> extends GenServer<MachineProtocol<TLogic>, SnapshotFrom<TLogic>, MachineStart<TLogic> | void> {
+export class MachineActor<TLogic extends AnyActorLogic> extends Behaviour<MachineProtocol<TLogic>, SnapshotFrom<TLogic>, MachineStart<TLogic> | void> {
   /** The machine or actor logic, set on the class `fromMachine` makes. */
   static readonly logic: AnyActorLogic | undefined = undefined;
 
   #actor: Actor<TLogic> | undefined;
   readonly #clock = new TrackingClock();
-  /** True while a handler is inside the xstate actor: a failure then throws from the handler. */
+  /** True while a hook is inside the xstate actor: a failure then throws from the hook. */
   #handling = false;
   #failure: MachineFailedError | typeof NO_FAILURE = NO_FAILURE;
   #tornDown = false;
   #persistence: Persistence | null = null;
 
-  override init(arg: MachineStart<TLogic> | void): void | Promise<void> {
+  override onInit(arg: MachineStart<TLogic> | void): void | Promise<void> {
     const logic = (this.constructor as typeof MachineActor).logic as TLogic | undefined;
     if (logic === undefined) throw new InvalidOptionError('behaviour', 'a class made by fromMachine(machine)', this.constructor);
     const start = checkStart(arg);
@@ -72,14 +77,14 @@ export class MachineActor<TLogic extends AnyActorLogic> extends GenServer<Machin
     if (this.#failure !== NO_FAILURE) throw this.#failure;
   }
 
-  override handleCast(event: EventFromLogic<TLogic>): void {
+  override onCast(event: EventFromLogic<TLogic>): void {
     this.#handling = true;
     this.#actor!.send(event);
     this.#handling = false;
     if (this.#failure !== NO_FAILURE) throw this.#failure;
   }
 
-  override handleCall(request: MachineProtocol<TLogic>['call']): SnapshotFrom<TLogic> | Snapshot<unknown> {
+  override onCall(request: MachineProtocol<TLogic>['call']): SnapshotFrom<TLogic> | Snapshot<unknown> {
     const actor = this.#actor!;
     switch (request.type) {
       case 'getSnapshot':
@@ -87,38 +92,28 @@ export class MachineActor<TLogic extends AnyActorLogic> extends GenServer<Machin
       case 'getPersistedSnapshot':
         return actor.getPersistedSnapshot();
       case 'send':
-        this.handleCast(request.event);
+        this.onCast(request.event);
         return actor.getSnapshot();
     }
   }
 
-  override handleInfo(msg: SystemInfo): void {
-    // A trapping machine actor receives its own asynchronous failure (or completion) as an EXIT from itself.
-    if (msg.type === 'EXIT' && msg.from === this.self) {
-      if (msg.reason instanceof MachineFailedError) throw msg.reason;
-      this.stop(msg.reason);
-      return;
-    }
-    super.handleInfo(msg);
-  }
-
-  override terminate(_reason: ExitReason): void {
+  override onTerminate(_reason: ExitReason): void {
     this.#teardown();
   }
 
-  /** xstate reported an error: crash now (from the handler, or by an exit signal to itself outside one). */
+  /** The machine's current state value (`'payment'`, `'a.b'` for nested states) and status, for `getStatus` and the dump. */
+  override formatStatus(): StatusDetails | undefined {
+    const snapshot = this.#actor?.getSnapshot() as { value?: unknown; status: string } | undefined;
+    if (snapshot === undefined) return undefined;
+    return snapshot.value === undefined ? { status: snapshot.status } : { state: stateValueText(snapshot.value), status: snapshot.status };
+  }
+
+  /** xstate reported an error: crash (by throwing from the hook, or by stopping outside one: a delayed event, a promise). */
   #fail(error: unknown): void {
     if (this.#tornDown || this.#failure !== NO_FAILURE) return;
     const reason = new MachineFailedError(this.constructor.name, error);
     this.#failure = reason;
-    if (this.#handling) return;
-    this.logger.error('machine actor crashed', {
-      report: 'machine_failed',
-      actor: this.self.id,
-      behaviour: this.constructor.name,
-      reason: formatReason(error),
-    });
-    this.exit(this.self, reason);
+    if (!this.#handling) this.stop(reason);
   }
 
   /** The machine reached a final state: the actor's work is done, it exits `normal`. */
@@ -128,8 +123,7 @@ export class MachineActor<TLogic extends AnyActorLogic> extends GenServer<Machin
     if (p !== null) settleQuietly(p.store.delete(p.key), this, 'snapshot not deleted');
     this.#persistence = null;
     p?.release();
-    if (this.#handling) this.stop('normal');
-    else this.exit(this.self, 'normal');
+    this.stop('normal');
   }
 
   /** Saves the last good snapshot (if persisting), then stops the xstate actor, its children and its timers. Runs once. */
@@ -154,6 +148,15 @@ export class MachineActor<TLogic extends AnyActorLogic> extends GenServer<Machin
     }
     this.#clock.close();
   }
+}
+
+/** A state value as text: `'green'`, `'payment.card'` for nested states, `'a.x, b.y'` for parallel ones. */
+function stateValueText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value !== 'object' || value === null) return String(value);
+  return Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => (typeof v === 'object' && v !== null && Object.keys(v).length === 0 ? k : `${k}.${stateValueText(v)}`))
+    .join(', ');
 }
 
 /** Stops every child actor in a snapshot, deepest first (a stopped actor ignores it). */
