@@ -8,6 +8,6 @@ export { MachineFailedError, SnapshotKeyInUseError } from './errors/errors.js';
 export { fromMachine, type FromMachineOptions, type MachineBehaviour } from './machine/fromMachine.js';
 export { MachineActor } from './machine/MachineActor.js';
 export { machineChild, type MachineChildOptions } from './machine/machineChild.js';
-export type { MachineProtocol, MachineRef, MachineStart, RestartFrom } from './machine/MachineProtocol.js';
+export type { MachineProtocol, MachineRef, MachineStart, PersistedSnapshotResult, RestartFrom } from './machine/MachineProtocol.js';
 export { getPersistedSnapshot, getSnapshot, sendEvent, sendEventAndWait } from './machine/client.js';
 export { memorySnapshotStore, type SnapshotStore } from './snapshot/SnapshotStore.js';

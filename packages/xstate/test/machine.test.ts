@@ -1,6 +1,6 @@
 import test from 'ava';
 import { call, cast, dump, InitError, InvalidOptionError, renderDump } from '@arbor/core';
-import { fromCallback, setup } from 'xstate';
+import { fromCallback, fromTransition, setup } from 'xstate';
 import { fromMachine, memorySnapshotStore, getPersistedSnapshot, getSnapshot, sendEvent, sendEventAndWait, type MachineRef } from '../src/index.js';
 import { capturingSystem, eventually, snapshotWhen } from './helpers.js';
 import { counterMachine, delayedMachine, lightMachine, loaderMachine, spawnerMachine } from './machines.js';
@@ -139,5 +139,19 @@ test('getStatus and the dump show the state value and status (formatStatus)', as
   const nested = setup({}).createMachine({ initial: 'a', states: { a: { initial: 'b', states: { b: {} } } } });
   const ref = await system.spawn(fromMachine(nested, { name: 'nested' }), {});
   t.deepEqual(system.getStatus(ref).details, { state: 'a.b', status: 'active' });
+  await system.shutdown();
+});
+
+test('a machine xstate cannot persist answers getPersistedSnapshot with the error and keeps running', async (t) => {
+  const { system } = capturingSystem();
+  // A child logic that refuses to be persisted (as xstate's development build does for inline children).
+  const base = fromTransition((n: number) => n, 0);
+  const refusing = { ...base, getPersistedSnapshot: () => { throw new Error('this child cannot be persisted'); } };
+  const machine = setup({ actors: { refusing } }).createMachine({ invoke: { src: 'refusing' } });
+  const ref = await system.spawn(fromMachine(machine, { name: 'refusing' }), {});
+  await t.throwsAsync(getPersistedSnapshot(ref), { message: 'this child cannot be persisted' });
+  const r = await call(ref, { type: 'getPersistedSnapshot' });
+  t.is(r.status, 'error');
+  t.true(system.isAlive(ref));
   await system.shutdown();
 });

@@ -3,7 +3,7 @@ import { createActor, type Actor, type AnyActorLogic, type AnyActorRef, type Eve
 import { MachineFailedError } from '../errors/errors.js';
 import { claimKey } from '../snapshot/lineage.js';
 import type { SnapshotStore } from '../snapshot/SnapshotStore.js';
-import type { MachineProtocol, MachineStart } from './MachineProtocol.js';
+import type { MachineProtocol, MachineStart, PersistedSnapshotResult } from './MachineProtocol.js';
 import { TrackingClock } from './TrackingClock.js';
 
 const NO_FAILURE: unique symbol = Symbol('arbor.xstate.noFailure');
@@ -84,13 +84,17 @@ export class MachineActor<TLogic extends AnyActorLogic> extends Behaviour<Machin
     if (this.#failure !== NO_FAILURE) throw this.#failure;
   }
 
-  override onCall(request: MachineProtocol<TLogic>['call']): SnapshotFrom<TLogic> | Snapshot<unknown> {
+  override onCall(request: MachineProtocol<TLogic>['call']): SnapshotFrom<TLogic> | PersistedSnapshotResult {
     const actor = this.#actor!;
     switch (request.type) {
       case 'getSnapshot':
         return actor.getSnapshot();
       case 'getPersistedSnapshot':
-        return actor.getPersistedSnapshot();
+        try {
+          return { status: 'ok', snapshot: actor.getPersistedSnapshot() };
+        } catch (reason) {
+          return { status: 'error', reason };
+        }
       case 'send':
         this.onCast(request.event);
         return actor.getSnapshot();

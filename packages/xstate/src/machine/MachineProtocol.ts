@@ -5,7 +5,7 @@ import type { SnapshotStore } from '../snapshot/SnapshotStore.js';
 /**
  * What a machine actor accepts: the machine's events as casts (an event the machine does
  * not declare fails to compile), and three calls: the current snapshot, the persisted
- * snapshot, and `send` (an event, answered with the snapshot once it is processed).
+ * snapshot (as a {@link PersistedSnapshotResult}), and `send` (an event, answered with the snapshot once it is processed).
  *
  * @example
  * const ref: MachineRef<typeof light> = await system.spawn(Light, {});
@@ -16,9 +16,19 @@ export interface MachineProtocol<TLogic extends AnyActorLogic> {
   cast: EventFromLogic<TLogic>;
   call:
     | Call<'getSnapshot', SnapshotFrom<TLogic>>
-    | Call<'getPersistedSnapshot', Snapshot<unknown>>
+    | Call<'getPersistedSnapshot', PersistedSnapshotResult>
     | Call<'send', SnapshotFrom<TLogic>, { event: EventFromLogic<TLogic> }>;
 }
+
+/**
+ * The answer to a `getPersistedSnapshot` call: xstate cannot persist every machine (an
+ * inline child actor, for one), and a read must not crash the actor, so the failure is a value.
+ *
+ * @example
+ * const r = await call(ref, { type: 'getPersistedSnapshot' });
+ * if (r.status === 'ok') save(r.snapshot);
+ */
+export type PersistedSnapshotResult = { readonly status: 'ok'; readonly snapshot: Snapshot<unknown> } | { readonly status: 'error'; readonly reason: unknown };
 
 /**
  * The ref of a machine actor running `TLogic`.

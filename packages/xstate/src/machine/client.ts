@@ -41,11 +41,16 @@ export function getSnapshot<TLogic extends AnyActorLogic>(ref: MachineRef<TLogic
 
 /**
  * The machine's persisted snapshot (xstate's `getPersistedSnapshot()`): JSON-safe when the
- * context is, and accepted back by a machine actor started from a store.
+ * context is, and accepted back by a machine actor started from a store. Rejects with
+ * xstate's error when it cannot persist the machine (an inline child actor); the actor
+ * keeps running.
  *
  * @example
  * const saved = await getPersistedSnapshot(order);
  */
 export function getPersistedSnapshot<TLogic extends AnyActorLogic>(ref: MachineRef<TLogic>, options?: CallOptions): Promise<Snapshot<unknown>> {
-  return call(ref as MachineRef<AnyActorLogic>, { type: 'getPersistedSnapshot' }, options);
+  return call(ref as MachineRef<AnyActorLogic>, { type: 'getPersistedSnapshot' }, options).then((r) => {
+    if (r.status === 'ok') return r.snapshot;
+    throw r.reason;
+  });
 }
