@@ -139,3 +139,29 @@ test('a store may load asynchronously (a database, a file)', async (t) => {
   t.true(saved.has('c'));
   await system.shutdown();
 });
+
+test('a store that fails to save is logged, and the exit goes on', async (t) => {
+  const { system, logs } = capturingSystem();
+  const failing: SnapshotStore = {
+    load: () => undefined,
+    save: () => {
+      throw new Error('disk full');
+    },
+    delete: () => {},
+  };
+  const ref = await system.spawn(Counter, { restartFrom: 'snapshot', store: failing, key: 'k' });
+  await sendEventAndWait(ref, { type: 'ADD', by: 1 });
+  await system.stop(ref);
+  t.false(system.isAlive(ref));
+  t.true(logs.some((l) => l['report'] === 'machine_snapshot' && String(l['reason']).includes('disk full')));
+  await system.shutdown();
+});
+
+test('a snapshot the machine cannot restore fails the start', async (t) => {
+  const { system } = capturingSystem();
+  const store = memorySnapshotStore();
+  await store.save('k', { status: 'active', value: 'nowhere', context: { n: 0 }, children: {}, historyValue: {} } as unknown as Snapshot<unknown>);
+  const e = await t.throwsAsync(system.spawn(Counter, { restartFrom: 'snapshot', store, key: 'k' }), { instanceOf: InitError });
+  t.is((e?.reason as { code?: string }).code, 'machine_failed');
+  await system.shutdown();
+});

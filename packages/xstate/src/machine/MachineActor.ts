@@ -140,7 +140,7 @@ export class MachineActor<TLogic extends AnyActorLogic> extends Behaviour<Machin
       try {
         settleQuietly(p.store.save(p.key, actor.logic.getPersistedSnapshot(this.state)), this, 'snapshot not saved');
       } catch (e) {
-        this.logger.warn('machine snapshot not saved', { report: 'machine_snapshot', behaviour: this.constructor.name, reason: formatReason(e) });
+        warnSnapshot(this, 'snapshot not saved', e);
       }
     }
     p?.release();
@@ -175,12 +175,14 @@ function stopChildren(snapshot: unknown): void {
   }
 }
 
+/** Logs a store operation that failed: persistence is best effort, it never crashes the actor. */
+function warnSnapshot(actor: MachineActor<any>, what: string, error: unknown): void {
+  actor.logger.warn(`machine ${what}`, { report: 'machine_snapshot', behaviour: actor.constructor.name, reason: formatReason(error) });
+}
+
+/** Logs the rejection of a store operation that returned a promise. */
 function settleQuietly(r: void | Promise<void>, actor: MachineActor<any>, what: string): void {
-  if (r !== undefined && typeof (r as Promise<void>).then === 'function') {
-    (r as Promise<void>).then(undefined, (e: unknown) => {
-      actor.logger.warn(`machine ${what}`, { report: 'machine_snapshot', behaviour: actor.constructor.name, reason: formatReason(e) });
-    });
-  }
+  if (r !== undefined && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).then(undefined, (e: unknown) => warnSnapshot(actor, what, e));
 }
 
 type CheckedStart = { input: unknown } & ({ restartFrom: 'initial' } | { restartFrom: 'snapshot'; store: SnapshotStore; key: string });
