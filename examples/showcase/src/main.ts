@@ -6,12 +6,14 @@
  */
 import { runShowcase } from './showcase.js';
 import { runProcesses } from './processes/processes.js';
+import { runMachine } from './machine/machine.js';
 import { runTree } from './tree/tree.js';
 
 try {
   await runShowcase(console.log);
   await runTree(console.log);
   await runProcesses(console.log);
+  await runMachine(console.log);
 } catch (error) {
   console.error('The showcase failed:', error);
   process.exitCode = 1;

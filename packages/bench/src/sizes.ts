@@ -22,6 +22,8 @@ export interface Sizes {
   readonly reserveActivateN: number;
   /** Stale entries (dead owners, dead pids) the start-up orphan cleanup removes per round. */
   readonly orphanScanN: number;
+  /** Events per round into the machine actor (@arbor/xstate) and into the bare xstate actor. */
+  readonly machineCastN: number;
   /** Timed rounds per contender; the best one counts. */
   readonly rounds: number;
 }
@@ -39,6 +41,7 @@ export const FULL: Sizes = {
   lookupN: 20_000_000,
   reserveActivateN: 20_000,
   orphanScanN: 10_000,
+  machineCastN: 300_000,
   rounds: 3,
 };
 
@@ -58,5 +61,6 @@ export const QUICK: Sizes = {
   lookupN: 200_000,
   reserveActivateN: 1_000,
   orphanScanN: 1_000,
+  machineCastN: 10_000,
   rounds: 1,
 };

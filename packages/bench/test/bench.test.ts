@@ -15,7 +15,7 @@ function isPositiveNumber(v: unknown): boolean {
 
 test.serial('each workload reports arbor, limit, peers and unit', async (t) => {
   Object.assign(results, await runWorkloads(QUICK));
-  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_reserve_activate', 'orphan_scan']);
+  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_reserve_activate', 'orphan_scan', 'machine_cast']);
   for (const [name, r] of Object.entries(results)) {
     t.true(isPositiveNumber(r.arbor), `${name}.arbor`);
     t.true(r.limit === null || isPositiveNumber(r.limit), `${name}.limit`);
@@ -145,4 +145,15 @@ test.serial('orphan_scan reports the start-up cleanup of stale entries in ms', (
   t.is(r.limit, null);
   t.is(r['entries'], QUICK.orphanScanN);
   t.deepEqual(r.targets.map((x) => [x.against, x.op, x.value]), [['absolute', '<=', 1000]]);
+});
+
+test.serial('machine_cast reports arbor against the bare xstate actor, no limit', (t) => {
+  const r = results['machine_cast']!;
+  t.is(r.limit, null);
+  t.deepEqual(Object.keys(r.peers), ['xstate']);
+  t.is(r.unit, 'events/s');
+  t.is(r.better, 'higher');
+  t.is(r['n'], QUICK.machineCastN);
+  t.deepEqual(r.targets.map((x) => [x.against, x.op, x.value]), [['xstate', '>=', 0.8]]);
+  t.is(typeof r.ratios['xstate'], 'number');
 });

@@ -33,6 +33,11 @@ export {
   type ReplyOf,
   type SystemInfo,
 } from './actor/Protocol.js';
+export {
+  Behaviour,
+  type AnyBehaviour,
+} from './behaviour/Behaviour.js';
+export type { StatusDetails, StatusValue } from './behaviour/StatusDetails.js';
 export { ArborError } from './errors/ArborError.js';
 export {
   AlreadyNamedError,

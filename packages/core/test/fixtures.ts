@@ -97,14 +97,14 @@ export interface ProbeProtocol {
 }
 
 export class Probe extends GenServer<ProbeProtocol, unknown[], ProbeArg | undefined> {
-  onTerminate: ((reason: unknown) => void) | undefined;
-  onInfo: ((msg: unknown) => void) | undefined;
+  #onTerminate: ((reason: unknown) => void) | undefined;
+  #onInfo: ((msg: unknown) => void) | undefined;
 
   override init(arg: ProbeArg | undefined): void {
     this.state = [];
     if (arg?.trap === true) this.trapExit(true);
-    this.onTerminate = arg?.onTerminate;
-    this.onInfo = arg?.onInfo;
+    this.#onTerminate = arg?.onTerminate;
+    this.#onInfo = arg?.onInfo;
     arg?.onInit?.(this.self, this.system);
   }
 
@@ -152,11 +152,11 @@ export class Probe extends GenServer<ProbeProtocol, unknown[], ProbeArg | undefi
 
   override handleInfo(msg: unknown): void {
     this.state.push(msg);
-    this.onInfo?.(msg);
+    this.#onInfo?.(msg);
   }
 
   override terminate(reason: ExitReason): void {
-    this.onTerminate?.(reason);
+    this.#onTerminate?.(reason);
   }
 }
 

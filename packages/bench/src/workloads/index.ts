@@ -6,6 +6,7 @@ import { castWorkload } from './cast.js';
 import { dynsupWorkload } from './dynsup.js';
 import { loopLagWorkload } from './loopLag.js';
 import { orphanScanWorkload } from './orphanScan.js';
+import { machineCastWorkload } from './machineCast.js';
 import { registryLookupWorkload } from './registryLookup.js';
 import { registryReserveActivateWorkload } from './registryReserveActivate.js';
 import { restartWorkload } from './restart.js';
@@ -13,6 +14,7 @@ import { spawnWorkload } from './spawn.js';
 
 export { actorBytesWorkload, callWorkload, castWorkload, dynsupWorkload, loopLagWorkload, registryLookupWorkload, restartWorkload, spawnWorkload };
 export { orphanScanWorkload, registryReserveActivateWorkload };
+export { machineCastWorkload };
 
 /** A workload: its key in the report and the function that measures it. */
 export interface Workload {
@@ -35,6 +37,8 @@ export const workloads: readonly Workload[] = [
   // OS processes (@arbor/process-registry).
   { name: 'registry_reserve_activate', run: registryReserveActivateWorkload },
   { name: 'orphan_scan', run: orphanScanWorkload },
+  // Behaviours.
+  { name: 'machine_cast', run: machineCastWorkload },
 ];
 
 /** Runs the workloads one after another; `onStart` is told each name before it runs. */

@@ -5,8 +5,8 @@ import { notifyDown, queueExit } from '../system/signals.js';
 import type { TimerRef } from '../system/TimerRef.js';
 import type { ActorRef, MonitorRef } from './ActorRef.js';
 import { CALL, Envelope, INFO, isThenable, noop, PendingCall, SIGNAL, type SysRequest } from './Envelope.js';
-import type { AnyBehaviour } from './GenServer.js';
-import { noReply } from './GenServer.js';
+import type { AnyBehaviour } from '../behaviour/Behaviour.js';
+import { noReply } from '../behaviour/markers.js';
 import { BUSY, CONTINUE, DEAD, INIT, SCHEDULED, STOP_REQUESTED, STOPPING, SUSPENDED, TRAP_EXIT } from './flags.js';
 import { Mailbox } from './Mailbox.js';
 
@@ -155,7 +155,7 @@ export class Cell implements ActorRef {
       let r: unknown;
       running = this;
       try {
-        r = m instanceof Envelope ? this.dispatch(m) : this.behaviour!.handleCast(m as never);
+        r = m instanceof Envelope ? this.dispatch(m) : this.behaviour!.onCast(m as never);
       } catch (e) {
         running = null;
         this.crash(e);
@@ -175,7 +175,7 @@ export class Cell implements ActorRef {
     const b = this.behaviour!;
     if (env.kind === CALL) {
       const pc = env as PendingCall;
-      const r = b.handleCall(pc.msg as never, pc as never);
+      const r = b.onCall(pc.msg as never, pc as never);
       if (r === noReply) {
         (this.inflight ??= new Set()).add(pc);
         return undefined;
@@ -195,7 +195,7 @@ export class Cell implements ActorRef {
         return undefined;
       }
     }
-    return b.handleInfo(env.msg as never);
+    return b.onInfo(env.msg as never);
   }
 
   /** Handles a `continue` or `stop` request left by the last handler. True when the loop must stop. */
@@ -213,7 +213,7 @@ export class Cell implements ActorRef {
       let r: unknown;
       running = this;
       try {
-        r = this.behaviour!.handleContinue(arg);
+        r = this.behaviour!.onContinue(arg);
       } catch (e) {
         running = null;
         this.crash(e);
@@ -303,7 +303,7 @@ export class Cell implements ActorRef {
     if (!alreadyReported && !isNormalExit(reason)) this.system.reportCrash(this, reason);
     let r: unknown;
     try {
-      r = this.behaviour!.terminate(reason as never);
+      r = this.behaviour!.onTerminate(reason as never);
     } catch (e) {
       this.system.reportTerminateError(this, e);
       this.finish(e);

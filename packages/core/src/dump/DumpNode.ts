@@ -1,3 +1,5 @@
+import type { StatusDetails } from '../behaviour/StatusDetails.js';
+
 /**
  * What a node of the dump shows its actor doing. The first six are an actor's own state
  * (see `ActorState`); `restarting` and `dead` are also given to a supervisor's child that
@@ -36,6 +38,8 @@ export interface DumpNode {
   /** Ids of the actors this one monitors. */
   readonly monitors: readonly string[];
   readonly uptimeMs: number;
+  /** What the behaviour's `formatStatus()` reports (absent when it reports nothing). */
+  readonly details?: StatusDetails;
   /** Child nodes: a supervisor's children in start order, then other actors it spawnLinked. */
   readonly children: readonly DumpNode[];
   /** Descendants left out because the node sits at `maxDepth` (absent when none are). */

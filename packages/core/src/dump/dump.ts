@@ -178,6 +178,7 @@ class Snapshot {
       links: s.links,
       monitors: s.monitors,
       uptimeMs: s.uptimeMs,
+      ...(s.details === undefined ? {} : { details: s.details }),
       children: [],
     };
   }

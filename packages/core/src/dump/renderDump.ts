@@ -3,7 +3,8 @@ import type { Dump, DumpNode } from './DumpNode.js';
 /**
  * Renders a dump as an indented tree for a terminal: a header line, then one line per
  * node with its child id or names, behaviour, id, status, strategy (supervisors),
- * restart count (supervised children), mailbox length and last exit reason.
+ * restart count (supervised children), mailbox length, last exit reason, and what the
+ * behaviour's `formatStatus` reports as `key=value` pairs.
  *
  * @example
  * console.log(renderDump(dump(system)));
@@ -46,13 +47,25 @@ function pushChildren(stack: Line[], children: readonly DumpNode[], prefix: stri
 function describeNode(node: DumpNode): string {
   const label = labelOf(node);
   const parts = [
-    `${label === '' ? '' : `${label}: `}${node.id === null ? '(no actor)' : `${clean(node.behaviour ?? '?')} #${node.id}`} ${node.status}`,
+    `${label === '' ? '' : `${label}: `}${node.id === null ? '(no actor)' : `${clean(node.behaviour ?? '?')} #${node.id}`} ${node.status}${detailsOf(node)}`,
   ];
   if (node.strategy !== null) parts.push(clean(node.strategy));
   if (node.restarts !== null) parts.push(`restarts ${node.restarts}`);
   if (node.id !== null) parts.push(`mailbox ${node.mailbox}`);
   if (node.lastExit !== null) parts.push(`last exit: ${clean(node.lastExit)}`);
   return parts.join(', ');
+}
+
+/** The node's `formatStatus` details as ` key=value` pairs (strings with spaces or `=` quoted). */
+function detailsOf(node: DumpNode): string {
+  const d = node.details;
+  if (d === undefined || d === null || typeof d !== 'object') return '';
+  let out = '';
+  for (const [key, value] of Object.entries(d)) {
+    const text = typeof value === 'string' && /[\s=,"]|^$/.test(value) ? JSON.stringify(value) : String(value);
+    out += ` ${clean(key)}=${clean(text)}`;
+  }
+  return out;
 }
 
 /** The child id, then the names that differ from it. */

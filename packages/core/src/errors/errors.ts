@@ -166,8 +166,14 @@ export class InitIgnoredError extends ArborError {
  */
 export class UnhandledMessageError extends ArborError {
   readonly code = 'unhandled_message' as const;
-  constructor(readonly behaviour: string, readonly kind: 'call' | 'cast' | 'continue', readonly msg: unknown) {
-    super(`${behaviour} received a ${kind} but does not define handle${kind[0]!.toUpperCase()}${kind.slice(1)}; add the handler`);
+  constructor(
+    readonly behaviour: string,
+    readonly kind: 'call' | 'cast' | 'continue',
+    readonly msg: unknown,
+    /** The method that should handle it (default `handleCall`, `handleCast`, `handleContinue`). */
+    handler = `handle${kind[0]!.toUpperCase()}${kind.slice(1)}`,
+  ) {
+    super(`${behaviour} received a ${kind} but does not define ${handler}; add the handler`);
   }
 }
 

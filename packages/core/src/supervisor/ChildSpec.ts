@@ -1,5 +1,5 @@
 import type { ActorRef } from '../actor/ActorRef.js';
-import type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../actor/GenServer.js';
+import type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import { InvalidOptionError } from '../errors/errors.js';

@@ -1,5 +1,6 @@
 import { running, type Cell } from '../actor/Cell.js';
 import { BUSY, DEAD, INIT, STOPPING, SUSPENDED, TRAP_EXIT } from '../actor/flags.js';
+import { readDetails, type StatusDetails } from '../behaviour/StatusDetails.js';
 
 /** What an actor is doing, as `getStatus` reports it. */
 export type ActorState = 'initializing' | 'running' | 'waiting' | 'suspended' | 'stopping' | 'dead';
@@ -31,6 +32,8 @@ export interface ActorStatus {
   readonly uptimeMs: number;
   /** The exit reason, once dead. */
   readonly exitReason: unknown;
+  /** What the behaviour's `formatStatus()` reports (undefined if nothing, or once dead). */
+  readonly details: StatusDetails | undefined;
 }
 
 /** Reads a cell's status. @internal */
@@ -65,5 +68,6 @@ export function statusOf(cell: Cell): ActorStatus {
     startedAt: cell.startedAt,
     uptimeMs: (f & DEAD) !== 0 ? 0 : Date.now() - cell.startedAt,
     exitReason: cell.exitReason,
+    details: readDetails(cell.behaviour),
   };
 }

@@ -4,16 +4,8 @@ import { MonitorRef, type ActorRef } from '../actor/ActorRef.js';
 import { Cell, setRunning, running, type Watcher } from '../actor/Cell.js';
 import { Envelope, INFO, isThenable, PendingCall } from '../actor/Envelope.js';
 import { CONTINUE, DEAD, INIT, STOP_REQUESTED, TRAP_EXIT } from '../actor/flags.js';
-import {
-  attach,
-  ignore,
-  type AnyBehaviour,
-  type BehaviourClass,
-  type CallOptions,
-  type InitArgOf,
-  type ProtocolOf,
-  type SpawnedMonitor,
-} from '../actor/GenServer.js';
+import { attach, type AnyBehaviour, type BehaviourClass, type CallOptions, type InitArgOf, type ProtocolOf, type SpawnedMonitor } from '../behaviour/Behaviour.js';
+import { ignore } from '../behaviour/markers.js';
 import type { CallRequest, CastOf, InfoOf, Protocol, ReplyOf } from '../actor/Protocol.js';
 import {
   AlreadyNamedError,
@@ -248,7 +240,7 @@ export class ActorSystem {
     const prev = running;
     setRunning(cell);
     try {
-      r = b.init(arg);
+      r = b.onInit(arg);
     } catch (e) {
       setRunning(prev);
       return this.failInit(cell, e);

@@ -1,6 +1,7 @@
 import type { ActorRef, MonitorRef } from '../actor/ActorRef.js';
 import type { Cell } from '../actor/Cell.js';
-import { GenServer, type AnyBehaviour, type BehaviourClass, type InitArgOf, type ProtocolOf } from '../actor/GenServer.js';
+import { GenServer } from '../actor/GenServer.js';
+import type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
 import type { SystemInfo } from '../actor/Protocol.js';
 import { CallTimeoutError, InvalidOptionError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';

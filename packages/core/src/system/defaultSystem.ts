@@ -1,6 +1,6 @@
 import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
-import type { AnyBehaviour, BehaviourClass, CallOptions, InitArgOf, ProtocolOf } from '../actor/GenServer.js';
+import type { AnyBehaviour, BehaviourClass, CallOptions, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
 import type { CallRequest, CastOf, InfoOf, Protocol, ReplyOf } from '../actor/Protocol.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';

@@ -2,7 +2,7 @@ import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import { noop, type SysRequest } from '../actor/Envelope.js';
 import { DEAD } from '../actor/flags.js';
-import type { CallOptions } from '../actor/GenServer.js';
+import type { CallOptions } from '../behaviour/Behaviour.js';
 import { CallTimeoutError, NoProcError } from '../errors/errors.js';
 import { addMonitor, demonitor } from './signals.js';
 import { timeoutOf } from './SpawnOptions.js';

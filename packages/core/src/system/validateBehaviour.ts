@@ -1,10 +1,10 @@
-import { GenServer, type AnyBehaviour, type BehaviourClass } from '../actor/GenServer.js';
+import { Behaviour, type AnyBehaviour, type BehaviourClass } from '../behaviour/Behaviour.js';
 import { describe } from '../errors/ArborError.js';
 import { InvalidBehaviourError, InvalidOptionError } from '../errors/errors.js';
 
 /** Input checks for spawning and for refs. @internal */
 
-const HANDLERS = ['init', 'handleCall', 'handleCast', 'handleInfo', 'handleContinue', 'terminate'] as const;
+const HANDLERS = ['onInit', 'onCall', 'onCast', 'onInfo', 'onContinue', 'onTerminate', 'formatStatus'] as const;
 /** Classes whose first instance passed `validateInstance`. */
 const validClasses = new WeakSet<object>();
 
@@ -16,9 +16,9 @@ export function badRef(operation: string, value: unknown): InvalidOptionError {
 
 export function validateBehaviourClass(cls: unknown): asserts cls is BehaviourClass {
   if (typeof cls === 'function' && validClasses.has(cls)) return;
-  if (typeof cls !== 'function' || !(cls.prototype instanceof GenServer)) {
+  if (typeof cls !== 'function' || !(cls.prototype instanceof Behaviour)) {
     throw new InvalidBehaviourError(
-      `expected a class that extends GenServer, got: ${describe(cls)}; write \`class MyActor extends GenServer<Protocol, State> { ... }\` and pass the class itself`,
+      `expected a class that extends GenServer (or another Behaviour), got: ${describe(cls)}; write \`class MyActor extends GenServer<Protocol, State> { ... }\` and pass the class itself`,
     );
   }
 }
@@ -31,10 +31,16 @@ export function validateInstance(b: AnyBehaviour, cls: BehaviourClass): void {
 }
 
 function validateHandlers(b: AnyBehaviour, cls: BehaviourClass): void {
-  for (const key of HANDLERS) {
+  const callbacks = (cls as { callbacks?: unknown }).callbacks;
+  const kindCallbacks = Array.isArray(callbacks) ? (callbacks as unknown[]).filter((k): k is string => typeof k === 'string') : [];
+  for (const key of [...HANDLERS, ...kindCallbacks]) {
     const h = (b as unknown as Record<string, unknown>)[key];
-    if (typeof h !== 'function') {
-      throw new InvalidBehaviourError(`${cls.name}.${key} must be a method, got: ${describe(h)}; define it as \`${key}(...) { ... }\``);
+    if (typeof h === 'function') continue;
+    if (Object.hasOwn(b, key) && (HANDLERS as readonly string[]).includes(key)) {
+      throw new InvalidBehaviourError(
+        `${cls.name} has an instance field named ${key}, which hides the behaviour hook of that name; rename the field (or make it private: #${key})`,
+      );
     }
+    throw new InvalidBehaviourError(`${cls.name}.${key} must be a method, got: ${describe(h)}; define it as \`${key}(...) { ... }\``);
   }
 }
