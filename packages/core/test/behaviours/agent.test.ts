@@ -7,6 +7,7 @@ import {
   Agent,
   call,
   CallExitError,
+  childSpec,
   dump,
   GenServer,
   InvalidOptionError,
@@ -134,5 +135,17 @@ test('as a supervisor child: restarted from its start function after a crash', a
   t.is(starts, 2);
   const node = dump(system).roots[0]!.children[0]!;
   t.like(node, { childId: 'hits', behaviour: 'Agent', restarts: 1 });
+  await system.shutdown();
+});
+
+test('childSpec(Agent, init) works like any behaviour\'s child spec', async (t) => {
+  const { system } = capturingSystem();
+  const root = await Supervisor.start(system, {
+    strategy: 'one_for_one',
+    children: [childSpec(Agent, () => 'hello', { id: 'greeting' })],
+  });
+  const [entry] = await Supervisor.whichChildren(root);
+  t.is(entry!.id, 'greeting');
+  t.is(await Agent.get(entry!.ref as AgentRef<string>, (s) => s.toUpperCase()), 'HELLO');
   await system.shutdown();
 });
