@@ -1,4 +1,5 @@
 import type { ActorRef } from '../actor/ActorRef.js';
+import { isThenable } from '../actor/Envelope.js';
 import type { Call } from '../actor/Protocol.js';
 import { Behaviour, type CallOptions } from '../behaviour/Behaviour.js';
 import type { StatusDetails } from '../behaviour/StatusDetails.js';
@@ -41,7 +42,7 @@ export class Agent<S = unknown> extends Behaviour<AgentProtocol<S>, S, AgentInit
     if (typeof init !== 'function') throw new InvalidOptionError('init', 'a function () => initial state', init);
     systems.set(this.self, this.system);
     const s = init();
-    if (isPromiseLike(s)) {
+    if (isThenable(s)) {
       return Promise.resolve(s).then((v) => {
         this.state = v;
       });
@@ -173,10 +174,6 @@ function systemOfAgent(agent: AgentRef<any>): ActorSystem {
 function callAgent(agent: AgentRef<any>, req: AgentProtocol<any>['call'], options: CallOptions | undefined, operation: string): Promise<unknown> {
   if (typeof req.fn !== 'function') return Promise.reject(new InvalidOptionError(`${operation}: fn`, 'a function of the state', req.fn));
   return call(agent as AgentRef<unknown>, req as never, options);
-}
-
-function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
-  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
 function describePrimitive(v: unknown): string | number | boolean | null {

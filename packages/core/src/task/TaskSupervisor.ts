@@ -72,7 +72,7 @@ export const TaskSupervisor = {
    */
   asyncNolink<T>(sup: TaskSupervisorRef, fn: TaskFunction<T>, options?: TaskChildOptions): Promise<Task<Awaited<T>>> {
     const link = new TaskLink(fn as TaskFunction<Awaited<T>>);
-    return startTask(sup, link as TaskLink<unknown>, 'temporary', options, 'asyncNolink').then((ref) => Task.of(ref, link, systemOf(link as TaskLink<unknown>)));
+    return startTask(sup, link as TaskLink<unknown>, 'temporary', options, 'asyncNolink').then((ref) => Task.of(ref, link, link.system!));
   },
 
   /**
@@ -96,11 +96,6 @@ export const TaskSupervisor = {
     return DynamicSupervisor.whichChildren(sup).then((list) => list.flatMap((c) => (c.ref === 'restarting' || c.ref === undefined ? [] : [c.ref])));
   },
 };
-
-/** The system a started task's link reports to (set by the task actor's `onInit`). */
-function systemOf(link: TaskLink<unknown>): ActorSystem {
-  return link.system!;
-}
 
 function startTask(
   sup: TaskSupervisorRef,
