@@ -89,15 +89,7 @@ export class Task<T> {
   static yield<T>(task: Task<T>, timeout: number = DEFAULT_TIMEOUT): Promise<TaskResult<T> | undefined> {
     if (!(task instanceof Task)) return Promise.reject(new InvalidOptionError('task', 'a Task returned by Task.async or TaskSupervisor.asyncNolink', task));
     if (!(typeof timeout === 'number' && timeout >= 0)) return Promise.reject(new InvalidOptionError('timeout', 'a number >= 0 or Infinity (milliseconds)', timeout));
-    const link = task.#link;
-    if (link.result !== undefined || timeout === Infinity) return link.settled();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), timeout);
-      void link.settled().then((r) => {
-        clearTimeout(timer);
-        resolve(r);
-      });
-    });
+    return task.#link.within(timeout);
   }
 
   /**

@@ -40,6 +40,28 @@ export class TaskLink<T> {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
+  /**
+   * The outcome within `ms` milliseconds, or undefined. A wait that times out leaves no
+   * waiter behind, so polling a long task does not pile them up.
+   */
+  within(ms: number): Promise<TaskResult<T> | undefined> {
+    const r = this.#result;
+    if (r !== undefined) return Promise.resolve(r);
+    if (ms === Infinity) return this.settled();
+    return new Promise((resolve) => {
+      const waiter = (result: TaskResult<T>): void => {
+        clearTimeout(timer);
+        resolve(result);
+      };
+      const timer = setTimeout(() => {
+        const i = this.#waiters.indexOf(waiter);
+        if (i >= 0) this.#waiters.splice(i, 1);
+        resolve(undefined);
+      }, ms);
+      this.#waiters.push(waiter);
+    });
+  }
+
   /** The system of the task actor, once it has started. */
   system: ActorSystem | undefined = undefined;
 

@@ -190,3 +190,16 @@ test('misuse rejects with InvalidOptionError naming the argument', async (t) => 
   await t.throwsAsync(Task.shutdown(task, 'later' as never), { instanceOf: InvalidOptionError, message: /shutdown must be/ });
   await system.shutdown();
 });
+
+test('yield can poll a running task many times; a later await still gets its value', async (t) => {
+  const { system } = capturingSystem();
+  const owner = await system.spawn(Owner, false);
+  const release = gate<string>();
+  const task = (await call(owner, { type: 'run', fn: () => release.promise })) as Task<string>;
+  for (let i = 0; i < 50; i++) t.is(await Task.yield(task, 0), undefined);
+  const waiting = Task.await(task, Infinity);
+  release.open('finally');
+  t.is(await waiting, 'finally');
+  t.deepEqual(await Task.yield(task, 0), { status: 'ok', value: 'finally' });
+  await system.shutdown();
+});
