@@ -25,6 +25,6 @@ test('3. the restart restores the snapshot from before the bad event, and the or
 });
 
 test('4. the scene prints what happened', (t) => {
-  t.true(lines.some((l) => l.includes('Part three')));
+  t.true(lines.some((l) => l.includes('Part four')));
   t.true(lines.some((l) => l.includes('crashed')));
 });

@@ -21,5 +21,5 @@ test('2. the next registry start stops every orphan and keeps only its own run i
 
 test('3. the orderly stop of the tree stops the registry’s own worker', (t) => {
   t.true(summary.ownWorkerStoppedOnShutdown);
-  t.true(lines.some((l) => l.includes('Part three')));
+  t.true(lines.some((l) => l.includes('Part five')));
 });

@@ -130,3 +130,8 @@ export {
   MalformedDumpError,
   PublicHostError,
 } from './dump/errors.js';
+export { Agent, type AgentInit, type AgentProtocol, type AgentRef } from './agent/Agent.js';
+export { Task } from './task/Task.js';
+export type { TaskFunction, TaskResult } from './task/TaskRunner.js';
+export { TaskSupervisor, type TaskChildOptions, type TaskStartOptions, type TaskSupervisorOptions, type TaskSupervisorRef } from './task/TaskSupervisor.js';
+export { TaskExitError, TaskTimeoutError } from './task/errors.js';

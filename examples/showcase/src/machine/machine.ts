@@ -1,5 +1,5 @@
 /**
- * Part three of the demo: an xstate machine as a supervised actor (@arbor/xstate).
+ * Part four of the demo: an xstate machine as a supervised actor (@arbor/xstate).
  *
  * An order workflow runs under a one_for_one supervisor as a transient child with
  * `restartFrom: 'snapshot'`.
@@ -38,7 +38,7 @@ export async function runMachine(print: (line: string) => void, options: { logLe
   const system: ActorSystem = createSystem({ name: 'orders', logger: createLogger(options.logLevel) });
   try {
     print('');
-    print('== Part three: an xstate machine as a supervised actor ==');
+    print('\nPart four: an xstate machine as a supervised actor');
     const store = memorySnapshotStore();
     await Supervisor.start(system, {
       strategy: 'one_for_one',

@@ -1,5 +1,5 @@
 /**
- * Part three of the demo: OS worker processes that outlive a crash, and the process
+ * Part five of the demo: OS worker processes that outlive a crash, and the process
  * registry that finds and stops them at the next start.
  *
  * 1. A separate application process starts a registry on an LMDB file and two workers,
@@ -52,7 +52,7 @@ async function gone(pid: number): Promise<boolean> {
 
 /** Runs the scene, printing each step with `print`. */
 export async function runProcesses(print: (line: string) => void, options: { logLevel?: LogLevel } = {}): Promise<ProcessesSummary> {
-  print('\n== Part three: OS worker processes and the process registry ==');
+  print('\nPart five: OS worker processes and the process registry');
   if (process.platform !== 'linux') throw new Error('the processes scene needs Linux (/proc)');
   const dir = mkdtempSync(join(tmpdir(), 'arbor-showcase-'));
   const path = join(dir, 'process-registry.mdb');

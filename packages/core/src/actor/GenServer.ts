@@ -36,32 +36,32 @@ export abstract class GenServer<P extends Protocol = {}, S = undefined, A = void
 
   // ------------------------------------------------------- hooks (the loop calls these)
 
-  /** @internal */
+  /** The loop's hook: forwards to `init` (override that, not this). */
   override onInit(arg: A): void | Ignore | Promise<void | Ignore> {
     return this.init(arg);
   }
 
-  /** @internal */
+  /** The loop's hook: forwards to `handleCall` (override that, not this). */
   override onCall(request: CallOf<P>, from: From): unknown {
     return this.handleCall(request, from);
   }
 
-  /** @internal */
+  /** The loop's hook: forwards to `handleCast` (override that, not this). */
   override onCast(msg: CastOf<P>): void | Promise<void> {
     return this.handleCast(msg);
   }
 
-  /** @internal */
+  /** The loop's hook: forwards to `handleInfo` (override that, not this). */
   override onInfo(msg: InfoOf<P> | SystemInfo): void | Promise<void> {
     return this.handleInfo(msg);
   }
 
-  /** @internal */
+  /** The loop's hook: forwards to `handleContinue` (override that, not this). */
   override onContinue(arg: unknown): void | Promise<void> {
     return this.handleContinue(arg);
   }
 
-  /** @internal */
+  /** The loop's hook: forwards to `terminate` (override that, not this). */
   override onTerminate(reason: ExitReason): void | Promise<void> {
     return this.terminate(reason);
   }

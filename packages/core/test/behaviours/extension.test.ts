@@ -165,3 +165,28 @@ test("a kind's callbacks are checked at spawn, and hooks it does not define say 
   t.regex((reason as Error).message, /Bare received a call but does not define onCall/);
   await system.shutdown();
 });
+
+test('stop() from a timer while an async hook runs takes effect when the hook finishes', async (t) => {
+  const { system } = capturingSystem();
+  const steps: string[] = [];
+  let release!: () => void;
+  class Busy extends Behaviour<{ cast: 'work' }> {
+    override async onCast() {
+      setTimeout(() => this.stop('shutdown'), 1);
+      await new Promise<void>((r) => (release = r));
+      steps.push('hook finished');
+    }
+    override onTerminate(reason: ExitReason) {
+      steps.push(`terminate ${String(reason)}`);
+    }
+  }
+  const ref = await system.spawn(Busy, undefined);
+  cast(ref, 'work');
+  t.true(await eventually(() => release !== undefined));
+  await new Promise((r) => setTimeout(r, 10));
+  t.true(system.isAlive(ref), 'still inside the hook');
+  release();
+  t.is(await exitReasonOf(system, ref), 'shutdown');
+  t.deepEqual(steps, ['hook finished', 'terminate shutdown']);
+  await system.shutdown();
+});
