@@ -18,6 +18,12 @@ export interface Sizes {
   readonly dynsupN: number;
   /** Lookups per round in the 10k-key registry (and on the Map limit). */
   readonly lookupN: number;
+  /** Keys in the table workloads' tables (set get, inserts). */
+  readonly tableKeys: number;
+  /** Keys in the big ordered_set (range queries, and the insert-cost growth). */
+  readonly tableBigKeys: number;
+  /** Range queries per round in `table_range`. */
+  readonly rangeN: number;
   /** Timed rounds per contender; the best one counts. */
   readonly rounds: number;
 }
@@ -33,6 +39,9 @@ export const FULL: Sizes = {
   restartN: 2_000,
   dynsupN: 100_000,
   lookupN: 20_000_000,
+  tableKeys: 100_000,
+  tableBigKeys: 1_000_000,
+  rangeN: 200_000,
   rounds: 3,
 };
 
@@ -50,5 +59,8 @@ export const QUICK: Sizes = {
   restartN: 200,
   dynsupN: 2_000,
   lookupN: 200_000,
+  tableKeys: 10_000,
+  tableBigKeys: 100_000,
+  rangeN: 2_000,
   rounds: 1,
 };

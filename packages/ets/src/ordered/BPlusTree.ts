@@ -3,7 +3,7 @@
  * delete and seek are O(log n) (nodes split above MAX entries, borrow or merge below
  * MIN), and a range walks the leaves. The comparator is fixed at construction. @internal
  */
-const MAX = 64;
+const MAX = 128;
 const MIN = MAX >> 2;
 
 /** A leaf: sorted keys, their values, and its neighbours. @internal */
