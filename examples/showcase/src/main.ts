@@ -5,11 +5,13 @@
  * 1 if a scene fails.
  */
 import { runShowcase } from './showcase.js';
+import { runTables } from './tables/tables.js';
 import { runTree } from './tree/tree.js';
 
 try {
   await runShowcase(console.log);
   await runTree(console.log);
+  await runTables(console.log);
 } catch (error) {
   console.error('The showcase failed:', error);
   process.exitCode = 1;

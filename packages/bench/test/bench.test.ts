@@ -127,3 +127,19 @@ test.serial('registry_lookup reports lookups/s against the Map.get limit on 10k 
   t.is(r['n'], QUICK.lookupN);
   t.deepEqual(r.targets.map((x) => [x.against, x.op, x.value]), [['limit', '>=', 0.5]]);
 });
+
+test.serial('the table workloads report their documented fields and targets', (t) => {
+  const get = results['table_set_get']!;
+  t.deepEqual(get.targets.map((x) => [x.against, x.op, x.value]), [['limit', '>=', 0.5]]);
+  t.is(get['keys'], QUICK.tableKeys);
+  const ordered = results['table_ordered_insert']!;
+  t.deepEqual(Object.keys(ordered.peers), ['set_insert']);
+  t.true(isPositiveNumber(ordered['growth_100k_to_1m']), 'growth_100k_to_1m');
+  t.true(isPositiveNumber(ordered['map_growth_100k_to_1m']), 'map_growth_100k_to_1m');
+  t.deepEqual(ordered.targets.map((x) => [x.against, x.of ?? 'arbor', x.op, x.value]), [
+    ['set_insert', 'arbor', '>=', 0.3],
+    ['absolute', 'growth_100k_to_1m', '<=', 1.5],
+  ]);
+  t.is(results['table_range']!['span'], 100);
+  t.is(results['table_range']!.unit, 'queries/s');
+});

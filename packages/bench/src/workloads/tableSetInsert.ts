@@ -3,7 +3,8 @@
  *
  * - arbor: `table.insert(key, value)` of 100k random numeric keys into an emptied table
  *   (`deleteAllObjects` between fills, outside the timing).
- * - limit: `Map.set` of the same keys into a new Map.
+ * - limit: `Map.set` of the same keys into a new Map. Target: arbor >= 0.5 x limit (the
+ *   access check and the key check are the only extra work).
  * - No peer.
  */
 import { makeRecord, type WorkloadRecord } from '../record.js';
@@ -47,7 +48,7 @@ export async function tableSetInsertWorkload(sizes: Sizes): Promise<WorkloadReco
       peers: {},
       unit: 'inserts/s',
       better: 'higher',
-      targets: [],
+      targets: [{ against: 'limit', op: '>=', value: 0.5 }],
       extra: { keys: sizes.tableKeys, fills: sizes.rounds * 3 },
     });
   } finally {
