@@ -35,8 +35,10 @@ export class SetTable<K extends Key, V> extends Table<K, V> {
    */
   lookup(key: K): V | undefined {
     const s = this._s;
-    if (s.deleted || (s.access === 'private' && s.owner !== this._me)) this._refuse('lookup');
-    if (typeof key !== 'string' && (typeof key !== 'number' || key !== key)) checkKey(s.label, 'lookup', key);
+    if (s.readMode !== 0 && (s.readMode === 2 || s.owner !== this._me)) this._refuse('lookup');
+    const map = s.map;
+    if (map !== null && (typeof key === 'string' || (typeof key === 'number' && key === key))) return map.get(key);
+    checkKey(s.label, 'lookup', key);
     return (s.store as UniqueStore<K, V>).get(key);
   }
 
@@ -48,8 +50,13 @@ export class SetTable<K extends Key, V> extends Table<K, V> {
    */
   insert(key: K, value: V): void {
     const s = this._s;
-    if (s.deleted || (s.access !== 'public' && s.owner !== this._me)) this._refuse('insert');
-    if (typeof key !== 'string' && (typeof key !== 'number' || key !== key)) checkKey(s.label, 'insert', key);
+    if (s.writeMode !== 0 && (s.writeMode === 2 || s.owner !== this._me)) this._refuse('insert');
+    const map = s.map;
+    if (map !== null && (typeof key === 'string' || (typeof key === 'number' && key === key))) {
+      map.set(key, value);
+      return;
+    }
+    checkKey(s.label, 'insert', key);
     (s.store as UniqueStore<K, V>).put(key, value, false);
   }
 

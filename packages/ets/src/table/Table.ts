@@ -73,14 +73,14 @@ export abstract class Table<K extends Key, V> {
   /** The state, after checking a read. @internal */
   _read(op: string): TableState<K, V> {
     const s = this._s;
-    if (s.deleted || (s.access === 'private' && s.owner !== this._me)) this._refuse(op);
+    if (s.readMode !== 0 && (s.readMode === 2 || s.owner !== this._me)) this._refuse(op);
     return s;
   }
 
   /** The state, after checking a write. @internal */
   _write(op: string): TableState<K, V> {
     const s = this._s;
-    if (s.deleted || (s.access !== 'public' && s.owner !== this._me)) this._refuse(op);
+    if (s.writeMode !== 0 && (s.writeMode === 2 || s.owner !== this._me)) this._refuse(op);
     return s;
   }
 

@@ -12,6 +12,12 @@ export class TableState<K extends Key = Key, V = unknown> {
   heir: ActorRef | null = null;
   heirData: unknown = undefined;
   deleted = false;
+  /** Who may read: 0 anyone, 1 the owner only, 2 nobody (deleted). One field for the hot paths. */
+  readMode: 0 | 1 | 2;
+  /** Who may write: 0 anyone, 1 the owner only, 2 nobody (deleted). */
+  writeMode: 0 | 1 | 2;
+  /** The Map of a `set` (the hot paths use it directly for number and string keys); null otherwise. */
+  readonly map: Map<K, V> | null;
   monitor: MonitorRef | null = null;
   /** Makes a handle of the right class bound to `me` (null: outside any actor). */
   bind!: (me: ActorRef | null) => unknown;
@@ -26,5 +32,8 @@ export class TableState<K extends Key = Key, V = unknown> {
     owner: ActorRef,
   ) {
     this.owner = owner;
+    this.readMode = access === 'private' ? 1 : 0;
+    this.writeMode = access === 'public' ? 0 : 1;
+    this.map = (store as { map?: Map<K, V> }).map ?? null;
   }
 }

@@ -69,6 +69,8 @@ export function checkReceiver(s: TableState<any, any>, op: string, to: ActorRef)
 export function deleteTable(s: TableState<any, any>): void {
   if (s.deleted) return;
   s.deleted = true;
+  s.readMode = 2;
+  s.writeMode = 2;
   if (s.monitor !== null) s.system.demonitor(s.monitor);
   s.monitor = null;
   s.store.clear();
