@@ -37,7 +37,13 @@ export function compareKeys(a: Key, b: Key): number {
   return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
 
-/** True if `key` is a valid {@link Key} (checked deeply for arrays). */
+/**
+ * True if `key` is a valid {@link Key} (checked deeply for arrays).
+ *
+ * @example
+ * isKey(['w', 1]); // true
+ * isKey(NaN);      // false
+ */
 export function isKey(key: unknown): key is Key {
   if (typeof key === 'string') return true;
   if (typeof key === 'number') return key === key;

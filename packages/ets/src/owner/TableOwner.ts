@@ -6,10 +6,20 @@ import { NotStartedError, UnknownTableError } from './errors.js';
 import { TableKeeper, type TableKeeperProtocol } from './TableKeeper.js';
 import type { TableDecl } from './TableSpec.js';
 
-/** The declared tables of an owner, by name. */
+/**
+ * The declared tables of an owner, by name.
+ *
+ * @example
+ * const decls = { hits: TableSpec.set<string, number>() } satisfies TableDecls;
+ */
 export type TableDecls = Readonly<Record<string, TableDecl<any, any, any>>>;
 
-/** The handle type `ensureTable(name)` returns for a declared table. */
+/**
+ * The handle type `ensureTable(name)` returns for a declared table.
+ *
+ * @example
+ * type Hits = DeclaredTable<typeof decls, 'hits'>; // SetTable<string, number>
+ */
 export type DeclaredTable<D extends TableDecls, N extends keyof D> =
   D[N] extends TableDecl<infer T, infer K, infer V> ? TableOf<T, K, V> : never;
 

@@ -1,7 +1,12 @@
 import type { Key } from '../keys/Key.js';
 import type { Access, TableType } from '../table/TableOptions.js';
 
-/** How a table owner declares one table; the key and value types ride along as phantoms. */
+/**
+ * How a table owner declares one table; the key and value types ride along as phantoms.
+ *
+ * @example
+ * const d: TableDecl<'set', string, number> = TableSpec.set<string, number>();
+ */
 export interface TableDecl<T extends TableType = TableType, K extends Key = Key, V = unknown> {
   readonly type: T;
   /** Default 'public' (shared tables are written by many actors, as in seed 000). */
@@ -16,7 +21,12 @@ export interface TableDecl<T extends TableType = TableType, K extends Key = Key,
   readonly __value?: V;
 }
 
-/** The options of one declared table. */
+/**
+ * The options of one declared table.
+ *
+ * @example
+ * TableSpec.set<string, number>({ access: 'protected', keep: true });
+ */
 export interface TableDeclOptions {
   readonly access?: Access;
   readonly keep?: boolean;

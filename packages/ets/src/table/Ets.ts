@@ -13,14 +13,24 @@ import type { Store } from './Store.js';
 import type { Access, TableOptions, TableType } from './TableOptions.js';
 import { TableState } from './TableState.js';
 
-/** The handle class of a table type. */
+/**
+ * The handle class of a table type.
+ *
+ * @example
+ * type Hits = TableOf<'set', string, number>; // SetTable<string, number>
+ */
 export type TableOf<T extends TableType, K extends Key, V> = T extends 'set'
   ? SetTable<K, V>
   : T extends 'ordered_set'
     ? OrderedTable<K, V>
     : BagTable<K, V>;
 
-/** A handle on a table of any type. */
+/**
+ * A handle on a table of any type; narrow it with `table.type` or `instanceof`.
+ *
+ * @example
+ * if (t instanceof OrderedTable) t.first();
+ */
 export type AnyTable<K extends Key = Key, V = unknown> = SetTable<K, V> | OrderedTable<K, V> | BagTable<K, V>;
 
 const TYPES: readonly string[] = ['set', 'ordered_set', 'bag', 'duplicate_bag'];

@@ -3,7 +3,12 @@ import type { OrderedStore } from './OrderedStore.js';
 import { SetTable } from './SetTable.js';
 import type { Entry } from './Store.js';
 
-/** Bounds of a range query: `from`/`to` (inclusive by default), and a limit. */
+/**
+ * Bounds of a range query: `from`/`to` (inclusive by default), and a limit.
+ *
+ * @example
+ * t.range({ from: 10, to: 20, toExclusive: true, limit: 5 });
+ */
 export interface RangeOptions<K> {
   readonly from?: K;
   readonly to?: K;

@@ -27,6 +27,9 @@ export class SelectContinuation<R> {
 /**
  * One page of a limited select: at most `limit` results and, unless the table was
  * exhausted, where to go on.
+ *
+ * @example
+ * const { results, continuation } = table.selectPage(undefined, 100);
  */
 export interface SelectPage<R> {
   readonly results: R[];

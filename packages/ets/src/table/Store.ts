@@ -1,6 +1,11 @@
 import type { Key } from '../keys/Key.js';
 
-/** One object of a table: its key and its value. */
+/**
+ * One object of a table: its key and its value.
+ *
+ * @example
+ * for (const [key, value] of table.entries()) console.log(key, value);
+ */
 export type Entry<K extends Key, V> = readonly [key: K, value: V];
 
 /**

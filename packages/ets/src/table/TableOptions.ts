@@ -1,12 +1,27 @@
 import type { ActorRef } from '@arbor/core';
 
-/** set: one object per key; ordered_set: the same, sorted by key; bag: no two equal objects under a key; duplicate_bag: any. */
+/**
+ * set: one object per key; ordered_set: the same, sorted by key; bag: no two equal objects under a key; duplicate_bag: any.
+ *
+ * @example
+ * Ets.create<string, number>(this, { type: 'bag' });
+ */
 export type TableType = 'set' | 'ordered_set' | 'bag' | 'duplicate_bag';
 
-/** public: anyone reads and writes; protected (default): the owner writes, anyone reads; private: the owner only. */
+/**
+ * public: anyone reads and writes; protected (default): the owner writes, anyone reads; private: the owner only.
+ *
+ * @example
+ * Ets.create<string, number>(this, { type: 'set', access: 'private' });
+ */
 export type Access = 'public' | 'protected' | 'private';
 
-/** Who receives a table when its owner exits, and what it gets with it. */
+/**
+ * Who receives a table when its owner exits, and what it gets with it.
+ *
+ * @example
+ * Ets.create<string, number>(this, { type: 'set', heir: { ref: keeper, data: 'hits' } });
+ */
 export interface Heir {
   readonly ref: ActorRef;
   /** Sent as `gift` in the heir's {@link EtsTransfer} message. */

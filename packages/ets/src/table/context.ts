@@ -4,6 +4,9 @@ import { ActorSystem, GenServer, InvalidOptionError, type ActorRef } from '@arbo
  * What identifies the calling actor: the running behaviour instance (`this` in a
  * GenServer's handler). Its `self` is read through GenServer's own getter, which only a
  * started actor's instance answers, so it cannot be faked by a lookalike object.
+ *
+ * @example
+ * override init() { this.state = Ets.whereis<string, number>(this, 'hits', 'set'); }
  */
 export type ActorContext = Pick<GenServer<any, any, any>, 'self' | 'system'>;
 
