@@ -66,6 +66,7 @@ test('a protected declared table: other actors read it, only the owner writes', 
   const worker = await system.spawn(Host, undefined);
   const code = await inActor(worker, (self) => {
     const log = app.ensureTable('log', self);
+    t.is(log.boundTo, self.self, 'an actor gets a handle bound to itself');
     t.is(log.lookup(1), undefined);
     try {
       log.insert(1, 'x');
