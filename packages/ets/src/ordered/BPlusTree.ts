@@ -1,10 +1,12 @@
 /**
  * A B+ tree: keys in sorted leaves linked both ways, inner nodes of separators. Insert,
- * delete and seek are O(log n) (nodes split above MAX entries, borrow or merge below
- * MIN), and a range walks the leaves. The comparator is fixed at construction. @internal
+ * delete and seek are O(log n) (nodes split above LEAF_MAX / INNER_MAX entries, borrow or
+ * merge below a quarter of that), and a range walks the leaves. The comparator is fixed at construction. @internal
  */
-const MAX = 128;
-const MIN = MAX >> 2;
+const LEAF_MAX = 128;
+const LEAF_MIN = LEAF_MAX >> 2;
+const INNER_MAX = 128;
+const INNER_MIN = INNER_MAX >> 2;
 
 /** A leaf: sorted keys, their values, and its neighbours. @internal */
 export class Leaf<K, V> {
@@ -126,7 +128,7 @@ export class BPlusTree<K, V> {
         keys.splice(i, 0, key);
         node.vals.splice(i, 0, val);
       }
-      if (keys.length > MAX) {
+      if (keys.length > LEAF_MAX) {
         const half = keys.length >> 1;
         const right = new Leaf<K, V>(keys.splice(half), node.vals.splice(half));
         right.next = node.next;
@@ -144,7 +146,7 @@ export class BPlusTree<K, V> {
     node.keys.splice(ci, 0, s.sep);
     node.kids.splice(ci + 1, 0, s.right);
     this.#split = null;
-    if (node.kids.length > MAX) {
+    if (node.kids.length > INNER_MAX) {
       const mid = node.keys.length >> 1;
       const sep = node.keys[mid]!;
       const right = new Inner<K, V>(node.keys.splice(mid + 1), node.kids.splice(mid + 1));
@@ -174,7 +176,7 @@ export class BPlusTree<K, V> {
     const ci = this.#child(node.keys, key);
     const kid = node.kids[ci]!;
     if (!this.#remove(kid, key)) return false;
-    if ((kid instanceof Leaf ? kid.keys.length : kid.kids.length) < MIN) this.#fix(node, ci);
+    if (kid instanceof Leaf ? kid.keys.length < LEAF_MIN : kid.kids.length < INNER_MIN) this.#fix(node, ci);
     return true;
   }
 
@@ -186,11 +188,11 @@ export class BPlusTree<K, V> {
     if (kid instanceof Leaf) {
       const l = left as Leaf<K, V> | null;
       const r = right as Leaf<K, V> | null;
-      if (l !== null && l.keys.length > MIN) {
+      if (l !== null && l.keys.length > LEAF_MIN) {
         kid.keys.unshift(l.keys.pop()!);
         kid.vals.unshift(l.vals.pop()!);
         parent.keys[ci - 1] = kid.keys[0]!;
-      } else if (r !== null && r.keys.length > MIN) {
+      } else if (r !== null && r.keys.length > LEAF_MIN) {
         kid.keys.push(r.keys.shift()!);
         kid.vals.push(r.vals.shift()!);
         parent.keys[ci] = r.keys[0]!;
@@ -217,11 +219,11 @@ export class BPlusTree<K, V> {
     }
     const l = left as Inner<K, V> | null;
     const r = right as Inner<K, V> | null;
-    if (l !== null && l.kids.length > MIN) {
+    if (l !== null && l.kids.length > INNER_MIN) {
       kid.keys.unshift(parent.keys[ci - 1]!);
       kid.kids.unshift(l.kids.pop()!);
       parent.keys[ci - 1] = l.keys.pop()!;
-    } else if (r !== null && r.kids.length > MIN) {
+    } else if (r !== null && r.kids.length > INNER_MIN) {
       kid.keys.push(parent.keys[ci]!);
       kid.kids.push(r.kids.shift()!);
       parent.keys[ci] = r.keys.shift()!;
