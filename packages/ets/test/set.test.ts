@@ -38,6 +38,8 @@ for (const type of ['set', 'ordered_set'] as const) {
     t.false(tab.member('y'), 'insertNewMany inserts none when one key exists');
     t.true(tab.insertNewMany([['y', 1], ['x', 2]]));
     t.deepEqual([tab.lookup('y'), tab.lookup('x')], [1, 2]);
+    t.true(tab.insertNewMany([['w', 1], ['w', 2]]), 'repeated new keys in one list: inserted, the later wins');
+    t.is(tab.lookup('w'), 2);
     await done();
   });
 

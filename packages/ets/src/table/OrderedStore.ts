@@ -37,26 +37,19 @@ export class OrderedStore<K extends Key, V> implements UniqueStore<K, V> {
   }
 
   /**
-   * A walk in key order from the first key > `after` (from the first key when undefined,
-   * to the last key < `until` when given). Between steps it keeps a cursor while the tree
-   * is unchanged and otherwise seeks past the last key it gave, so writes during the walk
-   * are seen exactly when they land ahead of it.
+   * A walk in key order. Between steps it keeps a cursor while the tree is unchanged and
+   * otherwise seeks past the last key it gave, so writes during the walk are seen exactly
+   * when they land ahead of it.
    */
-  walkFrom(after: K | undefined, inclusive = false): Traversal<K, V> & { readonly last: K | undefined } {
+  walk(): Traversal<K, V> {
     const tree = this.tree;
-    let last = after;
+    let last: K | undefined;
     let cur: Cursor<K, V> | null = null;
     let mods = -1;
-    let include = inclusive;
     return {
-      get last() {
-        return last;
-      },
       next(): Entry<K, V> | undefined {
-        if (cur === null || mods !== tree.mods) {
-          cur = last !== undefined ? tree.seek(last, !include) : tree.first();
-          include = false;
-        } else tree.step(cur);
+        if (cur === null || mods !== tree.mods) cur = last !== undefined ? tree.seek(last, true) : tree.first();
+        else tree.step(cur);
         mods = tree.mods;
         const leaf = cur.leaf;
         if (leaf === null) return undefined;
@@ -64,10 +57,6 @@ export class OrderedStore<K extends Key, V> implements UniqueStore<K, V> {
         return [last, leaf.vals[cur.index]!];
       },
     };
-  }
-
-  walk(): Traversal<K, V> {
-    return this.walkFrom(undefined);
   }
 
   overheadBytes(): number {

@@ -87,8 +87,8 @@ export class SetTable<K extends Key, V> extends Table<K, V> {
   }
 
   /**
-   * Inserts every entry only if none of their keys is present (and they are distinct):
-   * all or none, as ETS's insert_new with a list. True if it inserted.
+   * Inserts every entry only if none of their keys is present: all or none, as ETS's
+   * insert_new with a list (a later entry with the same key wins). True if it inserted.
    *
    * @example
    * table.insertNewMany([['a', 1], ['b', 2]]);
@@ -100,7 +100,7 @@ export class SetTable<K extends Key, V> extends Table<K, V> {
       checkKey(s.label, 'insertNewMany', k);
       if (store.has(k)) return false;
     }
-    for (const [k, v] of entries) if (!store.put(k, v, true)) throw new Error('unreachable');
+    for (const [k, v] of entries) store.put(k, v, false);
     return true;
   }
 
