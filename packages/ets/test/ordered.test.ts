@@ -51,6 +51,16 @@ test('ordered_set: range bounds, exclusivity and limit', async (t) => {
   await done();
 });
 
+test('ordered_set: tuple keys sharing a prefix stay together, so a prefix range finds them', async (t) => {
+  const { t: tab, done } = await withOrdered();
+  for (const k of [['v', 9], ['w', 2], ['x', 0], ['w', -1], ['w', 10], 'w', ['w'], ['w', 'a']] as Key[]) tab.insert(k, 0);
+  t.deepEqual(
+    tab.range({ from: ['w', -Infinity], to: ['w', Infinity] }).map(([k]) => k),
+    [['w', -1], ['w', 2], ['w', 10]],
+  );
+  await done();
+});
+
 test('ordered_set: a traversal sees keys inserted ahead of it, not behind it, and skips deleted ones', async (t) => {
   const { t: tab, done } = await withOrdered();
   for (let i = 0; i < 200; i += 2) tab.insert(i, i);

@@ -52,6 +52,7 @@ function ownerDown(s: TableState<any, any>, owner: ActorRef): void {
 export function transfer(s: TableState<any, any>, to: ActorRef, gift: unknown): void {
   const from = s.owner;
   own(s, to);
+  s.system.logger.debug('table transferred', { report: 'ets_transfer', table: s.label, from: from.id, to: to.id });
   const msg: EtsTransfer = { type: 'ets_transfer', table: s.bind(to), from, gift };
   s.system.send(to as ActorRef<any>, msg as never);
 }
