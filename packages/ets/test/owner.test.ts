@@ -1,5 +1,5 @@
 import test from 'ava';
-import { createSystem, Supervisor, type ActorSystem } from '@arbor/core';
+import { createSystem, defaultSystem, Supervisor, type ActorSystem } from '@arbor/core';
 import { NotStartedError, TableDeletedError, TableOwner, TableSpec, UnknownTableError } from '../src/index.js';
 import { Host, inActor } from './fixtures.js';
 
@@ -132,4 +132,16 @@ test('a declared table cannot be dropped or given away through a non-owner handl
   t.true(app.isRunning(system));
   t.is(subs.info().owner, owner);
   await system.shutdown();
+});
+
+test('without a context, ensureTable uses the default system, as seed 000 does', async (t) => {
+  const app = defineApp('owner-default');
+  t.throws(() => app.ensureTable('hits'), { instanceOf: NotStartedError });
+  t.false(app.isRunning());
+  const sup = await startTree(defaultSystem(), app);
+  t.true(app.isRunning());
+  app.ensureTable('hits').updateCounter('n', 2, 0);
+  t.is(app.ensureTable('hits', defaultSystem()).lookup('n'), 2);
+  await defaultSystem().stop(sup, 'shutdown');
+  t.throws(() => app.ensureTable('hits'), { instanceOf: NotStartedError });
 });

@@ -23,6 +23,9 @@ export class UnknownTableError extends ArborError {
 export class NotStartedError extends ArborError {
   readonly code = 'not_started' as const;
   constructor(readonly owner: string, detail: string) {
-    super(`table owner ${JSON.stringify(owner)} is not running${detail}; start it in the supervision tree (children: [${owner}.childSpec()]) before using its tables`);
+    super(
+      `table owner ${JSON.stringify(owner)} is not running${detail}; start it in the supervision tree (put its childSpec(), ` +
+        'after its keeperSpec() if a table is declared with keep, in a supervisor\'s children) before using its tables, and pass that system to ensureTable',
+    );
   }
 }
