@@ -1,14 +1,17 @@
 /**
- * Entry point of `npm run demo`: runs the showcase (part one: actors), the tree
- * (part two: supervision, the registry and the dump) and the behaviours (part three:
- * Agent, Task, TaskSupervisor), printing them to stdout. Exits 0 when all complete (their systems are shut down, so nothing keeps the process alive),
- * 1 if a scene fails.
+ * Entry point of `npm run demo`: runs the six parts in order, printing them to stdout:
+ * actors (one), a supervision tree seen through the dump (two), Agent / Task /
+ * TaskSupervisor (three), an xstate machine crashed and restored (four), orphaned OS
+ * workers cleaned up by the process registry (five) and shared tables from a table owner
+ * (six). Exits 0 when all complete (each shuts its system down, so nothing keeps the
+ * process alive), 1 if a part fails.
  */
-import { runShowcase } from './showcase.js';
-import { runProcesses } from './processes/processes.js';
-import { runMachine } from './machine/machine.js';
-import { runTree } from './tree/tree.js';
 import { runBehaviours } from './behaviours/behaviours.js';
+import { runMachine } from './machine/machine.js';
+import { runProcesses } from './processes/processes.js';
+import { runShowcase } from './showcase.js';
+import { runTables } from './tables/tables.js';
+import { runTree } from './tree/tree.js';
 
 try {
   await runShowcase(console.log);
@@ -16,6 +19,7 @@ try {
   await runBehaviours(console.log);
   await runMachine(console.log);
   await runProcesses(console.log);
+  await runTables(console.log);
 } catch (error) {
   console.error('The showcase failed:', error);
   process.exitCode = 1;

@@ -24,6 +24,12 @@ export interface Sizes {
   readonly orphanScanN: number;
   /** Events per round into the machine actor (@arbor/xstate) and into the bare xstate actor. */
   readonly machineCastN: number;
+  /** Keys in the table workloads' tables (set get, inserts). */
+  readonly tableKeys: number;
+  /** Keys in the big ordered_set (range queries, and the insert-cost growth). */
+  readonly tableBigKeys: number;
+  /** Range queries per round in `table_range`. */
+  readonly rangeN: number;
   /** Timed rounds per contender; the best one counts. */
   readonly rounds: number;
 }
@@ -42,6 +48,9 @@ export const FULL: Sizes = {
   reserveActivateN: 20_000,
   orphanScanN: 10_000,
   machineCastN: 300_000,
+  tableKeys: 100_000,
+  tableBigKeys: 1_000_000,
+  rangeN: 200_000,
   rounds: 3,
 };
 
@@ -62,5 +71,8 @@ export const QUICK: Sizes = {
   reserveActivateN: 1_000,
   orphanScanN: 1_000,
   machineCastN: 10_000,
+  tableKeys: 10_000,
+  tableBigKeys: 100_000,
+  rangeN: 2_000,
   rounds: 1,
 };

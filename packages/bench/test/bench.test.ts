@@ -15,7 +15,7 @@ function isPositiveNumber(v: unknown): boolean {
 
 test.serial('each workload reports arbor, limit, peers and unit', async (t) => {
   Object.assign(results, await runWorkloads(QUICK));
-  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_reserve_activate', 'orphan_scan', 'machine_cast']);
+  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range']);
   for (const [name, r] of Object.entries(results)) {
     t.true(isPositiveNumber(r.arbor), `${name}.arbor`);
     t.true(r.limit === null || isPositiveNumber(r.limit), `${name}.limit`);
@@ -156,4 +156,20 @@ test.serial('machine_cast reports arbor against the bare xstate actor, no limit'
   t.is(r['n'], QUICK.machineCastN);
   t.deepEqual(r.targets.map((x) => [x.against, x.op, x.value]), [['xstate', '>=', 0.8]]);
   t.is(typeof r.ratios['xstate'], 'number');
+});
+
+test.serial('the table workloads report their documented fields and targets', (t) => {
+  const get = results['table_set_get']!;
+  t.deepEqual(get.targets.map((x) => [x.against, x.op, x.value]), [['limit', '>=', 0.5]]);
+  t.is(get['keys'], QUICK.tableKeys);
+  const ordered = results['table_ordered_insert']!;
+  t.deepEqual(Object.keys(ordered.peers), ['set_insert']);
+  t.true(isPositiveNumber(ordered['growth_100k_to_1m']), 'growth_100k_to_1m');
+  t.true(isPositiveNumber(ordered['map_growth_100k_to_1m']), 'map_growth_100k_to_1m');
+  t.deepEqual(ordered.targets.map((x) => [x.against, x.of ?? 'arbor', x.op, x.value]), [
+    ['set_insert', 'arbor', '>=', 0.3],
+    ['absolute', 'growth_100k_to_1m', '<=', 1.5],
+  ]);
+  t.is(results['table_range']!['span'], 100);
+  t.is(results['table_range']!.unit, 'queries/s');
 });

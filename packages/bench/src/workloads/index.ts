@@ -11,10 +11,15 @@ import { registryLookupWorkload } from './registryLookup.js';
 import { registryReserveActivateWorkload } from './registryReserveActivate.js';
 import { restartWorkload } from './restart.js';
 import { spawnWorkload } from './spawn.js';
+import { tableOrderedInsertWorkload } from './tableOrderedInsert.js';
+import { tableRangeWorkload } from './tableRange.js';
+import { tableSetGetWorkload } from './tableSetGet.js';
+import { tableSetInsertWorkload } from './tableSetInsert.js';
 
 export { actorBytesWorkload, callWorkload, castWorkload, dynsupWorkload, loopLagWorkload, registryLookupWorkload, restartWorkload, spawnWorkload };
 export { orphanScanWorkload, registryReserveActivateWorkload };
 export { machineCastWorkload };
+export { tableOrderedInsertWorkload, tableRangeWorkload, tableSetGetWorkload, tableSetInsertWorkload };
 
 /** A workload: its key in the report and the function that measures it. */
 export interface Workload {
@@ -39,6 +44,11 @@ export const workloads: readonly Workload[] = [
   { name: 'orphan_scan', run: orphanScanWorkload },
   // Behaviours.
   { name: 'machine_cast', run: machineCastWorkload },
+  // Tables (@arbor/ets).
+  { name: 'table_set_get', run: tableSetGetWorkload },
+  { name: 'table_set_insert', run: tableSetInsertWorkload },
+  { name: 'table_ordered_insert', run: tableOrderedInsertWorkload },
+  { name: 'table_range', run: tableRangeWorkload },
 ];
 
 /** Runs the workloads one after another; `onStart` is told each name before it runs. */
