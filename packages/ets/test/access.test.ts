@@ -1,6 +1,7 @@
 import test from 'ava';
+import { Behaviour, type Call } from '@arbor/core';
 import { AccessDeniedError, Ets, type Access, type SetTable } from '../src/index.js';
-import { hosts, inActor } from './fixtures.js';
+import { hosts, inActor, settle } from './fixtures.js';
 
 type Who = 'owner' | 'other actor' | 'outside';
 const expected: Record<Access, Record<Who, { read: boolean; write: boolean }>> = {
@@ -69,5 +70,26 @@ test("a non-owner cannot gain the owner's rights: as(ctx) binds the handle to th
   t.true(ownerHandle.as(system).boundTo === null, 'a system gives an outside handle');
   t.throws(() => ownerHandle.as({ self: refs[0]!, system } as never), { code: 'invalid_option' }, 'a lookalike context is refused');
   t.throws(() => ownerHandle.as(system).insert('a', 1), { instanceOf: AccessDeniedError });
+  await system.shutdown();
+});
+
+test('any behaviour kind can own a table, not only a GenServer (the context is a Behaviour)', async (t) => {
+  // A behaviour written on the extension API directly: it creates a private table in onInit.
+  class Holder extends Behaviour<{ call: Call<'size', number> }, SetTable<string, number>> {
+    override onInit(): void {
+      this.state = Ets.create<string, number>(this, { type: 'set', name: 'behaviour-owned', access: 'private' });
+      this.state.insert('a', 1);
+    }
+    override onCall(): number {
+      return this.state.size();
+    }
+  }
+  const { system } = await hosts(0);
+  const ref = await system.spawn(Holder, undefined);
+  t.is(await system.call(ref, { type: 'size' }), 1);
+  t.throws(() => Ets.whereis<string, number>(system, 'behaviour-owned', 'set')!.lookup('a'), { instanceOf: AccessDeniedError });
+  await system.stop(ref);
+  await settle();
+  t.is(Ets.whereis(system, 'behaviour-owned', 'set'), undefined, 'the table went with its owner');
   await system.shutdown();
 });
