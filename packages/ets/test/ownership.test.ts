@@ -134,3 +134,27 @@ test('create outside an actor, or with bad options, is refused with a typed erro
   t.deepEqual(codes, ['invalid_option', 'invalid_option', 'invalid_option', 'invalid_option']);
   await system.shutdown();
 });
+
+test('right after the owner is killed (before its DOWN is handled) the table is gone and its name is free', async (t) => {
+  const { system, refs } = await hosts(2);
+  const tab = await inActor(refs[0]!, (self) => Ets.create<string, number>(self, { type: 'set', name: 'instant', access: 'public' }));
+  system.exit(refs[0]!, 'kill');
+  t.false(system.isAlive(refs[0]!));
+  // No settle(): the same synchronous turn as the kill.
+  t.is(Ets.whereis(system, 'instant', 'set'), undefined);
+  t.false(tab.alive);
+  t.deepEqual(Ets.names(system), []);
+  await system.shutdown();
+});
+
+test('right after the owner is killed, a new table may take its name at once', async (t) => {
+  const { system, refs } = await hosts(3);
+  await inActor(refs[0]!, (self) => Ets.create<string, number>(self, { type: 'set', name: 'reborn' }));
+  // refs[2] kills the owner and creates the same name in one synchronous step.
+  const created = await inActor(refs[2]!, (self) => {
+    self.system.exit(refs[0]!, 'kill');
+    return Ets.create<string, number>(self, { type: 'set', name: 'reborn' }).isOwner;
+  });
+  t.true(created);
+  await system.shutdown();
+});

@@ -7,7 +7,7 @@ import { TableNameTakenError, TableTypeError } from './errors.js';
 import { HashStore } from './HashStore.js';
 import { OrderedStore } from './OrderedStore.js';
 import { OrderedTable } from './OrderedTable.js';
-import { namedTables, own } from './ownership.js';
+import { namedTables, own, settleOwner } from './ownership.js';
 import { SetTable } from './SetTable.js';
 import type { Store } from './Store.js';
 import type { Access, TableOptions, TableType } from './TableOptions.js';
@@ -65,7 +65,12 @@ function create<K extends Key, V>(ctx: ActorContext, options: TableOptions): Any
     throw new InvalidOptionError('Ets.create: options.heir', '{ ref: ActorRef, data?: unknown }', heir);
   }
   const named = namedTables(system);
-  if (name !== undefined && named.has(name)) throw new TableNameTakenError(name);
+  if (name !== undefined) {
+    // An owner that has just exited (its DOWN not handled yet) no longer holds the name.
+    const taken = named.get(name);
+    if (taken !== undefined) settleOwner(taken);
+    if (named.has(name)) throw new TableNameTakenError(name);
+  }
   const label = name !== undefined ? JSON.stringify(name) : `#Table<${++unnamed}>`;
   const state = new TableState<K, V>(system, type, access as Access, name, label, storeOf(type), me);
   const Handle: new (s: TableState<K, V>, me: typeof state.owner | null) => AnyTable<K, V> =
@@ -87,6 +92,7 @@ function whereis<K extends Key, V>(ctx: ActorContext | ActorSystem, name: string
 function whereis<K extends Key, V>(ctx: ActorContext | ActorSystem, name: string, type: TableType): AnyTable<K, V> | undefined {
   const { system, me } = identityOf('Ets.whereis', ctx);
   const state = namedTables(system).get(name);
+  if (state !== undefined) settleOwner(state);
   if (state === undefined || state.deleted) return undefined;
   if (state.type !== type) throw new TableTypeError(state.label, `the table is a ${state.type}, not a ${type}; ask for type '${state.type}'`);
   return state.bind(me) as AnyTable<K, V>;
@@ -123,6 +129,8 @@ export const Ets = {
   whereis,
   /** The names of the system's live named tables. */
   names(system: ActorSystem): string[] {
-    return [...namedTables(system).keys()];
+    const named = namedTables(system);
+    for (const s of [...named.values()]) settleOwner(s);
+    return [...named.keys()];
   },
 };

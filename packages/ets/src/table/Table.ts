@@ -2,7 +2,7 @@ import { InvalidOptionError, type ActorRef, type ActorSystem } from '@arbor/core
 import { checkKey, type Key } from '../keys/Key.js';
 import { identityOf, type ActorContext } from './context.js';
 import { AccessDeniedError, OwnershipError, TableDeletedError, TableTypeError } from './errors.js';
-import { checkReceiver, deleteTable, transfer } from './ownership.js';
+import { checkReceiver, deleteTable, settleOwner, transfer } from './ownership.js';
 import { runPage, SelectContinuation, type SelectPage } from './SelectContinuation.js';
 import type { Entry } from './Store.js';
 import type { TableInfo, TableType } from './TableOptions.js';
@@ -55,6 +55,7 @@ export abstract class Table<K extends Key, V> {
 
   /** False once the table is deleted. */
   get alive(): boolean {
+    settleOwner(this._s);
     return !this._s.deleted;
   }
 
