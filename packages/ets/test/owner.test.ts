@@ -145,3 +145,22 @@ test('without a context, ensureTable uses the default system, as seed 000 does',
   await defaultSystem().stop(sup, 'shutdown');
   t.throws(() => app.ensureTable('hits'), { instanceOf: NotStartedError });
 });
+
+test('a restarted keeper becomes the heir of the keep tables again, so a later owner crash still keeps them', async (t) => {
+  const system = createSystem();
+  const app = defineApp('owner-k');
+  await startTree(system, app);
+  const hits = app.ensureTable('hits', system);
+  hits.insert('a', 1);
+  const oldKeeper = system.whereis('owner-k.keeper')!;
+  system.exit(oldKeeper, 'kill');
+  await until(() => system.whereis('owner-k.keeper') !== undefined && system.whereis('owner-k.keeper') !== oldKeeper);
+  const keeper = system.whereis('owner-k.keeper')!;
+  await until(() => hits.info().heir === keeper);
+  const before = system.whereis('owner-k')!;
+  system.exit(before, 'kill');
+  await until(() => app.isRunning(system) && system.whereis('owner-k') !== before);
+  t.true(hits.alive, 'the keep table survived the owner crash');
+  t.is(app.ensureTable('hits', system).lookup('a'), 1);
+  await system.shutdown();
+});

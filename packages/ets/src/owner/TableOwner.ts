@@ -3,7 +3,7 @@ import { identityOf, type ActorContext } from '../table/context.js';
 import { Ets, type AnyTable, type TableOf } from '../table/Ets.js';
 import { namedTables, settleOwner } from '../table/ownership.js';
 import { NotStartedError, UnknownTableError } from './errors.js';
-import { TableKeeper, type TableKeeperProtocol } from './TableKeeper.js';
+import { TableKeeper, type KeeperUp, type TableKeeperProtocol } from './TableKeeper.js';
 import type { TableDecl } from './TableSpec.js';
 
 /**
@@ -82,7 +82,7 @@ function define<D extends TableDecls>(name: string, tables: D): TableOwnerDef<D>
     return Ets.create(ctx, { type: d.type, name: table, access: d.access, ...(keeper !== undefined ? { heir: { ref: keeper, data: table } } : {}) });
   };
 
-  class TableOwnerActor extends GenServer<{ info: { type: 'ets_transfer' } }, undefined, void> {
+  class TableOwnerActor extends GenServer<{ info: { type: 'ets_transfer' } | KeeperUp }, undefined, void> {
     override async init(): Promise<void> {
       const system = this.system;
       const named = namedTables(system);
@@ -107,8 +107,17 @@ function define<D extends TableDecls>(name: string, tables: D): TableOwnerDef<D>
       running.set(system, { ref: this.self, ctx: this, tables: handles });
     }
 
-    override handleInfo(_msg: { type: 'ets_transfer' } | SystemInfo): void {
+    override handleInfo(msg: { type: 'ets_transfer' } | KeeperUp | SystemInfo): void {
       // Transfers back from the keeper are taken in init; the tables' state already says so.
+      if (msg.type !== 'keeper_up') return;
+      // A restarted keeper: the keep tables' heir is the dead one, so point them at this one.
+      const r = running.get(this.system);
+      if (r === undefined || r.ref !== this.self || !this.system.isAlive(msg.keeper)) return;
+      for (const t of names) {
+        if (!tables[t]!.keep) continue;
+        const mine = r.tables.get(t)?.as(this);
+        if (mine !== undefined && mine.isOwner) mine.setHeir(msg.keeper, t);
+      }
     }
 
     override terminate(): void {
@@ -135,7 +144,7 @@ function define<D extends TableDecls>(name: string, tables: D): TableOwnerDef<D>
     name,
     tables,
     childSpec: () => ({ id: name, start: { behaviour: TableOwnerActor, arg: undefined, options: { name } } }),
-    keeperSpec: () => ({ id: keeperName, start: { behaviour: TableKeeper, arg: undefined, options: { name: keeperName } } }),
+    keeperSpec: () => ({ id: keeperName, start: { behaviour: TableKeeper, arg: name, options: { name: keeperName } } }),
     ensureTable,
     isRunning(system: ActorSystem = defaultSystem()): boolean {
       const r = running.get(system);
