@@ -17,7 +17,9 @@ const RUN = { type: 'run' } as const;
  * outcome, learnt from the actor (its value) and from a monitor on it (how it exited). @internal
  */
 export class TaskLink<T> {
-  readonly #controller = new AbortController();
+  /** The current run's controller: a task restarted by its supervisor gets a fresh one. */
+  #controller = new AbortController();
+  #runs = 0;
   #value: { readonly v: T } | undefined = undefined;
   #result: TaskResult<T> | undefined = undefined;
   readonly #waiters: ((r: TaskResult<T>) => void)[] = [];
@@ -68,7 +70,9 @@ export class TaskLink<T> {
   /** Called by the task actor in `onInit`: monitor it from here on. */
   watch(self: ActorRef, system: ActorSystem): void {
     this.system = system;
-    system.monitor(self, ({ reason }) => this.#down(reason));
+    // A restarted run (restart: 'transient' / 'permanent') must not see the crashed run's aborted signal.
+    const controller = this.#runs++ === 0 ? this.#controller : (this.#controller = new AbortController());
+    system.monitor(self, ({ reason }) => this.#down(reason, controller));
   }
 
   /** Called by the task actor with its function's value, just before it exits `normal`. */
@@ -76,12 +80,13 @@ export class TaskLink<T> {
     this.#value = { v: value };
   }
 
-  #down(reason: ExitReason): void {
+  #down(reason: ExitReason, controller: AbortController): void {
     const value = this.#value;
+    const ok = reason === 'normal' && value !== undefined;
+    if (!ok) controller.abort(reason);
     // A restarted task (restart: 'transient' / 'permanent') reports again; the first outcome stands.
     if (this.#result !== undefined) return;
-    this.#result = reason === 'normal' && value !== undefined ? { status: 'ok', value: value.v } : { status: 'exit', reason };
-    if (this.#result.status === 'exit') this.#controller.abort(reason);
+    this.#result = ok ? { status: 'ok', value: value.v } : { status: 'exit', reason };
     for (const w of this.#waiters.splice(0)) w(this.#result);
   }
 }

@@ -140,3 +140,22 @@ test('a task supervisor in a tree: restarted by its parent, and maxChildren refu
   t.is(await Task.await(task), 'after restart');
   await system.shutdown();
 });
+
+test('startChild transient: a task run again after a crash gets a fresh signal, not the aborted one of the crashed run', async (t) => {
+  const { system } = capturingSystem();
+  const tasks = await TaskSupervisor.start(system);
+  const seen: boolean[] = [];
+  const done = gate<void>();
+  await TaskSupervisor.startChild(
+    tasks,
+    (signal) => {
+      seen.push(signal.aborted);
+      if (seen.length < 2) throw new Error('first run crashes');
+      done.open();
+    },
+    { restart: 'transient' },
+  );
+  await done.promise;
+  t.deepEqual(seen, [false, false]);
+  await system.shutdown();
+});
