@@ -1,6 +1,7 @@
 import type { ActorRef } from '../actor/ActorRef.js';
 import type { Behaviour } from '../behaviour/Behaviour.js';
 import { InvalidOptionError } from '../errors/errors.js';
+import { MAX_TIMER_MS } from '../supervisor/ChildSpec.js';
 import type { ActorSystem } from '../system/ActorSystem.js';
 import { TaskExitError, TaskTimeoutError } from './errors.js';
 import { TaskLink, TaskRunner, type TaskFunction, type TaskResult } from './TaskRunner.js';
@@ -9,6 +10,11 @@ import { TaskLink, TaskRunner, type TaskFunction, type TaskResult } from './Task
 type Owner = Behaviour<any, any, any>;
 
 const DEFAULT_TIMEOUT = 5000;
+
+/** A wait Node's timers can keep: 0..2^31-1 ms, or Infinity (a longer setTimeout fires after 1 ms). */
+function isWait(ms: unknown): ms is number {
+  return typeof ms === 'number' && ms >= 0 && (ms <= MAX_TIMER_MS || ms === Infinity);
+}
 
 /**
  * A running function, as an actor (Elixir's `Task`). Start one with `Task.async` from
@@ -88,7 +94,7 @@ export class Task<T> {
    */
   static yield<T>(task: Task<T>, timeout: number = DEFAULT_TIMEOUT): Promise<TaskResult<T> | undefined> {
     if (!(task instanceof Task)) return Promise.reject(new InvalidOptionError('task', 'a Task returned by Task.async or TaskSupervisor.asyncNolink', task));
-    if (!(typeof timeout === 'number' && timeout >= 0)) return Promise.reject(new InvalidOptionError('timeout', 'a number >= 0 or Infinity (milliseconds)', timeout));
+    if (!isWait(timeout)) return Promise.reject(new InvalidOptionError('timeout', `a number of milliseconds from 0 to ${MAX_TIMER_MS}, or Infinity`, timeout));
     return task.#link.within(timeout);
   }
 
@@ -104,8 +110,8 @@ export class Task<T> {
    */
   static shutdown<T>(task: Task<T>, shutdown: number | 'brutal_kill' = DEFAULT_TIMEOUT): Promise<TaskResult<T> | undefined> {
     if (!(task instanceof Task)) return Promise.reject(new InvalidOptionError('task', 'a Task returned by Task.async or TaskSupervisor.asyncNolink', task));
-    if (!(shutdown === 'brutal_kill' || (typeof shutdown === 'number' && shutdown >= 0))) {
-      return Promise.reject(new InvalidOptionError('shutdown', "a number of milliseconds >= 0, Infinity or 'brutal_kill'", shutdown));
+    if (!(shutdown === 'brutal_kill' || isWait(shutdown))) {
+      return Promise.reject(new InvalidOptionError('shutdown', `a number of milliseconds from 0 to ${MAX_TIMER_MS}, Infinity or 'brutal_kill'`, shutdown));
     }
     const link = task.#link;
     if (link.result !== undefined) return Promise.resolve(link.result);

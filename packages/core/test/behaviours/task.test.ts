@@ -185,7 +185,7 @@ test('misuse rejects with InvalidOptionError naming the argument', async (t) => 
   const e = await t.throwsAsync(call(owner, { type: 'run', fn: 5 as never }));
   t.regex(String((e as Error).message), /exited with InvalidOptionError: fn must be a function/);
   const task = await call((await system.spawn(Owner, false)), { type: 'run', fn: () => 1 });
-  await t.throwsAsync(Task.await(task, -1), { instanceOf: InvalidOptionError, message: /timeout must be a number >= 0/ });
+  await t.throwsAsync(Task.await(task, -1), { instanceOf: InvalidOptionError, message: /timeout must be a number of milliseconds from 0 to 2147483647, or Infinity/ });
   await t.throwsAsync(Task.yield({} as never), { instanceOf: InvalidOptionError, message: /task must be a Task/ });
   await t.throwsAsync(Task.shutdown(task, 'later' as never), { instanceOf: InvalidOptionError, message: /shutdown must be/ });
   await system.shutdown();
@@ -201,5 +201,22 @@ test('yield can poll a running task many times; a later await still gets its val
   release.open('finally');
   t.is(await waiting, 'finally');
   t.deepEqual(await Task.yield(task, 0), { status: 'ok', value: 'finally' });
+  await system.shutdown();
+});
+
+test('a timeout longer than the longest Node timer is refused, not turned into an immediate timeout', async (t) => {
+  const { system } = capturingSystem();
+  const owner = await system.spawn(Owner, false);
+  const release = gate<number>();
+  const task = await call(owner, { type: 'run', fn: () => release.promise });
+  // Node runs a setTimeout above 2^31-1 ms after 1 ms: that must not be a TaskTimeoutError.
+  for (const op of [() => Task.await(task, 2 ** 31), () => Task.yield(task, 2 ** 31), () => Task.shutdown(task, 2 ** 31)]) {
+    const e = await t.throwsAsync(op(), { instanceOf: InvalidOptionError });
+    t.regex(e!.message, /2147483647|Infinity/);
+  }
+  const pending = Task.await(task, 2 ** 31 - 1);
+  release.open(7);
+  t.is(await pending, 7);
+  t.is(await Task.await(task, Infinity), 7);
   await system.shutdown();
 });
