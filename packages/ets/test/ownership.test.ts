@@ -158,3 +158,31 @@ test('right after the owner is killed, a new table may take its name at once', a
   t.true(created);
   await system.shutdown();
 });
+
+test('an heir that is not an actor ref is refused at create and setHeir, so the owner exit still deletes the table', async (t) => {
+  const { system, refs } = await hosts(1);
+  const got = await inActor(refs[0]!, (self) => {
+    const codes: unknown[] = [];
+    try {
+      Ets.create<string, number>(self, { type: 'set', name: 'h1', heir: { ref: 'keeper' as never } });
+      codes.push('created');
+    } catch (e) {
+      codes.push((e as { code?: string }).code);
+    }
+    const tab = Ets.create<string, number>(self, { type: 'set', name: 'h2' });
+    try {
+      tab.setHeir({ id: 'x' } as never);
+      codes.push('set');
+    } catch (e) {
+      codes.push((e as { code?: string }).code);
+    }
+    tab.setHeir(null);
+    return codes;
+  });
+  t.deepEqual(got, ['invalid_option', 'invalid_option']);
+  t.deepEqual(Ets.names(system), ['h2']);
+  await system.stop(refs[0]!);
+  await settle();
+  t.deepEqual(Ets.names(system), []);
+  await system.shutdown();
+});

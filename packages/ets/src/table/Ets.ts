@@ -7,7 +7,7 @@ import { TableNameTakenError, TableTypeError } from './errors.js';
 import { HashStore } from './HashStore.js';
 import { OrderedStore } from './OrderedStore.js';
 import { OrderedTable } from './OrderedTable.js';
-import { namedTables, own, settleOwner } from './ownership.js';
+import { checkHeir, namedTables, own, settleOwner } from './ownership.js';
 import { SetTable } from './SetTable.js';
 import type { Store } from './Store.js';
 import type { Access, TableOptions, TableType } from './TableOptions.js';
@@ -64,6 +64,7 @@ function create<K extends Key, V>(ctx: ActorContext, options: TableOptions): Any
   if (heir !== undefined && (heir === null || typeof heir !== 'object' || heir.ref === undefined)) {
     throw new InvalidOptionError('Ets.create: options.heir', '{ ref: ActorRef, data?: unknown }', heir);
   }
+  if (heir !== undefined) checkHeir(system, 'Ets.create: options.heir.ref', heir.ref);
   const named = namedTables(system);
   if (name !== undefined) {
     // An owner that has just exited (its DOWN not handled yet) no longer holds the name.

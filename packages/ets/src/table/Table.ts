@@ -2,7 +2,7 @@ import { InvalidOptionError, type ActorRef, type ActorSystem } from '@arbor/core
 import { checkKey, type Key } from '../keys/Key.js';
 import { identityOf, type ActorContext } from './context.js';
 import { AccessDeniedError, OwnershipError, TableDeletedError, TableTypeError } from './errors.js';
-import { checkReceiver, deleteTable, settleOwner, transfer } from './ownership.js';
+import { checkHeir, checkReceiver, deleteTable, settleOwner, transfer } from './ownership.js';
 import { runPage, SelectContinuation, type SelectPage } from './SelectContinuation.js';
 import type { Entry } from './Store.js';
 import type { TableInfo, TableType } from './TableOptions.js';
@@ -262,6 +262,7 @@ export abstract class Table<K extends Key, V> {
    */
   setHeir(heir: ActorRef | null, data?: unknown): void {
     const s = this._own('setHeir');
+    if (heir !== null) checkHeir(s.system, 'setHeir: heir', heir);
     s.heir = heir;
     s.heirData = data;
   }

@@ -1,4 +1,4 @@
-import type { ActorRef, ActorSystem } from '@arbor/core';
+import { InvalidOptionError, type ActorRef, type ActorSystem } from '@arbor/core';
 import { OwnershipError } from './errors.js';
 import type { TableState } from './TableState.js';
 
@@ -87,4 +87,16 @@ export function deleteTable(s: TableState<any, any>): void {
  */
 export function settleOwner(s: TableState<any, any>): void {
   if (!s.deleted && !s.system.isAlive(s.owner)) ownerDown(s, s.owner);
+}
+
+/**
+ * Throws InvalidOptionError unless `heir` is an actor ref (alive or not): checked when the
+ * heir is set, because the owner's exit, where it is used, is too late to report it. @internal
+ */
+export function checkHeir(system: ActorSystem, op: string, heir: unknown): void {
+  try {
+    system.isAlive(heir as ActorRef);
+  } catch {
+    throw new InvalidOptionError(op, 'the ActorRef of the actor that inherits the table (spawn returned it), or null for none', heir);
+  }
 }
