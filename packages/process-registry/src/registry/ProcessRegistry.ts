@@ -41,6 +41,9 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
   #startup: Promise<OrphanCleanupReport | undefined> = Promise.resolve(undefined);
   #cleanupChain: Promise<unknown> = Promise.resolve();
   #sweepArmed = false;
+  /** The commit promise of the latest write, and the `from`, reply pairs waiting on it (see #commit). */
+  #committing: Promise<boolean> | undefined;
+  #waiting: unknown[] = [];
   #failed = false;
 
   override async init(options: ProcessRegistryOptions | undefined): Promise<void> {
@@ -89,7 +92,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
         this.#workers.set(req.workerId, rec);
         this.#pending.add(rec);
         this.#armSweep();
-        return this.#commit(entry, from, () => ({ status: 'reserved', worker: info(rec) }));
+        return this.#commit(entry, from, { status: 'reserved', worker: info(rec) });
       }
       case 'activate_worker': {
         const rec = this.#workers.get(req.workerId);
@@ -114,7 +117,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
           activatedAt: Date.now(),
           terminatingSince: null,
         });
-        return this.#commit(rec.entry, from, () => ({ status: 'active', worker: info(rec) }));
+        return this.#commit(rec.entry, from, { status: 'active', worker: info(rec) });
       }
       case 'unregister_worker':
         return this.#unregister(req.workerId, from);
@@ -225,12 +228,30 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
 
   // ------------------------------------------------------------------ internals
 
-  /** Writes `entry`, replies once it is committed (the happens-before of reserve and activate). */
-  #commit(entry: WorkerEntry, from: From<any>, reply: () => unknown): NoReply {
-    this.#store.put(entry).then(
-      () => this.reply(from, reply()),
-      (error: unknown) => this.#storeFailed(error),
-    );
+  /**
+   * Writes `entry`, sends `reply` (the outcome as of this call) once it is committed: the
+   * happens-before of reserve and activate. lmdb-js gives every put of one batched
+   * transaction the same promise, so the replies waiting on one promise share one reaction
+   * (not a promise and two closures per write). Correct whatever promises `put` returns:
+   * a different one starts a new group, and a group is closed before it is drained.
+   */
+  #commit(entry: WorkerEntry, from: From<any>, reply: unknown): NoReply {
+    const committed = this.#store.put(entry);
+    if (committed !== this.#committing) {
+      this.#committing = committed;
+      const waiting: unknown[] = (this.#waiting = []);
+      committed.then(
+        () => {
+          if (this.#committing === committed) this.#committing = undefined;
+          for (let i = 0; i < waiting.length; i += 2) this.reply(waiting[i] as From<any>, waiting[i + 1]);
+        },
+        (error: unknown) => {
+          if (this.#committing === committed) this.#committing = undefined;
+          this.#storeFailed(error);
+        },
+      );
+    }
+    this.#waiting.push(from, reply);
     return noReply;
   }
 
@@ -269,7 +290,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
       if (e.status === 'terminating') return { status: 'terminating' };
       this.#setEntry(rec, { ...e, status: 'terminating', terminatingSince: Date.now() });
       this.#armSweep();
-      return this.#commit(rec.entry, from, () => ({ status: 'terminating' }));
+      return this.#commit(rec.entry, from, { status: 'terminating' });
     }
     this.#replyWhen(from, this.#remove(workerId).then(() => ({ status: 'removed' })));
     return noReply;
