@@ -10,8 +10,10 @@
  *   the stat of a small single-threaded child, as a registry of worker processes does,
  *   rather than of this many-threaded Node process (whose stat costs the kernel more to
  *   produce). Spawning a child per worker is not timed: it is not the registry's cost.
- * - limit: raw lmdb-js `db.put(key, entry)` of the same entries on its own file, awaited in
- *   batches of 100: the batched commit rate the registry's two writes per pair sit on.
+ * - limit: raw lmdb-js `db.put(key, entry)` of the same entries on its own file, opened with
+ *   the registry's own options (`registryFileOptions`: msgpackr records with structures
+ *   shared in the file), awaited in batches of 100: the batched commit rate the registry's
+ *   two writes per pair sit on.
  * - No peer: no actor library ships a persistent OS-process registry.
  *
  * `stat_read_us` (extra): microseconds per open/read/close of `/proc/PID/stat` of that child
@@ -24,7 +26,7 @@ import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProcessRegistry, type WorkerEntry } from '@arbor/process-registry';
+import { ProcessRegistry, registryFileOptions, type WorkerEntry } from '@arbor/process-registry';
 import { open } from 'lmdb';
 import { makeRecord, type WorkloadRecord } from '../record.js';
 import type { Sizes } from '../sizes.js';
@@ -53,7 +55,7 @@ export async function registryReserveActivateWorkload(sizes: Sizes): Promise<Wor
   const n = Math.ceil(sizes.reserveActivateN / BATCH) * BATCH;
   const dir = mkdtempSync(join(tmpdir(), 'arbor-bench-procreg-'));
   const system = benchSystem();
-  const raw = open<WorkerEntry, [string, string]>({ path: join(dir, 'raw.mdb'), compression: false, noSync: true });
+  const raw = open<WorkerEntry, [string, string]>({ path: join(dir, 'raw.mdb'), ...registryFileOptions, noSync: true });
   // The worker every entry names: one real child, alive throughout.
   const worker = spawn('sleep', ['100000'], { stdio: 'ignore' });
   try {
