@@ -18,6 +18,7 @@ export type {
 export type { MarkedProcessOutcome, OrphanCleanupReport, OrphanOutcome } from './registry/orphanCleanup.js';
 export { ActivationFailedError, SpawnFailedError, StoreUnavailableError, WorkerAlreadyRegisteredError } from './registry/errors.js';
 export type { OwnerIdentity, WorkerEntry, WorkerStatus } from './store/WorkerEntry.js';
+export { registryFileOptions } from './store/storeOptions.js';
 export type { KillOutcome } from './proc/terminate.js';
 export { procSupported, RUN_ID_ENV, WORKER_ID_ENV } from './proc/procfs.js';
 export { spawnWorker, type SpawnedWorker, type SpawnWorkerOptions } from './spawn/spawnWorker.js';

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { childSpec, createLogger, createSystem, GenServer, InvalidOptionError, Supervisor } from '@arbor/core';
 import { open } from 'lmdb';
-import { ProcessRegistry, SpawnFailedError, spawnWorker, WorkerAlreadyRegisteredError, type ProcessRegistryProtocol } from '../src/index.js';
+import { ProcessRegistry, registryFileOptions, SpawnFailedError, spawnWorker, WorkerAlreadyRegisteredError, type ProcessRegistryProtocol } from '../src/index.js';
 import { readMarkers } from '../src/proc/procfs.js';
 import { eventually, isRunning, killLeftovers, removeTempDirs, tempStorePath, track } from './helpers.js';
 
@@ -26,7 +26,7 @@ test('reserveWorker and activateWorker resolve only once committed to the file',
   const { path, system, start } = setup();
   const registry = await start();
   const runId = await registry.getRunId();
-  const reader = open({ path });
+  const reader = open({ path, ...registryFileOptions });
   t.is((await registry.reserveWorker('w1')).status, 'reserved');
   t.like(reader.get([runId, 'w1']), { status: 'reserved', osPid: null, owner: { pid: process.pid } });
   const child = spawn('sleep', ['60'], { detached: true, stdio: 'ignore' });

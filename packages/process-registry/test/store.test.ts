@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 import { createLogger, createSystem, InitError, InvalidOptionError } from '@arbor/core';
 import { open } from 'lmdb';
-import { defaultRegistryPath, ProcessRegistry } from '../src/index.js';
+import { defaultRegistryPath, ProcessRegistry, registryFileOptions, type WorkerEntry } from '../src/index.js';
 import { killLeftovers, removeTempDirs, tempStorePath } from './helpers.js';
 
 test.after.always(() => {
@@ -80,4 +80,25 @@ test('the default path is per application, under the data dir', (t) => {
   const path = defaultRegistryPath('billing');
   t.regex(path, /arbor[/\\]billing[/\\]process-registry\.mdb$/);
   t.false(existsSync(path));
+});
+
+test('records written without shared structures (the earlier encoding) are read, cleaned up, and survive new writes', async (t) => {
+  const path = tempStorePath();
+  const old = open({ path, compression: false });
+  const gone = { pid: 999_999_999, startTime: 1, runId: 'old-run' };
+  const e: WorkerEntry = { workerId: 'w1', runId: 'old-run', status: 'active', owner: gone, actorId: null, osPid: 999_999_999, startTime: 1, pgid: null, fingerprint: null, reservedAt: 1, activatedAt: 1, terminatingSince: null };
+  await old.put(['old-run', 'w1'], e);
+  await old.close();
+  const system = createSystem({ logger: createLogger('silent') });
+  const registry = await ProcessRegistry.start(system, { path, cleanupOnStart: false });
+  t.like((await registry.debugEntries())[0], { workerId: 'w1', runId: 'old-run', currentRun: false, owner: gone });
+  t.is((await registry.reserveWorker('w2')).status, 'reserved');
+  const report = await registry.manualOrphanCleanup();
+  t.deepEqual(report.orphanRuns, ['old-run']);
+  t.is(report.removed, 1);
+  t.is(await registry.size(), 1);
+  const reader = open({ path, ...registryFileOptions, readOnly: true });
+  t.like(reader.get([await registry.getRunId(), 'w2']), { workerId: 'w2', status: 'reserved' });
+  await reader.close();
+  await system.shutdown();
 });

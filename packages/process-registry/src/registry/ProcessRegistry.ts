@@ -36,9 +36,14 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
   #runId = '';
   #owner!: OwnerIdentity;
   readonly #workers = new Map<string, Record>();
+  /** The records not `active` (reserved or terminating): all the sweep has to look at. */
+  readonly #pending = new Set<Record>();
   #startup: Promise<OrphanCleanupReport | undefined> = Promise.resolve(undefined);
   #cleanupChain: Promise<unknown> = Promise.resolve();
   #sweepArmed = false;
+  /** The commit promise of the latest write, and the `from`, reply pairs waiting on it (see #commit). */
+  #committing: Promise<boolean> | undefined;
+  #waiting: unknown[] = [];
   #failed = false;
 
   override async init(options: ProcessRegistryOptions | undefined): Promise<void> {
@@ -83,10 +88,11 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
           activatedAt: null,
           terminatingSince: null,
         };
-        const rec = { entry, actor: undefined };
+        const rec: Record = { entry, actor: undefined };
         this.#workers.set(req.workerId, rec);
+        this.#pending.add(rec);
         this.#armSweep();
-        return this.#commit(entry, from, () => ({ status: 'reserved', worker: info(rec) }));
+        return this.#commit(entry, from, { status: 'reserved', worker: info(rec) });
       }
       case 'activate_worker': {
         const rec = this.#workers.get(req.workerId);
@@ -94,18 +100,24 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
         if (rec.entry.status !== 'reserved') return { status: 'not_reserved', worker: info(rec) };
         const stat = readProcessStat(req.osPid);
         if (procSupported && (stat === undefined || isDeadState(stat.state))) return { status: 'process_not_running' };
+        const e = rec.entry;
         rec.actor = req.actor;
-        rec.entry = {
-          ...rec.entry,
+        // A literal, not a spread of the reservation: every field of WorkerEntry is required, so the compiler checks it is complete.
+        this.#setEntry(rec, {
+          workerId: e.workerId,
+          runId: e.runId,
           status: 'active',
+          owner: e.owner,
           actorId: req.actor?.id ?? null,
           osPid: req.osPid,
           startTime: stat?.startTime ?? null,
           pgid: stat?.pgid ?? null,
           fingerprint: req.fingerprint,
+          reservedAt: e.reservedAt,
           activatedAt: Date.now(),
-        };
-        return this.#commit(rec.entry, from, () => ({ status: 'active', worker: info(rec) }));
+          terminatingSince: null,
+        });
+        return this.#commit(rec.entry, from, { status: 'active', worker: info(rec) });
       }
       case 'unregister_worker':
         return this.#unregister(req.workerId, from);
@@ -216,16 +228,43 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
 
   // ------------------------------------------------------------------ internals
 
-  /** Writes `entry`, replies once it is committed (the happens-before of reserve and activate). */
-  #commit(entry: WorkerEntry, from: From<any>, reply: () => unknown): NoReply {
-    this.#store.put(entry).then(
-      () => this.reply(from, reply()),
-      (error: unknown) => this.#storeFailed(error),
-    );
+  /**
+   * Writes `entry`, sends `reply` (the outcome as of this call) once it is committed: the
+   * happens-before of reserve and activate. lmdb-js gives every put of one batched
+   * transaction the same promise, so the replies waiting on one promise share one reaction
+   * (not a promise and two closures per write). Correct whatever promises `put` returns:
+   * a different one starts a new group, and a group is closed before it is drained.
+   */
+  #commit(entry: WorkerEntry, from: From<any>, reply: unknown): NoReply {
+    const committed = this.#store.put(entry);
+    if (committed !== this.#committing) {
+      this.#committing = committed;
+      const waiting: unknown[] = (this.#waiting = []);
+      committed.then(
+        () => {
+          if (this.#committing === committed) this.#committing = undefined;
+          for (let i = 0; i < waiting.length; i += 2) this.reply(waiting[i] as From<any>, waiting[i + 1]);
+        },
+        (error: unknown) => {
+          if (this.#committing === committed) this.#committing = undefined;
+          this.#storeFailed(error);
+        },
+      );
+    }
+    this.#waiting.push(from, reply);
     return noReply;
   }
 
+  /** Replaces a record's entry, keeping {@link #pending} in step with its status. */
+  #setEntry(rec: Record, entry: WorkerEntry): void {
+    rec.entry = entry;
+    if (entry.status === 'active') this.#pending.delete(rec);
+    else this.#pending.add(rec);
+  }
+
   #remove(workerId: string): Promise<unknown> {
+    const rec = this.#workers.get(workerId);
+    if (rec !== undefined) this.#pending.delete(rec);
     this.#workers.delete(workerId);
     return this.#store.remove(this.#runId, workerId).catch((error: unknown) => this.#storeFailed(error));
   }
@@ -249,9 +288,9 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
     const e = rec.entry;
     if (e.osPid !== null && processStatus(e.osPid, e.startTime) === 'running') {
       if (e.status === 'terminating') return { status: 'terminating' };
-      rec.entry = { ...e, status: 'terminating', terminatingSince: Date.now() };
+      this.#setEntry(rec, { ...e, status: 'terminating', terminatingSince: Date.now() });
       this.#armSweep();
-      return this.#commit(rec.entry, from, () => ({ status: 'terminating' }));
+      return this.#commit(rec.entry, from, { status: 'terminating' });
     }
     this.#replyWhen(from, this.#remove(workerId).then(() => ({ status: 'removed' })));
     return noReply;
@@ -276,7 +315,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
       if (e.osPid !== null && processStatus(e.osPid, e.startTime) === 'running') {
         terminating.push(e.workerId);
         if (e.status !== 'terminating') {
-          rec.entry = { ...e, status: 'terminating', terminatingSince: Date.now() };
+          this.#setEntry(rec, { ...e, status: 'terminating', terminatingSince: Date.now() });
           writes.push(this.#store.put(rec.entry));
         }
       } else {
@@ -345,14 +384,9 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
   }
 
   #armSweep(): void {
-    if (this.#sweepArmed) return;
-    for (const { entry } of this.#workers.values()) {
-      if (entry.status !== 'active') {
-        this.#sweepArmed = true;
-        this.sendAfter({ type: 'sweep' }, this.#options.sweepIntervalMs);
-        return;
-      }
-    }
+    if (this.#sweepArmed || this.#pending.size === 0) return;
+    this.#sweepArmed = true;
+    this.sendAfter({ type: 'sweep' }, this.#options.sweepIntervalMs);
   }
 
   /**
@@ -363,7 +397,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
   async #sweep(): Promise<void> {
     const now = Date.now();
     const stale: Record[] = [];
-    for (const rec of [...this.#workers.values()]) {
+    for (const rec of [...this.#pending]) {
       const e = rec.entry;
       if (e.status === 'terminating' && (e.osPid === null || processStatus(e.osPid, e.startTime) !== 'running')) void this.#remove(e.workerId);
       else if (e.status === 'reserved' && now - e.reservedAt > this.#options.reservationTimeoutMs) stale.push(rec);
@@ -378,7 +412,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
         if (now - rec.entry.reservedAt > 2 * this.#options.reservationTimeoutMs) void this.#remove(rec.entry.workerId);
         continue;
       }
-      rec.entry = { ...rec.entry, status: 'terminating', osPid: p.pid, startTime: p.startTime, pgid: p.pgid, terminatingSince: now };
+      this.#setEntry(rec, { ...rec.entry, status: 'terminating', osPid: p.pid, startTime: p.startTime, pgid: p.pgid, terminatingSince: now });
       void this.#store.put(rec.entry).catch((error: unknown) => this.#storeFailed(error));
       targets.push({ pid: p.pid, startTime: p.startTime, pgid: p.pgid === p.pid ? p.pid : null });
     }
@@ -389,6 +423,22 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
   }
 }
 
+/** A fresh copy per reply (callers own it). A literal rather than a spread: one allocation of a fixed shape, and the compiler checks every field is there. */
 function info(rec: Record): WorkerInfo {
-  return { ...rec.entry, actor: rec.actor };
+  const e = rec.entry;
+  return {
+    workerId: e.workerId,
+    runId: e.runId,
+    status: e.status,
+    owner: e.owner,
+    actorId: e.actorId,
+    osPid: e.osPid,
+    startTime: e.startTime,
+    pgid: e.pgid,
+    fingerprint: e.fingerprint,
+    reservedAt: e.reservedAt,
+    activatedAt: e.activatedAt,
+    terminatingSince: e.terminatingSince,
+    actor: rec.actor,
+  };
 }
