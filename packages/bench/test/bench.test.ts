@@ -136,6 +136,15 @@ test.serial('registry_reserve_activate reports pairs/s against the raw lmdb batc
   t.deepEqual(r.peers, {});
   t.is(r['batch'], 100);
   t.deepEqual(r.targets.map((x) => [x.against, x.op, x.value]), [['limit', '>=', 0.3]]);
+  if (process.platform === 'linux') {
+    // The ceiling is the run's own required work: two puts at the limit's rate plus one stat read.
+    const stat = r['stat_read_us'] as number;
+    t.true(isPositiveNumber(stat));
+    const ceiling = r['ceiling'] as number;
+    t.true(Math.abs(ceiling - 1 / (2 / r.limit! + stat / 1e6)) <= ceiling * 0.01 + 1, 'ceiling = 1 / (2 / limit + stat_read_us)');
+    t.true(ceiling < r.limit! / 2, 'below half the put rate');
+    t.true(isPositiveNumber(r['of_ceiling']));
+  }
 });
 
 test.serial('orphan_scan reports the start-up cleanup of stale entries in ms', (t) => {
