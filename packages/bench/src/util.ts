@@ -22,6 +22,26 @@ export function collectGarbage(): void {
   gc();
 }
 
+/**
+ * Runs every contender once per round, in the given order, each after a full GC, and
+ * returns each contender's best (highest) figure over `rounds` rounds. Interleaving the
+ * contenders spreads the machine's noise over all of them alike.
+ *
+ * @example
+ * const { arbor, limit } = await bestOfRounds(3, { arbor: () => timeArbor(n), limit: () => timeLimit(n) });
+ */
+export async function bestOfRounds<C extends Record<string, () => number | Promise<number>>>(rounds: number, contenders: C): Promise<{ [K in keyof C]: number }> {
+  const best: Record<string, number> = {};
+  for (const name of Object.keys(contenders)) best[name] = 0;
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, run] of Object.entries(contenders)) {
+      collectGarbage();
+      best[name] = Math.max(best[name]!, await run());
+    }
+  }
+  return best as { [K in keyof C]: number };
+}
+
 /** Throws unless node runs with --expose-gc (memory figures are meaningless without it). */
 export function requireGc(): void {
   if (globalThis.gc === undefined) throw new Error('heap measurements need node --expose-gc');

@@ -10,7 +10,7 @@ import { call, type ActorRef } from '@arbor/core';
 import { makeRecord, type WorkloadRecord } from '../record.js';
 import type { Sizes } from '../sizes.js';
 import { benchSystem, Counter, type CounterProtocol } from '../subjects.js';
-import { collectGarbage, now, perSecond } from '../util.js';
+import { bestOfRounds, now, perSecond } from '../util.js';
 
 async function arborRound(ref: ActorRef<CounterProtocol>, n: number): Promise<number> {
   let sum = 0;
@@ -39,14 +39,7 @@ export async function callWorkload(sizes: Sizes): Promise<WorkloadRecord> {
     await arborRound(ref, Math.ceil(n / 10));
     await limitRound(Math.ceil(n / 10));
 
-    let arbor = 0;
-    let limit = 0;
-    for (let r = 0; r < rounds; r++) {
-      collectGarbage();
-      arbor = Math.max(arbor, await arborRound(ref, n));
-      collectGarbage();
-      limit = Math.max(limit, await limitRound(n));
-    }
+    const { arbor, limit } = await bestOfRounds(rounds, { arbor: () => arborRound(ref, n), limit: () => limitRound(n) });
 
     return makeRecord({
       arbor,

@@ -17,7 +17,7 @@ import { createActor, type Actor } from 'xstate';
 import { makeRecord, type WorkloadRecord } from '../record.js';
 import type { Sizes } from '../sizes.js';
 import { benchSystem, Counter, counterMachine, INC, Ring, ringHandler, type CounterProtocol, type IncMsg } from '../subjects.js';
-import { collectGarbage, now, perSecond } from '../util.js';
+import { bestOfRounds, now, perSecond } from '../util.js';
 
 /** Casts `n` messages to a fresh counter and waits until they are handled; returns msgs/s. */
 async function arborRound(system: ActorSystem, n: number): Promise<number> {
@@ -66,17 +66,11 @@ export async function castWorkload(sizes: Sizes): Promise<WorkloadRecord> {
     limitRound(Math.ceil(n / 10));
     xstateRound(actor, Math.ceil(peerN / 10), (xstateTotal += Math.ceil(peerN / 10)));
 
-    let arbor = 0;
-    let limit = 0;
-    let xstate = 0;
-    for (let r = 0; r < rounds; r++) {
-      collectGarbage();
-      arbor = Math.max(arbor, await arborRound(system, n));
-      collectGarbage();
-      limit = Math.max(limit, limitRound(n));
-      collectGarbage();
-      xstate = Math.max(xstate, xstateRound(actor, peerN, (xstateTotal += peerN)));
-    }
+    const { arbor, limit, xstate } = await bestOfRounds(rounds, {
+      arbor: () => arborRound(system, n),
+      limit: () => limitRound(n),
+      xstate: () => xstateRound(actor, peerN, (xstateTotal += peerN)),
+    });
 
     return makeRecord({
       arbor,

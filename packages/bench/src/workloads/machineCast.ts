@@ -19,7 +19,7 @@ import { createActor } from 'xstate';
 import { makeRecord, type WorkloadRecord } from '../record.js';
 import type { Sizes } from '../sizes.js';
 import { benchSystem, counterMachine, INC } from '../subjects.js';
-import { collectGarbage, now, perSecond } from '../util.js';
+import { bestOfRounds, now, perSecond } from '../util.js';
 
 const CounterMachine = fromMachine(counterMachine, { name: 'counter_machine' });
 
@@ -53,14 +53,7 @@ export async function machineCastWorkload(sizes: Sizes): Promise<WorkloadRecord>
   try {
     await arborRound(system, Math.ceil(n / 10));
     xstateRound(Math.ceil(n / 10));
-    let arbor = 0;
-    let xstate = 0;
-    for (let r = 0; r < rounds; r++) {
-      collectGarbage();
-      arbor = Math.max(arbor, await arborRound(system, n));
-      collectGarbage();
-      xstate = Math.max(xstate, xstateRound(n));
-    }
+    const { arbor, xstate } = await bestOfRounds(rounds, { arbor: () => arborRound(system, n), xstate: () => xstateRound(n) });
     return makeRecord({
       arbor,
       limit: null,

@@ -14,7 +14,7 @@ import { Registry, type ActorRef } from '@arbor/core';
 import { makeRecord, type WorkloadRecord } from '../record.js';
 import type { Sizes } from '../sizes.js';
 import { benchSystem, Counter } from '../subjects.js';
-import { collectGarbage, now, perSecond } from '../util.js';
+import { bestOfRounds, now, perSecond } from '../util.js';
 
 const KEYS = 10_000;
 
@@ -48,14 +48,7 @@ export async function registryLookupWorkload(sizes: Sizes): Promise<WorkloadReco
     timeLookups(Math.ceil(n / 10), keys, viaRegistry);
     timeLookups(Math.ceil(n / 10), keys, viaMap);
 
-    let arbor = 0;
-    let limit = 0;
-    for (let r = 0; r < sizes.rounds; r++) {
-      collectGarbage();
-      arbor = Math.max(arbor, timeLookups(n, keys, viaRegistry));
-      collectGarbage();
-      limit = Math.max(limit, timeLookups(n, keys, viaMap));
-    }
+    const { arbor, limit } = await bestOfRounds(sizes.rounds, { arbor: () => timeLookups(n, keys, viaRegistry), limit: () => timeLookups(n, keys, viaMap) });
     return makeRecord({
       arbor,
       limit,

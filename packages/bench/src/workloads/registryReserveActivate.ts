@@ -32,7 +32,7 @@ import { open } from 'lmdb';
 import { makeRecord, type WorkloadRecord } from '../record.js';
 import type { Sizes } from '../sizes.js';
 import { benchSystem } from '../subjects.js';
-import { collectGarbage, now, perSecond } from '../util.js';
+import { bestOfRounds, now, perSecond } from '../util.js';
 
 const BATCH = 100;
 
@@ -97,14 +97,7 @@ export async function registryReserveActivateWorkload(sizes: Sizes): Promise<Wor
     await timeArbor(Math.max(BATCH, n / 10));
     await timeLimit(Math.max(BATCH, n / 10));
 
-    let arbor = 0;
-    let limit = 0;
-    for (let r = 0; r < sizes.rounds; r++) {
-      collectGarbage();
-      arbor = Math.max(arbor, await timeArbor(n));
-      collectGarbage();
-      limit = Math.max(limit, await timeLimit(n));
-    }
+    const { arbor, limit } = await bestOfRounds(sizes.rounds, { arbor: () => timeArbor(n), limit: () => timeLimit(n) });
     return makeRecord({
       arbor,
       limit,

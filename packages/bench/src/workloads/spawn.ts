@@ -12,7 +12,7 @@ import { createActor, type Actor } from 'xstate';
 import { makeRecord, type WorkloadRecord } from '../record.js';
 import type { Sizes } from '../sizes.js';
 import { benchSystem, Counter, idleLogic } from '../subjects.js';
-import { collectGarbage, now, perSecond } from '../util.js';
+import { bestOfRounds, now, perSecond } from '../util.js';
 
 async function arborRound(k: number): Promise<number> {
   const system = benchSystem();
@@ -43,14 +43,7 @@ export async function spawnWorkload(sizes: Sizes): Promise<WorkloadRecord> {
   await arborRound(Math.ceil(k / 10));
   xstateRound(Math.ceil(k / 10));
 
-  let arbor = 0;
-  let xstate = 0;
-  for (let r = 0; r < rounds; r++) {
-    collectGarbage();
-    arbor = Math.max(arbor, await arborRound(k));
-    collectGarbage();
-    xstate = Math.max(xstate, xstateRound(k));
-  }
+  const { arbor, xstate } = await bestOfRounds(rounds, { arbor: () => arborRound(k), xstate: () => xstateRound(k) });
 
   return makeRecord({
     arbor,

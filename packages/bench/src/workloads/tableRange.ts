@@ -12,7 +12,7 @@
 import { makeRecord, type WorkloadRecord } from '../record.js';
 import type { Sizes } from '../sizes.js';
 import { benchSystem } from '../subjects.js';
-import { collectGarbage, now, perSecond } from '../util.js';
+import { bestOfRounds, now, perSecond } from '../util.js';
 import { newOrdered, randomKeys } from './tableHost.js';
 
 const SPAN = 100;
@@ -57,14 +57,7 @@ export async function tableRangeWorkload(sizes: Sizes): Promise<WorkloadRecord> 
     const n = sizes.rangeN;
     timeQueries(Math.ceil(n / 10), starts, viaTable);
     timeQueries(Math.ceil(n / 10), starts, viaArrays);
-    let arbor = 0;
-    let limit = 0;
-    for (let r = 0; r < sizes.rounds; r++) {
-      collectGarbage();
-      arbor = Math.max(arbor, timeQueries(n, starts, viaTable));
-      collectGarbage();
-      limit = Math.max(limit, timeQueries(n, starts, viaArrays));
-    }
+    const { arbor, limit } = await bestOfRounds(sizes.rounds, { arbor: () => timeQueries(n, starts, viaTable), limit: () => timeQueries(n, starts, viaArrays) });
     table.deleteAllObjects();
     return makeRecord({
       arbor,

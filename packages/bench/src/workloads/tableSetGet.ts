@@ -12,7 +12,7 @@ import type { SetTable } from '@arbor/ets';
 import { makeRecord, type WorkloadRecord } from '../record.js';
 import type { Sizes } from '../sizes.js';
 import { benchSystem } from '../subjects.js';
-import { collectGarbage, now, perSecond } from '../util.js';
+import { bestOfRounds, now, perSecond } from '../util.js';
 import { newSet } from './tableHost.js';
 
 function timeGets(n: number, keys: readonly string[], get: (key: string) => number | undefined): number {
@@ -45,14 +45,7 @@ export async function tableSetGetWorkload(sizes: Sizes): Promise<WorkloadRecord>
     const viaMap = (key: string): number | undefined => map.get(key);
     timeGets(Math.ceil(n / 10), keys, viaTable);
     timeGets(Math.ceil(n / 10), keys, viaMap);
-    let arbor = 0;
-    let limit = 0;
-    for (let r = 0; r < sizes.rounds; r++) {
-      collectGarbage();
-      arbor = Math.max(arbor, timeGets(n, keys, viaTable));
-      collectGarbage();
-      limit = Math.max(limit, timeGets(n, keys, viaMap));
-    }
+    const { arbor, limit } = await bestOfRounds(sizes.rounds, { arbor: () => timeGets(n, keys, viaTable), limit: () => timeGets(n, keys, viaMap) });
     return makeRecord({
       arbor,
       limit,
