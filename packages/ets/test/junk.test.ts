@@ -3,6 +3,12 @@
  * ArborError subclass (never a raw TypeError or RangeError, never a hang) or the junk is
  * a documented valid input (a number, a string or an array is a key; an omitted option
  * is its default).
+ *
+ * Not probed, with the reason: the constructors of Table, SetTable, OrderedTable, BagTable
+ * and SelectContinuation are @internal (handles come from Ets.create / whereis / as, a
+ * continuation from selectPage): their methods are probed on real handles instead; the
+ * argument-free methods (info, size, entries, first, last, drop, deleteAllObjects,
+ * childSpec, keeperSpec) take no input to be junk.
  */
 import test from 'ava';
 import { ArborError } from '@arbor/core';

@@ -2,6 +2,8 @@
  * Every public export of @arbor/xstate, called with junk: each call either throws (or
  * rejects with) an ArborError subclass (never a raw TypeError, never a hang) or the junk
  * is a documented valid input. A machine probed with junk events is still alive after.
+ * MachineActor is probed the way it is used: spawned (directly, and through fromMachine)
+ * with junk start arguments. The type-only exports have nothing to call.
  */
 import test from 'ava';
 import { ArborError, createSystem, type ActorRef, type ActorSystem } from '@arbor/core';
