@@ -4,7 +4,8 @@ import { Ets, type AnyTable, type TableOf } from '../table/Ets.js';
 import { namedTables, settleOwner } from '../table/ownership.js';
 import { NotStartedError, UnknownTableError } from './errors.js';
 import { TableKeeper, type KeeperUp, type TableKeeperProtocol } from './TableKeeper.js';
-import type { TableDecl } from './TableSpec.js';
+import { checkDecl, type TableDecl } from './TableSpec.js';
+import { checkOptionsObject, checkSystem } from '../table/checkOptions.js';
 
 /**
  * The declared tables of an owner, by name.
@@ -64,8 +65,9 @@ export interface TableOwnerDef<D extends TableDecls> {
 
 function define<D extends TableDecls>(name: string, tables: D): TableOwnerDef<D> {
   if (typeof name !== 'string' || name === '') throw new InvalidOptionError('TableOwner.define: name', 'a non-empty string', name);
-  if (tables === null || typeof tables !== 'object') throw new InvalidOptionError('TableOwner.define: tables', 'an object of TableSpec declarations', tables);
+  checkOptionsObject('TableOwner.define: tables', tables, 'an object of TableSpec declarations, such as { hits: TableSpec.set() }');
   const names = Object.keys(tables);
+  for (const t of names) checkDecl(`TableOwner.define: tables.${t}`, tables[t]);
   const keeperName = `${name}.keeper`;
   const running = new WeakMap<ActorSystem, Running>();
 
@@ -147,6 +149,7 @@ function define<D extends TableDecls>(name: string, tables: D): TableOwnerDef<D>
     keeperSpec: () => ({ id: keeperName, start: { behaviour: TableKeeper, arg: name, options: { name: keeperName } } }),
     ensureTable,
     isRunning(system: ActorSystem = defaultSystem()): boolean {
+      checkSystem('isRunning: system', system);
       const r = running.get(system);
       return r !== undefined && system.isAlive(r.ref);
     },

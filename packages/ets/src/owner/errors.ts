@@ -1,4 +1,5 @@
 import { ArborError } from '@arbor/core';
+import { showKey } from '../keys/showKey.js';
 
 /**
  * `ensureTable` was asked for a name the table owner does not declare.
@@ -9,7 +10,7 @@ import { ArborError } from '@arbor/core';
 export class UnknownTableError extends ArborError {
   readonly code = 'unknown_table' as const;
   constructor(readonly owner: string, readonly table: string, known: readonly string[]) {
-    super(`unknown table ${JSON.stringify(table)} for table owner ${JSON.stringify(owner)}; declare it in TableOwner.define (known: ${known.map((k) => JSON.stringify(k)).join(', ')})`);
+    super(`unknown table ${showKey(table)} for table owner ${showKey(owner)}; declare it in TableOwner.define (known: ${known.map((k) => showKey(k)).join(', ')})`);
   }
 }
 
@@ -24,7 +25,7 @@ export class NotStartedError extends ArborError {
   readonly code = 'not_started' as const;
   constructor(readonly owner: string, detail: string) {
     super(
-      `table owner ${JSON.stringify(owner)} is not running${detail}; start it in the supervision tree (put its childSpec(), ` +
+      `table owner ${showKey(owner)} is not running${detail}; start it in the supervision tree (put its childSpec(), ` +
         'after its keeperSpec() if a table is declared with keep, in a supervisor\'s children) before using its tables, and pass that system to ensureTable',
     );
   }

@@ -1,5 +1,6 @@
 import { checkKey, type Key } from '../keys/Key.js';
 import type { BagStore } from './BagStore.js';
+import { entryList } from './checkOptions.js';
 import type { Entry } from './Store.js';
 import { Table } from './Table.js';
 
@@ -33,9 +34,16 @@ export class BagTable<K extends Key, V> extends Table<K, V> {
     (s.store as BagStore<K, V>).add(key, value, false);
   }
 
-  /** Adds every entry (keys checked first: all or none). */
-  insertMany(entries: readonly Entry<K, V>[]): void {
+  /**
+   * Adds every entry (keys checked first: all or none); `entries` is an array of
+   * `[key, value]` pairs or another iterable of them (read once).
+   *
+   * @example
+   * subs.insertMany([['topic', 'a'], ['topic', 'b']]);
+   */
+  insertMany(entries: Iterable<Entry<K, V>>): void {
     const s = this._write('insertMany');
+    entries = entryList<Entry<K, V>>(`insertMany on ${s.label}`, entries);
     for (const [k] of entries) checkKey(s.label, 'insertMany', k);
     const store = s.store as BagStore<K, V>;
     for (const [k, v] of entries) store.add(k, v, false);

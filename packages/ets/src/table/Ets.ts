@@ -10,7 +10,8 @@ import { OrderedTable } from './OrderedTable.js';
 import { checkHeir, namedTables, own, settleOwner } from './ownership.js';
 import { SetTable } from './SetTable.js';
 import type { Store } from './Store.js';
-import type { Access, TableOptions, TableType } from './TableOptions.js';
+import { ACCESS_MODES, TABLE_TYPES, type Access, type TableOptions, type TableType } from './TableOptions.js';
+import { checkKnownKeys, checkOptionsObject, checkSystem } from './checkOptions.js';
 import { TableState } from './TableState.js';
 
 /**
@@ -33,8 +34,7 @@ export type TableOf<T extends TableType, K extends Key, V> = T extends 'set'
  */
 export type AnyTable<K extends Key = Key, V = unknown> = SetTable<K, V> | OrderedTable<K, V> | BagTable<K, V>;
 
-const TYPES: readonly string[] = ['set', 'ordered_set', 'bag', 'duplicate_bag'];
-const ACCESS: readonly string[] = ['public', 'protected', 'private'];
+const OPTION_KEYS: readonly string[] = ['type', 'name', 'access', 'heir'];
 let unnamed = 0;
 
 function storeOf(type: TableType): Store<any, any> {
@@ -56,10 +56,11 @@ function create<K extends Key, V>(ctx: ActorContext, options: TableOptions<'bag'
 function create<K extends Key, V>(ctx: ActorContext, options: TableOptions): AnyTable<K, V>;
 function create<K extends Key, V>(ctx: ActorContext, options: TableOptions): AnyTable<K, V> {
   const { system, me } = actorOf('Ets.create', ctx);
-  if (options === null || typeof options !== 'object') throw new InvalidOptionError('Ets.create: options', "an object such as { type: 'set' }", options);
+  checkOptionsObject('Ets.create: options', options, "an object such as { type: 'set' }");
+  checkKnownKeys('Ets.create', options, OPTION_KEYS);
   const { type, name, access = 'protected', heir } = options;
-  if (!TYPES.includes(type)) throw new InvalidOptionError('Ets.create: options.type', "'set', 'ordered_set', 'bag' or 'duplicate_bag'", type);
-  if (!ACCESS.includes(access)) throw new InvalidOptionError('Ets.create: options.access', "'public', 'protected' or 'private'", access);
+  if (!TABLE_TYPES.includes(type)) throw new InvalidOptionError('Ets.create: options.type', "'set', 'ordered_set', 'bag' or 'duplicate_bag'", type);
+  if (!ACCESS_MODES.includes(access)) throw new InvalidOptionError('Ets.create: options.access', "'public', 'protected' or 'private'", access);
   if (name !== undefined && (typeof name !== 'string' || name === '')) throw new InvalidOptionError('Ets.create: options.name', 'a non-empty string', name);
   if (heir !== undefined && (heir === null || typeof heir !== 'object' || heir.ref === undefined)) {
     throw new InvalidOptionError('Ets.create: options.heir', '{ ref: ActorRef, data?: unknown }', heir);
@@ -92,6 +93,8 @@ function whereis<K extends Key, V>(ctx: ActorContext | ActorSystem, name: string
 function whereis<K extends Key, V>(ctx: ActorContext | ActorSystem, name: string, type: TableType): AnyTable<K, V> | undefined;
 function whereis<K extends Key, V>(ctx: ActorContext | ActorSystem, name: string, type: TableType): AnyTable<K, V> | undefined {
   const { system, me } = identityOf('Ets.whereis', ctx);
+  if (typeof name !== 'string') throw new InvalidOptionError('Ets.whereis: name', 'a table name (a string)', name);
+  if (!TABLE_TYPES.includes(type)) throw new InvalidOptionError('Ets.whereis: type', "'set', 'ordered_set', 'bag' or 'duplicate_bag'", type);
   const state = namedTables(system).get(name);
   if (state !== undefined) settleOwner(state);
   if (state === undefined || state.deleted) return undefined;
@@ -130,6 +133,7 @@ export const Ets = {
   whereis,
   /** The names of the system's live named tables. */
   names(system: ActorSystem): string[] {
+    checkSystem('Ets.names: system', system);
     const named = namedTables(system);
     for (const s of [...named.values()]) settleOwner(s);
     return [...named.keys()];

@@ -1,11 +1,11 @@
-import { compareKeys, type Key } from '../keys/Key.js';
+import { orderKeys, type Key } from '../keys/Key.js';
 import { BPlusTree, type Cursor } from '../ordered/BPlusTree.js';
 import { deepEqual } from './deepEqual.js';
 import type { Entry, Traversal, UniqueStore } from './Store.js';
 
-/** The store of an `ordered_set`: a B+ tree ordered by {@link compareKeys}. @internal */
+/** The store of an `ordered_set`: a B+ tree ordered by compareKeys. @internal */
 export class OrderedStore<K extends Key, V> implements UniqueStore<K, V> {
-  readonly tree = new BPlusTree<K, V>(compareKeys);
+  readonly tree = new BPlusTree<K, V>(orderKeys);
 
   get size(): number {
     return this.tree.size;

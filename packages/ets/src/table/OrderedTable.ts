@@ -1,4 +1,6 @@
+import { InvalidOptionError } from '@arbor/core';
 import { checkKey, type Key } from '../keys/Key.js';
+import { checkKnownKeys, checkOptionsObject } from './checkOptions.js';
 import type { OrderedStore } from './OrderedStore.js';
 import { SetTable } from './SetTable.js';
 import type { Entry } from './Store.js';
@@ -16,9 +18,11 @@ export interface RangeOptions<K> {
   readonly fromExclusive?: boolean;
   /** Leave `to` out of the range. */
   readonly toExclusive?: boolean;
-  /** At most this many objects. */
+  /** At most this many objects: a non-negative integer, or Infinity (the default). */
   readonly limit?: number;
 }
+
+const RANGE_KEYS: readonly string[] = ['from', 'to', 'fromExclusive', 'toExclusive', 'limit'];
 
 /**
  * An `ordered_set`: one value per key, sorted by key in a B+ tree (insert, delete and
@@ -69,14 +73,20 @@ export class OrderedTable<K extends Key, V> extends SetTable<K, V> {
   }
 
   /**
-   * The objects with keys in `[from, to]`, in key order: O(log n + results).
+   * The objects with keys in `[from, to]`, in key order: O(log n + results). `options`
+   * is an object with only the {@link RangeOptions} keys (InvalidOptionError otherwise).
    *
    * @example
    * scores.range({ from: 10, to: 20, limit: 100 });
    */
   range(options: RangeOptions<K> = {}): Entry<K, V>[] {
     const store = this.#tree('range');
+    checkOptionsObject('range: options', options, '{ from?, to?, fromExclusive?, toExclusive?, limit? } or undefined');
+    checkKnownKeys('range', options, RANGE_KEYS);
     const { from, to, limit = Infinity } = options;
+    if (limit !== Infinity && (!Number.isInteger(limit) || limit < 0)) throw new InvalidOptionError('range: limit', 'a non-negative integer (or Infinity, the default)', limit);
+    if (options.fromExclusive !== undefined && typeof options.fromExclusive !== 'boolean') throw new InvalidOptionError('range: fromExclusive', 'a boolean', options.fromExclusive);
+    if (options.toExclusive !== undefined && typeof options.toExclusive !== 'boolean') throw new InvalidOptionError('range: toExclusive', 'a boolean', options.toExclusive);
     if (from !== undefined) checkKey(this._s.label, 'range', from);
     if (to !== undefined) checkKey(this._s.label, 'range', to);
     const tree = store.tree;

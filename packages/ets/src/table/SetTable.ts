@@ -1,4 +1,6 @@
 import { checkKey, type Key } from '../keys/Key.js';
+import { showKey } from '../keys/showKey.js';
+import { entryList } from './checkOptions.js';
 import { CounterError } from './errors.js';
 import type { Entry, UniqueStore } from './Store.js';
 import { Table } from './Table.js';
@@ -62,13 +64,15 @@ export class SetTable<K extends Key, V> extends Table<K, V> {
 
   /**
    * Inserts every entry, all or none (every key is checked first); a later entry with the
-   * same key wins.
+   * same key wins. `entries` is an array of `[key, value]` pairs, or another iterable of
+   * them (a Map, a generator: read once).
    *
    * @example
    * hits.insertMany([['a', 1], ['b', 2]]);
    */
-  insertMany(entries: readonly Entry<K, V>[]): void {
+  insertMany(entries: Iterable<Entry<K, V>>): void {
     const s = this._write('insertMany');
+    entries = entryList<Entry<K, V>>(`insertMany on ${s.label}`, entries);
     for (const [k] of entries) checkKey(s.label, 'insertMany', k);
     const store = s.store as UniqueStore<K, V>;
     for (const [k, v] of entries) store.put(k, v, false);
@@ -93,8 +97,9 @@ export class SetTable<K extends Key, V> extends Table<K, V> {
    * @example
    * table.insertNewMany([['a', 1], ['b', 2]]);
    */
-  insertNewMany(entries: readonly Entry<K, V>[]): boolean {
+  insertNewMany(entries: Iterable<Entry<K, V>>): boolean {
     const s = this._write('insertNewMany');
+    entries = entryList<Entry<K, V>>(`insertNewMany on ${s.label}`, entries);
     const store = s.store as UniqueStore<K, V>;
     for (const [k] of entries) {
       checkKey(s.label, 'insertNewMany', k);
@@ -124,6 +129,9 @@ export class SetTable<K extends Key, V> extends Table<K, V> {
    * (no other code runs in between, so it is atomic). `op` is an increment or a
    * {@link CounterOp} with a threshold and a wrap value. A missing key takes `initial`
    * first; without `initial` it throws CounterError, as does a value that is not a number.
+   * A counter stays within ±`Number.MAX_SAFE_INTEGER` (2^53 - 1), where every integer is
+   * exact: a step whose result would pass it throws CounterError and leaves the value as
+   * it was (wrap it with a threshold instead).
    *
    * @example
    * hits.updateCounter('a', 1, 0);                                  // count from 0
@@ -132,9 +140,16 @@ export class SetTable<K extends Key, V> extends Table<K, V> {
   updateCounter(this: SetTable<K, number>, key: K, op: number | CounterOp, initial?: number): number {
     const s = this._write('updateCounter');
     checkKey(s.label, 'updateCounter', key);
+    if (typeof op !== 'number' && (op === null || typeof op !== 'object')) {
+      throw new CounterError(s.label, key, `the operation must be an increment (a number) or { incr, threshold?, setValue? }, got ${showKey(op)}`);
+    }
     const { incr, threshold, setValue } = typeof op === 'number' ? { incr: op, threshold: undefined, setValue: undefined } : op;
-    if (typeof incr !== 'number' || !Number.isFinite(incr)) throw new CounterError(s.label, key, `the increment must be a finite number, got ${String(incr)}`);
-    if (threshold !== undefined && typeof setValue !== 'number') throw new CounterError(s.label, key, 'a threshold needs a setValue (the value the counter wraps to)');
+    if (typeof incr !== 'number' || !Number.isFinite(incr)) throw new CounterError(s.label, key, `the increment must be a finite number, got ${showKey(incr)}`);
+    if (threshold !== undefined && (typeof threshold !== 'number' || threshold !== threshold)) throw new CounterError(s.label, key, `the threshold must be a number, got ${showKey(threshold)}`);
+    if (threshold !== undefined && !isSafe(setValue)) {
+      throw new CounterError(s.label, key, `a threshold needs a setValue (the value the counter wraps to, a number within ±Number.MAX_SAFE_INTEGER), got ${showKey(setValue)}`);
+    }
+    if (initial !== undefined && !isSafe(initial)) throw new CounterError(s.label, key, `the default must be a number within ±Number.MAX_SAFE_INTEGER, got ${showKey(initial)}`);
     const store = s.store as UniqueStore<K, number>;
     let current = store.get(key);
     if (current === undefined) {
@@ -144,7 +159,19 @@ export class SetTable<K extends Key, V> extends Table<K, V> {
     if (typeof current !== 'number') throw new CounterError(s.label, key, `the value is not a number (${typeof current})`);
     let next = current + incr;
     if (threshold !== undefined && (incr >= 0 ? next > threshold : next < threshold)) next = setValue!;
+    if (!isSafe(next)) {
+      throw new CounterError(
+        s.label,
+        key,
+        `${showKey(current)} + ${showKey(incr)} passes ±Number.MAX_SAFE_INTEGER (2^53 - 1), past which numbers lose integer precision; the value is unchanged: wrap the counter with { incr, threshold, setValue }, or keep it smaller`,
+      );
+    }
     store.put(key, next, false);
     return next;
   }
+}
+
+/** A number a counter may hold: within ±Number.MAX_SAFE_INTEGER (so not NaN, not infinite). */
+function isSafe(n: unknown): n is number {
+  return typeof n === 'number' && n <= Number.MAX_SAFE_INTEGER && n >= -Number.MAX_SAFE_INTEGER;
 }

@@ -1,6 +1,7 @@
 import { InvalidOptionError, type ActorRef, type ActorSystem } from '@arbor/core';
 import { checkKey, type Key } from '../keys/Key.js';
 import { identityOf, type ActorContext } from './context.js';
+import { checkFunction } from './checkOptions.js';
 import { AccessDeniedError, OwnershipError, TableDeletedError, TableTypeError } from './errors.js';
 import { checkHeir, checkReceiver, deleteTable, settleOwner, transfer } from './ownership.js';
 import { runPage, SelectContinuation, type SelectPage } from './SelectContinuation.js';
@@ -172,6 +173,7 @@ export abstract class Table<K extends Key, V> {
    * const stale = taints.match((id, t) => t.until < Date.now());
    */
   match(where?: (key: K, value: V) => boolean): Entry<K, V>[] {
+    checkFunction(`match on ${this._read('match').label}: where`, where, true);
     return this.select(where, identity as (key: K, value: V) => Entry<K, V>);
   }
 
@@ -184,6 +186,8 @@ export abstract class Table<K extends Key, V> {
    */
   select<R>(where: ((key: K, value: V) => boolean) | undefined, map: (key: K, value: V) => R): R[] {
     const s = this._read('select');
+    checkFunction(`select on ${s.label}: where`, where, true);
+    checkFunction(`select on ${s.label}: map`, map, false);
     const walk = s.store.walk();
     const out: R[] = [];
     for (let e = walk.next(); e !== undefined; e = walk.next()) if (where === undefined || where(e[0], e[1])) out.push(map(e[0], e[1]));
@@ -202,7 +206,9 @@ export abstract class Table<K extends Key, V> {
   selectPage<R>(where: ((key: K, value: V) => boolean) | undefined, limit: number, map: (key: K, value: V) => R): SelectPage<R>;
   selectPage<R>(where: ((key: K, value: V) => boolean) | undefined, limit: number, map?: (key: K, value: V) => R): SelectPage<R> {
     const s = this._read('selectPage');
+    checkFunction(`selectPage on ${s.label}: where`, where, true);
     if (!Number.isInteger(limit) || limit < 1) throw new InvalidOptionError('selectPage: limit', 'a positive integer', limit);
+    checkFunction(`selectPage on ${s.label}: map`, map, true);
     const m = (map ?? identity) as (key: K, value: V) => R;
     return runPage(new SelectContinuation<R>(s, s.store.walk(), where, m, limit));
   }

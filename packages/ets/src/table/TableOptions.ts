@@ -64,3 +64,9 @@ export interface TableInfo {
    */
   readonly memory: number;
 }
+
+/** Every {@link TableType}, for checks. @internal */
+export const TABLE_TYPES: readonly string[] = ['set', 'ordered_set', 'bag', 'duplicate_bag'];
+
+/** Every {@link Access} mode, for checks. @internal */
+export const ACCESS_MODES: readonly string[] = ['public', 'protected', 'private'];

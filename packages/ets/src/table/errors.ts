@@ -1,15 +1,11 @@
 import { ArborError, type ActorRef } from '@arbor/core';
+import { MAX_KEY_DEPTH, showKey, tooDeep } from '../keys/showKey.js';
 
-function show(value: unknown): string {
-  try {
-    return typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? JSON.stringify(value) : `${String(value)} (${typeof value})`;
-  } catch {
-    return typeof value;
-  }
-}
 
 /**
- * A key that is not a {@link Key}: keys are numbers (not NaN), strings, or arrays of keys.
+ * A key that is not a {@link Key}: keys are numbers (not NaN), strings, or arrays of keys
+ * nested at most 100 deep (an array that contains itself is never a key). `table` is the
+ * table's label, or '' for a key checked outside any table (`compareKeys`).
  *
  * @example
  * table.insert({ id: 1 } as never, 'x'); // throws BadKeyError
@@ -17,7 +13,12 @@ function show(value: unknown): string {
 export class BadKeyError extends ArborError {
   readonly code = 'bad_key' as const;
   constructor(readonly table: string, readonly operation: string, readonly key: unknown) {
-    super(`${operation} on ${table}: ${show(key)} is not a key; use a number (not NaN), a string, or an array of those`);
+    const where = table === '' ? String(operation) : `${String(operation)} on ${String(table)}`;
+    super(
+      tooDeep(key)
+        ? `${where}: ${showKey(key)} is not a key: it nests arrays more than ${MAX_KEY_DEPTH} deep (or contains itself); use a flatter key, e.g. join the path into one string or one array`
+        : `${where}: ${showKey(key)} is not a key; use a number (not NaN), a string, or an array of those`,
+    );
   }
 }
 
@@ -36,7 +37,7 @@ export class AccessDeniedError extends ArborError {
     readonly access: string,
     readonly caller: ActorRef | null,
   ) {
-    const who = caller === null ? 'code outside any actor' : `actor ${caller.id}`;
+    const who = caller === null || caller === undefined ? 'code outside any actor' : `actor ${String((caller as { id?: unknown }).id)}`;
     super(
       `${operation} on ${access} table ${table} is not allowed for ${who}, which does not own it; ` +
         "write through the owner's handle (or give the table away to this actor), or create the table with access 'public'",
@@ -66,7 +67,7 @@ export class TableDeletedError extends ArborError {
 export class TableNameTakenError extends ArborError {
   readonly code = 'name_taken' as const;
   constructor(readonly tableName: string) {
-    super(`a table named ${JSON.stringify(tableName)} already exists; open it with Ets.whereis, or pick another name`);
+    super(`a table named ${showKey(tableName)} already exists; open it with Ets.whereis, or pick another name`);
   }
 }
 
@@ -94,7 +95,7 @@ export class OwnershipError extends ArborError {
 export class CounterError extends ArborError {
   readonly code = 'bad_counter' as const;
   constructor(readonly table: string, readonly key: unknown, reason: string) {
-    super(`updateCounter on ${table} at ${show(key)}: ${reason}`);
+    super(`updateCounter on ${table} at ${showKey(key)}: ${reason}`);
   }
 }
 
