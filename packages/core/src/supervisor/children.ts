@@ -86,7 +86,11 @@ export async function launchChild(sup: Cell, spec: NormalizedSpec, extra: unknow
   } catch (e) {
     return { status: 'error', reason: e };
   }
-  if (r.status === 'ok') adopt(sup, r.ref as unknown as Cell);
+  // Only a child started unlinked is linked here. One the supervisor started linked
+  // (a behaviour start, `starter.startLink`) keeps the links its init left: a child that
+  // unlinked itself in init stays unlinked, as in OTP (supervisor_SUITE child_unlink).
+  const cell = r.status === 'ok' ? (r.ref as unknown as Cell) : undefined;
+  if (cell !== undefined && cell.parent !== sup) adopt(sup, cell);
   return r;
 }
 
@@ -95,6 +99,7 @@ export async function launchChild(sup: Cell, spec: NormalizedSpec, extra: unknow
  * `system.spawn`, say): linked, and its parent, so a trapping child stops for the
  * supervisor's shutdown as for a parent's. If the supervisor died while the start
  * function ran, the child gets its exit signal now instead of outliving it.
+ * A child the supervisor itself started linked (its parent is `sup`) is never adopted.
  */
 function adopt(sup: Cell, child: Cell): void {
   if (child.parent === null && child !== sup) child.parent = sup;
