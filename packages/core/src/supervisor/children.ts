@@ -20,6 +20,8 @@ let lastToken = 0;
 /** A supervisor's record of one child: its spec, its actor if any, and its history. @internal */
 export class ChildRecord {
   ref: Cell | undefined = undefined;
+  /** The actor it ran under last: a restarting dynamic child is still known by it (OTP's `{restarting, Pid}`). */
+  lastRef: Cell | undefined = undefined;
   status: 'running' | 'restarting' | 'stopped' = 'stopped';
   /** Starts after the first one. */
   restarts = 0;
@@ -44,6 +46,7 @@ export class ChildRecord {
   }
 
   exited(reason: unknown, backoffResetMs = Infinity): void {
+    this.lastRef = this.ref;
     this.ref = undefined;
     this.status = 'stopped';
     this.lastExitReason = reason;
