@@ -512,8 +512,8 @@ export class ActorSystem {
   }
 
   /**
-   * The actor's state, read between two messages (never in the middle of a handler),
-   * even while it is suspended.
+   * The actor's state, read in mailbox order (after the messages sent before; never in the
+   * middle of a handler), even while it is suspended.
    */
   getState<S = unknown>(ref: ActorRef, options?: CallOptions): Promise<S> {
     return sysRequest(ref, 'get_state', undefined, options) as Promise<S>;

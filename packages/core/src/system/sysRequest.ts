@@ -9,9 +9,10 @@ import { timeoutOf } from './SpawnOptions.js';
 import { badRef } from './validateBehaviour.js';
 
 /**
- * Sends a system request (get_state, replace_state, suspend, resume) to a cell and
- * settles it with the answer, or with `CallTimeoutError` after `options.timeout`
- * (default 5000 ms): every promise settles, even against a stuck actor. @internal
+ * Sends a system request (get_state, replace_state, suspend, resume) to a cell, queued in
+ * mailbox order with its other messages (OTP's sys messages), and settles it with the
+ * answer, or with `CallTimeoutError` after `options.timeout` (default 5000 ms): every
+ * promise settles, even against a stuck actor. A suspended actor still serves it. @internal
  */
 export function sysRequest(ref: ActorRef, op: SysRequest['op'], arg: unknown, options: CallOptions | undefined): Promise<unknown> {
   if (!(ref instanceof Cell)) return Promise.reject(badRef(op, ref));
@@ -30,12 +31,13 @@ export function sysRequest(ref: ActorRef, op: SysRequest['op'], arg: unknown, op
         if (timer !== undefined) clearTimeout(timer);
         f(v);
       };
-    ref.requestSys({ op, arg, resolve: done(resolve), reject: done(reject) });
+    ref.queueSys({ op, arg, resolve: done(resolve), reject: done(reject) });
   });
 }
 
 /**
- * `system.stop(ref, reason)`: a `stop` sys request, settled by a monitor when the actor is
+ * `system.stop(ref, reason)`: a `stop` sys request queued in mailbox order (the messages
+ * sent before it are handled first; a suspended actor serves it at once), settled by a monitor when the actor is
  * dead, or with `CallTimeoutError` after the timeout (the actor is then left running, as
  * in OTP). @internal
  */
@@ -60,7 +62,7 @@ export function stopActor(ref: ActorRef, reason: unknown, options: CallOptions |
         reject(new CallTimeoutError(ref, timeout));
       }, timeout);
     }
-    ref.requestSys({ op: 'stop', arg: reason, resolve: noop, reject: noop });
+    ref.queueSys({ op: 'stop', arg: reason, resolve: noop, reject: noop });
   });
 }
 
