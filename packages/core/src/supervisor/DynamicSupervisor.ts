@@ -2,12 +2,13 @@ import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import { GenServer, type InitArgOf } from '../actor/GenServer.js';
 import type { Call, SystemInfo } from '../actor/Protocol.js';
+import type { AnyBehaviour } from '../behaviour/Behaviour.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import { withOverrides, normalizeSpec, type ChildSpec, type ChildSpecOverrides, type NormalizedSpec } from './ChildSpec.js';
-import { ChildRecord, countOf, launchChild, mustRestart, rethrowMisuse, stopReport, supervisorCall, unwrapMisuse } from './children.js';
+import { ChildRecord, countOf, launchChild, mustRestart, rethrowMisuse, startLinked, stopReport, supervisorCall, unwrapMisuse } from './children.js';
 import { MaxChildrenError } from './errors.js';
 import { describeSupervisor, type SupervisedChildInfo, type SupervisorInfo, type Supervising } from './introspection.js';
 import type { ChildCounts, ChildEntry } from './protocol.js';
@@ -253,6 +254,18 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
    */
   static start<S extends DynamicSupervisor<any>>(this: new () => S, system: ActorSystem, options?: DynamicArgOf<S>, spawnOptions?: SpawnOptions): Promise<ActorRef<DynamicSupervisorProtocol>> {
     return system.spawn(this as never, (options ?? {}) as never, spawnOptions).catch(unwrapMisuse) as Promise<ActorRef<DynamicSupervisorProtocol>>;
+  }
+
+  /**
+   * Starts a dynamic supervisor linked to the calling actor (`parent`: `this` inside a
+   * hook), which becomes its parent: the parent gets its exit through the link (an `EXIT`
+   * message when trapping), and the parent's exit stops it. Resolves and rejects as `start`.
+   *
+   * @example
+   * this.sessions = await DynamicSupervisor.startLink(this, { maxChildren: 100 });
+   */
+  static startLink<S extends DynamicSupervisor<any>>(this: new () => S, parent: AnyBehaviour, options?: DynamicArgOf<S>, spawnOptions?: SpawnOptions): Promise<ActorRef<DynamicSupervisorProtocol>> {
+    return startLinked(parent, this as never, options ?? {}, spawnOptions) as Promise<ActorRef<DynamicSupervisorProtocol>>;
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import { DEAD } from '../actor/flags.js';
-import type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
+import { Behaviour, type AnyBehaviour, type BehaviourClass, type InitArgOf, type ProtocolOf } from '../behaviour/Behaviour.js';
 import type { CallRequest, Protocol, ReplyOf } from '../actor/Protocol.js';
 import { InitError, InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
@@ -168,4 +168,25 @@ export function countOf(children: Iterable<ChildRecord>): ChildCounts {
     else workers++;
   }
   return { specs, active, supervisors, workers };
+}
+
+/**
+ * Starts supervisor class `sup` linked to the actor whose hook is running (`parent`, a
+ * started Behaviour: `this`), which becomes its parent: the supervisor's exit reaches the
+ * parent as a link exit (an EXIT message when it traps exits), and the parent's exit stops
+ * the supervisor in order. Rejects like `start` (a bad definition with its validation
+ * error, a failed start with `InitError`), and with `InvalidOptionError` for a `parent`
+ * that is not a started actor. @internal
+ */
+export function startLinked(parent: unknown, sup: BehaviourClass, arg: unknown, options: SpawnOptions | undefined): Promise<ActorRef<any>> {
+  if (!(parent instanceof Behaviour)) {
+    return Promise.reject(new InvalidOptionError('parent', 'the calling actor (`this` inside a hook of a started behaviour)', parent));
+  }
+  let spawned: Promise<ActorRef<any>>;
+  try {
+    spawned = parent.spawnLink(sup as BehaviourClass<AnyBehaviour>, arg as never, options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return spawned.catch(unwrapMisuse);
 }

@@ -536,9 +536,11 @@ export class ActorSystem {
   }
 
   /**
-   * Stops an actor in order: after its current message, `terminate(reason)` runs and it
-   * exits with `reason`. Resolves once it is dead; rejects with `CallTimeoutError` if that
-   * takes longer than `timeout` (default 5000 ms; the actor is then left running, as in OTP),
+   * Stops an actor in order: after the messages sent before the stop, `terminate(reason)`
+   * runs and it exits with `reason`. Resolves once it is dead; rejects with
+   * `CallTimeoutError` if that takes longer than `timeout` (default `Infinity`, as Elixir's
+   * `GenServer.stop` / `Supervisor.stop`: a supervisor stopping its children takes as long
+   * as their shutdown specs allow; the actor is left running after a timeout, as in OTP),
    * or `NoProcError` if it is not alive.
    *
    * @example

@@ -38,14 +38,16 @@ export function sysRequest(ref: ActorRef, op: SysRequest['op'], arg: unknown, op
 /**
  * `system.stop(ref, reason)`: a `stop` sys request queued in mailbox order (the messages
  * sent before it are handled first; a suspended actor serves it at once), settled by a monitor when the actor is
- * dead, or with `CallTimeoutError` after the timeout (the actor is then left running, as
- * in OTP). @internal
+ * dead, or with `CallTimeoutError` after `options.timeout` (default Infinity, as Elixir's;
+ * the actor is then left running, as in OTP). @internal
  */
 export function stopActor(ref: ActorRef, reason: unknown, options: CallOptions | undefined): Promise<void> {
   if (!(ref instanceof Cell)) return Promise.reject(badRef('stop', ref));
   let timeout: number;
   try {
-    timeout = timeoutOf(options);
+    // Elixir's GenServer.stop / Supervisor.stop default: wait as long as the stop takes (a
+    // supervisor's is bounded by its children's shutdown specs).
+    timeout = options?.timeout === undefined ? Infinity : timeoutOf(options);
   } catch (e) {
     return Promise.reject(e);
   }

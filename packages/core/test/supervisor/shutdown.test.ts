@@ -247,3 +247,15 @@ test('shutdown 0: the child is signalled shutdown, then killed at once: a trappi
   t.is(await exitOf(system, (c as { ref: ActorRef }).ref), 'shutdown');
   await system.shutdown();
 });
+
+test('system.stop(sup) waits by default as long as the supervisor takes (Elixir’s :infinity), past 5 s (slow)', async (t) => {
+  const system = createSystem();
+  const events: string[] = [];
+  const sup = await Supervisor.start(system, { children: [worker('w', events, { trap: true, shutdown: 5300, terminateWait: 'forever' })] });
+  const w = await refOf(sup, 'w');
+  // With a 5000 ms default this rejected with CallTimeoutError while the supervisor went on stopping.
+  await system.stop(sup, 'shutdown');
+  t.false(system.isAlive(sup));
+  t.is(await exitOf(system, w), 'killed', 'the child was killed after its own 5300 ms');
+  await system.shutdown();
+});
