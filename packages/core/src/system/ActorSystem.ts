@@ -553,8 +553,9 @@ export class ActorSystem {
   // ------------------------------------------------------------------ lifecycle
 
   /**
-   * Stops every actor (`terminate` runs with `shutdown`), kills those still alive after
-   * `timeout` ms, and refuses new spawns. Resolves when all are dead.
+   * Stops every actor top down (the roots first, so each supervisor stops its own children
+   * in order; `terminate` runs with `shutdown`), kills those still alive after `timeout` ms,
+   * and refuses new spawns. Resolves when all are dead.
    */
   async shutdown(options?: { timeout?: number }): Promise<void> {
     const timeout = timeoutOf(options);

@@ -69,14 +69,31 @@ export function stopActor(ref: ActorRef, reason: unknown, options: CallOptions |
 }
 
 /**
- * Stops `cells` in the given order with `shutdown`, then kills those still alive after
- * `timeout` ms. One monitor callback and one timer for all, not one stop() per actor. @internal
+ * The system's shutdown: stops `cells` (given in reverse start order) top down, as OTP's
+ * application stop does. First the roots (no parent, or a dead one) are asked to stop with
+ * `shutdown`: a supervisor stops its own children in its order, by their shutdown specs,
+ * and a parent's exit stops the actors it spawned linked. Then whatever is still alive (an
+ * actor its parent had unlinked, say) is asked too. Those still alive after `timeout` ms
+ * in all are killed. One monitor callback and one timer per round, not one stop() per actor.
+ * @internal
  */
 export async function stopAll(cells: readonly Cell[], timeout: number): Promise<void> {
   if (cells.length === 0) return;
-  await new Promise<void>((resolve) => {
+  const deadline = timeout === Infinity ? Infinity : performance.now() + timeout;
+  const roots = cells.filter((c) => c.parent === null || (c.parent.flags & DEAD) !== 0);
+  await stopRound(roots, deadline);
+  const left = cells.filter((c) => (c.flags & DEAD) === 0);
+  if (left.length > 0) await stopRound(left, deadline);
+  for (const cell of cells) if ((cell.flags & DEAD) === 0) cell.receiveExit(null, 'kill', false);
+}
+
+/** Asks `cells` to stop with `shutdown` and resolves when all are dead or at `deadline`. */
+function stopRound(cells: readonly Cell[], deadline: number): Promise<void> {
+  const wait = deadline - performance.now();
+  if (cells.length === 0 || wait <= 0) return Promise.resolve();
+  return new Promise<void>((resolve) => {
     let left = cells.length;
-    const timer = timeout === Infinity ? undefined : setTimeout(resolve, timeout);
+    const timer = deadline === Infinity ? undefined : setTimeout(resolve, wait);
     const onDown = (): void => {
       if (--left === 0) {
         if (timer !== undefined) clearTimeout(timer);
@@ -88,5 +105,4 @@ export async function stopAll(cells: readonly Cell[], timeout: number): Promise<
       cell.requestSys({ op: 'stop', arg: 'shutdown', resolve: noop, reject: noop });
     }
   });
-  for (const cell of cells) if ((cell.flags & DEAD) === 0) cell.receiveExit(null, 'kill', false);
 }
