@@ -434,6 +434,6 @@ function entryOf(r: ChildRecord): ChildEntry {
 /** A child spec with its defaults filled in, as `getChildSpec` answers it. */
 function completeSpec(spec: NormalizedSpec | undefined): ChildSpec | 'not_found' {
   if (spec === undefined) return 'not_found';
-  const { id, start, restart, shutdown, type, significant } = spec;
-  return { id, start, restart, shutdown, type, significant };
+  const { id, start, restart, shutdown, type, significant, startTimeout } = spec;
+  return { id, start, restart, shutdown, type, significant, ...(startTimeout === Infinity ? {} : { startTimeout }) };
 }

@@ -6,11 +6,11 @@ import type { CallRequest, Protocol, ReplyOf } from '../actor/Protocol.js';
 import { InitError, InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { StartResult } from '../system/ActorSystem.js';
-import { linkCells } from '../system/signals.js';
+import { linkCells, unlink } from '../system/signals.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import { badRef } from '../system/validateBehaviour.js';
 import type { ChildStarter, NormalizedSpec } from './ChildSpec.js';
-import { SupervisorSpecError } from './errors.js';
+import { ChildStartTimeoutError, SupervisorSpecError } from './errors.js';
 import type { SupervisedChildInfo } from './introspection.js';
 import type { ChildCounts } from './protocol.js';
 import type { ChildStopped } from './shutdownChild.js';
@@ -69,9 +69,36 @@ export class ChildRecord {
 /**
  * Runs a child spec's start from `sup`: a behaviour start is spawned linked to the
  * supervisor; a start function gets a starter that does the same. Any thrown error or
- * malformed answer becomes an `error` outcome. @internal
+ * malformed answer becomes an `error` outcome, and so does a start still pending after the
+ * spec's `startTimeout` (`ChildStartTimeoutError`; the child, if it arrives, is killed). @internal
  */
-export async function launchChild(sup: Cell, spec: NormalizedSpec, extra: unknown): Promise<StartResult<any>> {
+export function launchChild(sup: Cell, spec: NormalizedSpec, extra: unknown): Promise<StartResult<any>> {
+  const timeout = spec.startTimeout;
+  if (timeout === Infinity) return runStart(sup, spec, extra);
+  return new Promise((resolve) => {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      resolve({ status: 'error', reason: new ChildStartTimeoutError(spec.id, timeout) });
+    }, timeout);
+    void runStart(sup, spec, extra).then((r) => {
+      if (!late) {
+        clearTimeout(timer);
+        resolve(r);
+        return;
+      }
+      // The start was given up on: a child arriving now is nobody's child.
+      if (r.status === 'ok') {
+        const cell = r.ref as unknown as Cell;
+        unlink(sup, cell);
+        cell.receiveExit(sup, 'kill', false);
+      }
+    });
+  });
+}
+
+/** Runs the start itself; never rejects. */
+async function runStart(sup: Cell, spec: NormalizedSpec, extra: unknown): Promise<StartResult<any>> {
   const start = spec.start;
   let r: StartResult<any>;
   try {
