@@ -12,6 +12,7 @@ import {
   GenServer,
   InitError,
   InvalidOptionError,
+  openInbox,
   Supervisor,
   type ActorRef,
   type ChildSpec,
@@ -262,5 +263,17 @@ test('startTimeout: a child arriving after its start timed out is killed (a star
   // In time, the same spec starts as usual.
   const r3 = await Supervisor.startChild(sup, { id: 'quick', startTimeout: 5000, start: { behaviour: SlowInit, arg: { ms: 1, onInit: () => {} } } });
   t.is(r3.status, 'ok');
+  await system.shutdown();
+});
+
+test('a supervisor whose start fails exits with FailedToStartChildError (Arbor keeps the typed error; OTP exits with {shutdown, {failed_to_start_child, Id, Reason}})', async (t) => {
+  const system = createSystem();
+  const inbox = await openInbox(system);
+  inbox.trapExit(true);
+  const events: string[] = [];
+  await t.throwsAsync(inbox.spawnLink(Supervisor, { children: [worker('bad', events, { failInit: () => true })] }), { instanceOf: InitError });
+  const exit = (await inbox.receive((m) => (m as { type?: string }).type === 'EXIT', { timeout: 2000 })) as { reason: unknown };
+  t.true(exit.reason instanceof FailedToStartChildError);
+  t.is((exit.reason as FailedToStartChildError).childId, 'bad');
   await system.shutdown();
 });
