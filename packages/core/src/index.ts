@@ -82,6 +82,7 @@ export {
 } from './supervisor/ChildSpec.js';
 export {
   BadSignificantError,
+  ChildStartTimeoutError,
   DuplicateChildIdError,
   FailedToStartChildError,
   InvalidAutoShutdownError,
@@ -91,11 +92,13 @@ export {
   InvalidPeriodError,
   InvalidRestartTypeError,
   InvalidShutdownError,
+  InvalidStartTimeoutError,
   InvalidStrategyError,
   MaxChildrenError,
   MissingChildIdError,
   MissingChildStartError,
   SupervisorSpecError,
+  UnknownChildSpecKeyError,
 } from './supervisor/errors.js';
 export type { ChildCounts, ChildEntry, RestartChildResult, StartChildResult, SupervisorProtocol } from './supervisor/protocol.js';
 export type { SupervisorReport, SupervisorReportKind } from './supervisor/reports.js';

@@ -4,7 +4,7 @@ import type { ActorSystem } from '../system/ActorSystem.js';
 import { notifyDown, queueExit } from '../system/signals.js';
 import type { TimerRef } from '../system/TimerRef.js';
 import type { ActorRef, MonitorRef } from './ActorRef.js';
-import { CALL, Envelope, INFO, isThenable, noop, PendingCall, SIGNAL, type SysRequest } from './Envelope.js';
+import { CALL, Envelope, INFO, isSysEntry, isThenable, noop, PendingCall, SIGNAL, SYS, type SysRequest } from './Envelope.js';
 import type { AnyBehaviour } from '../behaviour/Behaviour.js';
 import { noReply } from '../behaviour/markers.js';
 import { BUSY, CONTINUE, DEAD, INIT, SCHEDULED, STOP_REQUESTED, STOPPING, SUSPENDED, TRAP_EXIT } from './flags.js';
@@ -52,7 +52,10 @@ export class Cell implements ActorRef {
   /** Calls taken off the mailbox and not answered yet (async handler or deferred reply). */
   inflight: Set<PendingCall> | null = null;
   timers: Set<TimerRef> | null = null;
+  /** Internal stop requests (a stop outside a hook, the system's shutdown): served before the next message. */
   sys: SysRequest[] | null = null;
+  /** How many `SYS` envelopes (public sys requests, in mailbox order) the mailbox holds. */
+  sysQueued = 0;
   handled = 0;
   readonly startedAt = Date.now();
   exitReason: unknown = undefined;
@@ -113,13 +116,28 @@ export class Cell implements ActorRef {
         if (incoming instanceof PendingCall) incoming.fail(new MessageDroppedError(this, 'drop_newest'));
         return false;
       case 'drop_oldest': {
-        const old = mb.removeFirst((e) => !(e instanceof Envelope && e.kind === SIGNAL));
+        const old = mb.removeFirst((e) => !(e instanceof Envelope && e.kind >= SIGNAL));
         if (old instanceof PendingCall) old.fail(new MessageDroppedError(this, 'drop_oldest'));
         return true;
       }
     }
   }
 
+  /**
+   * Queues a public sys request in mailbox order (OTP: cast(x) then getState() sees x).
+   * A suspended actor still serves it; it bypasses the mailbox bound.
+   */
+  queueSys(req: SysRequest): void {
+    if ((this.flags & DEAD) !== 0) {
+      req.reject(new NoProcError(this, req.op));
+      return;
+    }
+    (this.mailbox ??= new Mailbox()).push(new Envelope(SYS, req));
+    this.sysQueued++;
+    if ((this.flags & NOT_SYS_RUNNABLE) === 0) this.system.scheduler.schedule(this);
+  }
+
+  /** Queues an internal stop request, served before the next message (even while suspended). */
   requestSys(req: SysRequest): void {
     if ((this.flags & DEAD) !== 0) {
       req.reject(new NoProcError(this, req.op));
@@ -133,7 +151,7 @@ export class Cell implements ActorRef {
   wake(): void {
     if ((this.flags & NOT_SYS_RUNNABLE) !== 0) return;
     const hasMail = this.mailbox !== null && this.mailbox.head !== this.mailbox.tail && (this.flags & SUSPENDED) === 0;
-    if (hasMail || this.sys !== null) this.system.scheduler.schedule(this);
+    if (hasMail || this.sys !== null || this.sysQueued !== 0) this.system.scheduler.schedule(this);
   }
 
   // ------------------------------------------------------------- drive loop
@@ -145,11 +163,23 @@ export class Cell implements ActorRef {
   run(budget: number): boolean {
     for (;;) {
       if (this.sys !== null) this.runSys();
-      if ((this.flags & (DEAD | BUSY | SUSPENDED | STOPPING | INIT)) !== 0) return false;
+      if ((this.flags & (DEAD | BUSY | SUSPENDED | STOPPING | INIT)) !== 0) {
+        // Suspended: only system requests are served (OTP's sys loop), out of the mailbox.
+        if (this.sysQueued === 0 || (this.flags & (DEAD | BUSY | STOPPING | INIT)) !== 0 || !this.serveSuspended()) return false;
+        continue;
+      }
       const mb = this.mailbox;
       if (mb === null || mb.head === mb.tail) return false;
       if (budget-- === 0) return true;
       const m = mb.shift();
+      if (this.sysQueued !== 0 && isSysEntry(m)) {
+        // A sys request in its turn: not a message of the behaviour (not counted, not `current`).
+        this.sysQueued--;
+        running = this;
+        this.serveSys((m as Envelope).msg as SysRequest);
+        running = null;
+        continue;
+      }
       this.current = m;
       this.handled++;
       let r: unknown;
@@ -258,33 +288,56 @@ export class Cell implements ActorRef {
         req.reject(new NoProcError(this, req.op));
         continue;
       }
-      try {
-        switch (req.op) {
-          case 'get_state':
-            req.resolve(this.behaviour!.state);
-            break;
-          case 'replace_state': {
-            const b = this.behaviour!;
-            b.state = (req.arg as (s: unknown) => unknown)(b.state);
-            req.resolve(b.state);
-            break;
-          }
-          case 'suspend':
-            this.flags |= SUSPENDED;
-            req.resolve(undefined);
-            break;
-          case 'resume':
-            this.flags &= ~SUSPENDED;
-            req.resolve(undefined);
-            break;
-          case 'stop':
-            req.resolve(undefined);
-            this.terminateWith(req.arg, false);
-            break;
+      this.serveSys(req);
+    }
+  }
+
+  /**
+   * Serves the queued sys requests of a suspended actor, oldest first, leaving the other
+   * messages in place; true once one of them resumed it (the loop goes on with the mail).
+   */
+  private serveSuspended(): boolean {
+    const mb = this.mailbox!;
+    while (this.sysQueued > 0) {
+      const env = mb.removeFirst(isSysEntry) as Envelope;
+      this.sysQueued--;
+      running = this;
+      this.serveSys(env.msg as SysRequest);
+      running = null;
+      if ((this.flags & (DEAD | STOPPING)) !== 0) return false;
+      if ((this.flags & SUSPENDED) === 0) return true;
+    }
+    return false;
+  }
+
+  /** Serves one sys request; a `replaceState` function that throws rejects the request. */
+  private serveSys(req: SysRequest): void {
+    try {
+      switch (req.op) {
+        case 'get_state':
+          req.resolve(this.behaviour!.state);
+          break;
+        case 'replace_state': {
+          const b = this.behaviour!;
+          b.state = (req.arg as (s: unknown) => unknown)(b.state);
+          req.resolve(b.state);
+          break;
         }
-      } catch (e) {
-        req.reject(e);
+        case 'suspend':
+          this.flags |= SUSPENDED;
+          req.resolve(undefined);
+          break;
+        case 'resume':
+          this.flags &= ~SUSPENDED;
+          req.resolve(undefined);
+          break;
+        case 'stop':
+          req.resolve(undefined);
+          this.terminateWith(req.arg, false);
+          break;
       }
+    } catch (e) {
+      req.reject(e);
     }
   }
 
@@ -357,7 +410,14 @@ export class Cell implements ActorRef {
     if (this.mailbox !== null) {
       const entries = this.mailbox.drain();
       this.mailbox = null;
-      for (const e of entries) if (e instanceof PendingCall) e.fail(new CallExitError(this, reason));
+      for (const e of entries) {
+        if (e instanceof PendingCall) e.fail(new CallExitError(this, reason));
+        else if (isSysEntry(e)) {
+          const req = (e as Envelope).msg as SysRequest;
+          req.reject(new NoProcError(this, req.op));
+        }
+      }
+      this.sysQueued = 0;
     }
     if (this.inflight !== null) {
       for (const pc of this.inflight) pc.fail(new CallExitError(this, reason));

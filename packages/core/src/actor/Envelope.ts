@@ -6,6 +6,11 @@ export const CALL = 1;
 export const INFO = 2;
 /** EXIT and DOWN: delivered by the runtime, never dropped by a bounded mailbox. */
 export const SIGNAL = 3;
+/**
+ * A system request (`msg` is its {@link SysRequest}) queued in mailbox order with the
+ * other messages, as OTP's `{system, From, Req}`; never dropped by a bounded mailbox.
+ */
+export const SYS = 4;
 
 /** A wrapped mailbox entry. @internal */
 export class Envelope {
@@ -51,7 +56,11 @@ export class PendingCall extends Envelope {
   }
 }
 
-/** A system request (sys): served between messages, even while suspended. @internal */
+/**
+ * A system request (sys). The public ones (getState, replaceState, suspend, resume, stop)
+ * are queued in mailbox order as `SYS` envelopes; while the actor is suspended they are
+ * still served, out of the mailbox, and ordinary messages wait. @internal
+ */
 export interface SysRequest {
   readonly op: 'get_state' | 'replace_state' | 'suspend' | 'resume' | 'stop';
   readonly arg: unknown;
@@ -65,4 +74,9 @@ export function noop(): void {}
 /** True for a promise or any object with a `then` method. @internal */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** True for a queued system request. @internal */
+export function isSysEntry(entry: unknown): boolean {
+  return entry instanceof Envelope && entry.kind === SYS;
 }

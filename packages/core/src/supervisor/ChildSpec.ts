@@ -9,9 +9,12 @@ import {
   InvalidChildTypeError,
   InvalidRestartTypeError,
   InvalidShutdownError,
+  InvalidStartTimeoutError,
   MissingChildIdError,
   MissingChildStartError,
+  UnknownChildSpecKeyError,
 } from './errors.js';
+import { closestKey } from './closestKey.js';
 
 /** When a child is restarted: always, only after an abnormal exit, or never. */
 export type RestartType = 'permanent' | 'transient' | 'temporary';
@@ -55,6 +58,7 @@ export type StartFunction<E = any> = (starter: ChildStarter<E>) => Promise<Start
  *   restart: 'permanent',   // default
  *   shutdown: 5000,         // default for workers; 'infinity' for supervisors
  *   type: 'worker',         // default
+ *   startTimeout: 10_000,   // optional: fail the start if it takes longer (default: wait)
  * };
  */
 export interface ChildSpec<B extends AnyBehaviour = AnyBehaviour> {
@@ -69,6 +73,12 @@ export interface ChildSpec<B extends AnyBehaviour = AnyBehaviour> {
   readonly type?: ChildType;
   /** If true, its exit can shut the supervisor down (see `autoShutdown`). Default false. */
   readonly significant?: boolean;
+  /**
+   * Milliseconds the start (the start function, or the behaviour's `init`) may take; past
+   * them it fails with `ChildStartTimeoutError` and a child arriving later is killed.
+   * Default `Infinity`: wait as long as it takes (OTP's behaviour).
+   */
+  readonly startTimeout?: number;
 }
 
 /** The fields of a child spec that `childSpec` lets you override, and the spawn options of its start (a name, a mailbox bound). */
@@ -111,7 +121,11 @@ export interface NormalizedSpec {
   readonly shutdown: Shutdown;
   readonly type: ChildType;
   readonly significant: boolean;
+  readonly startTimeout: number;
 }
+
+/** Every key a child spec may have (a dynamic child spec too), for the unknown-key check. @internal */
+export const CHILD_SPEC_KEYS: readonly string[] = ['id', 'start', 'restart', 'shutdown', 'type', 'significant', 'startTimeout'];
 
 const RESTARTS: readonly string[] = ['permanent', 'transient', 'temporary'];
 
@@ -126,6 +140,9 @@ export function normalizeSpec(spec: ChildSpec, autoShutdown: string, requireId =
   if (typeof spec !== 'object' || spec === null) throw new MissingChildIdError(spec);
   const id = spec.id;
   if (requireId && (typeof id !== 'string' || id === '')) throw new MissingChildIdError(id);
+  for (const key of Object.keys(spec)) {
+    if (!CHILD_SPEC_KEYS.includes(key)) throw new UnknownChildSpecKeyError(String(id), key, closestKey(key, CHILD_SPEC_KEYS), CHILD_SPEC_KEYS);
+  }
   const start = spec.start;
   const okStart =
     typeof start === 'function' ||
@@ -143,7 +160,11 @@ export function normalizeSpec(spec: ChildSpec, autoShutdown: string, requireId =
   if (typeof significant !== 'boolean') throw new InvalidOptionError(`child ${JSON.stringify(id)}: significant`, 'a boolean', significant);
   if (significant && restart === 'permanent') throw new BadSignificantError(id, 'permanent');
   if (significant && autoShutdown === 'never') throw new BadSignificantError(id, 'never');
-  return { id, start, restart, shutdown, type, significant };
+  const startTimeout = spec.startTimeout ?? Infinity;
+  if (!(startTimeout === Infinity || (Number.isInteger(startTimeout) && startTimeout >= 1 && startTimeout <= MAX_TIMER_MS))) {
+    throw new InvalidStartTimeoutError(id, startTimeout);
+  }
+  return { id, start, restart, shutdown, type, significant, startTimeout };
 }
 
 /** Checks a list of child specs, including duplicate ids. @internal */

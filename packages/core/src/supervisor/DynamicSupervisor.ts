@@ -2,12 +2,13 @@ import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import { GenServer, type InitArgOf } from '../actor/GenServer.js';
 import type { Call, SystemInfo } from '../actor/Protocol.js';
+import type { AnyBehaviour } from '../behaviour/Behaviour.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import { withOverrides, normalizeSpec, type ChildSpec, type ChildSpecOverrides, type NormalizedSpec } from './ChildSpec.js';
-import { ChildRecord, countOf, launchChild, mustRestart, rethrowMisuse, stopReport, supervisorCall, unwrapMisuse } from './children.js';
+import { ChildRecord, countOf, launchChild, mustRestart, rethrowMisuse, startLinked, stopReport, supervisorCall, unwrapMisuse } from './children.js';
 import { MaxChildrenError } from './errors.js';
 import { describeSupervisor, type SupervisedChildInfo, type SupervisorInfo, type Supervising } from './introspection.js';
 import type { ChildCounts, ChildEntry } from './protocol.js';
@@ -176,11 +177,27 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
   async #terminateChild(ref: ActorRef): Promise<'ok' | 'not_found'> {
     const cell = ref as Cell;
     const rec = this.#running.get(cell);
-    if (rec === undefined) return 'not_found';
+    if (rec === undefined) return this.#forgetRestarting(cell);
     this.#running.delete(cell);
     const out = await shutdownChild(this.#cell(), cell, rec.spec.shutdown);
     if (stopReport(rec.spec, out)) logSupervisor(this.logger, 'shutdown_error', this.#cell(), idOf(rec, cell), cell, out.reason, rec.restarts);
     return 'ok';
+  }
+
+  /**
+   * `terminateChild` of a child whose restart is pending or keeps failing, known by the ref
+   * it last ran under: it is forgotten, its retries stop and its `maxChildren` slot is
+   * freed (OTP-9549). `'not_found'` if no restarting child ran under `cell`.
+   */
+  #forgetRestarting(cell: Cell): 'ok' | 'not_found' {
+    for (const rec of this.#restarting) {
+      if (rec.lastRef !== cell) continue;
+      this.#restarting.delete(rec);
+      rec.renewToken(); // cancels the pending retry
+      rec.status = 'stopped';
+      return 'ok';
+    }
+    return 'not_found';
   }
 
   #childExited(rec: ChildRecord, cell: Cell, reason: unknown): void | Promise<void> {
@@ -240,6 +257,18 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
   }
 
   /**
+   * Starts a dynamic supervisor linked to the calling actor (`parent`: `this` inside a
+   * hook), which becomes its parent: the parent gets its exit through the link (an `EXIT`
+   * message when trapping), and the parent's exit stops it. Resolves and rejects as `start`.
+   *
+   * @example
+   * this.sessions = await DynamicSupervisor.startLink(this, { maxChildren: 100 });
+   */
+  static startLink<S extends DynamicSupervisor<any>>(this: new () => S, parent: AnyBehaviour, options?: DynamicArgOf<S>, spawnOptions?: SpawnOptions): Promise<ActorRef<DynamicSupervisorProtocol>> {
+    return startLinked(parent, this as never, options ?? {}, spawnOptions) as Promise<ActorRef<DynamicSupervisorProtocol>>;
+  }
+
+  /**
    * The child spec of a dynamic supervisor nested in a tree.
    *
    * @example
@@ -258,7 +287,15 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
     return supervisorCall(sup, { type: 'start_child', spec }).then(rethrowMisuse);
   }
 
-  /** Stops a child by ref and forgets it: `'ok'`, or `'not_found'` if it is not a live child of this supervisor. */
+  /**
+   * Stops a child by ref and forgets it: `'ok'`, or `'not_found'` if it is not a child of
+   * this supervisor. A child being restarted (its restart pending or failing) is known by
+   * the ref it crashed under: it answers `'ok'`, its retries stop and its `maxChildren`
+   * slot is freed (OTP/Elixir).
+   *
+   * @example
+   * if ((await DynamicSupervisor.startChild(sup, spec)).status === 'ok') await DynamicSupervisor.terminateChild(sup, ref);
+   */
   static terminateChild(sup: ActorRef<DynamicSupervisorProtocol>, ref: ActorRef): Promise<'ok' | 'not_found'> {
     return supervisorCall(sup, { type: 'terminate_child', ref });
   }

@@ -2,11 +2,12 @@ import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import { GenServer, type InitArgOf } from '../actor/GenServer.js';
 import type { SystemInfo } from '../actor/Protocol.js';
+import type { AnyBehaviour } from '../behaviour/Behaviour.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import { withOverrides, normalizeSpec, normalizeSpecs, type ChildSpec, type ChildSpecOverrides, type NormalizedSpec } from './ChildSpec.js';
-import { ChildRecord, countOf, launchChild, mustRestart, rethrowMisuse, stopReport, supervisorCall, unwrapMisuse } from './children.js';
+import { ChildRecord, countOf, launchChild, mustRestart, rethrowMisuse, startLinked, stopReport, supervisorCall, unwrapMisuse } from './children.js';
 import { FailedToStartChildError } from './errors.js';
 import { describeSupervisor, type SupervisorInfo, type Supervising } from './introspection.js';
 import type { ChildCounts, ChildEntry, RestartChildResult, StartChildResult, SupervisorProtocol } from './protocol.js';
@@ -348,6 +349,32 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
   }
 
   /**
+   * Starts a supervisor linked to the calling actor (`parent`: `this` inside a hook),
+   * which becomes its parent, as OTP's `supervisor:start_link`: the parent gets the
+   * supervisor's exit through the link (an `EXIT` message when it traps exits, say when the
+   * supervisor gives up), and the parent's exit stops the supervisor in order. Resolves and
+   * rejects as `start` does; a `parent` that is not a started actor rejects with
+   * `InvalidOptionError`.
+   *
+   * @example
+   * class Owner extends GenServer {
+   *   override async init() {
+   *     this.trapExit(true);
+   *     this.sup = await Supervisor.startLink(this, { children: [childSpec(Worker, cfg)] });
+   *   }
+   *   override handleInfo(msg) { if (msg.type === 'EXIT' && msg.from === this.sup) this.stop('shutdown'); }
+   * }
+   */
+  static startLink<S extends Supervisor<any>>(
+    this: new () => S,
+    parent: AnyBehaviour,
+    arg: SupervisorArgOf<S>,
+    options?: SpawnOptions,
+  ): Promise<ActorRef<SupervisorProtocol>> {
+    return startLinked(parent, this as never, arg, options) as Promise<ActorRef<SupervisorProtocol>>;
+  }
+
+  /**
    * The child spec of a nested supervisor (type `supervisor`, shutdown `infinity`).
    *
    * @example
@@ -407,6 +434,6 @@ function entryOf(r: ChildRecord): ChildEntry {
 /** A child spec with its defaults filled in, as `getChildSpec` answers it. */
 function completeSpec(spec: NormalizedSpec | undefined): ChildSpec | 'not_found' {
   if (spec === undefined) return 'not_found';
-  const { id, start, restart, shutdown, type, significant } = spec;
-  return { id, start, restart, shutdown, type, significant };
+  const { id, start, restart, shutdown, type, significant, startTimeout } = spec;
+  return { id, start, restart, shutdown, type, significant, ...(startTimeout === Infinity ? {} : { startTimeout }) };
 }

@@ -1,16 +1,16 @@
 import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import { DEAD } from '../actor/flags.js';
-import type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
+import { Behaviour, type AnyBehaviour, type BehaviourClass, type InitArgOf, type ProtocolOf } from '../behaviour/Behaviour.js';
 import type { CallRequest, Protocol, ReplyOf } from '../actor/Protocol.js';
 import { InitError, InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { StartResult } from '../system/ActorSystem.js';
-import { linkCells } from '../system/signals.js';
+import { linkCells, unlink } from '../system/signals.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import { badRef } from '../system/validateBehaviour.js';
 import type { ChildStarter, NormalizedSpec } from './ChildSpec.js';
-import { SupervisorSpecError } from './errors.js';
+import { ChildStartTimeoutError, SupervisorSpecError } from './errors.js';
 import type { SupervisedChildInfo } from './introspection.js';
 import type { ChildCounts } from './protocol.js';
 import type { ChildStopped } from './shutdownChild.js';
@@ -20,6 +20,8 @@ let lastToken = 0;
 /** A supervisor's record of one child: its spec, its actor if any, and its history. @internal */
 export class ChildRecord {
   ref: Cell | undefined = undefined;
+  /** The actor it ran under last: a restarting dynamic child is still known by it (OTP's `{restarting, Pid}`). */
+  lastRef: Cell | undefined = undefined;
   status: 'running' | 'restarting' | 'stopped' = 'stopped';
   /** Starts after the first one. */
   restarts = 0;
@@ -44,6 +46,7 @@ export class ChildRecord {
   }
 
   exited(reason: unknown, backoffResetMs = Infinity): void {
+    this.lastRef = this.ref;
     this.ref = undefined;
     this.status = 'stopped';
     this.lastExitReason = reason;
@@ -66,9 +69,36 @@ export class ChildRecord {
 /**
  * Runs a child spec's start from `sup`: a behaviour start is spawned linked to the
  * supervisor; a start function gets a starter that does the same. Any thrown error or
- * malformed answer becomes an `error` outcome. @internal
+ * malformed answer becomes an `error` outcome, and so does a start still pending after the
+ * spec's `startTimeout` (`ChildStartTimeoutError`; the child, if it arrives, is killed). @internal
  */
-export async function launchChild(sup: Cell, spec: NormalizedSpec, extra: unknown): Promise<StartResult<any>> {
+export function launchChild(sup: Cell, spec: NormalizedSpec, extra: unknown): Promise<StartResult<any>> {
+  const timeout = spec.startTimeout;
+  if (timeout === Infinity) return runStart(sup, spec, extra);
+  return new Promise((resolve) => {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      resolve({ status: 'error', reason: new ChildStartTimeoutError(spec.id, timeout) });
+    }, timeout);
+    void runStart(sup, spec, extra).then((r) => {
+      if (!late) {
+        clearTimeout(timer);
+        resolve(r);
+        return;
+      }
+      // The start was given up on: a child arriving now is nobody's child.
+      if (r.status === 'ok') {
+        const cell = r.ref as unknown as Cell;
+        unlink(sup, cell);
+        cell.receiveExit(sup, 'kill', false);
+      }
+    });
+  });
+}
+
+/** Runs the start itself; never rejects. */
+async function runStart(sup: Cell, spec: NormalizedSpec, extra: unknown): Promise<StartResult<any>> {
   const start = spec.start;
   let r: StartResult<any>;
   try {
@@ -86,7 +116,11 @@ export async function launchChild(sup: Cell, spec: NormalizedSpec, extra: unknow
   } catch (e) {
     return { status: 'error', reason: e };
   }
-  if (r.status === 'ok') adopt(sup, r.ref as unknown as Cell);
+  // Only a child started unlinked is linked here. One the supervisor started linked
+  // (a behaviour start, `starter.startLink`) keeps the links its init left: a child that
+  // unlinked itself in init stays unlinked, as in OTP (supervisor_SUITE child_unlink).
+  const cell = r.status === 'ok' ? (r.ref as unknown as Cell) : undefined;
+  if (cell !== undefined && cell.parent !== sup) adopt(sup, cell);
   return r;
 }
 
@@ -95,6 +129,7 @@ export async function launchChild(sup: Cell, spec: NormalizedSpec, extra: unknow
  * `system.spawn`, say): linked, and its parent, so a trapping child stops for the
  * supervisor's shutdown as for a parent's. If the supervisor died while the start
  * function ran, the child gets its exit signal now instead of outliving it.
+ * A child the supervisor itself started linked (its parent is `sup`) is never adopted.
  */
 function adopt(sup: Cell, child: Cell): void {
   if (child.parent === null && child !== sup) child.parent = sup;
@@ -160,4 +195,25 @@ export function countOf(children: Iterable<ChildRecord>): ChildCounts {
     else workers++;
   }
   return { specs, active, supervisors, workers };
+}
+
+/**
+ * Starts supervisor class `sup` linked to the actor whose hook is running (`parent`, a
+ * started Behaviour: `this`), which becomes its parent: the supervisor's exit reaches the
+ * parent as a link exit (an EXIT message when it traps exits), and the parent's exit stops
+ * the supervisor in order. Rejects like `start` (a bad definition with its validation
+ * error, a failed start with `InitError`), and with `InvalidOptionError` for a `parent`
+ * that is not a started actor. @internal
+ */
+export function startLinked(parent: unknown, sup: BehaviourClass, arg: unknown, options: SpawnOptions | undefined): Promise<ActorRef<any>> {
+  if (!(parent instanceof Behaviour)) {
+    return Promise.reject(new InvalidOptionError('parent', 'the calling actor (`this` inside a hook of a started behaviour)', parent));
+  }
+  let spawned: Promise<ActorRef<any>>;
+  try {
+    spawned = parent.spawnLink(sup as BehaviourClass<AnyBehaviour>, arg as never, options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return spawned.catch(unwrapMisuse);
 }

@@ -97,6 +97,39 @@ export class InvalidChildTypeError extends SupervisorSpecError {
   }
 }
 
+/**
+ * A child spec has a key no child spec has (a typo such as `shutdwon`): the message names
+ * the closest known key, so a misspelt option is not silently ignored.
+ *
+ * @example
+ * Supervisor.start(system, { children: [{ id: 'w', start, shutdwon: 100 } as ChildSpec] })
+ * // rejects: child "w": unknown key "shutdwon" in the child spec; did you mean "shutdown"? ...
+ */
+export class UnknownChildSpecKeyError extends SupervisorSpecError {
+  readonly code = 'unknown_child_spec_key' as const;
+  constructor(
+    readonly childId: string,
+    readonly key: string,
+    /** The closest known key, if one is close. */
+    readonly suggestion: string | undefined,
+    known: readonly string[],
+  ) {
+    super(
+      `child ${JSON.stringify(childId)}: unknown key ${JSON.stringify(key)} in the child spec; ` +
+        (suggestion === undefined ? '' : `did you mean ${JSON.stringify(suggestion)}? `) +
+        `a child spec takes only ${known.join(', ')}`,
+    );
+  }
+}
+
+/** A child spec's `startTimeout` is not an integer from 1 to 2147483647 (ms) or Infinity. */
+export class InvalidStartTimeoutError extends SupervisorSpecError {
+  readonly code = 'invalid_start_timeout' as const;
+  constructor(readonly childId: string, readonly value: unknown) {
+    super(`child ${JSON.stringify(childId)}: startTimeout must be an integer from 1 to 2147483647 (ms) or Infinity (wait forever, the default), got: ${describe(value)}`);
+  }
+}
+
 /** Two child specs of one supervisor share an id. */
 export class DuplicateChildIdError extends SupervisorSpecError {
   readonly code = 'duplicate_child_name' as const;
@@ -139,5 +172,20 @@ export class MaxChildrenError extends ArborError {
   readonly code = 'max_children' as const;
   constructor(readonly maxChildren: number) {
     super(`the dynamic supervisor already has its maxChildren (${maxChildren}) children; stop one first or raise maxChildren`);
+  }
+}
+
+/**
+ * A child's start (its start function, or its `init`) did not settle within the spec's
+ * `startTimeout`: the start fails with this reason, as any failed start (the supervisor's
+ * own start fails, or the restart is retried). If the child arrives later, it is killed.
+ *
+ * @example
+ * catch (e) { if (e instanceof InitError && e.reason.reason instanceof ChildStartTimeoutError) console.log(e.reason.reason.timeout) }
+ */
+export class ChildStartTimeoutError extends ArborError {
+  readonly code = 'child_start_timeout' as const;
+  constructor(readonly childId: string, readonly timeout: number) {
+    super(`child ${JSON.stringify(childId || '(dynamic)')} did not start within its startTimeout of ${timeout} ms; make its start settle sooner or raise startTimeout`);
   }
 }

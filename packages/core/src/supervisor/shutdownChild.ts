@@ -13,7 +13,8 @@ export interface ChildStopped {
 /**
  * Stops one child as OTP's supervisor does: unlink, monitor (so a child that unlinked
  * itself cannot hang the supervisor), then `kill` for brutal_kill, or `shutdown` and a
- * kill after `shutdown` ms, or `shutdown` and wait forever. @internal
+ * kill after `shutdown` ms (at once for 0: a trapping child's terminate does not run), or
+ * `shutdown` and wait forever. @internal
  */
 export function shutdownChild(sup: Cell, child: Cell, shutdown: Shutdown): Promise<ChildStopped> {
   unlink(sup, child);
@@ -30,6 +31,12 @@ export function shutdownChild(sup: Cell, child: Cell, shutdown: Shutdown): Promi
       return;
     }
     child.receiveExit(sup, 'shutdown', false);
+    if (shutdown === 0) {
+      // OTP's `after 0`: a trapping child has not handled the signal yet, so it is killed
+      // before its terminate runs.
+      child.receiveExit(sup, 'kill', false);
+      return;
+    }
     if (shutdown !== 'infinity' && (child.flags & DEAD) === 0) timer = setTimeout(() => child.receiveExit(sup, 'kill', false), shutdown);
   });
 }
@@ -67,7 +74,8 @@ export function shutdownAll(sup: Cell, children: readonly { readonly cell: Cell;
         if (--left === 0 && signalled) done();
       }, cell);
       cell.receiveExit(sup, shutdown === 'brutal_kill' ? 'kill' : 'shutdown', false);
-      if (typeof shutdown === 'number' && (cell.flags & DEAD) === 0) {
+      if (shutdown === 0) cell.receiveExit(sup, 'kill', false); // killed before its terminate runs
+      else if (typeof shutdown === 'number' && (cell.flags & DEAD) === 0) {
         const group = byTime.get(shutdown);
         if (group === undefined) byTime.set(shutdown, [cell]);
         else group.push(cell);

@@ -512,8 +512,8 @@ export class ActorSystem {
   }
 
   /**
-   * The actor's state, read between two messages (never in the middle of a handler),
-   * even while it is suspended.
+   * The actor's state, read in mailbox order (after the messages sent before; never in the
+   * middle of a handler), even while it is suspended.
    */
   getState<S = unknown>(ref: ActorRef, options?: CallOptions): Promise<S> {
     return sysRequest(ref, 'get_state', undefined, options) as Promise<S>;
@@ -536,9 +536,11 @@ export class ActorSystem {
   }
 
   /**
-   * Stops an actor in order: after its current message, `terminate(reason)` runs and it
-   * exits with `reason`. Resolves once it is dead; rejects with `CallTimeoutError` if that
-   * takes longer than `timeout` (default 5000 ms; the actor is then left running, as in OTP),
+   * Stops an actor in order: after the messages sent before the stop, `terminate(reason)`
+   * runs and it exits with `reason`. Resolves once it is dead; rejects with
+   * `CallTimeoutError` if that takes longer than `timeout` (default `Infinity`, as Elixir's
+   * `GenServer.stop` / `Supervisor.stop`: a supervisor stopping its children takes as long
+   * as their shutdown specs allow; the actor is left running after a timeout, as in OTP),
    * or `NoProcError` if it is not alive.
    *
    * @example
@@ -551,8 +553,9 @@ export class ActorSystem {
   // ------------------------------------------------------------------ lifecycle
 
   /**
-   * Stops every actor (`terminate` runs with `shutdown`), kills those still alive after
-   * `timeout` ms, and refuses new spawns. Resolves when all are dead.
+   * Stops every actor top down (the roots first, so each supervisor stops its own children
+   * in order; `terminate` runs with `shutdown`), kills those still alive after `timeout` ms,
+   * and refuses new spawns. Resolves when all are dead.
    */
   async shutdown(options?: { timeout?: number }): Promise<void> {
     const timeout = timeoutOf(options);

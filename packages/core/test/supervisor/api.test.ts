@@ -4,7 +4,7 @@
  * a child is restarting are in failed-restarts.test.ts.)
  */
 import test from 'ava';
-import { createSystem, GenServer, NoProcError, Supervisor, type ActorRef, type Call, type ChildEntry, type SupervisorProtocol } from '../../src/index.js';
+import { createSystem, DynamicSupervisor, GenServer, InvalidOptionError, NoProcError, Supervisor, type ActorRef, type Call, type ChildEntry, type SupervisorDef, type SupervisorProtocol } from '../../src/index.js';
 import { exitChild, exitOf, refOf, refs, worker } from './fixtures.js';
 
 test('startChild: ok with a running ref, appended after the init children', async (t) => {
@@ -182,5 +182,55 @@ test('the API works from inside an actor with this.call, and rejects with NoProc
   await system.stop(sup, 'shutdown');
   await t.throwsAsync(Supervisor.whichChildren(sup), { instanceOf: NoProcError });
   await t.throwsAsync(Supervisor.startChild(sup, worker('c', events)), { instanceOf: NoProcError });
+  await system.shutdown();
+});
+
+/** Starts a supervisor (static or dynamic) linked to itself in init and keeps the EXIT messages it gets. */
+class Owner extends GenServer<{ call: Call<'sup', ActorRef> | Call<'exits', unknown[]> }, unknown[], { dynamic: boolean; def: SupervisorDef }> {
+  sup!: ActorRef;
+  override async init({ dynamic, def }: { dynamic: boolean; def: SupervisorDef }): Promise<void> {
+    this.state = [];
+    this.trapExit(true);
+    this.sup = dynamic ? await DynamicSupervisor.startLink(this, { intensity: 0 }) : await Supervisor.startLink(this, def);
+  }
+  override handleCall(req: { type: 'sup' } | { type: 'exits' }): ActorRef | unknown[] {
+    return req.type === 'sup' ? this.sup : this.state;
+  }
+  override handleInfo(msg: unknown): void {
+    this.state.push(msg);
+  }
+}
+
+test('Supervisor.startLink(this, def): the calling actor is the parent and gets the supervisor’s EXIT when it gives up; its exit stops the supervisor', async (t) => {
+  const system = createSystem();
+  const events: string[] = [];
+  const owner = await system.spawn(Owner, { dynamic: false, def: { intensity: 0, children: [worker('a', events, { trap: true })] } });
+  const sup = (await system.call(owner, { type: 'sup' })) as ActorRef<SupervisorProtocol>;
+  t.is(system.getStatus(sup).parent, owner.id);
+  t.true(system.getStatus(owner).links.includes(sup.id));
+  await exitChild(system, sup, 'a', 'crash');
+  t.is(await exitOf(system, sup), 'shutdown', 'intensity 0: it gives up');
+  const exits = (await system.call(owner, { type: 'exits' })) as { type: string; from: unknown; reason: unknown }[];
+  t.like(exits.find((m) => m.type === 'EXIT' && m.from === sup), { reason: 'shutdown' });
+
+  // The other way round: the parent's exit stops the supervisor in order (its trapping child's terminate runs).
+  const events2: string[] = [];
+  const owner2 = await system.spawn(Owner, { dynamic: false, def: { children: [worker('b', events2, { trap: true })] } });
+  const sup2 = (await system.call(owner2, { type: 'sup' })) as ActorRef;
+  system.exit(owner2, 'kill');
+  t.is(await exitOf(system, sup2), 'killed');
+  t.deepEqual(events2, ['start b', 'stop b shutdown']);
+  await system.shutdown();
+});
+
+test('DynamicSupervisor.startLink(this): linked to the calling actor, its parent; startLink outside an actor rejects with InvalidOptionError', async (t) => {
+  const system = createSystem();
+  const owner = await system.spawn(Owner, { dynamic: true, def: { children: [] } });
+  const dyn = (await system.call(owner, { type: 'sup' })) as ActorRef;
+  t.is(system.getStatus(dyn).parent, owner.id);
+  await system.stop(owner, 'shutdown');
+  t.is(await exitOf(system, dyn), 'shutdown');
+  await t.throwsAsync(Supervisor.startLink({} as never, { children: [] }), { instanceOf: InvalidOptionError });
+  await t.throwsAsync(DynamicSupervisor.startLink(new Owner(), {}), { instanceOf: InvalidOptionError });
   await system.shutdown();
 });

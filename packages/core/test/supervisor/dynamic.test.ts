@@ -348,3 +348,26 @@ test('a dynamic child whose restart answers ignore is forgotten', async (t) => {
   t.true(system.isAlive(sup));
   await system.shutdown();
 });
+
+test('terminateChild of a child whose restart keeps failing, by the ref it crashed under: ok, removed, no more retries, its maxChildren slot freed (OTP-9549)', async (t) => {
+  const system = createSystem();
+  const events: string[] = [];
+  let broken = false;
+  const sup = await DynamicSupervisor.start(system, { maxChildren: 1, intensity: 1_000_000, period: 600_000, backoff: { initialMs: 5, maxMs: 5 } });
+  const a = await startOk(sup, dynSpec('a', events, { failInit: () => broken }));
+  broken = true;
+  system.exit(a, 'kill');
+  await exitOf(system, a);
+  t.true(await until(() => only(events, 'fail').length >= 2), 'its restart keeps failing');
+  t.deepEqual(await childRefs(sup), ['restarting']);
+  t.is(await DynamicSupervisor.terminateChild(sup, a), 'ok');
+  t.deepEqual(await childRefs(sup), []);
+  t.deepEqual(await DynamicSupervisor.countChildren(sup), { specs: 0, active: 0, supervisors: 0, workers: 0 });
+  const fails = only(events, 'fail').length;
+  await sleep(40);
+  t.is(only(events, 'fail').length, fails, 'no retry after terminateChild');
+  t.is(await DynamicSupervisor.terminateChild(sup, a), 'not_found', 'forgotten');
+  const b = await DynamicSupervisor.startChild(sup, dynSpec('b', events));
+  t.is(b.status, 'ok', 'the maxChildren slot is free again');
+  await system.shutdown();
+});

@@ -4,9 +4,9 @@
  * children being restarted, and childSpec overrides left undefined.
  */
 import test from 'ava';
-import { childSpec, createSystem, Supervisor, type ActorRef, type ChildSpec, type ChildSpecOverrides, type SupervisorProtocol } from '../../src/index.js';
+import { childSpec, createSystem, GenServer, Supervisor, type ActorRef, type ChildSpec, type ChildSpecOverrides, type SupervisorProtocol } from '../../src/index.js';
 import { sleep } from '../helpers.js';
-import { exitChild, only, refs, until, worker, Worker } from './fixtures.js';
+import { exitChild, exitOf, only, refs, until, worker, Worker } from './fixtures.js';
 
 test('a nested supervisor a start function started with Supervisor.start is adopted: its parent stops it in order', async (t) => {
   const system = createSystem();
@@ -112,4 +112,32 @@ test('childSpec overrides left undefined keep the spec’s own values', (t) => {
   t.is(spec.id, 'temp');
   t.is(spec.restart, 'temporary');
   t.is(spec.shutdown, 200);
+});
+
+/** Unlinks itself from its parent in init (supervisor_SUITE `child_unlink`), then crashes on a cast. */
+class Unlinker extends GenServer<{ cast: { type: 'crash' } }> {
+  override init(): void {
+    const parent = this.system.lookup(this.system.getStatus(this.self).parent!)!;
+    this.unlink(parent);
+  }
+  override handleCast(): void {
+    throw new Error('unlinked child crashed');
+  }
+}
+
+test('a child that unlinks itself in init stays unlinked: its crash is not seen and whichChildren keeps the dead ref (OTP child_unlink)', async (t) => {
+  const system = createSystem();
+  const viaFunction: ChildSpec = { id: 'fn', start: (s) => s.startLink(Unlinker, undefined) };
+  const sup = await Supervisor.start(system, { children: [{ id: 'beh', start: { behaviour: Unlinker, arg: undefined } }, viaFunction] });
+  for (const id of ['beh', 'fn']) {
+    const ref = (await refs(sup))[id] as ActorRef;
+    t.false(system.getStatus(ref).links.includes(sup.id), `${id}: not linked again after its start`);
+    const gone = exitOf(system, ref);
+    system.cast(ref as ActorRef<{ cast: { type: 'crash' } }>, { type: 'crash' });
+    await gone;
+    await sleep(10);
+    t.is((await refs(sup))[id], ref, `${id}: the supervisor did not see the crash and keeps the dead ref`);
+  }
+  t.true(system.isAlive(sup));
+  await system.shutdown();
 });

@@ -124,7 +124,8 @@ export function worker(id: string, events: string[], options: WorkerOptions = {}
     ...(type === undefined ? {} : { type }),
     ...(significant === undefined ? {} : { significant }),
   };
-  return Object.assign(childSpec(Worker, arg, overrides), { arg });
+  // `arg` rides along for the tests, not enumerable: a child spec has no such key.
+  return Object.defineProperty(childSpec(Worker, arg, overrides), 'arg', { value: arg, enumerable: false }) as ChildSpec<Worker> & { readonly arg: WorkerArg };
 }
 
 /** The children of a supervisor as id -> ref (or `'restarting'` / undefined). */

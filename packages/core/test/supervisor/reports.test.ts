@@ -117,3 +117,28 @@ test('a dynamic supervisor reports with the child actor id as childId when the s
   t.like(lines[1], { childId: r.ref.id, reason: 'killed' });
   await system.shutdown();
 });
+
+test('an orderly system.shutdown() logs nothing above debug: each supervisor stops its own children, in reverse start order', async (t) => {
+  const { system, logs } = capturingSystem();
+  const events: string[] = [];
+  const root = await Supervisor.start(system, {
+    children: [
+      worker('a', events),
+      worker('b', events, { trap: true }),
+      Supervisor.childSpec({ children: [worker('c', events, { trap: true }), worker('d', events, { trap: true })] }, { id: 'inner' }),
+      DynamicSupervisor.childSpec({}, { id: 'dyn' }),
+    ],
+  });
+  const dyn = (await Supervisor.whichChildren(root)).find((c) => c.id === 'dyn')!.ref as never;
+  const r = await DynamicSupervisor.startChild(dyn, { start: { behaviour: Worker, arg: { id: 'e', events, trap: true } } });
+  t.is(r.status, 'ok');
+  await system.shutdown();
+  t.is(system.size, 0);
+  const loud = (await syncLogs(system, logs)).filter((l) => l.level !== 'debug');
+  t.deepEqual(loud.map((l) => `${l.level} ${String(l.report)} ${String(l.childId)}`), []);
+  t.deepEqual(
+    events.filter((e) => e.startsWith('stop ')),
+    ['stop e shutdown', 'stop d shutdown', 'stop c shutdown', 'stop b shutdown'],
+    'the tree stopped top down, each supervisor in its own reverse start order',
+  );
+});

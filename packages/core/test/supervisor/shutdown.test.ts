@@ -5,10 +5,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import test from 'ava';
-import { createSystem, Supervisor, type SupervisorReport } from '../../src/index.js';
+import { createSystem, DynamicSupervisor, Supervisor, type ActorRef, type SupervisorReport } from '../../src/index.js';
 import { gate } from '../fixtures.js';
 import { capturingSystem, sleep, syncLogs } from '../helpers.js';
-import { exitOf, refOf, refs, restarted, worker } from './fixtures.js';
+import { exitOf, refOf, refs, restarted, worker, Worker } from './fixtures.js';
 
 test('brutal_kill: the child is killed at once (reason killed, terminate does not run), and no report is logged', async (t) => {
   const { system, logs } = capturingSystem();
@@ -223,5 +223,39 @@ test('a supervisor killed outright takes its children with it (they see killed)'
   t.is(await exitOf(system, before['plain'] as never), 'killed');
   t.is(await exitOf(system, before['trapping'] as never), 'killed', 'a trapping child stops when its parent exits');
   t.deepEqual(events, ['stop trapping killed']);
+  await system.shutdown();
+});
+
+test('shutdown 0: the child is signalled shutdown, then killed at once: a trapping child’s terminate does not run (static and dynamic)', async (t) => {
+  const system = createSystem();
+  const events: string[] = [];
+  const sup = await Supervisor.start(system, { children: [worker('a', events, { trap: true, shutdown: 0 })] });
+  const a = await refOf(sup, 'a');
+  t.is(await Supervisor.terminateChild(sup, 'a'), 'ok');
+  t.is(await exitOf(system, a), 'killed');
+  const dyn = await DynamicSupervisor.start(system, {});
+  const r = await DynamicSupervisor.startChild(dyn, { start: { behaviour: Worker, arg: { id: 'b', events, trap: true } }, shutdown: 0 });
+  const b = r.status === 'ok' ? r.ref : t.fail('b did not start');
+  await system.stop(dyn, 'shutdown');
+  t.is(await exitOf(system, b!), 'killed');
+  await sleep(10);
+  t.deepEqual(events, ['start a', 'start b'], 'no terminate ran');
+  // A child that does not trap exits dies of the shutdown signal itself.
+  const c = await Supervisor.startChild(sup, worker('c', events, { shutdown: 0 }));
+  t.is(c.status, 'ok');
+  t.is(await Supervisor.terminateChild(sup, 'c'), 'ok');
+  t.is(await exitOf(system, (c as { ref: ActorRef }).ref), 'shutdown');
+  await system.shutdown();
+});
+
+test('system.stop(sup) waits by default as long as the supervisor takes (Elixir’s :infinity), past 5 s (slow)', async (t) => {
+  const system = createSystem();
+  const events: string[] = [];
+  const sup = await Supervisor.start(system, { children: [worker('w', events, { trap: true, shutdown: 5300, terminateWait: 'forever' })] });
+  const w = await refOf(sup, 'w');
+  // With a 5000 ms default this rejected with CallTimeoutError while the supervisor went on stopping.
+  await system.stop(sup, 'shutdown');
+  t.false(system.isAlive(sup));
+  t.is(await exitOf(system, w), 'killed', 'the child was killed after its own 5300 ms');
   await system.shutdown();
 });

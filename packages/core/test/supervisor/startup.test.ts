@@ -6,16 +6,20 @@
  */
 import test from 'ava';
 import {
+  ChildStartTimeoutError,
   createSystem,
   FailedToStartChildError,
+  GenServer,
   InitError,
   InvalidOptionError,
+  openInbox,
   Supervisor,
+  type ActorRef,
   type ChildSpec,
   type StartFunction,
 } from '../../src/index.js';
 import { sleep } from '../helpers.js';
-import { exitChild, exitOf, refs, restarted, Worker, worker, type WorkerArg } from './fixtures.js';
+import { exitChild, exitOf, refs, restarted, until, Worker, worker, type WorkerArg } from './fixtures.js';
 
 test('children start in order; whichChildren lists them in start order', async (t) => {
   const system = createSystem();
@@ -208,5 +212,68 @@ test('the same arg object is handed to every restart of a spec', async (t) => {
   await restarted(sup, 'a', old);
   t.is(seen.length, 2);
   t.is(seen[0], seen[1]);
+  await system.shutdown();
+});
+
+/** Its init waits `ms` before it completes. */
+class SlowInit extends GenServer<{}, undefined, { ms: number; onInit: (ref: ActorRef) => void }> {
+  override async init({ ms, onInit }: { ms: number; onInit: (ref: ActorRef) => void }): Promise<void> {
+    onInit(this.self);
+    await sleep(ms);
+  }
+}
+
+test('startTimeout: a start function that never settles fails the supervisor’s start with ChildStartTimeoutError', async (t) => {
+  const system = createSystem();
+  const events: string[] = [];
+  const never: ChildSpec = { id: 'never', start: () => new Promise<never>(() => {}), startTimeout: 50 };
+  const e = await t.throwsAsync(Supervisor.start(system, { children: [worker('a', events, { trap: true }), never] }), { instanceOf: InitError });
+  t.true(e.reason instanceof FailedToStartChildError);
+  const cause = (e.reason as FailedToStartChildError).reason;
+  t.true(cause instanceof ChildStartTimeoutError);
+  t.like(cause, { code: 'child_start_timeout', childId: 'never', timeout: 50 });
+  t.deepEqual(events, ['start a', 'stop a shutdown'], 'the started child was stopped');
+  await system.shutdown();
+});
+
+test('startTimeout: a child arriving after its start timed out is killed (a start function, and a behaviour whose init is late)', async (t) => {
+  const system = createSystem();
+  const events: string[] = [];
+  const sup = await Supervisor.start(system, { children: [] });
+  let late: ActorRef | undefined;
+  const slowFn: ChildSpec = {
+    id: 'fn',
+    startTimeout: 30,
+    start: async (s) => {
+      await sleep(120);
+      late = await s.system.spawn(Worker, { id: 'late', events });
+      return { status: 'ok', ref: late };
+    },
+  };
+  const r1 = await Supervisor.startChild(sup, slowFn);
+  t.true(r1.status === 'error' && r1.reason instanceof ChildStartTimeoutError);
+  let initing: ActorRef | undefined;
+  const r2 = await Supervisor.startChild(sup, { id: 'beh', startTimeout: 30, start: { behaviour: SlowInit, arg: { ms: 120, onInit: (ref: ActorRef) => (initing = ref) } } });
+  t.true(r2.status === 'error' && r2.reason instanceof ChildStartTimeoutError);
+  t.true(await until(() => late !== undefined && !system.isAlive(late) && initing !== undefined && !system.isAlive(initing)));
+  t.is(system.getStatus(late!).exitReason, 'killed');
+  t.is(system.getStatus(initing!).exitReason, 'killed');
+  t.deepEqual(await Supervisor.whichChildren(sup), [], 'neither is a child');
+  t.true(system.isAlive(sup));
+  // In time, the same spec starts as usual.
+  const r3 = await Supervisor.startChild(sup, { id: 'quick', startTimeout: 5000, start: { behaviour: SlowInit, arg: { ms: 1, onInit: () => {} } } });
+  t.is(r3.status, 'ok');
+  await system.shutdown();
+});
+
+test('a supervisor whose start fails exits with FailedToStartChildError (Arbor keeps the typed error; OTP exits with {shutdown, {failed_to_start_child, Id, Reason}})', async (t) => {
+  const system = createSystem();
+  const inbox = await openInbox(system);
+  inbox.trapExit(true);
+  const events: string[] = [];
+  await t.throwsAsync(inbox.spawnLink(Supervisor, { children: [worker('bad', events, { failInit: () => true })] }), { instanceOf: InitError });
+  const exit = (await inbox.receive((m) => (m as { type?: string }).type === 'EXIT', { timeout: 2000 })) as { reason: unknown };
+  t.true(exit.reason instanceof FailedToStartChildError);
+  t.is((exit.reason as FailedToStartChildError).childId, 'bad');
   await system.shutdown();
 });

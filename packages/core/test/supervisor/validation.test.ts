@@ -19,11 +19,13 @@ import {
   InvalidPeriodError,
   InvalidRestartTypeError,
   InvalidShutdownError,
+  InvalidStartTimeoutError,
   InvalidStrategyError,
   MissingChildIdError,
   MissingChildStartError,
   Supervisor,
   SupervisorSpecError,
+  UnknownChildSpecKeyError,
   type ChildSpec,
   type SupervisorDef,
 } from '../../src/index.js';
@@ -183,5 +185,40 @@ test('valid edge values are accepted: intensity 0, shutdown 0, brutal_kill, infi
     ],
   });
   t.deepEqual(Object.keys(await Supervisor.whichChildren(sup).then((cs) => Object.fromEntries(cs.map((c) => [c.id, c])))), ['a', 'b', 'c', 'd']);
+  await system.shutdown();
+});
+
+test('a child spec with an unknown key is rejected with UnknownChildSpecKeyError naming the closest known key (static, dynamic, childSpec overrides)', async (t) => {
+  const system = createSystem();
+  const events: string[] = [];
+  const start = { behaviour: Worker, arg: { id: 'w', events } };
+  const typo = { id: 'w', start, shutdwon: 100 } as unknown as ChildSpec;
+  const e1 = await t.throwsAsync(Supervisor.start(system, { children: [typo] }), { instanceOf: UnknownChildSpecKeyError });
+  t.is(e1.code, 'unknown_child_spec_key');
+  t.like(e1, { childId: 'w', key: 'shutdwon', suggestion: 'shutdown' });
+  t.regex(e1.message, /unknown key "shutdwon".*did you mean "shutdown"\?/);
+  t.deepEqual(events, [], 'no child started');
+
+  const sup = await Supervisor.start(system, { children: [] });
+  await t.throwsAsync(Supervisor.startChild(sup, { id: 'r', start, restrat: 'temporary' } as unknown as ChildSpec), { instanceOf: UnknownChildSpecKeyError, message: /did you mean "restart"\?/ });
+  await t.throwsAsync(Supervisor.startChild(sup, childSpec(Worker, { id: 'x', events }, { signficant: true } as never)), { instanceOf: UnknownChildSpecKeyError, message: /did you mean "significant"\?/ });
+  const dyn = await DynamicSupervisor.start(system, {});
+  await t.throwsAsync(DynamicSupervisor.startChild(dyn, { start, startTimout: 10 } as never), { instanceOf: UnknownChildSpecKeyError, message: /did you mean "startTimeout"\?/ });
+  // Nothing close: the message lists the keys a child spec takes.
+  const far = await t.throwsAsync(Supervisor.startChild(sup, { id: 'f', start, banana: 1 } as unknown as ChildSpec), { instanceOf: UnknownChildSpecKeyError });
+  t.is(far.suggestion, undefined);
+  t.regex(far.message, /takes only id, start, restart, shutdown, type, significant, startTimeout/);
+  t.deepEqual(events, []);
+  await system.shutdown();
+});
+
+test('startTimeout must be an integer from 1 to 2^31-1 ms or Infinity: InvalidStartTimeoutError', async (t) => {
+  const system = createSystem();
+  const start = { behaviour: Worker, arg: { id: 'w', events: [] } };
+  for (const bad of [0, -1, 1.5, 2 ** 31, Number.NaN, '100']) {
+    await t.throwsAsync(Supervisor.start(system, { children: [{ id: 'w', start, startTimeout: bad as number }] }), { instanceOf: InvalidStartTimeoutError, code: 'invalid_start_timeout' });
+  }
+  const sup = await Supervisor.start(system, { children: [{ id: 'w', start, startTimeout: Infinity }] });
+  t.true(system.isAlive(sup));
   await system.shutdown();
 });
