@@ -4,7 +4,7 @@ import { InvalidOptionError } from '../errors/errors.js';
 import { formatReason, type ExitReason } from '../exit/ExitReason.js';
 import { ActorSystem } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
-import { validateTimeout } from '../system/SpawnOptions.js';
+import { checkTimeout } from '../validation/timeout.js';
 import type { SupervisorProtocol } from '../supervisor/protocol.js';
 import { Supervisor } from '../supervisor/Supervisor.js';
 import type { SupervisorDef } from '../supervisor/SupervisorFlags.js';
@@ -62,7 +62,7 @@ export async function startApplication(def: SupervisorDef, options: ApplicationO
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object or undefined', options);
   const name = options.name ?? 'app';
   if (typeof name !== 'string' || name === '') throw new InvalidOptionError('options.name', 'a non-empty string', name);
-  const shutdownTimeout = options.shutdownTimeout === undefined ? 30_000 : validateTimeout('options.shutdownTimeout', options.shutdownTimeout);
+  const shutdownTimeout = options.shutdownTimeout === undefined ? 30_000 : checkTimeout('options.shutdownTimeout', options.shutdownTimeout);
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
   if (signals !== false && !Array.isArray(signals)) throw new InvalidOptionError('options.signals', "an array of signal names or false", signals);
   const exitProcess = options.exitProcess ?? true;

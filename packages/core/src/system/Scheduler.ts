@@ -41,7 +41,10 @@ export class Scheduler {
   constructor(options: SchedulerOptions = {}) {
     const sliceMs = options.sliceMs ?? 1;
     const budget = options.budget ?? 256;
-    if (typeof sliceMs !== 'number' || !(sliceMs > 0)) throw new InvalidOptionError('options.scheduler.sliceMs', 'a number > 0', sliceMs);
+    // A slice without end (Infinity) would never yield to timers and I/O.
+    if (typeof sliceMs !== 'number' || !(sliceMs > 0) || !Number.isFinite(sliceMs)) {
+      throw new InvalidOptionError('options.scheduler.sliceMs', 'a finite number of milliseconds > 0', sliceMs);
+    }
     if (!Number.isInteger(budget) || budget < 1) throw new InvalidOptionError('options.scheduler.budget', 'an integer >= 1', budget);
     this.sliceMs = sliceMs;
     this.budget = budget;
