@@ -39,8 +39,8 @@ export class Scheduler {
   private streakStart = -1;
 
   constructor(options: SchedulerOptions = {}) {
-    const sliceMs = options.sliceMs ?? 1;
-    const budget = options.budget ?? 256;
+    const sliceMs = options.sliceMs === undefined ? 1 : options.sliceMs;
+    const budget = options.budget === undefined ? 256 : options.budget;
     // A slice without end (Infinity) would never yield to timers and I/O.
     if (typeof sliceMs !== 'number' || !(sliceMs > 0) || !Number.isFinite(sliceMs)) {
       throw new InvalidOptionError('options.scheduler.sliceMs', 'a finite number of milliseconds > 0', sliceMs);

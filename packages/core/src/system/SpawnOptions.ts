@@ -40,7 +40,7 @@ export function validateSpawnOptions(options: SpawnOptions): MailboxLimits | nul
   if (!Number.isInteger(mb.capacity) || mb.capacity < 1) {
     throw new InvalidOptionError('options.mailbox.capacity', 'an integer >= 1', mb.capacity);
   }
-  const overflow = mb.overflow ?? 'drop_newest';
+  const overflow = mb.overflow === undefined ? 'drop_newest' : mb.overflow;
   if (!POLICIES.includes(overflow)) {
     throw new InvalidOptionError('options.mailbox.overflow', `one of ${POLICIES.map((p) => `'${p}'`).join(', ')}`, overflow);
   }

@@ -1,15 +1,18 @@
 import { call, cast, type CallOptions } from '@arbor/core';
 import type { AnyActorLogic, EventFromLogic, Snapshot, SnapshotFrom } from 'xstate';
+import { checkCallOptions, checkEvent } from '../checks/checks.js';
 import type { MachineProtocol, MachineRef } from './MachineProtocol.js';
 
 /**
  * Sends an event to a machine actor (a cast: it returns at once). An event the machine
- * does not declare fails to compile.
+ * does not declare fails to compile; at run time, anything but an object with a string
+ * `type` throws InvalidOptionError here, before it reaches (and would crash) the machine.
  *
  * @example
  * sendEvent(light, { type: 'TIMER' });
  */
 export function sendEvent<TLogic extends AnyActorLogic>(ref: MachineRef<TLogic>, event: EventFromLogic<TLogic>): void {
+  checkEvent('sendEvent', event);
   cast<MachineProtocol<TLogic>>(ref, event);
 }
 
@@ -26,6 +29,12 @@ export function sendEventAndWait<TLogic extends AnyActorLogic>(
   event: EventFromLogic<TLogic>,
   options?: CallOptions,
 ): Promise<SnapshotFrom<TLogic>> {
+  try {
+    checkEvent('sendEventAndWait', event);
+    checkCallOptions('sendEventAndWait', options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   return call(ref as MachineRef<AnyActorLogic>, { type: 'send', event }, options) as Promise<SnapshotFrom<TLogic>>;
 }
 
@@ -36,6 +45,11 @@ export function sendEventAndWait<TLogic extends AnyActorLogic>(
  * const { value, context } = await getSnapshot(order);
  */
 export function getSnapshot<TLogic extends AnyActorLogic>(ref: MachineRef<TLogic>, options?: CallOptions): Promise<SnapshotFrom<TLogic>> {
+  try {
+    checkCallOptions('getSnapshot', options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   return call(ref as MachineRef<AnyActorLogic>, { type: 'getSnapshot' }, options) as Promise<SnapshotFrom<TLogic>>;
 }
 
@@ -49,6 +63,11 @@ export function getSnapshot<TLogic extends AnyActorLogic>(ref: MachineRef<TLogic
  * const saved = await getPersistedSnapshot(order);
  */
 export function getPersistedSnapshot<TLogic extends AnyActorLogic>(ref: MachineRef<TLogic>, options?: CallOptions): Promise<Snapshot<unknown>> {
+  try {
+    checkCallOptions('getPersistedSnapshot', options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   return call(ref as MachineRef<AnyActorLogic>, { type: 'getPersistedSnapshot' }, options).then((r) => {
     if (r.status === 'ok') return r.snapshot;
     throw r.reason;
