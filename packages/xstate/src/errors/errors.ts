@@ -32,6 +32,6 @@ export class MachineFailedError extends ArborError {
 export class SnapshotKeyInUseError extends ArborError {
   readonly code = 'snapshot_key_in_use' as const;
   constructor(readonly key: string) {
-    super(`snapshot key ${typeof key === 'string' ? JSON.stringify(key) : String(key)} is in use by a live machine actor on the same store; give each machine actor its own key`);
+    super(`snapshot key ${JSON.stringify(key)} is in use by a live machine actor on the same store; give each machine actor its own key`);
   }
 }

@@ -2,8 +2,7 @@ import { Behaviour, formatReason, InvalidOptionError, type ExitReason, type Stat
 import { createActor, type Actor, type AnyActorLogic, type AnyActorRef, type EventFromLogic, type Snapshot, type SnapshotFrom } from 'xstate';
 import { MachineFailedError } from '../errors/errors.js';
 import { claimKey } from '../snapshot/lineage.js';
-import { checkStore, type SnapshotStore } from '../snapshot/SnapshotStore.js';
-import { checkKnownKeys, checkObject } from '../checks/checks.js';
+import type { SnapshotStore } from '../snapshot/SnapshotStore.js';
 import type { MachineProtocol, MachineStart, PersistedSnapshotResult } from './MachineProtocol.js';
 import { TrackingClock } from './TrackingClock.js';
 
@@ -188,23 +187,17 @@ function settleQuietly(r: void | Promise<void>, actor: MachineActor<any>, what: 
 
 type CheckedStart = { input: unknown } & ({ restartFrom: 'initial' } | { restartFrom: 'snapshot'; store: SnapshotStore; key: string });
 
-const START_KEYS: readonly string[] = ['input', 'restartFrom', 'store', 'key'];
-
 function checkStart(arg: unknown): CheckedStart {
   if (arg === undefined) return { input: undefined, restartFrom: 'initial' };
-  checkObject('start argument', arg, 'an object ({ input?, restartFrom?, store?, key? }) or undefined');
-  checkKnownKeys('start argument', arg as object, START_KEYS);
+  if (typeof arg !== 'object' || arg === null) throw new InvalidOptionError('start argument', 'an object ({ input?, restartFrom?, store?, key? }) or undefined', arg);
   const a = arg as { input?: unknown; restartFrom?: unknown; store?: unknown; key?: unknown };
-  const restartFrom = a.restartFrom === undefined ? 'initial' : a.restartFrom;
-  if (restartFrom === 'initial') {
-    if (a.store !== undefined || a.key !== undefined) {
-      throw new InvalidOptionError(a.store !== undefined ? 'store' : 'key', "left out unless restartFrom is 'snapshot' (it only applies then); add restartFrom: 'snapshot'", a.store ?? a.key);
-    }
-    return { input: a.input, restartFrom };
-  }
+  const restartFrom = a.restartFrom ?? 'initial';
+  if (restartFrom === 'initial') return { input: a.input, restartFrom };
   if (restartFrom !== 'snapshot') throw new InvalidOptionError('restartFrom', "'initial' or 'snapshot'", restartFrom);
-  checkStore('store', a.store);
-  const store = a.store as SnapshotStore;
+  const store = a.store as SnapshotStore | undefined;
+  if (typeof store !== 'object' || store === null || typeof store.load !== 'function' || typeof store.save !== 'function' || typeof store.delete !== 'function') {
+    throw new InvalidOptionError('store', "a SnapshotStore (load, save, delete) with restartFrom: 'snapshot'; memorySnapshotStore() makes one", store);
+  }
   if (typeof a.key !== 'string' || a.key === '') throw new InvalidOptionError('key', "a non-empty string with restartFrom: 'snapshot'", a.key);
   return { input: a.input, restartFrom, store, key: a.key };
 }

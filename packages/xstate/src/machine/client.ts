@@ -1,18 +1,15 @@
 import { call, cast, type CallOptions } from '@arbor/core';
 import type { AnyActorLogic, EventFromLogic, Snapshot, SnapshotFrom } from 'xstate';
-import { checkCallOptions, checkEvent } from '../checks/checks.js';
 import type { MachineProtocol, MachineRef } from './MachineProtocol.js';
 
 /**
  * Sends an event to a machine actor (a cast: it returns at once). An event the machine
- * does not declare fails to compile; at run time, anything but an object with a string
- * `type` throws InvalidOptionError here, before it reaches (and would crash) the machine.
+ * does not declare fails to compile.
  *
  * @example
  * sendEvent(light, { type: 'TIMER' });
  */
 export function sendEvent<TLogic extends AnyActorLogic>(ref: MachineRef<TLogic>, event: EventFromLogic<TLogic>): void {
-  checkEvent('sendEvent', event);
   cast<MachineProtocol<TLogic>>(ref, event);
 }
 
@@ -29,12 +26,6 @@ export function sendEventAndWait<TLogic extends AnyActorLogic>(
   event: EventFromLogic<TLogic>,
   options?: CallOptions,
 ): Promise<SnapshotFrom<TLogic>> {
-  try {
-    checkEvent('sendEventAndWait', event);
-    checkCallOptions('sendEventAndWait', options);
-  } catch (e) {
-    return Promise.reject(e);
-  }
   return call(ref as MachineRef<AnyActorLogic>, { type: 'send', event }, options) as Promise<SnapshotFrom<TLogic>>;
 }
 
@@ -45,11 +36,6 @@ export function sendEventAndWait<TLogic extends AnyActorLogic>(
  * const { value, context } = await getSnapshot(order);
  */
 export function getSnapshot<TLogic extends AnyActorLogic>(ref: MachineRef<TLogic>, options?: CallOptions): Promise<SnapshotFrom<TLogic>> {
-  try {
-    checkCallOptions('getSnapshot', options);
-  } catch (e) {
-    return Promise.reject(e);
-  }
   return call(ref as MachineRef<AnyActorLogic>, { type: 'getSnapshot' }, options) as Promise<SnapshotFrom<TLogic>>;
 }
 
@@ -63,11 +49,6 @@ export function getSnapshot<TLogic extends AnyActorLogic>(ref: MachineRef<TLogic
  * const saved = await getPersistedSnapshot(order);
  */
 export function getPersistedSnapshot<TLogic extends AnyActorLogic>(ref: MachineRef<TLogic>, options?: CallOptions): Promise<Snapshot<unknown>> {
-  try {
-    checkCallOptions('getPersistedSnapshot', options);
-  } catch (e) {
-    return Promise.reject(e);
-  }
   return call(ref as MachineRef<AnyActorLogic>, { type: 'getPersistedSnapshot' }, options).then((r) => {
     if (r.status === 'ok') return r.snapshot;
     throw r.reason;

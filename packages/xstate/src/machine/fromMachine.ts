@@ -1,6 +1,5 @@
 import { InvalidOptionError, type BehaviourClass } from '@arbor/core';
 import type { AnyActorLogic } from 'xstate';
-import { checkKnownKeys, checkObject } from '../checks/checks.js';
 import { MachineActor } from './MachineActor.js';
 
 /** Options of {@link fromMachine}. */
@@ -28,8 +27,7 @@ export function fromMachine<TLogic extends AnyActorLogic>(logic: TLogic, options
   if (typeof logic !== 'object' || logic === null || typeof logic.transition !== 'function' || typeof logic.getInitialSnapshot !== 'function') {
     throw new InvalidOptionError('fromMachine(logic)', 'an xstate v5 machine (createMachine / setup().createMachine) or actor logic (fromPromise, fromCallback, ...)', logic);
   }
-  checkObject('fromMachine options', options, 'an object ({ name? }) or undefined');
-  checkKnownKeys('fromMachine', options, ['name']);
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('fromMachine options', 'an object ({ name? }) or undefined', options);
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
     throw new InvalidOptionError('fromMachine options.name', 'a non-empty string', options.name);
   }

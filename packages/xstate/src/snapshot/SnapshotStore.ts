@@ -1,4 +1,3 @@
-import { InvalidOptionError } from '@arbor/core';
 import type { Snapshot } from 'xstate';
 
 /**
@@ -31,27 +30,11 @@ export interface SnapshotStore {
 export function memorySnapshotStore(): SnapshotStore & { readonly size: number } {
   const snapshots = new Map<string, Snapshot<unknown>>();
   return {
-    load: (key) => snapshots.get(checkKey('load', key)),
-    save: (key, snapshot) => {
-      if (snapshot === null || typeof snapshot !== 'object') throw new InvalidOptionError('memorySnapshotStore save: snapshot', "a persisted snapshot (an object: getPersistedSnapshot's result)", snapshot);
-      snapshots.set(checkKey('save', key), snapshot);
-    },
-    delete: (key) => void snapshots.delete(checkKey('delete', key)),
+    load: (key) => snapshots.get(key),
+    save: (key, snapshot) => void snapshots.set(key, snapshot),
+    delete: (key) => void snapshots.delete(key),
     get size() {
       return snapshots.size;
     },
   };
-}
-
-function checkKey(op: string, key: unknown): string {
-  if (typeof key !== 'string' || key === '') throw new InvalidOptionError(`memorySnapshotStore ${op}: key`, 'a non-empty string', key);
-  return key;
-}
-
-/** Throws InvalidOptionError unless `store` has a SnapshotStore's load, save and delete. @internal */
-export function checkStore(op: string, store: unknown): void {
-  const s = store as Partial<SnapshotStore> | null;
-  if (s === null || typeof s !== 'object' || typeof s.load !== 'function' || typeof s.save !== 'function' || typeof s.delete !== 'function') {
-    throw new InvalidOptionError(op, "a SnapshotStore (load, save, delete) with restartFrom: 'snapshot'; memorySnapshotStore() makes one", store);
-  }
 }
