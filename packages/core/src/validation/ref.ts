@@ -16,7 +16,8 @@ export function isActorRef(value: unknown): value is ActorRef {
 
 /**
  * The one error for a value that should be an ActorRef: `InvalidOptionError` with the
- * message "<operation>: ref must be an ActorRef returned by spawn, got: ...".
+ * message "<operation>: ref must be an ActorRef returned by spawn, got: ...". Packages
+ * built on core (ets, xstate, process-registry) throw it too, so every API says it alike.
  *
  * @example
  * if (!isActorRef(ref)) throw badRef('call', ref);

@@ -139,6 +139,7 @@ const PROBES: readonly Probe[] = [
   p('shutdownWith', 'detail', any, (j) => shutdownWith(j)),
   p('createLogger', 'level', isUndefined, (j) => createLogger(j)),
   p('isActorRef', 'value', any, (j) => isActorRef(j)),
+  p('badRef', 'value', any, (j) => core.badRef('probe', j)),
   p('checkTimeout', 'value', isNumber, (j) => checkTimeout('t', j)),
   p('describeName', 'name', isString, (j) => describeName(j)),
   p('describeName', 'name.key', any, (j, c) => describeName(c.registry.via(j))),
