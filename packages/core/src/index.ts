@@ -66,6 +66,8 @@ export { Inbox } from './system/Inbox.js';
 export type { SchedulerOptions } from './system/Scheduler.js';
 export type { SpawnOptions } from './system/SpawnOptions.js';
 export { TimerRef } from './system/TimerRef.js';
+export { badRef, isActorRef } from './validation/ref.js';
+export { checkTimeout, MAX_TIMER_MS } from './validation/timeout.js';
 export { describeName, isViaName, via, type NameProvider, type ViaName } from './names/NameProvider.js';
 export { describeSupervisor, type SupervisedChildInfo, type SupervisorInfo, type Supervising } from './supervisor/introspection.js';
 export {

@@ -8,6 +8,9 @@ import type { ExitReason } from '../exit/ExitReason.js';
 import type { ActorSystem } from '../system/ActorSystem.js';
 import { call, cast } from '../system/defaultSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
+import { checkFunction } from '../validation/function.js';
+import { checkOptions } from '../validation/options.js';
+import { checkSystem } from '../validation/system.js';
 import { withOverrides, type ChildSpec, type ChildSpecOverrides } from '../supervisor/ChildSpec.js';
 
 /** An agent's start function: the initial state (or a promise of it). */
@@ -39,7 +42,7 @@ export type AgentRef<S> = ActorRef<AgentProtocol<S>>;
  */
 export class Agent<S = unknown> extends Behaviour<AgentProtocol<S>, S, AgentInit<S>> {
   override onInit(init: AgentInit<S>): void | Promise<void> {
-    if (typeof init !== 'function') throw new InvalidOptionError('init', 'a function () => initial state', init);
+    checkFunction('init', init, INIT);
     systems.set(this.self, this.system);
     const s = init();
     if (isThenable(s)) {
@@ -83,6 +86,12 @@ export class Agent<S = unknown> extends Behaviour<AgentProtocol<S>, S, AgentInit
    * const cache = await Agent.start(system, () => new Map<string, string>(), { name: 'cache' });
    */
   static start<S>(system: ActorSystem, init: AgentInit<S>, options?: SpawnOptions): Promise<AgentRef<S>> {
+    try {
+      checkSystem('Agent.start: system', system);
+      checkFunction('Agent.start: init', init, INIT);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return system.spawn(Agent<S>, init, options);
   }
 
@@ -93,7 +102,13 @@ export class Agent<S = unknown> extends Behaviour<AgentProtocol<S>, S, AgentInit
    * this.seen = await Agent.startLink(this, () => new Set<string>());
    */
   static startLink<S>(owner: Behaviour<any, any, any>, init: AgentInit<S>, options?: SpawnOptions): Promise<AgentRef<S>> {
-    return owner.spawnLink(Agent<S>, init, options);
+    try {
+      if (!(owner instanceof Behaviour)) throw new InvalidOptionError('Agent.startLink: owner', 'the calling actor (pass `this` from a GenServer hook)', owner);
+      checkFunction('Agent.startLink: init', init, INIT);
+      return owner.spawnLink(Agent<S>, init, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**
@@ -103,6 +118,8 @@ export class Agent<S = unknown> extends Behaviour<AgentProtocol<S>, S, AgentInit
    * Supervisor.start(system, { strategy: 'one_for_one', children: [Agent.childSpec(() => 0, { id: 'hits', options: { name: 'hits' } })] });
    */
   static childSpec<S>(init: AgentInit<S>, overrides?: ChildSpecOverrides): ChildSpec<Agent<S>> {
+    checkFunction('Agent.childSpec: init', init, INIT);
+    checkOptions('Agent.childSpec: overrides', overrides, '{ id?, restart?, shutdown?, type?, significant?, options? }');
     return withOverrides<ChildSpec<Agent<S>>>({ id: 'Agent', start: { behaviour: Agent<S>, arg: init } }, overrides);
   }
 
@@ -161,6 +178,9 @@ export class Agent<S = unknown> extends Behaviour<AgentProtocol<S>, S, AgentInit
     }
   }
 }
+
+/** What an agent's start function must be. */
+const INIT = 'a function () => initial state';
 
 const systems = new WeakMap<object, ActorSystem>();
 

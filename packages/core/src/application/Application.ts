@@ -1,10 +1,13 @@
+import { constants as osConstants } from 'node:os';
 import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import { formatReason, type ExitReason } from '../exit/ExitReason.js';
 import { ActorSystem } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
-import { validateTimeout } from '../system/SpawnOptions.js';
+import { checkOptions } from '../validation/options.js';
+import { checkSystem } from '../validation/system.js';
+import { checkTimeout } from '../validation/timeout.js';
 import type { SupervisorProtocol } from '../supervisor/protocol.js';
 import { Supervisor } from '../supervisor/Supervisor.js';
 import type { SupervisorDef } from '../supervisor/SupervisorFlags.js';
@@ -59,13 +62,18 @@ export interface Application {
  * // Ctrl-C stops the tree in order; or: await app.stop();
  */
 export async function startApplication(def: SupervisorDef, options: ApplicationOptions = {}): Promise<Application> {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object or undefined', options);
-  const name = options.name ?? 'app';
+  checkOptions('options', options as ApplicationOptions | undefined, '{ system?, name?, signals?, shutdownTimeout?, exitProcess?, spawn? }');
+  const name = options.name === undefined ? 'app' : options.name;
   if (typeof name !== 'string' || name === '') throw new InvalidOptionError('options.name', 'a non-empty string', name);
-  const shutdownTimeout = options.shutdownTimeout === undefined ? 30_000 : validateTimeout('options.shutdownTimeout', options.shutdownTimeout);
-  const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
-  if (signals !== false && !Array.isArray(signals)) throw new InvalidOptionError('options.signals', "an array of signal names or false", signals);
-  const exitProcess = options.exitProcess ?? true;
+  const shutdownTimeout = options.shutdownTimeout === undefined ? 30_000 : checkTimeout('options.shutdownTimeout', options.shutdownTimeout);
+  const signals = options.signals === undefined ? (['SIGINT', 'SIGTERM'] as const) : options.signals;
+  if (signals !== false && (!Array.isArray(signals) || !signals.every((s) => typeof s === 'string' && Object.hasOwn(osConstants.signals, s)))) {
+    throw new InvalidOptionError('options.signals', "an array of signal names (such as 'SIGINT') or false", signals);
+  }
+  const exitProcess = options.exitProcess === undefined ? true : options.exitProcess;
+  if (typeof exitProcess !== 'boolean') throw new InvalidOptionError('options.exitProcess', 'a boolean', exitProcess);
+  if (options.system !== undefined) checkSystem('options.system', options.system);
+  checkOptions('options.spawn', options.spawn, '{ mailbox?, trapExit? }');
   const ownSystem = options.system === undefined;
   const system = options.system ?? new ActorSystem({ name });
 

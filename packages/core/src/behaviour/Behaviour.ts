@@ -11,6 +11,8 @@ import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import { demonitorFrom, link, monitorFrom, unlink } from '../system/signals.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import type { TimerRef } from '../system/TimerRef.js';
+import { checkOptions } from '../validation/options.js';
+import { isActorRef, badRef } from '../validation/ref.js';
 import type { From, Ignore } from './markers.js';
 import type { StatusDetails } from './StatusDetails.js';
 
@@ -218,6 +220,7 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
   /** Turns exit trapping on or off: while on, exit signals arrive as EXIT info messages. */
   trapExit(on: boolean): void {
     const cell = this.#ownCell();
+    if (typeof on !== 'boolean') throw new InvalidOptionError('trapExit: on', 'a boolean', on);
     if (on) cell.flags |= TRAP_EXIT;
     else cell.flags &= ~TRAP_EXIT;
   }
@@ -239,6 +242,7 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
 
   /** Removes a monitor; with `flush`, also drops its DOWN message if already queued. */
   demonitor(monitor: MonitorRef, options?: { flush?: boolean }): boolean {
+    checkOptions('demonitor: options', options, '{ flush? }');
     return demonitorFrom(this.#ownCell(), monitor, options?.flush === true);
   }
 
@@ -287,6 +291,7 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
 
   /** Casts to another actor (or to yourself). */
   cast<Q extends Protocol>(ref: ActorRef<Q>, msg: CastOf<Q>): void {
+    if (!isActorRef(ref)) throw badRef('cast', ref);
     (ref as unknown as Cell).cast(msg);
   }
 
@@ -302,6 +307,6 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
 
   /** Cancels a timer; returns the milliseconds it had left, or false if it already fired or was cancelled. */
   cancelTimer(timer: TimerRef): number | false {
-    return timer.cancel();
+    return this.#ownCell().system.cancelTimer(timer);
   }
 }

@@ -96,7 +96,7 @@ export class InvalidBehaviourError extends ArborError {
  * An option or argument has a wrong value; the message names the option path.
  *
  * @example
- * call(ref, req, { timeout: -1 }) // options.timeout must be a number >= 0 or Infinity, got: -1 (number)
+ * call(ref, req, { timeout: -1 }) // options.timeout must be a number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got: -1 (number)
  */
 export class InvalidOptionError extends ArborError {
   readonly code = 'invalid_option' as const;

@@ -1,4 +1,5 @@
 import winston from 'winston';
+import { InvalidOptionError } from '../errors/errors.js';
 
 /** Log levels Arbor uses; `silent` turns logging off. */
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
@@ -14,6 +15,7 @@ const LEVELS: readonly LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug']
  * const system = createSystem({ logger: createLogger('debug') });
  */
 export function createLogger(level?: LogLevel): winston.Logger {
+  if (level !== undefined && !LEVELS.includes(level)) throw new InvalidOptionError('createLogger: level', `one of ${LEVELS.map((l) => `'${l}'`).join(', ')}`, level);
   const fromEnv = process.env['ARBOR_LOG_LEVEL'] as LogLevel | undefined;
   const chosen = level ?? (fromEnv !== undefined && LEVELS.includes(fromEnv) ? fromEnv : 'info');
   return winston.createLogger({

@@ -1,3 +1,5 @@
+import { describe } from '../errors/ArborError.js';
+import { InvalidOptionError } from '../errors/errors.js';
 import type { ActorRef } from '../actor/ActorRef.js';
 
 /**
@@ -38,6 +40,9 @@ export interface ViaName {
  * system.spawn(Worker, cfg, { name: via(registry, { tenant: 'a' }) })
  */
 export function via(provider: NameProvider, key: unknown): ViaName {
+  if (typeof provider !== 'object' || provider === null || typeof provider.registerName !== 'function') {
+    throw new InvalidOptionError('via: provider', 'a NameProvider such as a RegistryHandle (with registerName, unregisterName, whereisName)', provider);
+  }
   return { via: provider, key };
 }
 
@@ -60,5 +65,15 @@ export function isViaName(name: unknown): name is ViaName {
  */
 export function describeName(name: string | ViaName): string {
   if (typeof name === 'string') return name;
-  return `${name.via.label}:${typeof name.key === 'string' ? name.key : JSON.stringify(name.key)}`;
+  if (!isViaName(name)) throw new InvalidOptionError('describeName: name', 'a string or via(registry, key)', name);
+  return `${name.via.label}:${typeof name.key === 'string' ? name.key : keyText(name.key)}`;
+}
+
+/** A key as JSON, or described when JSON cannot show it (a cyclic object, a BigInt). */
+function keyText(key: unknown): string {
+  try {
+    return JSON.stringify(key) ?? describe(key);
+  } catch {
+    return describe(key);
+  }
 }

@@ -11,6 +11,8 @@ import { NotARegistryError, RegistryStoppedError } from './errors.js';
 import { handleOf, type RegistryHandle } from './RegistryHandle.js';
 import { validateRegistryOptions, type RegistryOptions } from './RegistryOptions.js';
 import { RegistryTable, tableOf, type RegistryInfo } from './RegistryTable.js';
+import { badRef } from '../validation/ref.js';
+import { checkSystem } from '../validation/system.js';
 
 /**
  * What a registry actor accepts: one call, `registry_info`, answered with a
@@ -97,6 +99,7 @@ export class Registry extends GenServer<RegistryProtocol, undefined, RegistryOpt
     options: RegistryOptions,
     spawnOptions?: SpawnOptions,
   ): Promise<RegistryHandle<K, V, P>> {
+    checkSystem('Registry.start: system', system);
     const ref = await system.spawn(Registry, options, spawnOptions);
     return Registry.of<K, V, P>(ref);
   }
@@ -110,7 +113,7 @@ export class Registry extends GenServer<RegistryProtocol, undefined, RegistryOpt
    * const registry = Registry.of<string, number>(ref);
    */
   static of<K = unknown, V = unknown, P extends Protocol = any>(ref: ActorRef<RegistryProtocol>): RegistryHandle<K, V, P> {
-    if (!(ref instanceof Cell)) throw new InvalidOptionError('Registry.of: ref', 'an ActorRef returned by spawn', ref);
+    if (!(ref instanceof Cell)) throw badRef('Registry.of', ref);
     if ((ref.flags & DEAD) !== 0) throw new NoProcError(ref, 'Registry.of');
     const table = tableOf.get(ref) as RegistryTable<K, V> | undefined;
     if (table === undefined) {
@@ -128,6 +131,8 @@ export class Registry extends GenServer<RegistryProtocol, undefined, RegistryOpt
    * const workers = Registry.named<string, WorkerInfo>(system, 'workers');
    */
   static named<K = unknown, V = unknown, P extends Protocol = any>(system: ActorSystem, name: string): RegistryHandle<K, V, P> | undefined {
+    checkSystem('Registry.named: system', system);
+    if (typeof name !== 'string') throw new InvalidOptionError('Registry.named: name', 'a string (the registry\'s local name)', name);
     const ref = system.whereis(name);
     return ref === undefined ? undefined : Registry.of<K, V, P>(ref);
   }

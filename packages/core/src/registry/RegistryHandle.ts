@@ -8,6 +8,9 @@ import { NoOwnerError, RegistryStoppedError } from './errors.js';
 import type { RegistryProtocol } from './Registry.js';
 import type { RegistryListener } from './RegistryEvent.js';
 import type { RegistryKeys } from './RegistryOptions.js';
+import { checkFunction as checkFn } from '../validation/function.js';
+import { checkOptions } from '../validation/options.js';
+import { badRef } from '../validation/ref.js';
 import { tableOf, type RegisterResult, type RegistryEntry, type RegistryRecord, type RegistryTable, type UpdateResult } from './RegistryTable.js';
 
 /**
@@ -78,8 +81,9 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = any> 
 
   /** The actor a write acts for: `options.owner`, else the actor whose handler is running. */
   #owner(options: OwnerOption | undefined, op: string): Cell {
+    checkOptions(`${op}: options`, options, '{ owner? }');
     const o = options?.owner;
-    if (o !== undefined && !(o instanceof Cell)) throw new InvalidOptionError(`${op}: options.owner`, 'an ActorRef returned by spawn', o);
+    if (o !== undefined && !(o instanceof Cell)) throw badRef(op, o, 'options.owner');
     const cell = o ?? running;
     if (cell === null) throw new NoOwnerError(op);
     if ((cell.flags & DEAD) !== 0) throw new NoProcError(cell, op);
@@ -272,7 +276,7 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = any> 
    */
   keys(ref: ActorRef): K[] {
     const t = this.#table('keys');
-    if (!(ref instanceof Cell)) throw new InvalidOptionError('keys: ref', 'an ActorRef returned by spawn', ref);
+    if (!(ref instanceof Cell)) throw badRef('keys', ref);
     return t.keys(ref);
   }
 
@@ -284,7 +288,7 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = any> 
    */
   values(key: K, ref: ActorRef): V[] {
     const t = this.#table('values');
-    if (!(ref instanceof Cell)) throw new InvalidOptionError('values: ref', 'an ActorRef returned by spawn', ref);
+    if (!(ref instanceof Cell)) throw badRef('values', ref);
     return t.values(key, ref);
   }
 
@@ -297,7 +301,9 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = any> 
    * const pool = registry.meta<Pool>('pool');
    */
   meta<T = unknown>(key: string): T | undefined {
-    return this.#table('meta').meta.get(key) as T | undefined;
+    const t = this.#table('meta');
+    if (typeof key !== 'string') throw new InvalidOptionError('meta: key', 'a string', key);
+    return t.meta.get(key) as T | undefined;
   }
 
   /**
@@ -319,7 +325,9 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = any> 
    * registry.deleteMeta('pool');
    */
   deleteMeta(key: string): boolean {
-    return this.#table('deleteMeta').meta.delete(key);
+    const t = this.#table('deleteMeta');
+    if (typeof key !== 'string') throw new InvalidOptionError('deleteMeta: key', 'a string', key);
+    return t.meta.delete(key);
   }
 
   /**
@@ -359,6 +367,7 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = any> 
 
   /** Removes `ref`'s entries under `key`; nothing if the registry is not running. */
   unregisterName(key: unknown, ref: ActorRef): void {
+    if (!(ref instanceof Cell)) throw badRef('unregisterName', ref);
     const t = this.#t;
     if (t.live) t.unregisterName(key, ref);
   }
@@ -370,6 +379,7 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = any> 
 
   /** The keys `ref` holds; `[]` when the registry is not running (the dump calls it). */
   keysOf(ref: ActorRef): readonly unknown[] {
+    if (!(ref instanceof Cell)) throw badRef('keysOf', ref);
     try {
       return this.#table('keysOf').keysOf(ref);
     } catch {
@@ -379,5 +389,5 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = any> 
 }
 
 function checkFunction(option: string, fn: unknown): void {
-  if (typeof fn !== 'function') throw new InvalidOptionError(option, 'a function', fn);
+  checkFn(option, fn as Function, 'a function');
 }

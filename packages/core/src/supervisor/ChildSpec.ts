@@ -129,8 +129,9 @@ export const CHILD_SPEC_KEYS: readonly string[] = ['id', 'start', 'restart', 'sh
 
 const RESTARTS: readonly string[] = ['permanent', 'transient', 'temporary'];
 
-/** The longest delay a Node timer honours (2^31 - 1 ms, about 24.8 days); longer ones fire at once. @internal */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+// The longest Node timer now lives with the timeout rule (validation/timeout.ts); still exported from here.
+import { MAX_TIMER_MS } from '../validation/timeout.js';
+export { MAX_TIMER_MS };
 
 /**
  * Checks a child spec and fills in the defaults; throws the specific validation error.

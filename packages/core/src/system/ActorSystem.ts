@@ -25,12 +25,18 @@ import { statusOf, type ActorStatus } from './ActorStatus.js';
 import { CallDeadlines } from './CallDeadlines.js';
 import { LiveCells } from './LiveCells.js';
 import { Scheduler, type SchedulerOptions } from './Scheduler.js';
-import { timeoutOf, validateSpawnOptions, validateTimeout, type SpawnOptions } from './SpawnOptions.js';
+import { validateSpawnOptions, type SpawnOptions } from './SpawnOptions.js';
 import { addMonitor, demonitor, linkCells } from './signals.js';
-import { describeName, type NameProvider, type ViaName } from '../names/NameProvider.js';
+import { describeName, isViaName, type NameProvider, type ViaName } from '../names/NameProvider.js';
 import { stopActor, stopAll, sysRequest } from './sysRequest.js';
 import { TimerRef } from './TimerRef.js';
-import { badRef, validateBehaviourClass, validateInstance } from './validateBehaviour.js';
+import { validateBehaviourClass, validateInstance } from './validateBehaviour.js';
+import { checkFunction } from '../validation/function.js';
+import { checkLogger } from '../validation/logger.js';
+import { checkLocalName } from '../validation/name.js';
+import { checkOptions } from '../validation/options.js';
+import { badRef } from '../validation/ref.js';
+import { checkTimeout, timeoutOf } from '../validation/timeout.js';
 
 /** Options of {@link createSystem}. */
 export interface SystemOptions {
@@ -87,11 +93,13 @@ export class ActorSystem {
   #stopped = false;
 
   constructor(options: SystemOptions = {}) {
-    if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object or undefined', options);
-    if (options.name !== undefined && typeof options.name !== 'string') throw new InvalidOptionError('options.name', 'a string', options.name);
+    checkOptions('options', options as SystemOptions | undefined, '{ name?, logger?, scheduler? }');
+    if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
+      throw new InvalidOptionError('options.name', 'a non-empty string', options.name);
+    }
     this.name = options.name ?? 'arbor';
-    this.logger = options.logger ?? createLogger();
-    this.scheduler = new Scheduler(options.scheduler);
+    this.logger = options.logger === undefined ? createLogger() : checkLogger('options.logger', options.logger);
+    this.scheduler = new Scheduler(checkOptions('options.scheduler', options.scheduler, '{ sliceMs?, budget? }'));
   }
 
   // ------------------------------------------------------------------ spawning
@@ -135,7 +143,7 @@ export class ActorSystem {
     onDown: DownCallback,
     options?: SpawnOptions,
   ): Promise<SpawnedMonitor<ProtocolOf<B>>> {
-    if (typeof onDown !== 'function') return Promise.reject(new InvalidOptionError('onDown', 'a function', onDown));
+    if (typeof onDown !== 'function') return Promise.reject(new InvalidOptionError('spawnMonitor: onDown', 'a function ({ ref, actor, reason }) => void', onDown));
     return Promise.resolve(this.startCell(null, behaviour, arg, options, false, onDown as Watcher)).then((o) => {
       const r = this.unwrapOutcome(behaviour, o);
       return { ref: r.ref, monitor: r.monitor! };
@@ -352,8 +360,7 @@ export class ActorSystem {
    */
   sendAfter<P extends Protocol>(ref: ActorRef<P>, msg: InfoOf<P>, ms: number): TimerRef {
     if (!(ref instanceof Cell)) throw badRef('sendAfter', ref);
-    const delay = validateTimeout('ms', ms);
-    if (delay === Infinity) throw new InvalidOptionError('ms', 'a finite number >= 0 (milliseconds)', ms);
+    const delay = checkTimeout('sendAfter: ms', ms, { infinity: false });
     const timer = new TimerRef(ref, delay, () => {
       try {
         ref.deliver(new Envelope(INFO, msg));
@@ -368,6 +375,7 @@ export class ActorSystem {
 
   /** Cancels a timer; returns the milliseconds it had left, or false if it already fired or was cancelled. */
   cancelTimer(timer: TimerRef): number | false {
+    if (!(timer instanceof TimerRef)) throw new InvalidOptionError('cancelTimer: timer', 'a TimerRef returned by sendAfter', timer);
     return timer.cancel();
   }
 
@@ -396,6 +404,8 @@ export class ActorSystem {
   /** @internal */
   exitFrom(from: Cell | null, ref: ActorRef, reason: unknown): void {
     if (!(ref instanceof Cell)) throw badRef('exit', ref);
+    // A missing reason is a mistake, not an exit signal: it would kill the target (OTP's exit/2 takes a reason).
+    if (reason === undefined) throw new InvalidOptionError('exit: reason', "an exit reason ('normal', 'shutdown', 'kill', an Error or any other value)", reason);
     ref.receiveExit(from, reason, false);
   }
 
@@ -408,12 +418,13 @@ export class ActorSystem {
    */
   monitor(ref: ActorRef, onDown: DownCallback): MonitorRef {
     if (!(ref instanceof Cell)) throw badRef('monitor', ref);
-    if (typeof onDown !== 'function') throw new InvalidOptionError('onDown', 'a function', onDown);
+    checkFunction('monitor: onDown', onDown, 'a function ({ ref, actor, reason }) => void');
     return addMonitor(onDown as Watcher, ref);
   }
 
   /** Removes a monitor made with `monitor`; true if it was still active. */
   demonitor(monitor: MonitorRef): boolean {
+    if (!(monitor instanceof MonitorRef)) throw new InvalidOptionError('demonitor: monitor', 'a MonitorRef returned by monitor', monitor);
     return demonitor(monitor);
   }
 
@@ -429,7 +440,7 @@ export class ActorSystem {
    * system.whereis('counter'); // ref
    */
   register(name: string, ref: ActorRef): void {
-    if (typeof name !== 'string' || name === '') throw new InvalidOptionError('name', 'a non-empty string', name);
+    checkLocalName('register: name', name);
     if (!(ref instanceof Cell)) throw badRef('register', ref);
     if ((ref.flags & DEAD) !== 0) throw new NoProcError(ref, 'register');
     const holder = this.#names.get(name);
@@ -441,6 +452,7 @@ export class ActorSystem {
 
   /** Releases a name; returns false if nobody held it. */
   unregister(name: string): boolean {
+    if (typeof name !== 'string') throw new InvalidOptionError('unregister: name', 'a string', name);
     const holder = this.#names.get(name);
     if (holder === undefined) return false;
     this.#names.delete(name);
@@ -456,6 +468,7 @@ export class ActorSystem {
    */
   whereis<P extends Protocol = any>(name: string | ViaName): ActorRef<P> | undefined {
     if (typeof name === 'string') return this.#names.get(name);
+    if (!isViaName(name)) throw new InvalidOptionError('whereis: name', 'a string or via(registry, key)', name);
     return name.via.whereisName(name.key);
   }
 
@@ -489,6 +502,7 @@ export class ActorSystem {
 
   /** The live actor with this id, or undefined (a scan: for debugging tools, not hot paths). */
   lookup(id: string): ActorRef | undefined {
+    if (typeof id !== 'string') throw new InvalidOptionError('lookup: id', "a string (an actor's ref.id)", id);
     return this.#live.find(id);
   }
 
@@ -558,7 +572,7 @@ export class ActorSystem {
    * and refuses new spawns. Resolves when all are dead.
    */
   async shutdown(options?: { timeout?: number }): Promise<void> {
-    const timeout = timeoutOf(options);
+    const timeout = timeoutOf(options); // an async function: a bad timeout rejects
     this.#stopped = true;
     await stopAll(this.#live.toArray().reverse(), timeout);
   }

@@ -7,7 +7,9 @@ import { CallTimeoutError, InvalidOptionError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import type { ActorSystem } from './ActorSystem.js';
 import type { SpawnOptions } from './SpawnOptions.js';
-import { timeoutOf } from './SpawnOptions.js';
+import { checkOptions } from '../validation/options.js';
+import { checkSystem } from '../validation/system.js';
+import { timeoutOf } from '../validation/timeout.js';
 
 interface Waiter {
   readonly match: (msg: unknown) => boolean;
@@ -48,6 +50,7 @@ export class Inbox {
 
   /** @internal */
   static async open(system: ActorSystem): Promise<Inbox> {
+    checkSystem('openInbox: system', system);
     const ref = await system.spawn(InboxActor, undefined);
     return new Inbox((ref as unknown as Cell).behaviour as InboxActor);
   }
@@ -119,6 +122,7 @@ export class Inbox {
 
   /** Removes a monitor; with `flush`, drops its queued DOWN too. */
   demonitor(monitor: MonitorRef, options?: { flush?: boolean }): boolean {
+    checkOptions('demonitor: options', options, '{ flush? }');
     const active = this.#actor.demonitor(monitor, options);
     if (options?.flush === true) {
       const i = this.#actor.state.findIndex((m) => (m as { ref?: unknown }).ref === monitor);

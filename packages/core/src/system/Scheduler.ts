@@ -39,9 +39,12 @@ export class Scheduler {
   private streakStart = -1;
 
   constructor(options: SchedulerOptions = {}) {
-    const sliceMs = options.sliceMs ?? 1;
-    const budget = options.budget ?? 256;
-    if (typeof sliceMs !== 'number' || !(sliceMs > 0)) throw new InvalidOptionError('options.scheduler.sliceMs', 'a number > 0', sliceMs);
+    const sliceMs = options.sliceMs === undefined ? 1 : options.sliceMs;
+    const budget = options.budget === undefined ? 256 : options.budget;
+    // A slice without end (Infinity) would never yield to timers and I/O.
+    if (typeof sliceMs !== 'number' || !(sliceMs > 0) || !Number.isFinite(sliceMs)) {
+      throw new InvalidOptionError('options.scheduler.sliceMs', 'a finite number of milliseconds > 0', sliceMs);
+    }
     if (!Number.isInteger(budget) || budget < 1) throw new InvalidOptionError('options.scheduler.budget', 'an integer >= 1', budget);
     this.sliceMs = sliceMs;
     this.budget = budget;

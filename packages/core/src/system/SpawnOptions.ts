@@ -24,7 +24,9 @@ const POLICIES: readonly OverflowPolicy[] = ['drop_newest', 'drop_oldest', 'reje
 
 /** Checks spawn options; returns the mailbox limits. @internal */
 export function validateSpawnOptions(options: SpawnOptions): MailboxLimits | null {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object or undefined', options);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidOptionError('options', 'an object { name?, mailbox?, trapExit? } or undefined', options);
+  }
   const name = options.name;
   if (name !== undefined && (typeof name !== 'string' || name === '') && !isViaName(name)) {
     throw new InvalidOptionError('options.name', "a non-empty string or via(registry, key)", name);
@@ -38,25 +40,12 @@ export function validateSpawnOptions(options: SpawnOptions): MailboxLimits | nul
   if (!Number.isInteger(mb.capacity) || mb.capacity < 1) {
     throw new InvalidOptionError('options.mailbox.capacity', 'an integer >= 1', mb.capacity);
   }
-  const overflow = mb.overflow ?? 'drop_newest';
+  const overflow = mb.overflow === undefined ? 'drop_newest' : mb.overflow;
   if (!POLICIES.includes(overflow)) {
     throw new InvalidOptionError('options.mailbox.overflow', `one of ${POLICIES.map((p) => `'${p}'`).join(', ')}`, overflow);
   }
   return { capacity: mb.capacity, overflow };
 }
 
-/** The default timeout of calls and system requests, in milliseconds. @internal */
-export const DEFAULT_TIMEOUT = 5000;
-
-/** `options.timeout`, checked, or the default; throws `InvalidOptionError`. @internal */
-export function timeoutOf(options: { readonly timeout?: number } | undefined): number {
-  return options?.timeout === undefined ? DEFAULT_TIMEOUT : validateTimeout('options.timeout', options.timeout);
-}
-
-/** Checks a timeout in milliseconds. @internal */
-export function validateTimeout(option: string, value: unknown): number {
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-    throw new InvalidOptionError(option, 'a number >= 0 or Infinity (milliseconds)', value);
-  }
-  return value;
-}
+// The timeout rule lives in validation/timeout.ts; these names stay importable from here.
+export { DEFAULT_TIMEOUT, timeoutOf } from '../validation/timeout.js';

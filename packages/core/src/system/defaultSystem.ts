@@ -2,7 +2,7 @@ import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import type { AnyBehaviour, BehaviourClass, CallOptions, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
 import type { CallRequest, CastOf, InfoOf, Protocol, ReplyOf } from '../actor/Protocol.js';
-import { InvalidOptionError } from '../errors/errors.js';
+import { badRef } from '../validation/ref.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import { ActorSystem, type SystemOptions } from './ActorSystem.js';
 import { Inbox } from './Inbox.js';
@@ -43,7 +43,7 @@ export function spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg:
 }
 
 function systemOf(operation: string, ref: ActorRef): ActorSystem {
-  if (!(ref instanceof Cell)) throw new InvalidOptionError(`${operation}: ref`, 'an ActorRef returned by spawn', ref);
+  if (!(ref instanceof Cell)) throw badRef(operation, ref);
   return ref.system;
 }
 
@@ -58,7 +58,7 @@ export function call<P extends Protocol, T extends string>(
   request: CallRequest<P, T>,
   options?: CallOptions,
 ): Promise<ReplyOf<P, { type: T }>> {
-  if (!(ref instanceof Cell)) return Promise.reject(new InvalidOptionError('call: ref', 'an ActorRef returned by spawn', ref));
+  if (!(ref instanceof Cell)) return Promise.reject(badRef('call', ref));
   return ref.system.callFrom(null, ref, request, options) as Promise<ReplyOf<P, { type: T }>>;
 }
 
@@ -69,7 +69,7 @@ export function call<P extends Protocol, T extends string>(
  * cast(counter, { type: 'inc', by: 1 });
  */
 export function cast<P extends Protocol>(ref: ActorRef<P>, msg: CastOf<P>): void {
-  if (!(ref instanceof Cell)) throw new InvalidOptionError('cast: ref', 'an ActorRef returned by spawn', ref);
+  if (!(ref instanceof Cell)) throw badRef('cast', ref);
   ref.cast(msg);
 }
 
@@ -105,5 +105,5 @@ export function isAlive(ref: ActorRef): boolean {
  * const inbox = await openInbox(system);
  */
 export function openInbox(system: ActorSystem = defaultSystem()): Promise<Inbox> {
-  return Inbox.open(system);
+  return Inbox.open(system); // rejects with InvalidOptionError unless `system` is an ActorSystem
 }

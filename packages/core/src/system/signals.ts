@@ -2,8 +2,8 @@ import { MonitorRef, type ActorRef } from '../actor/ActorRef.js';
 import { Cell, type Watcher } from '../actor/Cell.js';
 import { Envelope, SIGNAL } from '../actor/Envelope.js';
 import { DEAD, TRAP_EXIT } from '../actor/flags.js';
-import { NoProcError } from '../errors/errors.js';
-import { badRef } from './validateBehaviour.js';
+import { InvalidOptionError, NoProcError } from '../errors/errors.js';
+import { badRef } from '../validation/ref.js';
 
 /**
  * Links, monitors and the exit-signal worklist: the bookkeeping behind `link`,
@@ -56,6 +56,7 @@ export function monitorFrom(watcher: Cell, ref: ActorRef): MonitorRef {
 }
 
 export function demonitorFrom(watcher: Cell, monitor: MonitorRef, flush: boolean): boolean {
+  if (!(monitor instanceof MonitorRef)) throw new InvalidOptionError('demonitor: monitor', 'a MonitorRef returned by monitor', monitor);
   const active = demonitor(monitor);
   watcher.monitors?.delete(monitor);
   if (flush && watcher.mailbox !== null) {

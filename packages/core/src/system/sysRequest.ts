@@ -5,7 +5,7 @@ import { DEAD } from '../actor/flags.js';
 import type { CallOptions } from '../behaviour/Behaviour.js';
 import { CallTimeoutError, NoProcError } from '../errors/errors.js';
 import { addMonitor, demonitor } from './signals.js';
-import { timeoutOf } from './SpawnOptions.js';
+import { timeoutOf } from '../validation/timeout.js';
 import { badRef } from './validateBehaviour.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Behaviour, type AnyBehaviour, type BehaviourClass } from '../behaviour/Behaviour.js';
 import { describe } from '../errors/ArborError.js';
-import { InvalidBehaviourError, InvalidOptionError } from '../errors/errors.js';
+import { InvalidBehaviourError } from '../errors/errors.js';
 
 /** Input checks for spawning and for refs. @internal */
 
@@ -9,10 +9,8 @@ const HANDLERS = ['onInit', 'onCall', 'onCast', 'onInfo', 'onContinue', 'onTermi
 const validClasses = new WeakSet<object>();
 
 
-/** The error for a value that is not an ActorRef. */
-export function badRef(operation: string, value: unknown): InvalidOptionError {
-  return new InvalidOptionError(`${operation}: ref`, 'an ActorRef returned by spawn', value);
-}
+// The one error for a value that is not an ActorRef lives with the ref rule; still importable from here.
+export { badRef } from '../validation/ref.js';
 
 export function validateBehaviourClass(cls: unknown): asserts cls is BehaviourClass {
   if (typeof cls === 'function' && validClasses.has(cls)) return;

@@ -1,8 +1,9 @@
 import type { ActorRef } from '../actor/ActorRef.js';
-import type { Behaviour } from '../behaviour/Behaviour.js';
+import { Behaviour } from '../behaviour/Behaviour.js';
 import { InvalidOptionError } from '../errors/errors.js';
-import { MAX_TIMER_MS } from '../supervisor/ChildSpec.js';
 import type { ActorSystem } from '../system/ActorSystem.js';
+import { checkFunction } from '../validation/function.js';
+import { checkTimeout } from '../validation/timeout.js';
 import { TaskExitError, TaskTimeoutError } from './errors.js';
 import { TaskLink, TaskRunner, type TaskFunction, type TaskResult } from './TaskRunner.js';
 
@@ -10,11 +11,6 @@ import { TaskLink, TaskRunner, type TaskFunction, type TaskResult } from './Task
 type Owner = Behaviour<any, any, any>;
 
 const DEFAULT_TIMEOUT = 5000;
-
-/** A wait Node's timers can keep: 0..2^31-1 ms, or Infinity (a longer setTimeout fires after 1 ms). */
-function isWait(ms: unknown): ms is number {
-  return typeof ms === 'number' && ms >= 0 && (ms <= MAX_TIMER_MS || ms === Infinity);
-}
 
 /**
  * A running function, as an actor (Elixir's `Task`). Start one with `Task.async` from
@@ -58,9 +54,15 @@ export class Task<T> {
    * const task = await Task.async(this, async (signal) => (await fetch(url, { signal })).json());
    */
   static async<T>(owner: Owner, fn: TaskFunction<T>): Promise<Task<Awaited<T>>> {
-    if (typeof fn !== 'function') return Promise.reject(new InvalidOptionError('fn', 'a function (signal) => value or promise', fn));
-    const link = new TaskLink(fn as TaskFunction<Awaited<T>>);
-    return owner.spawnLink(TaskRunner, link as TaskLink<unknown>).then((ref) => new Task(ref, link, owner.system, owner));
+    try {
+      checkOwner('Task.async', owner);
+      checkFunction('Task.async: fn', fn, 'a function (signal) => value or promise');
+      const link = new TaskLink(fn as TaskFunction<Awaited<T>>);
+      // spawnLink throws at once for a behaviour that was never started (`new GenServer()`).
+      return owner.spawnLink(TaskRunner, link as TaskLink<unknown>).then((ref) => new Task(ref, link, owner.system, owner));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** Wraps a task actor started elsewhere (`TaskSupervisor`). @internal */
@@ -94,7 +96,11 @@ export class Task<T> {
    */
   static yield<T>(task: Task<T>, timeout: number = DEFAULT_TIMEOUT): Promise<TaskResult<T> | undefined> {
     if (!(task instanceof Task)) return Promise.reject(new InvalidOptionError('task', 'a Task returned by Task.async or TaskSupervisor.asyncNolink', task));
-    if (!isWait(timeout)) return Promise.reject(new InvalidOptionError('timeout', `a number of milliseconds from 0 to ${MAX_TIMER_MS}, or Infinity`, timeout));
+    try {
+      checkTimeout('timeout', timeout);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return task.#link.within(timeout);
   }
 
@@ -110,8 +116,12 @@ export class Task<T> {
    */
   static shutdown<T>(task: Task<T>, shutdown: number | 'brutal_kill' = DEFAULT_TIMEOUT): Promise<TaskResult<T> | undefined> {
     if (!(task instanceof Task)) return Promise.reject(new InvalidOptionError('task', 'a Task returned by Task.async or TaskSupervisor.asyncNolink', task));
-    if (!(shutdown === 'brutal_kill' || isWait(shutdown))) {
-      return Promise.reject(new InvalidOptionError('shutdown', `a number of milliseconds from 0 to ${MAX_TIMER_MS}, Infinity or 'brutal_kill'`, shutdown));
+    if (shutdown !== 'brutal_kill') {
+      try {
+        checkTimeout('shutdown', shutdown, { or: "'brutal_kill'" });
+      } catch (e) {
+        return Promise.reject(e);
+      }
     }
     const link = task.#link;
     if (link.result !== undefined) return Promise.resolve(link.result);
@@ -126,5 +136,12 @@ export class Task<T> {
       if (r.status === 'exit' && (r.reason === 'shutdown' || r.reason === 'killed')) return undefined;
       return r;
     });
+  }
+}
+
+/** The rule for `Task.async`'s owner: the calling actor's behaviour (`this` in a hook). */
+function checkOwner(operation: string, owner: unknown): void {
+  if (!(owner instanceof Behaviour)) {
+    throw new InvalidOptionError(`${operation}: owner`, 'the calling actor (pass `this` from a GenServer hook)', owner);
   }
 }

@@ -4,6 +4,9 @@ import type { ActorSystem } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import type { ChildSpec, ChildSpecOverrides, RestartType, Shutdown } from '../supervisor/ChildSpec.js';
 import { DynamicSupervisor, type DynamicSupervisorOptions, type DynamicSupervisorProtocol } from '../supervisor/DynamicSupervisor.js';
+import { checkFunction } from '../validation/function.js';
+import { checkOptions } from '../validation/options.js';
+import { checkSystem } from '../validation/system.js';
 import { Task } from './Task.js';
 import { TaskLink, TaskRunner, type TaskFunction } from './TaskRunner.js';
 
@@ -24,6 +27,9 @@ export interface TaskStartOptions extends TaskChildOptions {
   /** Default `'temporary'`: a crashed task is not run again. `'transient'` re-runs it after a crash. */
   readonly restart?: RestartType;
 }
+
+/** The shape of a task supervisor's options, for messages. */
+const OPTIONS = '{ maxChildren?, intensity?, period? }';
 
 /** The supervisor actor: a dynamic supervisor, named so the dump says what it is. */
 class TaskSupervisorServer extends DynamicSupervisor {}
@@ -49,6 +55,12 @@ export const TaskSupervisor = {
    * const tasks = await TaskSupervisor.start(system, { maxChildren: 100 }, { name: 'tasks' });
    */
   start(system: ActorSystem, options?: TaskSupervisorOptions, spawnOptions?: SpawnOptions): Promise<TaskSupervisorRef> {
+    try {
+      checkSystem('TaskSupervisor.start: system', system);
+      checkOptions('TaskSupervisor.start: options', options, OPTIONS);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return TaskSupervisorServer.start(system, options ?? {}, spawnOptions);
   },
 
@@ -59,6 +71,8 @@ export const TaskSupervisor = {
    * TaskSupervisor.childSpec({ maxChildren: 50 }, { id: 'tasks', options: { name: 'tasks' } })
    */
   childSpec(options?: TaskSupervisorOptions, overrides?: ChildSpecOverrides): ChildSpec {
+    checkOptions('TaskSupervisor.childSpec: options', options, OPTIONS);
+    checkOptions('TaskSupervisor.childSpec: overrides', overrides, '{ id?, restart?, shutdown?, type?, significant?, options? }');
     return TaskSupervisorServer.childSpec(options ?? {}, { id: 'TaskSupervisor', ...overrides }) as ChildSpec;
   },
 
@@ -104,7 +118,12 @@ function startTask(
   options: TaskChildOptions | undefined,
   operation: string,
 ): Promise<ActorRef> {
-  if (typeof link.fn !== 'function') return Promise.reject(new InvalidOptionError(`${operation}: fn`, 'a function (signal) => value or promise', link.fn));
+  try {
+    checkFunction(`${operation}: fn`, link.fn, 'a function (signal) => value or promise');
+    checkOptions(`${operation}: options`, options, operation === 'startChild' ? '{ shutdown?, restart? }' : '{ shutdown? }');
+  } catch (e) {
+    return Promise.reject(e);
+  }
   const spec = { start: { behaviour: TaskRunner, arg: link }, restart, shutdown: options?.shutdown ?? 5000 };
   return DynamicSupervisor.startChild(sup, spec).then((r) => {
     if (r.status === 'ok') return r.ref;

@@ -183,7 +183,7 @@ test('misuse rejects with InvalidOptionError naming the argument', async (t) => 
   const { system } = capturingSystem();
   const owner = await system.spawn(Owner, false);
   const e = await t.throwsAsync(call(owner, { type: 'run', fn: 5 as never }));
-  t.regex(String((e as Error).message), /exited with InvalidOptionError: fn must be a function/);
+  t.regex(String((e as Error).message), /exited with InvalidOptionError: Task\.async: fn must be a function/);
   const task = await call((await system.spawn(Owner, false)), { type: 'run', fn: () => 1 });
   await t.throwsAsync(Task.await(task, -1), { instanceOf: InvalidOptionError, message: /timeout must be a number of milliseconds from 0 to 2147483647, or Infinity/ });
   await t.throwsAsync(Task.yield({} as never), { instanceOf: InvalidOptionError, message: /task must be a Task/ });
