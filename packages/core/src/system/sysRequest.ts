@@ -47,7 +47,7 @@ export function stopActor(ref: ActorRef, reason: unknown, options: CallOptions |
   try {
     // Elixir's GenServer.stop / Supervisor.stop default: wait as long as the stop takes (a
     // supervisor's is bounded by its children's shutdown specs).
-    timeout = options?.timeout === undefined ? Infinity : timeoutOf(options);
+    timeout = timeoutOf(options, Infinity);
   } catch (e) {
     return Promise.reject(e);
   }
