@@ -178,11 +178,11 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
     const runId = this.#runId;
     const targets: KillTarget[] = [];
     for (const { entry } of this.#workers.values()) {
-      if (entry.osPid !== null) targets.push({ pid: entry.osPid, startTime: entry.startTime, pgid: entry.pgid });
+      if (entry.osPid !== null) targets.push({ pid: entry.osPid, startTime: entry.startTime, pgid: entry.pgid, runId, workerId: entry.workerId });
     }
     const known = new Set(targets.map((t) => t.pid));
     for (const p of findMarkedProcesses(new Set([runId]))) {
-      if (!known.has(p.pid)) targets.push({ pid: p.pid, startTime: p.startTime, pgid: p.pgid === p.pid ? p.pid : null });
+      if (!known.has(p.pid)) targets.push({ pid: p.pid, startTime: p.startTime, pgid: p.pgid === p.pid ? p.pid : null, runId, workerId: p.markers.workerId ?? null });
     }
     const outcomes = await terminateProcesses(targets, { graceMs: this.#options.shutdownGraceMs });
     const survivors = new Set(targets.filter((_, i) => outcomes[i] === 'survived').map((t) => t.pid));
@@ -365,7 +365,9 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
       .then(() => new Promise<void>((r) => setImmediate(r)))
       .then(() => cleanupOrphans(this.#store, this.#runId, { graceMs: this.#options.shutdownGraceMs }))
       .then((report) => {
-        const level = report.orphans.length + report.markedProcesses.length > 0 ? 'info' : 'debug';
+        const outcomes = [...report.orphans, ...report.markedProcesses].map((o) => o.outcome);
+        const groupsNotOurs = outcomes.filter((o) => o === 'group_not_ours').length;
+        const level = groupsNotOurs > 0 ? 'warn' : outcomes.length > 0 ? 'info' : 'debug';
         this.logger.log(level, 'process registry orphan cleanup', {
           report: 'process_registry_orphan_cleanup',
           kind,
@@ -373,6 +375,9 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
           orphanRuns: report.orphanRuns.length,
           orphans: report.orphans.length,
           markedProcesses: report.markedProcesses.length,
+          // Left alone: a stranger holds the pid (pid_reused) or is in the group (group_not_ours).
+          strangers: outcomes.filter((o) => o === 'pid_reused').length + groupsNotOurs,
+          groupsNotOurs,
           removed: report.removed,
           kept: report.kept,
           durationMs: Math.round(report.durationMs),
@@ -414,7 +419,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
       }
       this.#setEntry(rec, { ...rec.entry, status: 'terminating', osPid: p.pid, startTime: p.startTime, pgid: p.pgid, terminatingSince: now });
       void this.#store.put(rec.entry).catch((error: unknown) => this.#storeFailed(error));
-      targets.push({ pid: p.pid, startTime: p.startTime, pgid: p.pgid === p.pid ? p.pid : null });
+      targets.push({ pid: p.pid, startTime: p.startTime, pgid: p.pgid === p.pid ? p.pid : null, runId: this.#runId, workerId: rec.entry.workerId });
     }
     if (targets.length === 0) return;
     this.logger.warn('process registry: stale reservations resolved', { report: 'process_registry_stale_reservations', runId: this.#runId, pids: targets.map((x) => x.pid) });
