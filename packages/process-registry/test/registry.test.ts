@@ -144,3 +144,13 @@ test('a stale reservation of this run is resolved by its markers: the process is
   t.false(registered);
   await system.shutdown();
 });
+
+test('unregisterWorker on a stopped registry resolves registry_stopped instead of rejecting', async (t) => {
+  const { system, start } = setup();
+  const registry = await start();
+  await registry.reserveWorker('r');
+  await system.stop(registry.ref);
+  t.deepEqual(await registry.unregisterWorker('r'), { status: 'registry_stopped' });
+  t.throws(() => registry.unregisterWorker(''), { instanceOf: InvalidOptionError });
+  await system.shutdown();
+});
