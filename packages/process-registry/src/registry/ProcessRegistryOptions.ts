@@ -52,6 +52,9 @@ export interface ResolvedRegistryOptions {
  * defaultRegistryPath('billing') // '/home/me/.local/share/arbor/billing/process-registry.mdb'
  */
 export function defaultRegistryPath(application: string): string {
+  if (typeof application !== 'string' || !/^[\w.-]+$/.test(application) || application === '.' || application === '..') {
+    throw new InvalidOptionError('defaultRegistryPath: application', 'letters, digits, ".", "_" or "-" (it names a directory)', application);
+  }
   return join(dataDir(), 'arbor', application, 'process-registry.mdb');
 }
 
@@ -142,9 +145,9 @@ export function checkStorePath(path: string): string {
 /** Validates options (throwing `InvalidOptionError` naming the field) and applies defaults. @internal */
 export function resolveRegistryOptions(options: ProcessRegistryOptions | undefined): ResolvedRegistryOptions {
   const o = options ?? {};
-  if (typeof o !== 'object' || o === null) throw new InvalidOptionError('ProcessRegistry options', 'an object (or undefined)', o);
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new InvalidOptionError('ProcessRegistry options', 'an object (or undefined)', o);
   const application = optionalString(o, 'application');
-  if (application !== undefined && !/^[\w.-]+$/.test(application)) {
+  if (application !== undefined && (!/^[\w.-]+$/.test(application) || application === '.' || application === '..')) {
     throw new InvalidOptionError('ProcessRegistry options.application', 'letters, digits, ".", "_" or "-" (it names a directory)', application);
   }
   return {
