@@ -262,6 +262,22 @@ export async function scanMarkedProcesses(runIds: ReadonlySet<string>, slicer: T
   return found;
 }
 
+/**
+ * Whether a process is exiting: it has released its memory (`/proc/PID/statm` reads all
+ * zeros), so its environment reads empty, but it is not a zombie yet. Such a process is as
+ * good as dead (signals no longer reach it); undefined-safe: a gone pid counts as exiting.
+ *
+ * @example
+ * if (!isExiting(pid)) readMarkers(pid) // an empty environment then means a real one
+ */
+export function isExiting(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/statm`, 'latin1').startsWith('0 ');
+  } catch {
+    return true;
+  }
+}
+
 /** The pids of live (non-zombie) members of process group `pgid`. */
 export function groupMembers(pgid: number): number[] {
   if (!procSupported) return [];

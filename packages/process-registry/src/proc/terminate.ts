@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TimeSlicer } from '../util/TimeSlicer.js';
-import { isDeadState, procSupported, readMarkers, readProcessStat, scanGroups } from './procfs.js';
+import { isDeadState, isExiting, procSupported, readMarkers, readProcessStat, scanGroups } from './procfs.js';
 
 /**
  * A process to stop, by identity: the pid, the start time recorded for it, its process
@@ -52,10 +52,15 @@ export interface TerminateOptions {
 type Plan = { readonly signal: 'pid' | 'group' } | { readonly outcome: KillOutcome };
 type Groups = Map<number, number[]> | undefined;
 
-/** Whether the process at `pid` carries the target's markers: `ARBOR_RUN_ID` and `ARBOR_WORKER_ID`. */
+/**
+ * Whether the process at `pid` carries the target's markers (`ARBOR_RUN_ID` and
+ * `ARBOR_WORKER_ID`), or is exiting (its environment is gone with its memory; it is not a
+ * zombie yet, but no signal reaches it any more, so it is no member to protect).
+ */
 function carriesMarkers(pid: number, t: KillTarget): boolean {
   const m = readMarkers(pid);
-  return m !== undefined && m.runId === t.runId && (m.workerId ?? null) === t.workerId;
+  if (m !== undefined) return m.runId === t.runId && (m.workerId ?? null) === t.workerId;
+  return isExiting(pid);
 }
 
 /**
