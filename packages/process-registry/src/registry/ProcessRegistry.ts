@@ -280,7 +280,8 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
     for (const ref of this.system.actors()) actors.set(ref.id, ref);
     let dropped = 0;
     for (const entry of this.#store.runEntries(this.#runId)) {
-      if (entry.osPid !== null && processStatus(entry.osPid, entry.startTime) !== 'running' && processStatus(entry.osPid, entry.startTime) !== 'unknown') {
+      const status = entry.osPid === null ? 'unknown' : processStatus(entry.osPid, entry.startTime);
+      if (status !== 'running' && status !== 'unknown') {
         dropped++;
         void this.#store.remove(entry.runId, entry.workerId).catch((error: unknown) => this.#storeFailed(error));
         continue;
