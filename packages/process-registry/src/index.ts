@@ -9,6 +9,7 @@ export type {
   ActivateResult,
   CleanupDeadResult,
   DebugEntry,
+  InvalidArgumentReply,
   ProcessRegistryProtocol,
   RegistryStats,
   ReserveResult,
@@ -22,3 +23,4 @@ export { registryFileOptions } from './store/storeOptions.js';
 export type { KillOutcome } from './proc/terminate.js';
 export { procSupported, RUN_ID_ENV, WORKER_ID_ENV } from './proc/procfs.js';
 export { spawnWorker, type SpawnedWorker, type SpawnWorkerOptions } from './spawn/spawnWorker.js';
+export { MAX_WORKER_ID_BYTES } from './registry/validate.js';

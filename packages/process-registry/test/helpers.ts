@@ -85,7 +85,7 @@ export class Parent {
     });
   }
 
-  static async start(config: { path: string; workers: number; mode?: string; ignoreTerm?: boolean; graceMs?: number }): Promise<{ parent: Parent; ready: ParentReady }> {
+  static async start(config: { path: string; workers: number; mode?: string; ignoreTerm?: boolean; exitWithParent?: boolean; graceMs?: number }): Promise<{ parent: Parent; ready: ParentReady }> {
     const script = fileURLToPath(new URL('./fixtures/parent.js', import.meta.url));
     const child = spawn(process.execPath, [script, JSON.stringify({ mode: 'normal', ...config })], { stdio: ['pipe', 'pipe', 'inherit'] });
     track(child.pid);

@@ -1,9 +1,9 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { childSpec, createLogger, createSystem, GenServer, InvalidOptionError, Supervisor } from '@arbor/core';
+import { createLogger, createSystem, GenServer, InvalidOptionError } from '@arbor/core';
 import { open } from 'lmdb';
-import { ProcessRegistry, registryFileOptions, SpawnFailedError, spawnWorker, WorkerAlreadyRegisteredError, type ProcessRegistryProtocol } from '../src/index.js';
+import { ProcessRegistry, registryFileOptions, SpawnFailedError, spawnWorker, WorkerAlreadyRegisteredError } from '../src/index.js';
 import { readMarkers } from '../src/proc/procfs.js';
 import { eventually, isRunning, killLeftovers, removeTempDirs, tempStorePath, track } from './helpers.js';
 
@@ -145,32 +145,12 @@ test('a stale reservation of this run is resolved by its markers: the process is
   await system.shutdown();
 });
 
-test('under a supervisor: a killed registry restarts as a new run whose start-up cleanup stops the old run’s workers', async (t) => {
-  const { path, system } = setup();
-  const sup = await Supervisor.start(system, {
-    strategy: 'one_for_one',
-    intensity: 3,
-    period: 5000,
-    children: [childSpec(ProcessRegistry, { path, shutdownGraceMs: 300 }, { id: 'process-registry' })],
-  });
-  const ref = (await Supervisor.whichChildren(sup))[0]!.ref as import('@arbor/core').ActorRef<ProcessRegistryProtocol>;
-  const first = ProcessRegistry.of(ref);
-  const oldRun = await first.getRunId();
-  const w = await spawnWorker(first, sleeper('w'));
-  track(w.pid);
-  system.exit(ref, 'kill');
-  t.true(await eventually(() => !system.isAlive(ref)));
-  let next: import('@arbor/core').ActorRef<ProcessRegistryProtocol> | undefined;
-  t.true(await eventually(() => {
-    const r = system.actors().find((a) => a !== ref && a !== sup && system.isAlive(a));
-    next = r as typeof next;
-    return r !== undefined;
-  }));
-  const second = ProcessRegistry.of(next!);
-  t.not(await second.getRunId(), oldRun);
-  const report = (await second.startupCleanup())!;
-  t.deepEqual(report.orphanRuns, [oldRun]);
-  t.deepEqual(report.orphans.map((o) => o.outcome), ['terminated']);
-  t.false(isRunning(w.pid));
+test('unregisterWorker on a stopped registry resolves registry_stopped instead of rejecting', async (t) => {
+  const { system, start } = setup();
+  const registry = await start();
+  await registry.reserveWorker('r');
+  await system.stop(registry.ref);
+  t.deepEqual(await registry.unregisterWorker('r'), { status: 'registry_stopped' });
+  t.throws(() => registry.unregisterWorker(''), { instanceOf: InvalidOptionError });
   await system.shutdown();
 });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createLogger, createSystem, InitError, InvalidOptionError } from '@arbor/core';
 import { open } from 'lmdb';
@@ -62,6 +62,18 @@ test('a store that cannot be created fails the start with StoreUnavailableError 
   const system = createSystem({ logger: createLogger('silent') });
   const e = await t.throwsAsync(ProcessRegistry.start(system, { path: join(dirname(path), 'file', 'registry.mdb') }), { instanceOf: InitError });
   t.is((e!.reason as { code?: string }).code, 'store_unavailable');
+  await system.shutdown();
+});
+
+test('a path under /proc, /sys or /dev (or a symlink into one) is refused with InvalidOptionError at start (under /proc the start used to spin the loop forever)', async (t) => {
+  const system = createSystem({ logger: createLogger('silent') });
+  const link = join(dirname(tempStorePath()), 'to-proc');
+  symlinkSync('/proc', link);
+  for (const path of ['/proc/nope/registry.mdb', '/sys/nope/registry.mdb', '/dev/nope/registry.mdb', '/proc/self/registry.mdb', join(link, 'nope', 'registry.mdb')]) {
+    const e = await t.throwsAsync(ProcessRegistry.start(system, { path }), { instanceOf: InitError }, path);
+    t.true(e!.reason instanceof InvalidOptionError, path);
+    t.regex((e!.reason as Error).message, /options\.path must be a file path outside \/proc, \/sys and \/dev/);
+  }
   await system.shutdown();
 });
 

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import type { TimeSlicer } from '../util/TimeSlicer.js';
 
 /**
  * Every read of `/proc` lives in this module (Linux only). On other OSes
@@ -123,9 +124,10 @@ export function isDeadState(state: string): boolean {
 
 /**
  * What a pid names now, compared with the identity recorded for it:
- * `running` (same pid, same start time, not a zombie), `zombie`, `gone` (no such process),
- * `reused` (alive, but another start time: a stranger that got the pid), or `unknown`
- * (no `/proc` on this OS, and `kill(pid, 0)` says something holds the pid).
+ * `running` (same pid, same start time, not a zombie), `zombie` (the recorded process,
+ * exited but not yet reaped), `gone` (no such process), `reused` (another start time,
+ * alive or a zombie: a stranger that got the pid), or `unknown` (no `/proc` on this OS,
+ * and `kill(pid, 0)` says something holds the pid).
  *
  * @example
  * if (processStatus(w.osPid, w.startTime) === 'running') signal(w);
@@ -143,8 +145,9 @@ export function processStatus(pid: number, startTime: number | null): ProcessSta
   if (!procSupported) return pidExists(pid) ? 'unknown' : 'gone';
   const s = readProcessStat(pid);
   if (s === undefined) return 'gone';
-  if (isDeadState(s.state)) return 'zombie';
+  // The start time first: a stranger's zombie at a recorded pid is a stranger, not our exited worker.
   if (startTime !== null && s.startTime !== startTime) return 'reused';
+  if (isDeadState(s.state)) return 'zombie';
   return 'running';
 }
 
@@ -212,6 +215,16 @@ export interface MarkedProcess extends ProcessStat {
   readonly markers: ProcessMarkers;
 }
 
+function markedProcess(pid: number, runIds: ReadonlySet<string>, uid: number | undefined): MarkedProcess | undefined {
+  if (pid === process.pid) return undefined;
+  if (uid !== undefined && processUid(pid) !== uid) return undefined;
+  const markers = readMarkers(pid);
+  if (markers === undefined || !runIds.has(markers.runId)) return undefined;
+  const stat = readProcessStat(pid);
+  if (stat === undefined || isDeadState(stat.state)) return undefined;
+  return { ...stat, markers };
+}
+
 /**
  * Scans `/proc` for processes of the current user whose environment carries one of
  * `runIds` (zombies skipped; this process skipped).
@@ -224,15 +237,45 @@ export function findMarkedProcesses(runIds: ReadonlySet<string>): MarkedProcess[
   const uid = process.getuid?.();
   const found: MarkedProcess[] = [];
   for (const pid of listPids()) {
-    if (pid === process.pid) continue;
-    if (uid !== undefined && processUid(pid) !== uid) continue;
-    const markers = readMarkers(pid);
-    if (markers === undefined || !runIds.has(markers.runId)) continue;
-    const stat = readProcessStat(pid);
-    if (stat === undefined || isDeadState(stat.state)) continue;
-    found.push({ ...stat, markers });
+    const p = markedProcess(pid, runIds, uid);
+    if (p !== undefined) found.push(p);
   }
   return found;
+}
+
+/**
+ * {@link findMarkedProcesses}, yielding to the event loop whenever `slicer`'s slice is
+ * used up (a scan reads two files per process: milliseconds on a busy machine).
+ *
+ * @example
+ * const found = await scanMarkedProcesses(new Set([oldRunId]), new TimeSlicer());
+ */
+export async function scanMarkedProcesses(runIds: ReadonlySet<string>, slicer: TimeSlicer): Promise<MarkedProcess[]> {
+  if (!procSupported || runIds.size === 0) return [];
+  const uid = process.getuid?.();
+  const found: MarkedProcess[] = [];
+  for (const pid of listPids()) {
+    if (slicer.due) await slicer.next();
+    const p = markedProcess(pid, runIds, uid);
+    if (p !== undefined) found.push(p);
+  }
+  return found;
+}
+
+/**
+ * Whether a process is exiting: it has released its memory (`/proc/PID/statm` reads all
+ * zeros), so its environment reads empty, but it is not a zombie yet. Such a process is as
+ * good as dead (signals no longer reach it); undefined-safe: a gone pid counts as exiting.
+ *
+ * @example
+ * if (!isExiting(pid)) readMarkers(pid) // an empty environment then means a real one
+ */
+export function isExiting(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/statm`, 'latin1').startsWith('0 ');
+  } catch {
+    return true;
+  }
 }
 
 /** The pids of live (non-zombie) members of process group `pgid`. */
@@ -244,4 +287,25 @@ export function groupMembers(pgid: number): number[] {
     if (s !== undefined && s.pgid === pgid && !isDeadState(s.state)) members.push(pid);
   }
   return members;
+}
+
+/**
+ * The live (non-zombie) members of every process group, by group id, from one scan of
+ * `/proc`, yielding whenever `slicer`'s slice is used up.
+ *
+ * @example
+ * (await scanGroups(new TimeSlicer())).get(pgid) // [4242, 4250]
+ */
+export async function scanGroups(slicer: TimeSlicer): Promise<Map<number, number[]>> {
+  const groups = new Map<number, number[]>();
+  if (!procSupported) return groups;
+  for (const pid of listPids()) {
+    if (slicer.due) await slicer.next();
+    const s = readProcessStat(pid);
+    if (s === undefined || isDeadState(s.state)) continue;
+    const members = groups.get(s.pgid);
+    if (members === undefined) groups.set(s.pgid, [pid]);
+    else members.push(pid);
+  }
+  return groups;
 }

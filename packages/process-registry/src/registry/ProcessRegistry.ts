@@ -1,14 +1,30 @@
+import { resolve } from 'node:path';
 import { nanoid } from 'nanoid';
-import { GenServer, formatReason, noReply, type ActorRef, type ActorSystem, type AnyReplyOf, type SpawnOptions, type ExitReason, type From, type NoReply, type SystemInfo } from '@arbor/core';
+import {
+  ActorSystem,
+  GenServer,
+  formatReason,
+  InvalidOptionError,
+  isNormalExit,
+  noReply,
+  type ActorRef,
+  type AnyReplyOf,
+  type SpawnOptions,
+  type ExitReason,
+  type From,
+  type NoReply,
+  type SystemInfo,
+} from '@arbor/core';
 import { findMarkedProcesses, isDeadState, processStatus, procSupported, readProcessStat } from '../proc/procfs.js';
 import { terminateProcesses, type KillTarget } from '../proc/terminate.js';
 import { RegistryStore } from '../store/RegistryStore.js';
 import type { OwnerIdentity, WorkerEntry } from '../store/WorkerEntry.js';
 import { cleanupOrphans, type OrphanCleanupReport } from './orphanCleanup.js';
-import { liveRunsHere, ownerIdentity } from './owner.js';
+import { liveRunsHere, ownerIdentity, suspendRun, takeSuspendedRun } from './owner.js';
 import { resolveRegistryOptions, type ProcessRegistryOptions, type ResolvedRegistryOptions } from './ProcessRegistryOptions.js';
 import { ProcessRegistryHandle } from './ProcessRegistryHandle.js';
-import type { CleanupDeadResult, DebugEntry, ProcessRegistryProtocol, RegistryStats, UnregisterResult, WorkerInfo } from './protocol.js';
+import type { CleanupDeadResult, DebugEntry, InvalidArgumentReply, ProcessRegistryProtocol, RegistryStats, UnregisterResult, WorkerInfo } from './protocol.js';
+import { activateProblem, workerIdProblem } from './validate.js';
 
 type Req = ProcessRegistryProtocol['call'];
 type Record = { entry: WorkerEntry; actor: ActorRef | undefined };
@@ -21,8 +37,11 @@ type Record = { entry: WorkerEntry; actor: ActorRef | undefined };
  * entry, marked terminating, while the OS process lives. At start, in the background, it
  * stops the workers of runs whose owning Node process is gone, never a process whose
  * start time differs from the recorded one, never the workers of a live application
- * sharing the file. On orderly stop, this run's workers get SIGTERM, then SIGKILL.
- * Talk to it through a {@link ProcessRegistryHandle}.
+ * sharing the file. On an orderly stop (terminate reason `normal`, `shutdown` or
+ * `{ shutdown: _ }`), this run's workers get SIGTERM, then SIGKILL; on a crash (any other
+ * reason, or a kill) they keep running, the file keeps the run's records, and the next
+ * registry started on the same file in this process (its supervisor's restart) resumes the
+ * run: same run id, same records. Talk to it through a {@link ProcessRegistryHandle}.
  *
  * @example
  * const registry = await ProcessRegistry.start(system, { application: 'billing' });
@@ -45,6 +64,8 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
   #committing: Promise<boolean> | undefined;
   #waiting: unknown[] = [];
   #failed = false;
+  /** The absolute path of the file: crashed runs are resumed by the next registry on it. */
+  #absPath = '';
 
   override async init(options: ProcessRegistryOptions | undefined): Promise<void> {
     const o = resolveRegistryOptions(options);
@@ -52,12 +73,20 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
     this.trapExit(true); // so terminate runs on a supervisor's shutdown
     if (o.name !== undefined) this.system.register(o.name, this.self);
     this.#store = await RegistryStore.open(o.path, this.logger, o.verifyOnOpen);
-    const runId = nanoid();
+    const absPath = (this.#absPath = resolve(o.path));
+    const resumed = takeSuspendedRun(absPath);
+    const runId = resumed ?? nanoid();
     this.#runId = runId;
     this.#owner = ownerIdentity(runId);
     liveRunsHere.add(runId);
-    // terminate does not run when the registry is killed: the run is dead all the same, and the next start cleans it up.
-    this.system.monitor(this.self, () => liveRunsHere.delete(runId));
+    // On a crash or a kill (terminate may not run) the run is suspended, not dropped: its
+    // workers keep running and the next registry on this file here resumes it. An orderly
+    // stop has removed the run's workers and records by then.
+    this.system.monitor(this.self, ({ reason }) => {
+      if (isNormalExit(reason)) liveRunsHere.delete(runId);
+      else suspendRun(absPath, runId);
+    });
+    if (resumed !== undefined) this.#resume();
     if (!procSupported) {
       this.logger.warn('process registry: no /proc on this OS; orphans are dropped from the store but never signalled', {
         report: 'process_registry_unsupported_os',
@@ -72,6 +101,9 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
   override handleCall(req: Req, from: From<any>): AnyReplyOf<ProcessRegistryProtocol> | NoReply {
     switch (req.type) {
       case 'reserve_worker': {
+        // Defensive (the handle checks first): a raw call must not crash the registry.
+        const problem = workerIdProblem(req.workerId);
+        if (problem !== undefined) return invalidArgument('reserve_worker', 'workerId', problem, req.workerId);
         const existing = this.#workers.get(req.workerId);
         if (existing !== undefined) return { status: 'already_registered', worker: info(existing) };
         const entry: WorkerEntry = {
@@ -95,6 +127,8 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
         return this.#commit(entry, from, { status: 'reserved', worker: info(rec) });
       }
       case 'activate_worker': {
+        const problem = activateProblem(req);
+        if (problem !== undefined) return invalidArgument('activate_worker', problem[0], problem[1], (req as unknown as { [k: string]: unknown })[problem[0]]);
         const rec = this.#workers.get(req.workerId);
         if (rec === undefined) return { status: 'not_found' };
         if (rec.entry.status !== 'reserved') return { status: 'not_reserved', worker: info(rec) };
@@ -160,7 +194,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
   }
 
   override handleCast(msg: ProcessRegistryProtocol['cast']): void {
-    // A failed LMDB write: crash, so the supervisor restarts the registry with a fresh run.
+    // A failed LMDB write: crash, so the supervisor restarts the registry, which resumes the run.
     throw msg.error instanceof Error ? msg.error : new Error(`process registry store write failed: ${String(msg.error)}`);
   }
 
@@ -173,16 +207,23 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
     // EXIT from a linked actor: trapped only so that terminate runs; nothing to do.
   }
 
+  /**
+   * An orderly stop (`normal`, `shutdown`, `{ shutdown: _ }`: `system.stop`, `system.shutdown`,
+   * a supervisor stopping its children) stops this run's workers and removes its records.
+   * Any other reason is a crash: the workers keep running and the records stay, for the
+   * registry that resumes the run (see docs/process-registry.md, "Crash or orderly stop").
+   */
   override async terminate(reason: ExitReason): Promise<void> {
     if (this.#store === undefined) return;
+    if (!isNormalExit(reason)) return this.#crashed(reason);
     const runId = this.#runId;
     const targets: KillTarget[] = [];
     for (const { entry } of this.#workers.values()) {
-      if (entry.osPid !== null) targets.push({ pid: entry.osPid, startTime: entry.startTime, pgid: entry.pgid });
+      if (entry.osPid !== null) targets.push({ pid: entry.osPid, startTime: entry.startTime, pgid: entry.pgid, runId, workerId: entry.workerId });
     }
     const known = new Set(targets.map((t) => t.pid));
     for (const p of findMarkedProcesses(new Set([runId]))) {
-      if (!known.has(p.pid)) targets.push({ pid: p.pid, startTime: p.startTime, pgid: p.pgid === p.pid ? p.pid : null });
+      if (!known.has(p.pid)) targets.push({ pid: p.pid, startTime: p.startTime, pgid: p.pgid === p.pid ? p.pid : null, runId, workerId: p.markers.workerId ?? null });
     }
     const outcomes = await terminateProcesses(targets, { graceMs: this.#options.shutdownGraceMs });
     const survivors = new Set(targets.filter((_, i) => outcomes[i] === 'survived').map((t) => t.pid));
@@ -212,6 +253,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
    * const registry = await ProcessRegistry.start(system, { path: join(dir, 'registry.mdb') });
    */
   static async start(system: ActorSystem, options?: ProcessRegistryOptions, spawnOptions?: SpawnOptions): Promise<ProcessRegistryHandle> {
+    if (!(system instanceof ActorSystem)) throw new InvalidOptionError('ProcessRegistry.start: system', 'an ActorSystem (createSystem())', system);
     return new ProcessRegistryHandle(await system.spawn(ProcessRegistry, options, spawnOptions));
   }
 
@@ -227,6 +269,47 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
   }
 
   // ------------------------------------------------------------------ internals
+
+  /**
+   * Takes a crashed run's records back from the file: reservations and terminating entries
+   * (the sweep resolves them), active workers whose process still runs (their actor found
+   * again by id). A recorded process that exited while the registry was down is dropped.
+   */
+  #resume(): void {
+    const actors = new Map<string, ActorRef>();
+    for (const ref of this.system.actors()) actors.set(ref.id, ref);
+    let dropped = 0;
+    for (const entry of this.#store.runEntries(this.#runId)) {
+      const status = entry.osPid === null ? 'unknown' : processStatus(entry.osPid, entry.startTime);
+      if (status !== 'running' && status !== 'unknown') {
+        dropped++;
+        void this.#store.remove(entry.runId, entry.workerId).catch((error: unknown) => this.#storeFailed(error));
+        continue;
+      }
+      const rec: Record = { entry, actor: entry.actorId === null ? undefined : actors.get(entry.actorId) };
+      this.#workers.set(entry.workerId, rec);
+      if (entry.status !== 'active') this.#pending.add(rec);
+    }
+    this.#armSweep();
+    this.logger.info('process registry resumed its run after a crash', {
+      report: 'process_registry_resumed',
+      runId: this.#runId,
+      workers: this.#workers.size,
+      dropped,
+    });
+  }
+
+  /** The crash path of terminate: signal nothing, keep the records; wait for the writes in flight so the file holds what the replies promised. */
+  async #crashed(reason: ExitReason): Promise<void> {
+    await this.#committing?.catch(() => undefined);
+    this.logger.warn('process registry crashed: its workers keep running and the next registry on this file resumes the run', {
+      report: 'process_registry_crashed',
+      runId: this.#runId,
+      workers: this.#workers.size,
+      path: this.#absPath,
+      reason: formatReason(reason),
+    });
+  }
 
   /**
    * Writes `entry`, sends `reply` (the outcome as of this call) once it is committed: the
@@ -365,7 +448,9 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
       .then(() => new Promise<void>((r) => setImmediate(r)))
       .then(() => cleanupOrphans(this.#store, this.#runId, { graceMs: this.#options.shutdownGraceMs }))
       .then((report) => {
-        const level = report.orphans.length + report.markedProcesses.length > 0 ? 'info' : 'debug';
+        const outcomes = [...report.orphans, ...report.markedProcesses].map((o) => o.outcome);
+        const groupsNotOurs = outcomes.filter((o) => o === 'group_not_ours').length;
+        const level = groupsNotOurs > 0 ? 'warn' : outcomes.length > 0 ? 'info' : 'debug';
         this.logger.log(level, 'process registry orphan cleanup', {
           report: 'process_registry_orphan_cleanup',
           kind,
@@ -373,6 +458,9 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
           orphanRuns: report.orphanRuns.length,
           orphans: report.orphans.length,
           markedProcesses: report.markedProcesses.length,
+          // Left alone: a stranger holds the pid (pid_reused) or is in the group (group_not_ours).
+          strangers: outcomes.filter((o) => o === 'pid_reused').length + groupsNotOurs,
+          groupsNotOurs,
           removed: report.removed,
           kept: report.kept,
           durationMs: Math.round(report.durationMs),
@@ -414,13 +502,17 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
       }
       this.#setEntry(rec, { ...rec.entry, status: 'terminating', osPid: p.pid, startTime: p.startTime, pgid: p.pgid, terminatingSince: now });
       void this.#store.put(rec.entry).catch((error: unknown) => this.#storeFailed(error));
-      targets.push({ pid: p.pid, startTime: p.startTime, pgid: p.pgid === p.pid ? p.pid : null });
+      targets.push({ pid: p.pid, startTime: p.startTime, pgid: p.pgid === p.pid ? p.pid : null, runId: this.#runId, workerId: rec.entry.workerId });
     }
     if (targets.length === 0) return;
     this.logger.warn('process registry: stale reservations resolved', { report: 'process_registry_stale_reservations', runId: this.#runId, pids: targets.map((x) => x.pid) });
     // Not awaited: the registry keeps serving; the next sweeps remove the entries once the processes are gone.
     void terminateProcesses(targets, { graceMs: this.#options.shutdownGraceMs });
   }
+}
+
+function invalidArgument(request: string, field: string, expected: string, value: unknown): InvalidArgumentReply {
+  return { status: 'invalid_argument', error: new InvalidOptionError(`ProcessRegistry ${request}: ${field}`, expected, typeof value === 'string' && value.length > 60 ? `${value.slice(0, 40)}… (${value.length} characters)` : value) };
 }
 
 /** A fresh copy per reply (callers own it). A literal rather than a spread: one allocation of a fixed shape, and the compiler checks every field is there. */

@@ -1,25 +1,28 @@
-import { call, InvalidOptionError, type ActorRef } from '@arbor/core';
+import { call, CallExitError, InvalidOptionError, NoProcError, SystemStoppedError, type ActorRef } from '@arbor/core';
 import { RUN_ID_ENV, WORKER_ID_ENV } from '../proc/procfs.js';
 import type { OrphanCleanupReport } from './orphanCleanup.js';
 import type {
   ActivateResult,
   CleanupDeadResult,
   DebugEntry,
+  InvalidArgumentReply,
   ProcessRegistryProtocol,
   RegistryStats,
   ReserveResult,
   UnregisterResult,
   WorkerInfo,
 } from './protocol.js';
+import { activateProblem, checkWorkerId, isActorRef } from './validate.js';
 
 /** Cleanups wait for processes within bounds the registry enforces (grace + kill wait per pass). */
 const CLEANUP = { timeout: Infinity } as const;
 
-function workerIdOf(op: string, workerId: unknown): string {
-  if (typeof workerId !== 'string' || workerId.length === 0 || workerId.includes('\0')) {
-    throw new InvalidOptionError(`ProcessRegistry.${op}: workerId`, 'a non-empty string without NUL characters', workerId);
-  }
-  return workerId;
+const workerIdOf = checkWorkerId;
+
+/** The registry's defensive check refused the request (a limit the handle does not know): the call rejects. */
+function refused<R extends { status: string }>(reply: R | InvalidArgumentReply): R {
+  if (reply.status === 'invalid_argument') throw (reply as InvalidArgumentReply).error;
+  return reply as R;
 }
 
 /**
@@ -35,11 +38,18 @@ function workerIdOf(op: string, workerId: unknown): string {
 export class ProcessRegistryHandle {
   #runId: string | undefined;
 
-  constructor(readonly ref: ActorRef<ProcessRegistryProtocol>) {}
+  constructor(readonly ref: ActorRef<ProcessRegistryProtocol>) {
+    if (!isActorRef(ref)) throw new InvalidOptionError('ProcessRegistryHandle: ref', 'the ActorRef of a ProcessRegistry (ProcessRegistry.start resolves with its handle)', ref);
+  }
 
-  /** Records a worker before anything is spawned; resolves once committed. */
+  /**
+   * Records a worker before anything is spawned; resolves once committed. The id is a
+   * non-empty string without NUL characters, of at most 1,024 UTF-8 bytes (LMDB's key
+   * limit): anything else throws `InvalidOptionError`.
+   */
   reserveWorker(workerId: string): Promise<ReserveResult> {
-    return call(this.ref, { type: 'reserve_worker', workerId: workerIdOf('reserveWorker', workerId) });
+    const req = { type: 'reserve_worker', workerId: workerIdOf('reserveWorker', workerId) } as const;
+    return call(this.ref, req).then(refused);
   }
 
   /**
@@ -48,14 +58,26 @@ export class ProcessRegistryHandle {
    */
   activateWorker(workerId: string, actor: ActorRef | undefined, osPid: number, fingerprint: string | null = null): Promise<ActivateResult> {
     const id = workerIdOf('activateWorker', workerId);
-    if (!Number.isSafeInteger(osPid) || osPid <= 0) throw new InvalidOptionError('ProcessRegistry.activateWorker: osPid', 'a positive integer (the child process pid)', osPid);
-    if (fingerprint !== null && typeof fingerprint !== 'string') throw new InvalidOptionError('ProcessRegistry.activateWorker: fingerprint', 'a string or null', fingerprint);
-    return call(this.ref, { type: 'activate_worker', workerId: id, actor, osPid, fingerprint });
+    const problem = activateProblem({ workerId: id, actor, osPid, fingerprint });
+    if (problem !== undefined) throw new InvalidOptionError(`ProcessRegistry.activateWorker: ${problem[0]}`, problem[1], { actor, osPid, fingerprint }[problem[0]]);
+    return call(this.ref, { type: 'activate_worker', workerId: id, actor, osPid, fingerprint }).then(refused);
   }
 
-  /** Removes a worker; if its OS process still lives, keeps it marked `terminating` until it exits. */
+  /**
+   * Removes a worker; if its OS process still lives, keeps it marked `terminating` until it
+   * exits. Forgiving where a worker's exit handler calls it as the application stops: a
+   * registry that is stopping, stopped or crashed resolves `{ status: 'registry_stopped' }`
+   * (an orderly stop removes the run's records itself; a restarted registry drops the
+   * record of a process that exited meanwhile).
+   *
+   * @example
+   * child.on('exit', () => void registry.unregisterWorker('w1')); // never an unhandled rejection
+   */
   unregisterWorker(workerId: string): Promise<UnregisterResult> {
-    return call(this.ref, { type: 'unregister_worker', workerId: workerIdOf('unregisterWorker', workerId) });
+    return call(this.ref, { type: 'unregister_worker', workerId: workerIdOf('unregisterWorker', workerId) }).catch((error: unknown) => {
+      if (error instanceof NoProcError || error instanceof CallExitError || error instanceof SystemStoppedError) return { status: 'registry_stopped' } as const;
+      throw error;
+    });
   }
 
   /** Whether this run has an entry for the worker (any status). */

@@ -1,5 +1,6 @@
+import { realpathSync, statfsSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { basename, extname, isAbsolute, join } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, resolve, sep } from 'node:path';
 import { InvalidOptionError } from '@arbor/core';
 
 /**
@@ -9,7 +10,11 @@ import { InvalidOptionError } from '@arbor/core';
  * childSpec(ProcessRegistry, { application: 'billing', shutdownGraceMs: 2000 }, { id: 'process-registry' })
  */
 export interface ProcessRegistryOptions {
-  /** The LMDB file. Default: `<data dir>/arbor/<application>/process-registry.mdb` (see {@link defaultRegistryPath}). */
+  /**
+   * The LMDB file. Default: `<data dir>/arbor/<application>/process-registry.mdb` (see
+   * {@link defaultRegistryPath}). A path under `/proc`, `/sys` or `/dev` (or on a proc or
+   * sysfs mount, symlinks followed) is refused with `InvalidOptionError`.
+   */
   readonly path?: string;
   /** Names the default path; default: the main script's name (`process.argv[1]`), else `default`. */
   readonly application?: string;
@@ -47,6 +52,9 @@ export interface ResolvedRegistryOptions {
  * defaultRegistryPath('billing') // '/home/me/.local/share/arbor/billing/process-registry.mdb'
  */
 export function defaultRegistryPath(application: string): string {
+  if (typeof application !== 'string' || !/^[\w.-]+$/.test(application) || application === '.' || application === '..') {
+    throw new InvalidOptionError('defaultRegistryPath: application', 'letters, digits, ".", "_" or "-" (it names a directory)', application);
+  }
   return join(dataDir(), 'arbor', application, 'process-registry.mdb');
 }
 
@@ -92,16 +100,58 @@ function optionalFlag(options: ProcessRegistryOptions, key: 'cleanupOnStart' | '
   return v ?? true;
 }
 
+/** Pseudo filesystems: no LMDB file can live there (and Node's recursive mkdir spins forever under /proc). */
+const REFUSED_ROOTS = ['/proc', '/sys', '/dev'];
+const PROC_SUPER_MAGIC = 0x9fa0;
+const SYSFS_MAGIC = 0x62656572;
+
+/** The real path of the nearest existing ancestor of `path` (symlinks followed), or undefined. */
+function nearestExisting(path: string): string | undefined {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    try {
+      return realpathSync(dir);
+    } catch {
+      if (dirname(dir) === dir) return undefined;
+    }
+  }
+}
+
+function under(path: string, root: string): boolean {
+  return path === root || path.startsWith(root + sep);
+}
+
+/**
+ * Refuses a store path where no LMDB file can live: under `/proc`, `/sys` or `/dev`, as
+ * written or once symlinks are followed, or on a proc or sysfs mount anywhere. @internal
+ */
+export function checkStorePath(path: string): string {
+  const absolute = resolve(path);
+  const existing = nearestExisting(absolute);
+  let pseudo = REFUSED_ROOTS.some((root) => under(absolute, root) || (existing !== undefined && under(existing, root)));
+  if (!pseudo && existing !== undefined && process.platform === 'linux') {
+    try {
+      const type = statfsSync(existing).type;
+      pseudo = type === PROC_SUPER_MAGIC || type === SYSFS_MAGIC;
+    } catch {
+      // unreadable: the store's open reports it
+    }
+  }
+  if (pseudo) {
+    throw new InvalidOptionError('ProcessRegistry options.path', 'a file path outside /proc, /sys and /dev (a directory the registry can create and write, e.g. under your data dir)', path);
+  }
+  return path;
+}
+
 /** Validates options (throwing `InvalidOptionError` naming the field) and applies defaults. @internal */
 export function resolveRegistryOptions(options: ProcessRegistryOptions | undefined): ResolvedRegistryOptions {
   const o = options ?? {};
-  if (typeof o !== 'object' || o === null) throw new InvalidOptionError('ProcessRegistry options', 'an object (or undefined)', o);
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new InvalidOptionError('ProcessRegistry options', 'an object (or undefined)', o);
   const application = optionalString(o, 'application');
-  if (application !== undefined && !/^[\w.-]+$/.test(application)) {
+  if (application !== undefined && (!/^[\w.-]+$/.test(application) || application === '.' || application === '..')) {
     throw new InvalidOptionError('ProcessRegistry options.application', 'letters, digits, ".", "_" or "-" (it names a directory)', application);
   }
   return {
-    path: optionalString(o, 'path') ?? defaultRegistryPath(application ?? defaultApplication()),
+    path: checkStorePath(optionalString(o, 'path') ?? defaultRegistryPath(application ?? defaultApplication())),
     name: optionalString(o, 'name'),
     shutdownGraceMs: positiveMs(o, 'shutdownGraceMs', 2000),
     reservationTimeoutMs: positiveMs(o, 'reservationTimeoutMs', 60_000),

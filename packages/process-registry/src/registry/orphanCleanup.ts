@@ -1,6 +1,7 @@
-import { findMarkedProcesses } from '../proc/procfs.js';
+import { scanMarkedProcesses } from '../proc/procfs.js';
 import { terminateProcesses, type KillOutcome, type KillTarget } from '../proc/terminate.js';
 import type { EntryKey, RegistryStore } from '../store/RegistryStore.js';
+import { TimeSlicer } from '../util/TimeSlicer.js';
 import { isOwnerGone } from './owner.js';
 
 /**
@@ -47,39 +48,43 @@ export interface OrphanCleanupReport {
   /** Orphan entries kept because their process survived SIGKILL (retried by the next cleanup). */
   readonly kept: number;
   readonly durationMs: number;
+  /** The longest stretch the cleanup ran without yielding to the event loop, in milliseconds. */
+  readonly longestSliceMs: number;
 }
-
-const YIELD_EVERY = 500;
 
 /** Bounds of a cleanup. */
 export interface CleanupBounds {
   readonly graceMs: number;
   /** Extra environment scans after the kills, for processes forked meanwhile (default 2). */
   readonly extraPasses?: number;
+  /** Milliseconds of work between yields to the event loop (default 5; 0 yields after every step). */
+  readonly sliceMs?: number;
 }
 
 /**
  * The orphan cleanup (see docs/process-registry.md): every record of another run whose
  * owner is gone is an orphan; its process is signalled only if alive with the recorded
- * start time (its group when it leads one): SIGTERM, bounded wait, SIGKILL. Processes of
- * the same user whose environment carries an orphan run's id are signalled too (abandoned
- * reservations, spawned-but-not-activated workers, grandchildren that left the group).
- * Then the records go. Records of live owners are never touched. Never rejects.
+ * start time (its group under the rule of "When a process group is signalled"): SIGTERM,
+ * bounded wait, SIGKILL. Processes of the same user whose environment carries an orphan
+ * run's id are signalled too (abandoned reservations, spawned-but-not-activated workers,
+ * grandchildren that left the group). Then the records go. Records of live owners are
+ * never touched. Every step (reading records, /proc checks, signals, removals) is sliced
+ * by elapsed time (`bounds.sliceMs`), so a file of many stale records does not stall the
+ * application. Never rejects on a process; rejects if the store fails.
  */
 export async function cleanupOrphans(store: RegistryStore, currentRunId: string, bounds: CleanupBounds): Promise<OrphanCleanupReport> {
   const started = performance.now();
+  const slicer = new TimeSlicer(bounds.sliceMs);
   const owners = new Map<string, boolean>();
   const orphanRuns = new Set<string>();
   const orphanKeys: EntryKey[] = [];
   const malformed: EntryKey[] = [];
   const orphans: { entry: OrphanOutcome; target: KillTarget | undefined; key: EntryKey }[] = [];
-  // Read first (one read transaction), then check the pids in slices, yielding to the event
-  // loop between them so that a file of many stale records does not stall the application.
-  const records = [...store.records()];
-  const scanned = records.length;
-  for (let i = 0; i < records.length; i++) {
-    if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
-    const { key, entry } = records[i]!;
+  let scanned = 0;
+  // One read transaction (the range's snapshot), iterated lazily across the yields.
+  for (const { key, entry } of store.records()) {
+    if (slicer.due) await slicer.next();
+    scanned++;
     if (entry === undefined) {
       malformed.push(key);
       continue;
@@ -87,7 +92,8 @@ export async function cleanupOrphans(store: RegistryStore, currentRunId: string,
     if (entry.runId === currentRunId || !isOwnerGone(entry.owner, owners)) continue;
     orphanRuns.add(entry.runId);
     orphanKeys.push(key);
-    const target = entry.osPid === null ? undefined : { pid: entry.osPid, startTime: entry.startTime, pgid: entry.pgid };
+    const target: KillTarget | undefined =
+      entry.osPid === null ? undefined : { pid: entry.osPid, startTime: entry.startTime, pgid: entry.pgid, runId: entry.runId, workerId: entry.workerId };
     orphans.push({
       key,
       target,
@@ -98,13 +104,17 @@ export async function cleanupOrphans(store: RegistryStore, currentRunId: string,
   const withPid = orphans.filter((o) => o.target !== undefined);
   const targeted = new Set(withPid.map((o) => o.target!.pid));
   const markedProcesses: MarkedProcessOutcome[] = [];
-  const scanMarked = (): { target: KillTarget; runId: string; workerId: string | undefined }[] =>
-    findMarkedProcesses(orphanRuns)
+  const scanMarked = async (): Promise<{ target: KillTarget; runId: string; workerId: string | undefined }[]> =>
+    (await scanMarkedProcesses(orphanRuns, slicer))
       .filter((p) => !targeted.has(p.pid))
-      .map((p) => ({ target: { pid: p.pid, startTime: p.startTime, pgid: p.pgid === p.pid ? p.pid : null }, runId: p.markers.runId, workerId: p.markers.workerId }));
+      .map((p) => ({
+        target: { pid: p.pid, startTime: p.startTime, pgid: p.pgid === p.pid ? p.pid : null, runId: p.markers.runId, workerId: p.markers.workerId ?? null },
+        runId: p.markers.runId,
+        workerId: p.markers.workerId,
+      }));
 
-  let marked = scanMarked();
-  const outcomes = await terminateProcesses([...withPid.map((o) => o.target!), ...marked.map((m) => m.target)], { graceMs: bounds.graceMs });
+  let marked = await scanMarked();
+  const outcomes = await terminateProcesses([...withPid.map((o) => o.target!), ...marked.map((m) => m.target)], { graceMs: bounds.graceMs, slicer });
   withPid.forEach((o, i) => {
     o.entry = { ...o.entry, outcome: outcomes[i]! };
   });
@@ -116,14 +126,22 @@ export async function cleanupOrphans(store: RegistryStore, currentRunId: string,
   record(marked, outcomes.slice(withPid.length));
   // Processes forked by the orphans while they were being stopped.
   for (let pass = 0; pass < (bounds.extraPasses ?? 2) && marked.length + withPid.length > 0; pass++) {
-    marked = scanMarked();
+    marked = await scanMarked();
     if (marked.length === 0) break;
-    record(marked, await terminateProcesses(marked.map((m) => m.target), { graceMs: bounds.graceMs }));
+    record(marked, await terminateProcesses(marked.map((m) => m.target), { graceMs: bounds.graceMs, slicer }));
   }
 
   const keep = new Set(orphans.filter((o) => o.entry.outcome === 'survived').map((o) => o.key));
   const toRemove = [...malformed, ...orphanKeys.filter((k) => !keep.has(k))];
-  await store.removeAll(toRemove);
+  // Removed one by one between slices rather than in one transaction, whose callback (10k
+  // removes) would run in a single turn of the event loop: lmdb-js batches the removes
+  // queued in one turn into one commit (every remove of a batch shares its promise).
+  const writes = new Set<Promise<boolean>>();
+  for (const key of toRemove) {
+    if (slicer.due) await slicer.next();
+    writes.add(store.removeKey(key));
+  }
+  await Promise.all(writes);
   return {
     runId: currentRunId,
     scanned,
@@ -133,5 +151,6 @@ export async function cleanupOrphans(store: RegistryStore, currentRunId: string,
     removed: toRemove.length,
     kept: keep.size,
     durationMs: performance.now() - started,
+    longestSliceMs: slicer.longestSliceMs,
   };
 }

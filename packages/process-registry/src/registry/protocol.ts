@@ -1,4 +1,4 @@
-import type { ActorRef, Call } from '@arbor/core';
+import type { ActorRef, Call, InvalidOptionError } from '@arbor/core';
 import type { WorkerEntry } from '../store/WorkerEntry.js';
 import type { OrphanCleanupReport } from './orphanCleanup.js';
 
@@ -47,12 +47,28 @@ export type ActivateResult =
 
 /**
  * Outcome of `unregisterWorker`: `removed`, `terminating` (the OS process still lives;
- * the entry stays, marked, until it exits), or `not_found`.
+ * the entry stays, marked, until it exits), `not_found`, or `registry_stopped` (the
+ * registry is stopping, stopped or crashed, so it could not take the call: from the
+ * handle only, never from the actor).
  *
  * @example
  * if ((await registry.unregisterWorker('w1')).status === 'terminating') child.kill();
  */
-export type UnregisterResult = { readonly status: 'removed' | 'terminating' | 'not_found' };
+export type UnregisterResult = { readonly status: 'removed' | 'terminating' | 'not_found' | 'registry_stopped' };
+
+/**
+ * What the registry actor answers a raw `reserve_worker` / `activate_worker` call whose
+ * arguments are unusable (a worker id over LMDB's key limit, an `actor` that is not a
+ * ref), instead of crashing. The handle checks first and throws the same error at the call.
+ *
+ * @example
+ * const r = await call(ref, { type: 'reserve_worker', workerId: 'w'.repeat(2000) });
+ * if (r.status === 'invalid_argument') console.log(r.error.message);
+ */
+export interface InvalidArgumentReply {
+  readonly status: 'invalid_argument';
+  readonly error: InvalidOptionError;
+}
 
 /**
  * Outcome of `cleanupDeadWorkers`: entries of dead actors removed (their process is gone)
@@ -96,8 +112,8 @@ export interface RegistryStats {
  */
 export interface ProcessRegistryProtocol {
   call:
-    | Call<'reserve_worker', ReserveResult, { workerId: string }>
-    | Call<'activate_worker', ActivateResult, { workerId: string; actor: ActorRef | undefined; osPid: number; fingerprint: string | null }>
+    | Call<'reserve_worker', ReserveResult | InvalidArgumentReply, { workerId: string }>
+    | Call<'activate_worker', ActivateResult | InvalidArgumentReply, { workerId: string; actor: ActorRef | undefined; osPid: number; fingerprint: string | null }>
     | Call<'unregister_worker', UnregisterResult, { workerId: string }>
     | Call<'is_registered', boolean, { workerId: string }>
     | Call<'get_worker_info', WorkerInfo | undefined, { workerId: string }>
