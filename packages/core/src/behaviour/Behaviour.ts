@@ -4,7 +4,7 @@ import { protocolType } from '../actor/ActorRef.js';
 import { running, type Cell } from '../actor/Cell.js';
 import { noop } from '../actor/Envelope.js';
 import { BUSY, CONTINUE, DEAD, INIT, STOP_REQUESTED, STOPPING, TRAP_EXIT } from '../actor/flags.js';
-import type { CallOf, CallRequest, CastOf, InfoOf, Protocol, ReplyOf, SystemInfo } from '../actor/Protocol.js';
+import type { CallOf, CallRequest, CastMessage, CastOf, InfoMessage, InfoOf, Protocol, ReplyOf, SystemInfo } from '../actor/Protocol.js';
 import { InvalidOptionError, UnhandledMessageError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
@@ -281,23 +281,23 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
   }
 
   /** Calls another actor and awaits its reply. Calling yourself rejects with `CallSelfError`. */
-  call<Q extends Protocol, T extends string>(ref: ActorRef<Q>, request: CallRequest<Q, T>, options?: CallOptions): Promise<ReplyOf<Q, { type: T }>> {
+  call<Q extends Protocol, const T extends string>(ref: ActorRef<Q>, request: CallRequest<Q, T>, options?: CallOptions): Promise<ReplyOf<Q, { type: T }>> {
     return this.#ownCell().system.callFrom(this.#ownCell(), ref, request, options) as Promise<ReplyOf<Q, { type: T }>>;
   }
 
   /** Casts to another actor (or to yourself). */
-  cast<Q extends Protocol>(ref: ActorRef<Q>, msg: CastOf<Q>): void {
+  cast<Q extends Protocol>(ref: ActorRef<Q>, msg: CastMessage<Q>): void {
     (ref as unknown as Cell).cast(msg);
   }
 
   /** Sends an info message. */
-  send<Q extends Protocol>(ref: ActorRef<Q>, msg: InfoOf<Q>): void {
+  send<Q extends Protocol>(ref: ActorRef<Q>, msg: InfoMessage<Q>): void {
     this.#ownCell().system.send(ref, msg);
   }
 
   /** Sends `msg` as an info message to this actor after `ms` milliseconds; cancel it with `cancelTimer`. */
   sendAfter(msg: InfoOf<P>, ms: number): TimerRef {
-    return this.#ownCell().system.sendAfter(this.#ownCell(), msg, ms);
+    return this.#ownCell().system.sendAfter(this.#ownCell() as ActorRef<P>, msg as InfoMessage<P>, ms);
   }
 
   /** Cancels a timer; returns the milliseconds it had left, or false if it already fired or was cancelled. */

@@ -126,7 +126,7 @@ export function stopReport(spec: NormalizedSpec, out: ChildStopped): boolean {
 }
 
 /** A call to a supervisor (static or dynamic) from outside any actor, with no timeout. @internal */
-export function supervisorCall<P extends Protocol, T extends string>(sup: ActorRef<P>, request: CallRequest<P, T>): Promise<ReplyOf<P, { type: T }>> {
+export function supervisorCall<P extends Protocol, const T extends string>(sup: ActorRef<P>, request: CallRequest<P, T>): Promise<ReplyOf<P, { type: T }>> {
   if (!(sup instanceof Cell)) return Promise.reject(badRef('a supervisor call', sup));
   return sup.system.call(sup, request, { timeout: Infinity });
 }

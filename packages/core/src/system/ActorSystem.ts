@@ -6,7 +6,7 @@ import { Envelope, INFO, isThenable, PendingCall } from '../actor/Envelope.js';
 import { CONTINUE, DEAD, INIT, STOP_REQUESTED, TRAP_EXIT } from '../actor/flags.js';
 import { attach, type AnyBehaviour, type BehaviourClass, type CallOptions, type InitArgOf, type ProtocolOf, type SpawnedMonitor } from '../behaviour/Behaviour.js';
 import { ignore } from '../behaviour/markers.js';
-import type { CallRequest, CastOf, InfoOf, Protocol, ReplyOf } from '../actor/Protocol.js';
+import type { CallRequest, CastMessage, InfoMessage, Protocol, ReplyOf } from '../actor/Protocol.js';
 import {
   AlreadyNamedError,
   AlreadyStartedError,
@@ -290,7 +290,7 @@ export class ActorSystem {
    * @example
    * const n: number = await system.call(counter, { type: 'get' }, { timeout: 1000 });
    */
-  call<P extends Protocol, T extends string>(ref: ActorRef<P>, request: CallRequest<P, T>, options?: CallOptions): Promise<ReplyOf<P, { type: T }>> {
+  call<P extends Protocol, const T extends string>(ref: ActorRef<P>, request: CallRequest<P, T>, options?: CallOptions): Promise<ReplyOf<P, { type: T }>> {
     return this.callFrom(null, ref, request, options) as Promise<ReplyOf<P, { type: T }>>;
   }
 
@@ -326,7 +326,7 @@ export class ActorSystem {
    * @example
    * system.cast(counter, { type: 'inc', by: 1 });
    */
-  cast<P extends Protocol>(ref: ActorRef<P>, msg: CastOf<P>): void {
+  cast<P extends Protocol>(ref: ActorRef<P>, msg: CastMessage<P>): void {
     if (!(ref instanceof Cell)) throw badRef('cast', ref);
     ref.cast(msg);
   }
@@ -337,7 +337,7 @@ export class ActorSystem {
    * @example
    * system.send(ref, { type: 'tick' });
    */
-  send<P extends Protocol>(ref: ActorRef<P>, msg: InfoOf<P>): void {
+  send<P extends Protocol>(ref: ActorRef<P>, msg: InfoMessage<P>): void {
     if (!(ref instanceof Cell)) throw badRef('send', ref);
     ref.deliver(new Envelope(INFO, msg));
   }
@@ -350,7 +350,7 @@ export class ActorSystem {
    * const timer = system.sendAfter(ref, { type: 'tick' }, 1000);
    * system.cancelTimer(timer);
    */
-  sendAfter<P extends Protocol>(ref: ActorRef<P>, msg: InfoOf<P>, ms: number): TimerRef {
+  sendAfter<P extends Protocol>(ref: ActorRef<P>, msg: InfoMessage<P>, ms: number): TimerRef {
     if (!(ref instanceof Cell)) throw badRef('sendAfter', ref);
     const delay = validateTimeout('ms', ms);
     if (delay === Infinity) throw new InvalidOptionError('ms', 'a finite number >= 0 (milliseconds)', ms);

@@ -1,7 +1,7 @@
 import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import type { AnyBehaviour, BehaviourClass, CallOptions, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
-import type { CallRequest, CastOf, InfoOf, Protocol, ReplyOf } from '../actor/Protocol.js';
+import type { CallRequest, CastMessage, InfoMessage, Protocol, ReplyOf } from '../actor/Protocol.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import { ActorSystem, type SystemOptions } from './ActorSystem.js';
@@ -53,7 +53,7 @@ function systemOf(operation: string, ref: ActorRef): ActorSystem {
  * @example
  * const n = await call(counter, { type: 'get' }); // number
  */
-export function call<P extends Protocol, T extends string>(
+export function call<P extends Protocol, const T extends string>(
   ref: ActorRef<P>,
   request: CallRequest<P, T>,
   options?: CallOptions,
@@ -68,7 +68,7 @@ export function call<P extends Protocol, T extends string>(
  * @example
  * cast(counter, { type: 'inc', by: 1 });
  */
-export function cast<P extends Protocol>(ref: ActorRef<P>, msg: CastOf<P>): void {
+export function cast<P extends Protocol>(ref: ActorRef<P>, msg: CastMessage<P>): void {
   if (!(ref instanceof Cell)) throw new InvalidOptionError('cast: ref', 'an ActorRef returned by spawn', ref);
   ref.cast(msg);
 }
@@ -79,7 +79,7 @@ export function cast<P extends Protocol>(ref: ActorRef<P>, msg: CastOf<P>): void
  * @example
  * send(ref, { type: 'tick' });
  */
-export function send<P extends Protocol>(ref: ActorRef<P>, msg: InfoOf<P>): void {
+export function send<P extends Protocol>(ref: ActorRef<P>, msg: InfoMessage<P>): void {
   systemOf('send', ref).send(ref, msg);
 }
 
