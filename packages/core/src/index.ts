@@ -9,6 +9,8 @@ export {
   ignore,
   noReply,
   type BehaviourClass,
+  type CallHandler,
+  type CallHandlers,
   type CallOptions,
   type From,
   type Ignore,

@@ -38,11 +38,14 @@ export type CastOf<P> = P extends { cast: infer C } ? C : never;
 /** The info messages of a protocol (without the system's EXIT and DOWN). */
 export type InfoOf<P> = P extends { info: infer I } ? I : never;
 
-/** The type tags of a protocol's call requests. */
-export type CallTypeOf<P> = CallOf<P> extends { readonly type: infer T } ? T : never;
+/** The `type` tags of a union of messages (never for never). @internal */
+type TagsOf<M> = M extends { readonly type: infer T } ? T : never;
+
+/** The type tags of a protocol's call requests (never when it has no calls). */
+export type CallTypeOf<P> = TagsOf<CallOf<P>>;
 
 /** The type tags of a protocol's cast messages (never when its casts have no `type`). */
-export type CastTypeOf<P> = CastOf<P> extends { readonly type: infer T } ? T : never;
+export type CastTypeOf<P> = TagsOf<CastOf<P>>;
 
 /** True for `any` (an untyped ref's protocol). @internal */
 type IsAny<P> = 0 extends 1 & P ? true : false;
