@@ -31,6 +31,16 @@ export interface Protocol {
   info?: unknown;
 }
 
+/**
+ * The protocol of a ref whose protocol is not known: a string name looked up with
+ * `whereis`, an untyped registry's entries. Nothing can be called, cast or sent to such a
+ * ref until it is typed (declare names with `defineName<P>`, registries with their `P`).
+ *
+ * @example
+ * const ref: ActorRef<UnknownProtocol> | undefined = system.whereis('counter');
+ */
+export type UnknownProtocol = {};
+
 /** The call requests of a protocol. */
 export type CallOf<P> = P extends { call: infer C } ? C : never;
 /** The cast messages of a protocol. */
@@ -54,7 +64,9 @@ type IsAny<P> = 0 extends 1 & P ? true : false;
  * What a call to an actor that takes no calls must be: a sentence (no request has this
  * type), so the compile error says why. A tag that is one of its casts gets a hint.
  */
-export type NoCallsError<P, T> = T extends CastTypeOf<P>
+export type NoCallsError<P, T> = [keyof P] extends [never]
+  ? UnknownRefError
+  : T extends CastTypeOf<P>
   ? `this actor takes no calls: '${T & string}' is one of its casts, send it with cast(ref, msg)`
   : "this actor takes no calls (its Protocol has no `call`)";
 
@@ -83,7 +95,7 @@ export type CallRequest<P, T> = ([CallOf<P>] extends [never] ? NoCallsError<P, T
  * @example
  * const msg: CastMessage<CounterProtocol> = { type: 'inc', by: 1 };
  */
-export type CastMessage<P> = [CastOf<P>] extends [never] ? "this actor takes no casts (its Protocol has no `cast`)" : CastOf<P>;
+export type CastMessage<P> = [CastOf<P>] extends [never] ? ([keyof P] extends [never] ? UnknownRefError : "this actor takes no casts (its Protocol has no `cast`)") : CastOf<P>;
 
 /**
  * What `send(ref, msg)` takes: the protocol's info messages, or (for an actor that takes
@@ -92,7 +104,10 @@ export type CastMessage<P> = [CastOf<P>] extends [never] ? "this actor takes no 
  * @example
  * const msg: InfoMessage<CounterProtocol> = { type: 'tick' };
  */
-export type InfoMessage<P> = [InfoOf<P>] extends [never] ? "this actor takes no info messages (its Protocol has no `info`)" : InfoOf<P>;
+export type InfoMessage<P> = [InfoOf<P>] extends [never] ? ([keyof P] extends [never] ? UnknownRefError : "this actor takes no info messages (its Protocol has no `info`)") : InfoOf<P>;
+
+/** What a message to a ref of {@link UnknownProtocol} must be: a sentence saying how to type the ref. @internal */
+type UnknownRefError = "this ref's protocol is unknown (a plain string or via name, an untyped registry): declare the name with defineName<P>(name), or give the registry its protocol";
 
 /** The reply type of request `Q` in protocol `P`: what `call` resolves to. */
 export type ReplyOf<P, Q> = Q extends { readonly type: infer T }

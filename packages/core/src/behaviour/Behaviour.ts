@@ -9,7 +9,7 @@ import { InvalidOptionError, UnhandledMessageError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import { demonitorFrom, link, monitorFrom, unlink } from '../system/signals.js';
-import type { SpawnOptions } from '../system/SpawnOptions.js';
+import type { SpawnOptions, SpawnOptionsOf } from '../system/SpawnOptions.js';
 import type { TimerRef } from '../system/TimerRef.js';
 import type { From, Ignore } from './markers.js';
 import type { StatusDetails } from './StatusDetails.js';
@@ -243,12 +243,12 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
   }
 
   /** Starts an actor (not linked). */
-  spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<ActorRef<ProtocolOf<B>>> {
+  spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<ActorRef<ProtocolOf<B>>> {
     return this.#ownCell().system.spawnFrom(null, behaviour, arg, options, false, false).then((r) => r.ref as ActorRef<ProtocolOf<B>>);
   }
 
   /** Starts an actor linked to this one; this actor becomes its parent. */
-  spawnLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<ActorRef<ProtocolOf<B>>> {
+  spawnLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<ActorRef<ProtocolOf<B>>> {
     return this.#ownCell().system.spawnFrom(this.#ownCell(), behaviour, arg, options, true, false).then((r) => r.ref as ActorRef<ProtocolOf<B>>);
   }
 
@@ -260,7 +260,7 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
    * const r = await this.startLink(Worker, cfg);
    * if (r.status === 'error') this.logger.warn('worker did not start', { reason: String(r.reason) });
    */
-  startLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<StartResult<ProtocolOf<B>>> {
+  startLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<StartResult<ProtocolOf<B>>> {
     return this.#ownCell().system.startFrom(this.#ownCell(), behaviour, arg, options) as Promise<StartResult<ProtocolOf<B>>>;
   }
 
@@ -268,7 +268,7 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
   spawnMonitor<B extends AnyBehaviour>(
     behaviour: BehaviourClass<B>,
     arg: InitArgOf<B>,
-    options?: SpawnOptions,
+    options?: SpawnOptionsOf<NoInfer<B>>,
   ): Promise<SpawnedMonitor<ProtocolOf<B>>> {
     return this.#ownCell()
       .system.spawnFrom(this.#ownCell(), behaviour, arg, options, false, true)

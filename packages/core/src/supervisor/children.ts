@@ -7,7 +7,7 @@ import { InitError, InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { StartResult } from '../system/ActorSystem.js';
 import { linkCells } from '../system/signals.js';
-import type { SpawnOptions } from '../system/SpawnOptions.js';
+import type { SpawnOptions, SpawnOptionsOf } from '../system/SpawnOptions.js';
 import { badRef } from '../system/validateBehaviour.js';
 import type { ChildStarter, NormalizedSpec } from './ChildSpec.js';
 import { SupervisorSpecError } from './errors.js';
@@ -107,7 +107,7 @@ function starterFor(sup: Cell, extra: unknown): ChildStarter {
     system: sup.system,
     supervisor: sup,
     extra,
-    startLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<StartResult<ProtocolOf<B>>> {
+    startLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<StartResult<ProtocolOf<B>>> {
       return sup.system.startFrom(sup, behaviour, arg, options) as Promise<StartResult<ProtocolOf<B>>>;
     },
   };

@@ -6,7 +6,8 @@ import { Envelope, INFO, isThenable, PendingCall } from '../actor/Envelope.js';
 import { CONTINUE, DEAD, INIT, STOP_REQUESTED, TRAP_EXIT } from '../actor/flags.js';
 import { attach, type AnyBehaviour, type BehaviourClass, type CallOptions, type InitArgOf, type ProtocolOf, type SpawnedMonitor } from '../behaviour/Behaviour.js';
 import { ignore } from '../behaviour/markers.js';
-import type { CallRequest, CastMessage, InfoMessage, Protocol, ReplyOf } from '../actor/Protocol.js';
+import type { CallRequest, CastMessage, InfoMessage, Protocol, ReplyOf, UnknownProtocol } from '../actor/Protocol.js';
+import type { NamedProtocol, NameFor, TypedName } from '../names/ActorName.js';
 import {
   AlreadyNamedError,
   AlreadyStartedError,
@@ -25,7 +26,7 @@ import { statusOf, type ActorStatus } from './ActorStatus.js';
 import { CallDeadlines } from './CallDeadlines.js';
 import { LiveCells } from './LiveCells.js';
 import { Scheduler, type SchedulerOptions } from './Scheduler.js';
-import { timeoutOf, validateSpawnOptions, validateTimeout, type SpawnOptions } from './SpawnOptions.js';
+import { timeoutOf, validateSpawnOptions, validateTimeout, type SpawnOptions, type SpawnOptionsOf } from './SpawnOptions.js';
 import { addMonitor, demonitor, linkCells } from './signals.js';
 import { describeName, type NameProvider, type ViaName } from '../names/NameProvider.js';
 import { stopActor, stopAll, sysRequest } from './sysRequest.js';
@@ -104,7 +105,7 @@ export class ActorSystem {
    * @example
    * const ref = await system.spawn(Counter, 0, { name: 'counter' });
    */
-  spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<ActorRef<ProtocolOf<B>>> {
+  spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<ActorRef<ProtocolOf<B>>> {
     return this.settleStart(behaviour, this.startCell(null, behaviour, arg, options, false, null), false) as Promise<ActorRef<ProtocolOf<B>>>;
   }
 
@@ -117,7 +118,7 @@ export class ActorSystem {
    * const r = await system.start(Worker, cfg);
    * if (r.status === 'ok') use(r.ref);
    */
-  start<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<StartResult<ProtocolOf<B>>> {
+  start<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<StartResult<ProtocolOf<B>>> {
     return Promise.resolve(this.startCell(null, behaviour, arg, options, false, null)).then((o) =>
       o.status === 'ok' ? { status: 'ok', ref: o.ref } : o,
     );
@@ -133,7 +134,7 @@ export class ActorSystem {
     behaviour: BehaviourClass<B>,
     arg: InitArgOf<B>,
     onDown: DownCallback,
-    options?: SpawnOptions,
+    options?: SpawnOptionsOf<NoInfer<B>>,
   ): Promise<SpawnedMonitor<ProtocolOf<B>>> {
     if (typeof onDown !== 'function') return Promise.reject(new InvalidOptionError('onDown', 'a function', onDown));
     return Promise.resolve(this.startCell(null, behaviour, arg, options, false, onDown as Watcher)).then((o) => {
@@ -428,6 +429,7 @@ export class ActorSystem {
    * system.register('counter', ref);
    * system.whereis('counter'); // ref
    */
+  register<P extends Protocol>(name: NameFor<NoInfer<P>> & string, ref: ActorRef<P>): void;
   register(name: string, ref: ActorRef): void {
     if (typeof name !== 'string' || name === '') throw new InvalidOptionError('name', 'a non-empty string', name);
     if (!(ref instanceof Cell)) throw badRef('register', ref);
@@ -449,12 +451,18 @@ export class ActorSystem {
   }
 
   /**
-   * The live actor registered under `name`, or undefined. Pass the protocol to type the ref.
+   * The live actor registered under `name`, or undefined. A name declared with
+   * `defineName<P>` (or a typed registry's `via(key)`) gives an `ActorRef<P>`; a plain
+   * string or `via` name an `ActorRef<UnknownProtocol>`, which takes no messages until
+   * typed. `whereis<P>('name')` still types it by assertion (unchecked: prefer `defineName`).
    *
    * @example
-   * const counter = system.whereis<CounterProtocol>('counter');
+   * const counterName = defineName<CounterProtocol>('counter');
+   * const counter = system.whereis(counterName); // ActorRef<CounterProtocol> | undefined
    */
-  whereis<P extends Protocol = any>(name: string | ViaName): ActorRef<P> | undefined {
+  whereis<P extends Protocol>(name: TypedName<P> | ViaName<P>): ActorRef<NamedProtocol<P>> | undefined;
+  whereis<P extends Protocol = UnknownProtocol>(name: string | ViaName): ActorRef<P> | undefined;
+  whereis(name: string | ViaName): ActorRef | undefined {
     if (typeof name === 'string') return this.#names.get(name);
     return name.via.whereisName(name.key);
   }

@@ -6,7 +6,7 @@ import { InvalidOptionError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import { ActorSystem, type SystemOptions } from './ActorSystem.js';
 import { Inbox } from './Inbox.js';
-import type { SpawnOptions } from './SpawnOptions.js';
+import type { SpawnOptions, SpawnOptionsOf } from './SpawnOptions.js';
 
 let fallback: ActorSystem | undefined;
 
@@ -38,7 +38,7 @@ export function defaultSystem(): ActorSystem {
  * @example
  * const counter = await spawn(Counter, 0);
  */
-export function spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<ActorRef<ProtocolOf<B>>> {
+export function spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<ActorRef<ProtocolOf<B>>> {
   return defaultSystem().spawn(behaviour, arg, options);
 }
 
