@@ -9,7 +9,7 @@ import { InvalidOptionError, UnhandledMessageError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import { demonitorFrom, link, monitorFrom, unlink } from '../system/signals.js';
-import type { SpawnOptions, SpawnOptionsOf } from '../system/SpawnOptions.js';
+import type { SpawnOptionsOf } from '../system/SpawnOptions.js';
 import type { TimerRef } from '../system/TimerRef.js';
 import type { From, Ignore } from './markers.js';
 import type { StatusDetails } from './StatusDetails.js';

@@ -1,7 +1,7 @@
 import type { ActorRef } from '../actor/ActorRef.js';
 import type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
-import type { SpawnOptions, SpawnOptionsOf } from '../system/SpawnOptions.js';
+import type { SpawnOptionsOf } from '../system/SpawnOptions.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import {
   BadSignificantError,

@@ -7,7 +7,7 @@ import { InitError, InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { StartResult } from '../system/ActorSystem.js';
 import { linkCells } from '../system/signals.js';
-import type { SpawnOptions, SpawnOptionsOf } from '../system/SpawnOptions.js';
+import type { SpawnOptionsOf } from '../system/SpawnOptions.js';
 import { badRef } from '../system/validateBehaviour.js';
 import type { ChildStarter, NormalizedSpec } from './ChildSpec.js';
 import { SupervisorSpecError } from './errors.js';

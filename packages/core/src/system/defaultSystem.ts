@@ -6,7 +6,7 @@ import { InvalidOptionError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import { ActorSystem, type SystemOptions } from './ActorSystem.js';
 import { Inbox } from './Inbox.js';
-import type { SpawnOptions, SpawnOptionsOf } from './SpawnOptions.js';
+import type { SpawnOptionsOf } from './SpawnOptions.js';
 
 let fallback: ActorSystem | undefined;
 
