@@ -9,6 +9,8 @@ export {
   ignore,
   noReply,
   type BehaviourClass,
+  type CallHandler,
+  type CallHandlers,
   type CallOptions,
   type From,
   type Ignore,
@@ -24,14 +26,20 @@ export {
   type Call,
   type CallOf,
   type CallRequest,
+  type CallTag,
   type CallTypeOf,
+  type CastMessage,
   type CastOf,
+  type CastTypeOf,
   type DownMessage,
   type ExitMessage,
+  type InfoMessage,
   type InfoOf,
+  type NoCallsError,
   type Protocol,
   type ReplyOf,
   type SystemInfo,
+  type UnknownProtocol,
 } from './actor/Protocol.js';
 export {
   Behaviour,
@@ -64,11 +72,12 @@ export type { ActorState, ActorStatus } from './system/ActorStatus.js';
 export { call, cast, createSystem, defaultSystem, exit, isAlive, openInbox, send, spawn } from './system/defaultSystem.js';
 export { Inbox } from './system/Inbox.js';
 export type { SchedulerOptions } from './system/Scheduler.js';
-export type { SpawnOptions } from './system/SpawnOptions.js';
+export type { SpawnOptions, SpawnOptionsOf } from './system/SpawnOptions.js';
 export { TimerRef } from './system/TimerRef.js';
 export { badRef, isActorRef } from './validation/ref.js';
 export { checkTimeout, MAX_TIMER_MS } from './validation/timeout.js';
-export { describeName, isViaName, via, type NameProvider, type ViaName } from './names/NameProvider.js';
+export { describeName, isViaName, via, type NameProvider, type ProtocolMark, type ViaName } from './names/NameProvider.js';
+export { defineName, type NameFor, type TypedName } from './names/ActorName.js';
 export { describeSupervisor, type SupervisedChildInfo, type SupervisorInfo, type Supervising } from './supervisor/introspection.js';
 export {
   childSpec,
@@ -108,6 +117,7 @@ export { Supervisor } from './supervisor/Supervisor.js';
 export type { AutoShutdown, Backoff, RestartPolicy, Strategy, SupervisorDef } from './supervisor/SupervisorFlags.js';
 export {
   DynamicSupervisor,
+  type DynamicChildProtocol,
   type DynamicChildSpec,
   type DynamicStartResult,
   type DynamicSupervisorOptions,

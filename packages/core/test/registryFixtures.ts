@@ -2,7 +2,7 @@ import { GenServer, type Call, type RegisterResult, type RegistryHandle, type Up
 
 /** What a {@link Member} starts with: the registry it uses, and keys to register from init. */
 export interface MemberArg {
-  readonly registry: RegistryHandle<string, number>;
+  readonly registry: RegistryHandle<string, number, any>;
   readonly register?: readonly (readonly [key: string, value: number])[];
 }
 
@@ -21,7 +21,7 @@ export interface MemberProtocol {
  * An actor that registers itself (the caller is the owner, as in Elixir): from `init`
  * (its `register` argument) and from its handlers.
  */
-export class Member extends GenServer<MemberProtocol, RegistryHandle<string, number>, MemberArg> {
+export class Member extends GenServer<MemberProtocol, RegistryHandle<string, number, any>, MemberArg> {
   override init(arg: MemberArg): void {
     this.state = arg.registry;
     for (const [key, value] of arg.register ?? []) arg.registry.register(key, value);

@@ -3,11 +3,13 @@ import { Behaviour } from '../behaviour/Behaviour.js';
 import type { From, Ignore, NoReply } from '../behaviour/markers.js';
 import { UnhandledMessageError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
+import type { CallHandlers } from './CallHandlers.js';
 import type { AnyReplyOf, CallOf, CastOf, InfoOf, Protocol, SystemInfo } from './Protocol.js';
 
 export { ignore, noReply, type From, type Ignore, type NoReply } from '../behaviour/markers.js';
 export type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
 export type { CallOptions, SpawnedMonitor } from '../behaviour/Behaviour.js';
+export type { CallHandler, CallHandlers } from './CallHandlers.js';
 
 /**
  * The gen_server behaviour: subclass it, keep your state in `this.state`, and handle
@@ -68,12 +70,32 @@ export abstract class GenServer<P extends Protocol = {}, S = undefined, A = void
 
   // ----------------------------------------------------------------- callbacks
 
+  /**
+   * The calls as one handler per request tag, instead of overriding `handleCall`: each
+   * handler must return its own request's reply (a wrong reply, or a missing tag, fails to
+   * compile), where `handleCall` may return any of the protocol's replies. Used only when
+   * `handleCall` is not overridden.
+   *
+   * @example
+   * override readonly calls: CallHandlers<CounterProtocol> = {
+   *   get: () => this.state,
+   *   add: (req) => (this.state += req.by),
+   * };
+   */
+  declare readonly calls?: CallHandlers<P>;
+
   /** Sets up the state. Throw (or reject) to fail the start; return `ignore` to decline it. */
   init(_arg: A): void | Ignore | Promise<void | Ignore> {}
 
-  /** Answers a call: return the reply (or a promise of it), or `noReply` and answer later. */
-  handleCall(request: CallOf<P>, _from: From<AnyReplyOf<P>>): AnyReplyOf<P> | NoReply | Promise<AnyReplyOf<P> | NoReply> {
-    throw new UnhandledMessageError(this.constructor.name, 'call', request);
+  /**
+   * Answers a call: return the reply (or a promise of it), or `noReply` and answer later.
+   * The default runs the request's handler in {@link GenServer.calls}, if there is one.
+   */
+  handleCall(request: CallOf<P>, from: From<AnyReplyOf<P>>): AnyReplyOf<P> | NoReply | Promise<AnyReplyOf<P> | NoReply> {
+    const calls = this.calls as Readonly<Record<string, (request: unknown, from: unknown) => AnyReplyOf<P> | NoReply>> | undefined;
+    const type = (request as { readonly type?: unknown }).type;
+    if (calls !== undefined && typeof type === 'string' && Object.hasOwn(calls, type)) return calls[type]!(request, from);
+    throw new UnhandledMessageError(this.constructor.name, 'call', request, calls === undefined ? undefined : `calls[${JSON.stringify(type)}]`);
   }
 
   /** Handles a cast. */

@@ -4,12 +4,12 @@ import { protocolType } from '../actor/ActorRef.js';
 import { running, type Cell } from '../actor/Cell.js';
 import { noop } from '../actor/Envelope.js';
 import { BUSY, CONTINUE, DEAD, INIT, STOP_REQUESTED, STOPPING, TRAP_EXIT } from '../actor/flags.js';
-import type { CallOf, CallRequest, CastOf, InfoOf, Protocol, ReplyOf, SystemInfo } from '../actor/Protocol.js';
+import type { CallOf, CallRequest, CastMessage, CastOf, InfoMessage, InfoOf, Protocol, ReplyOf, SystemInfo } from '../actor/Protocol.js';
 import { InvalidOptionError, UnhandledMessageError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import { demonitorFrom, link, monitorFrom, unlink } from '../system/signals.js';
-import type { SpawnOptions } from '../system/SpawnOptions.js';
+import type { SpawnOptionsOf } from '../system/SpawnOptions.js';
 import type { TimerRef } from '../system/TimerRef.js';
 import { checkOptions } from '../validation/options.js';
 import { isActorRef, badRef } from '../validation/ref.js';
@@ -247,12 +247,12 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
   }
 
   /** Starts an actor (not linked). */
-  spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<ActorRef<ProtocolOf<B>>> {
+  spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<ActorRef<ProtocolOf<B>>> {
     return this.#ownCell().system.spawnFrom(null, behaviour, arg, options, false, false).then((r) => r.ref as ActorRef<ProtocolOf<B>>);
   }
 
   /** Starts an actor linked to this one; this actor becomes its parent. */
-  spawnLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<ActorRef<ProtocolOf<B>>> {
+  spawnLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<ActorRef<ProtocolOf<B>>> {
     return this.#ownCell().system.spawnFrom(this.#ownCell(), behaviour, arg, options, true, false).then((r) => r.ref as ActorRef<ProtocolOf<B>>);
   }
 
@@ -264,7 +264,7 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
    * const r = await this.startLink(Worker, cfg);
    * if (r.status === 'error') this.logger.warn('worker did not start', { reason: String(r.reason) });
    */
-  startLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<StartResult<ProtocolOf<B>>> {
+  startLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<StartResult<ProtocolOf<B>>> {
     return this.#ownCell().system.startFrom(this.#ownCell(), behaviour, arg, options) as Promise<StartResult<ProtocolOf<B>>>;
   }
 
@@ -272,7 +272,7 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
   spawnMonitor<B extends AnyBehaviour>(
     behaviour: BehaviourClass<B>,
     arg: InitArgOf<B>,
-    options?: SpawnOptions,
+    options?: SpawnOptionsOf<NoInfer<B>>,
   ): Promise<SpawnedMonitor<ProtocolOf<B>>> {
     return this.#ownCell()
       .system.spawnFrom(this.#ownCell(), behaviour, arg, options, false, true)
@@ -285,24 +285,24 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
   }
 
   /** Calls another actor and awaits its reply. Calling yourself rejects with `CallSelfError`. */
-  call<Q extends Protocol, T extends string>(ref: ActorRef<Q>, request: CallRequest<Q, T>, options?: CallOptions): Promise<ReplyOf<Q, { type: T }>> {
+  call<Q extends Protocol, const T extends string>(ref: ActorRef<Q>, request: CallRequest<Q, T>, options?: CallOptions): Promise<ReplyOf<Q, { type: T }>> {
     return this.#ownCell().system.callFrom(this.#ownCell(), ref, request, options) as Promise<ReplyOf<Q, { type: T }>>;
   }
 
   /** Casts to another actor (or to yourself). */
-  cast<Q extends Protocol>(ref: ActorRef<Q>, msg: CastOf<Q>): void {
+  cast<Q extends Protocol>(ref: ActorRef<Q>, msg: CastMessage<Q>): void {
     if (!isActorRef(ref)) throw badRef('cast', ref);
     (ref as unknown as Cell).cast(msg);
   }
 
   /** Sends an info message. */
-  send<Q extends Protocol>(ref: ActorRef<Q>, msg: InfoOf<Q>): void {
+  send<Q extends Protocol>(ref: ActorRef<Q>, msg: InfoMessage<Q>): void {
     this.#ownCell().system.send(ref, msg);
   }
 
   /** Sends `msg` as an info message to this actor after `ms` milliseconds; cancel it with `cancelTimer`. */
   sendAfter(msg: InfoOf<P>, ms: number): TimerRef {
-    return this.#ownCell().system.sendAfter(this.#ownCell(), msg, ms);
+    return this.#ownCell().system.sendAfter(this.#ownCell() as ActorRef<P>, msg as InfoMessage<P>, ms);
   }
 
   /** Cancels a timer; returns the milliseconds it had left, or false if it already fired or was cancelled. */

@@ -1,6 +1,7 @@
 import { describe } from '../errors/ArborError.js';
 import { InvalidOptionError } from '../errors/errors.js';
-import type { ActorRef } from '../actor/ActorRef.js';
+import type { ActorRef, protocolType } from '../actor/ActorRef.js';
+import type { Protocol } from '../actor/Protocol.js';
 
 /**
  * A name service that `spawn` can register an actor in before `init` runs (OTP's
@@ -27,10 +28,26 @@ export interface NameProvider {
   keysOf(ref: ActorRef): readonly unknown[];
 }
 
-/** A name in a {@link NameProvider}: pass it as `options.name` to `spawn`. */
-export interface ViaName {
+/**
+ * Marks a name with the protocol of the actors it names (types only; never set). A
+ * function type, so the check is exact both ways: a name of one protocol does not name
+ * an actor of another, nor of a narrower or wider one.
+ */
+export type ProtocolMark<P> = (protocol: P) => P;
+
+/**
+ * A name in a {@link NameProvider}: pass it as `options.name` to `spawn`. `P` is the
+ * protocol of the actor it names: `registry.via(key)` on a typed registry, or
+ * `defineName<P>(via(registry, key))`, gives a typed one (spawn checks the behaviour's
+ * protocol, `whereis` returns `ActorRef<P>`); `via(registry, key)` an untyped one.
+ *
+ * @example
+ * const name: ViaName<WorkerProtocol> = workers.via('w1');
+ */
+export interface ViaName<P extends Protocol = any> {
   readonly via: NameProvider;
   readonly key: unknown;
+  readonly [protocolType]?: ProtocolMark<P>;
 }
 
 /**

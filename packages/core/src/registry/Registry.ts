@@ -2,7 +2,7 @@ import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import { DEAD } from '../actor/flags.js';
 import { GenServer } from '../actor/GenServer.js';
-import type { Call, Protocol, SystemInfo } from '../actor/Protocol.js';
+import type { Call, Protocol, SystemInfo, UnknownProtocol } from '../actor/Protocol.js';
 import { AlreadyStartedError, InvalidOptionError, NoProcError } from '../errors/errors.js';
 import { formatReason, type ExitReason } from '../exit/ExitReason.js';
 import type { ActorSystem } from '../system/ActorSystem.js';
@@ -94,10 +94,10 @@ export class Registry extends GenServer<RegistryProtocol, undefined, RegistryOpt
    * @example
    * const pubsub = await Registry.start<string, { level: number }>(system, { keys: 'duplicate' });
    */
-  static async start<K = unknown, V = unknown, P extends Protocol = any>(
+  static async start<K = unknown, V = unknown, P extends Protocol = UnknownProtocol>(
     system: ActorSystem,
     options: RegistryOptions,
-    spawnOptions?: SpawnOptions,
+    spawnOptions?: SpawnOptions<RegistryProtocol>,
   ): Promise<RegistryHandle<K, V, P>> {
     checkSystem('Registry.start: system', system);
     const ref = await system.spawn(Registry, options, spawnOptions);
@@ -112,7 +112,7 @@ export class Registry extends GenServer<RegistryProtocol, undefined, RegistryOpt
    * const ref = await system.spawn(Registry, { keys: 'unique' });
    * const registry = Registry.of<string, number>(ref);
    */
-  static of<K = unknown, V = unknown, P extends Protocol = any>(ref: ActorRef<RegistryProtocol>): RegistryHandle<K, V, P> {
+  static of<K = unknown, V = unknown, P extends Protocol = UnknownProtocol>(ref: ActorRef<RegistryProtocol>): RegistryHandle<K, V, P> {
     if (!(ref instanceof Cell)) throw badRef('Registry.of', ref);
     if ((ref.flags & DEAD) !== 0) throw new NoProcError(ref, 'Registry.of');
     const table = tableOf.get(ref) as RegistryTable<K, V> | undefined;
@@ -130,10 +130,10 @@ export class Registry extends GenServer<RegistryProtocol, undefined, RegistryOpt
    * @example
    * const workers = Registry.named<string, WorkerInfo>(system, 'workers');
    */
-  static named<K = unknown, V = unknown, P extends Protocol = any>(system: ActorSystem, name: string): RegistryHandle<K, V, P> | undefined {
+  static named<K = unknown, V = unknown, P extends Protocol = UnknownProtocol>(system: ActorSystem, name: string): RegistryHandle<K, V, P> | undefined {
     checkSystem('Registry.named: system', system);
     if (typeof name !== 'string') throw new InvalidOptionError('Registry.named: name', 'a string (the registry\'s local name)', name);
-    const ref = system.whereis(name);
+    const ref = system.whereis<RegistryProtocol>(name);
     return ref === undefined ? undefined : Registry.of<K, V, P>(ref);
   }
 }

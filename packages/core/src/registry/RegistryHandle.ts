@@ -1,7 +1,7 @@
 import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell, running } from '../actor/Cell.js';
 import { DEAD } from '../actor/flags.js';
-import type { Protocol } from '../actor/Protocol.js';
+import type { Protocol, UnknownProtocol } from '../actor/Protocol.js';
 import { InvalidOptionError, NoProcError } from '../errors/errors.js';
 import { via, type NameProvider, type ViaName } from '../names/NameProvider.js';
 import { NoOwnerError, RegistryStoppedError } from './errors.js';
@@ -26,6 +26,9 @@ export interface OwnerOption {
    */
   readonly owner?: ActorRef;
 }
+
+/** The protocol a registry's via-names check: `P`, or any behaviour in an untyped registry (no protocol given). @internal */
+export type EntryProtocol<P> = [keyof P] extends [never] ? any : P;
 
 const handles = new WeakMap<RegistryTable<any, any>, RegistryHandle<any, any, any>>();
 
@@ -56,7 +59,7 @@ export function handleOf<K, V, P extends Protocol>(table: RegistryTable<K, V>): 
  * await system.spawn(Worker, cfg, { name: workers.via('w1') });
  * const w1 = workers.whereis('w1'); // ActorRef<WorkerProtocol> | undefined
  */
-export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = any> implements NameProvider {
+export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = UnknownProtocol> implements NameProvider {
   #t: RegistryTable<K, V>;
 
   /** @internal */
@@ -349,12 +352,14 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = any> 
 
   /**
    * A typed via-name in this registry, for `spawn`'s `name` option: the same as
-   * `via(registry, key)` with the key type checked.
+   * `via(registry, key)` with the key type checked and, in a registry typed with a
+   * protocol `P`, the name typed by it: spawning a behaviour of another protocol under
+   * it fails to compile, and `system.whereis(workers.via('w1'))` is an `ActorRef<P>`.
    *
    * @example
    * await system.spawn(Worker, cfg, { name: workers.via('w1') });
    */
-  via(key: K): ViaName {
+  via(key: K): ViaName<EntryProtocol<P>> {
     return via(this, key);
   }
 

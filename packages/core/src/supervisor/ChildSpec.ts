@@ -1,7 +1,7 @@
 import type { ActorRef } from '../actor/ActorRef.js';
 import type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
-import type { SpawnOptions } from '../system/SpawnOptions.js';
+import type { SpawnOptionsOf } from '../system/SpawnOptions.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import {
   BadSignificantError,
@@ -35,14 +35,15 @@ export interface ChildStarter<E = unknown> {
   readonly supervisor: ActorRef;
   readonly extra: E;
   /** Starts `behaviour` linked to the supervisor and returns the outcome as a value. */
-  startLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<StartResult<ProtocolOf<B>>>;
+  startLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<StartResult<ProtocolOf<B>>>;
 }
 
 /** A start given as a behaviour and its init argument (and spawn options: a name, a mailbox bound). */
 export interface BehaviourStart<B extends AnyBehaviour = AnyBehaviour> {
   readonly behaviour: BehaviourClass<B>;
   readonly arg: InitArgOf<B>;
-  readonly options?: SpawnOptions;
+  /** Spawn options; a typed name must be of the behaviour's protocol. */
+  readonly options?: SpawnOptionsOf<NoInfer<B>>;
 }
 
 /** A start given as a function: it must start one actor through `starter.startLink` (or link it to the supervisor). */
@@ -81,8 +82,8 @@ export interface ChildSpec<B extends AnyBehaviour = AnyBehaviour> {
   readonly startTimeout?: number;
 }
 
-/** The fields of a child spec that `childSpec` lets you override, and the spawn options of its start (a name, a mailbox bound). */
-export type ChildSpecOverrides = Partial<Omit<ChildSpec, 'start'>> & { readonly options?: SpawnOptions };
+/** The fields of a child spec that `childSpec` lets you override, and the spawn options of its start (a name, a mailbox bound; a typed name must be of `B`'s protocol). */
+export type ChildSpecOverrides<B = AnyBehaviour> = Partial<Omit<ChildSpec, 'start'>> & { readonly options?: SpawnOptionsOf<NoInfer<B>> };
 
 /** A behaviour class that describes how it is supervised: `static childSpec(arg)`. */
 export interface SupervisableClass<B extends AnyBehaviour> extends BehaviourClass<B> {
@@ -97,7 +98,7 @@ export interface SupervisableClass<B extends AnyBehaviour> extends BehaviourClas
  * @example
  * childSpec(Counter, 0, { id: 'counter', restart: 'transient', options: { name: 'counter' } })
  */
-export function childSpec<B extends AnyBehaviour>(behaviour: SupervisableClass<B>, arg: InitArgOf<B>, overrides?: ChildSpecOverrides): ChildSpec<B> {
+export function childSpec<B extends AnyBehaviour>(behaviour: SupervisableClass<B>, arg: InitArgOf<B>, overrides?: ChildSpecOverrides<NoInfer<B>>): ChildSpec<B> {
   const base: ChildSpec<any> =
     typeof behaviour.childSpec === 'function' ? behaviour.childSpec(arg) : { id: behaviour.name, start: { behaviour, arg } };
   return withOverrides(base, overrides);

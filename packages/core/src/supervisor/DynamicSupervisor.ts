@@ -1,13 +1,12 @@
 import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
-import { GenServer, type InitArgOf } from '../actor/GenServer.js';
-import type { Call, SystemInfo } from '../actor/Protocol.js';
-import type { AnyBehaviour } from '../behaviour/Behaviour.js';
+import { GenServer, type AnyBehaviour, type InitArgOf, type ProtocolOf } from '../actor/GenServer.js';
+import type { Call, Protocol, SystemInfo, UnknownProtocol } from '../actor/Protocol.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
-import { withOverrides, normalizeSpec, type ChildSpec, type ChildSpecOverrides, type NormalizedSpec } from './ChildSpec.js';
+import { withOverrides, normalizeSpec, type BehaviourStart, type ChildSpec, type ChildSpecOverrides, type ChildStarter, type NormalizedSpec } from './ChildSpec.js';
 import { ChildRecord, countOf, launchChild, mustRestart, rethrowMisuse, startLinked, stopReport, supervisorCall, unwrapMisuse } from './children.js';
 import { MaxChildrenError } from './errors.js';
 import { describeSupervisor, type SupervisedChildInfo, type SupervisorInfo, type Supervising } from './introspection.js';
@@ -29,11 +28,33 @@ export interface DynamicSupervisorOptions<E = undefined> extends RestartPolicy {
   readonly extraArguments?: E;
 }
 
-/** A dynamic supervisor's child spec: the id is optional (children are known by ref). */
-export type DynamicChildSpec = Omit<ChildSpec, 'id'> & { readonly id?: string };
+/**
+ * A dynamic supervisor's child spec: the id is optional (children are known by ref).
+ * `B` is the behaviour of a `{ behaviour, arg }` start, `P` the protocol a start
+ * function's actor has: `startChild` types the child's ref with them.
+ *
+ * @example
+ * const spec: DynamicChildSpec<Session> = { start: { behaviour: Session, arg: user }, restart: 'temporary' };
+ */
+export interface DynamicChildSpec<B extends AnyBehaviour = AnyBehaviour, P extends Protocol = UnknownProtocol> extends Omit<ChildSpec<B>, 'id' | 'start'> {
+  readonly id?: string;
+  readonly start: BehaviourStart<B> | ((starter: ChildStarter<any>) => Promise<StartResult<P>>);
+}
 
-/** What a dynamic supervisor's `startChild` answers. */
-export type DynamicStartResult = { readonly status: 'ok'; readonly ref: ActorRef } | { readonly status: 'ignore' } | { readonly status: 'error'; readonly reason: unknown };
+/** The protocol of the child a dynamic child spec starts: its behaviour's, or its start function's actor's. */
+export type DynamicChildProtocol<B, P> = AnyBehaviour extends B ? P : ProtocolOf<B>;
+
+/**
+ * What a dynamic supervisor's `startChild` answers; `ok` carries the child's ref, typed
+ * by the protocol of the behaviour (or start function) in the spec.
+ *
+ * @example
+ * const r: DynamicStartResult<SessionProtocol> = await DynamicSupervisor.startChild(sup, { start: { behaviour: Session, arg: user } });
+ */
+export type DynamicStartResult<P extends Protocol = UnknownProtocol> =
+  | { readonly status: 'ok'; readonly ref: ActorRef<P> }
+  | { readonly status: 'ignore' }
+  | { readonly status: 'error'; readonly reason: unknown };
 
 /** The calls a dynamic supervisor answers (wrapped by the static helpers). */
 export interface DynamicSupervisorProtocol {
@@ -281,10 +302,19 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
 
   /**
    * Starts a child: `ok` with its ref, `ignore`, or `error` (a start failure, or a
-   * `MaxChildrenError` reason). A bad spec rejects with its validation error.
+   * `MaxChildrenError` reason). A bad spec rejects with its validation error. The ref is
+   * typed by the spec: the behaviour's protocol, or the protocol of the actor a start
+   * function starts.
+   *
+   * @example
+   * const r = await DynamicSupervisor.startChild(sup, { start: { behaviour: Session, arg: user } });
+   * if (r.status === 'ok') await call(r.ref, { type: 'ping' }); // r.ref: ActorRef<SessionProtocol>
    */
-  static startChild(sup: ActorRef<DynamicSupervisorProtocol>, spec: DynamicChildSpec): Promise<DynamicStartResult> {
-    return supervisorCall(sup, { type: 'start_child', spec }).then(rethrowMisuse);
+  static startChild<B extends AnyBehaviour = AnyBehaviour, P extends Protocol = UnknownProtocol>(
+    sup: ActorRef<DynamicSupervisorProtocol>,
+    spec: DynamicChildSpec<B, P>,
+  ): Promise<DynamicStartResult<DynamicChildProtocol<B, P>>> {
+    return supervisorCall(sup, { type: 'start_child', spec }).then(rethrowMisuse) as Promise<DynamicStartResult<DynamicChildProtocol<B, P>>>;
   }
 
   /**

@@ -7,7 +7,7 @@ import { InitError, InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { StartResult } from '../system/ActorSystem.js';
 import { linkCells, unlink } from '../system/signals.js';
-import type { SpawnOptions } from '../system/SpawnOptions.js';
+import type { SpawnOptions, SpawnOptionsOf } from '../system/SpawnOptions.js';
 import { badRef } from '../system/validateBehaviour.js';
 import type { ChildStarter, NormalizedSpec } from './ChildSpec.js';
 import { ChildStartTimeoutError, SupervisorSpecError } from './errors.js';
@@ -142,7 +142,7 @@ function starterFor(sup: Cell, extra: unknown): ChildStarter {
     system: sup.system,
     supervisor: sup,
     extra,
-    startLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<StartResult<ProtocolOf<B>>> {
+    startLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<StartResult<ProtocolOf<B>>> {
       return sup.system.startFrom(sup, behaviour, arg, options) as Promise<StartResult<ProtocolOf<B>>>;
     },
   };
@@ -161,7 +161,7 @@ export function stopReport(spec: NormalizedSpec, out: ChildStopped): boolean {
 }
 
 /** A call to a supervisor (static or dynamic) from outside any actor, with no timeout. @internal */
-export function supervisorCall<P extends Protocol, T extends string>(sup: ActorRef<P>, request: CallRequest<P, T>): Promise<ReplyOf<P, { type: T }>> {
+export function supervisorCall<P extends Protocol, const T extends string>(sup: ActorRef<P>, request: CallRequest<P, T>): Promise<ReplyOf<P, { type: T }>> {
   if (!(sup instanceof Cell)) return Promise.reject(badRef('a supervisor call', sup));
   return sup.system.call(sup, request, { timeout: Infinity });
 }

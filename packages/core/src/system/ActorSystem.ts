@@ -6,7 +6,8 @@ import { Envelope, INFO, isThenable, PendingCall } from '../actor/Envelope.js';
 import { CONTINUE, DEAD, INIT, STOP_REQUESTED, TRAP_EXIT } from '../actor/flags.js';
 import { attach, type AnyBehaviour, type BehaviourClass, type CallOptions, type InitArgOf, type ProtocolOf, type SpawnedMonitor } from '../behaviour/Behaviour.js';
 import { ignore } from '../behaviour/markers.js';
-import type { CallRequest, CastOf, InfoOf, Protocol, ReplyOf } from '../actor/Protocol.js';
+import type { CallRequest, CastMessage, InfoMessage, Protocol, ReplyOf, UnknownProtocol } from '../actor/Protocol.js';
+import type { NamedProtocol, NameFor, TypedName } from '../names/ActorName.js';
 import {
   AlreadyNamedError,
   AlreadyStartedError,
@@ -25,7 +26,7 @@ import { statusOf, type ActorStatus } from './ActorStatus.js';
 import { CallDeadlines } from './CallDeadlines.js';
 import { LiveCells } from './LiveCells.js';
 import { Scheduler, type SchedulerOptions } from './Scheduler.js';
-import { validateSpawnOptions, type SpawnOptions } from './SpawnOptions.js';
+import { validateSpawnOptions, type SpawnOptions, type SpawnOptionsOf } from './SpawnOptions.js';
 import { addMonitor, demonitor, linkCells } from './signals.js';
 import { describeName, isViaName, type NameProvider, type ViaName } from '../names/NameProvider.js';
 import { stopActor, stopAll, sysRequest } from './sysRequest.js';
@@ -112,7 +113,7 @@ export class ActorSystem {
    * @example
    * const ref = await system.spawn(Counter, 0, { name: 'counter' });
    */
-  spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<ActorRef<ProtocolOf<B>>> {
+  spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<ActorRef<ProtocolOf<B>>> {
     return this.settleStart(behaviour, this.startCell(null, behaviour, arg, options, false, null), false) as Promise<ActorRef<ProtocolOf<B>>>;
   }
 
@@ -125,7 +126,7 @@ export class ActorSystem {
    * const r = await system.start(Worker, cfg);
    * if (r.status === 'ok') use(r.ref);
    */
-  start<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<StartResult<ProtocolOf<B>>> {
+  start<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<StartResult<ProtocolOf<B>>> {
     return Promise.resolve(this.startCell(null, behaviour, arg, options, false, null)).then((o) =>
       o.status === 'ok' ? { status: 'ok', ref: o.ref } : o,
     );
@@ -141,7 +142,7 @@ export class ActorSystem {
     behaviour: BehaviourClass<B>,
     arg: InitArgOf<B>,
     onDown: DownCallback,
-    options?: SpawnOptions,
+    options?: SpawnOptionsOf<NoInfer<B>>,
   ): Promise<SpawnedMonitor<ProtocolOf<B>>> {
     if (typeof onDown !== 'function') return Promise.reject(new InvalidOptionError('spawnMonitor: onDown', 'a function ({ ref, actor, reason }) => void', onDown));
     return Promise.resolve(this.startCell(null, behaviour, arg, options, false, onDown as Watcher)).then((o) => {
@@ -298,7 +299,7 @@ export class ActorSystem {
    * @example
    * const n: number = await system.call(counter, { type: 'get' }, { timeout: 1000 });
    */
-  call<P extends Protocol, T extends string>(ref: ActorRef<P>, request: CallRequest<P, T>, options?: CallOptions): Promise<ReplyOf<P, { type: T }>> {
+  call<P extends Protocol, const T extends string>(ref: ActorRef<P>, request: CallRequest<P, T>, options?: CallOptions): Promise<ReplyOf<P, { type: T }>> {
     return this.callFrom(null, ref, request, options) as Promise<ReplyOf<P, { type: T }>>;
   }
 
@@ -334,7 +335,7 @@ export class ActorSystem {
    * @example
    * system.cast(counter, { type: 'inc', by: 1 });
    */
-  cast<P extends Protocol>(ref: ActorRef<P>, msg: CastOf<P>): void {
+  cast<P extends Protocol>(ref: ActorRef<P>, msg: CastMessage<P>): void {
     if (!(ref instanceof Cell)) throw badRef('cast', ref);
     ref.cast(msg);
   }
@@ -345,7 +346,7 @@ export class ActorSystem {
    * @example
    * system.send(ref, { type: 'tick' });
    */
-  send<P extends Protocol>(ref: ActorRef<P>, msg: InfoOf<P>): void {
+  send<P extends Protocol>(ref: ActorRef<P>, msg: InfoMessage<P>): void {
     if (!(ref instanceof Cell)) throw badRef('send', ref);
     ref.deliver(new Envelope(INFO, msg));
   }
@@ -358,7 +359,7 @@ export class ActorSystem {
    * const timer = system.sendAfter(ref, { type: 'tick' }, 1000);
    * system.cancelTimer(timer);
    */
-  sendAfter<P extends Protocol>(ref: ActorRef<P>, msg: InfoOf<P>, ms: number): TimerRef {
+  sendAfter<P extends Protocol>(ref: ActorRef<P>, msg: InfoMessage<P>, ms: number): TimerRef {
     if (!(ref instanceof Cell)) throw badRef('sendAfter', ref);
     const delay = checkTimeout('sendAfter: ms', ms, { infinity: false });
     const timer = new TimerRef(ref, delay, () => {
@@ -439,6 +440,7 @@ export class ActorSystem {
    * system.register('counter', ref);
    * system.whereis('counter'); // ref
    */
+  register<P extends Protocol>(name: NameFor<NoInfer<P>> & string, ref: ActorRef<P>): void;
   register(name: string, ref: ActorRef): void {
     checkLocalName('register: name', name);
     if (!(ref instanceof Cell)) throw badRef('register', ref);
@@ -461,12 +463,18 @@ export class ActorSystem {
   }
 
   /**
-   * The live actor registered under `name`, or undefined. Pass the protocol to type the ref.
+   * The live actor registered under `name`, or undefined. A name declared with
+   * `defineName<P>` (or a typed registry's `via(key)`) gives an `ActorRef<P>`; a plain
+   * string or `via` name an `ActorRef<UnknownProtocol>`, which takes no messages until
+   * typed. `whereis<P>('name')` still types it by assertion (unchecked: prefer `defineName`).
    *
    * @example
-   * const counter = system.whereis<CounterProtocol>('counter');
+   * const counterName = defineName<CounterProtocol>('counter');
+   * const counter = system.whereis(counterName); // ActorRef<CounterProtocol> | undefined
    */
-  whereis<P extends Protocol = any>(name: string | ViaName): ActorRef<P> | undefined {
+  whereis<P extends Protocol>(name: TypedName<P> | ViaName<P>): ActorRef<NamedProtocol<P>> | undefined;
+  whereis<P extends Protocol = UnknownProtocol>(name: string | ViaName): ActorRef<P> | undefined;
+  whereis(name: string | ViaName): ActorRef | undefined {
     if (typeof name === 'string') return this.#names.get(name);
     if (!isViaName(name)) throw new InvalidOptionError('whereis: name', 'a string or via(registry, key)', name);
     return name.via.whereisName(name.key);

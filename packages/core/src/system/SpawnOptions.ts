@@ -1,24 +1,39 @@
 import { InvalidOptionError } from '../errors/errors.js';
 import type { MailboxLimits, OverflowPolicy } from '../actor/Cell.js';
-import { isViaName, type ViaName } from '../names/NameProvider.js';
+import type { Protocol } from '../actor/Protocol.js';
+import type { ProtocolOf } from '../behaviour/Behaviour.js';
+import type { NameFor } from '../names/ActorName.js';
+import { isViaName } from '../names/NameProvider.js';
 
 /**
- * Options of `spawn`.
+ * Options of `spawn`. `P` is the protocol of the actor spawned: a typed name
+ * (`defineName<P>`, a typed registry's `via`) must be of that protocol.
  *
  * @example
  * system.spawn(Worker, cfg, { name: 'worker', mailbox: { capacity: 1000, overflow: 'drop_oldest' } })
  */
-export interface SpawnOptions {
+export interface SpawnOptions<P extends Protocol = any> {
   /**
    * A name to register before `init` runs: a local name, or a key in a registry
-   * (`via(registry, key)`). A clash rejects with `AlreadyStartedError`.
+   * (`via(registry, key)`). A clash rejects with `AlreadyStartedError`. A typed name
+   * (`defineName<P>`, `registry.via(key)` of a typed registry) fails to compile unless
+   * the behaviour's protocol is its protocol.
    */
-  readonly name?: string | ViaName;
+  readonly name?: NameFor<P>;
   /** Bound the mailbox (unbounded by default). */
   readonly mailbox?: { readonly capacity: number; readonly overflow?: OverflowPolicy };
   /** Start with exit trapping on (the same as calling `this.trapExit(true)` in `init`). */
   readonly trapExit?: boolean;
 }
+
+/**
+ * The spawn options of behaviour `B`: a typed name must be of `B`'s protocol (any name
+ * goes when the behaviour's type is not known).
+ *
+ * @example
+ * const options: SpawnOptionsOf<Counter> = { name: counterName };
+ */
+export type SpawnOptionsOf<B> = [ProtocolOf<B>] extends [never] ? SpawnOptions : SpawnOptions<ProtocolOf<B>>;
 
 const POLICIES: readonly OverflowPolicy[] = ['drop_newest', 'drop_oldest', 'reject'];
 

@@ -1,12 +1,12 @@
 import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import type { AnyBehaviour, BehaviourClass, CallOptions, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
-import type { CallRequest, CastOf, InfoOf, Protocol, ReplyOf } from '../actor/Protocol.js';
+import type { CallRequest, CastMessage, InfoMessage, Protocol, ReplyOf } from '../actor/Protocol.js';
 import { badRef } from '../validation/ref.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import { ActorSystem, type SystemOptions } from './ActorSystem.js';
 import { Inbox } from './Inbox.js';
-import type { SpawnOptions } from './SpawnOptions.js';
+import type { SpawnOptionsOf } from './SpawnOptions.js';
 
 let fallback: ActorSystem | undefined;
 
@@ -38,7 +38,7 @@ export function defaultSystem(): ActorSystem {
  * @example
  * const counter = await spawn(Counter, 0);
  */
-export function spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptions): Promise<ActorRef<ProtocolOf<B>>> {
+export function spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<ActorRef<ProtocolOf<B>>> {
   return defaultSystem().spawn(behaviour, arg, options);
 }
 
@@ -53,7 +53,7 @@ function systemOf(operation: string, ref: ActorRef): ActorSystem {
  * @example
  * const n = await call(counter, { type: 'get' }); // number
  */
-export function call<P extends Protocol, T extends string>(
+export function call<P extends Protocol, const T extends string>(
   ref: ActorRef<P>,
   request: CallRequest<P, T>,
   options?: CallOptions,
@@ -68,7 +68,7 @@ export function call<P extends Protocol, T extends string>(
  * @example
  * cast(counter, { type: 'inc', by: 1 });
  */
-export function cast<P extends Protocol>(ref: ActorRef<P>, msg: CastOf<P>): void {
+export function cast<P extends Protocol>(ref: ActorRef<P>, msg: CastMessage<P>): void {
   if (!(ref instanceof Cell)) throw badRef('cast', ref);
   ref.cast(msg);
 }
@@ -79,7 +79,7 @@ export function cast<P extends Protocol>(ref: ActorRef<P>, msg: CastOf<P>): void
  * @example
  * send(ref, { type: 'tick' });
  */
-export function send<P extends Protocol>(ref: ActorRef<P>, msg: InfoOf<P>): void {
+export function send<P extends Protocol>(ref: ActorRef<P>, msg: InfoMessage<P>): void {
   systemOf('send', ref).send(ref, msg);
 }
 
