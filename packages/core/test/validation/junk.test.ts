@@ -146,6 +146,7 @@ const PROBES: readonly Probe[] = [
   p('isViaName', 'name', any, (j) => isViaName(j)),
   p('via', 'provider', none, (j) => via(j, 'k')),
   p('via', 'key', any, (j, c) => via(c.registry, j)),
+  p('defineName', 'name', (j) => j === 'x', (j) => core.defineName(j)),
   p('startApplication', 'options', isOptions, (j, c) =>
     j === undefined ? SKIP : startApplication({ children: [] }, typeof j === 'object' && j !== null && !Array.isArray(j) ? { ...j, system: c.system, signals: false, exitProcess: false } : j).then((app) => app.stop()),
   ),
