@@ -240,12 +240,13 @@ test('TCP: the token is read from the file the endpoint wrote, or taken from --t
 test('a socket over its connection cap: exit code 2 naming the limit', async (t) => {
   const path = join(tempDir(t), 'cap.sock');
   const { system } = await application(t, 'cap', { path: join(tempDir(t), 'free.sock') });
-  await system.spawn(DebugEndpoint, { path, maxConnections: 1 });
+  const ep = await system.spawn(DebugEndpoint, { path, maxConnections: 1 });
   const { connect } = await import('node:net');
   const held = connect(path);
   t.teardown(() => void held.destroy());
   await new Promise<void>((r) => held.once('connect', () => r()));
-  await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 2000 && (system.getStatus(ep).details as { connections?: number } | undefined)?.connections !== 1; i++) await new Promise((r) => setTimeout(r, 5));
+  t.is((system.getStatus(ep).details as { connections: number }).connections, 1, 'the endpoint holds the first connection');
   assertOneLineError(t, await arbor(['dump', '--endpoint', path]), /^arbor: .*cap\.sock refused the request \(too_many_connections: this endpoint serves at most 1 connections at once/);
 });
 

@@ -163,7 +163,14 @@ test('the default cap of 32 keeps file descriptors for the application: 100 conn
   const { system } = capturingSystem('fds');
   const path = join(tempDir(t), 'debug.sock');
   const ep = await system.spawn(DebugEndpoint, { path });
-  const before = readdirSync('/proc/self/fd').length;
+  const fds = (): number => {
+    try {
+      return readdirSync('/proc/self/fd').length;
+    } catch {
+      return 0;
+    }
+  };
+  const before = fds();
   const script = `
     const net = require('net');
     let open = 0, closed = 0;
@@ -184,8 +191,10 @@ test('the default cap of 32 keeps file descriptors for the application: 100 conn
   child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
   t.true(await until(() => out.includes('refused')), `68 of 100 connections refused and closed (child said ${JSON.stringify(out)})`);
   t.is(load(system, ep).connections, 32);
-  const held = readdirSync('/proc/self/fd').length - before;
-  t.true(held <= 32 + 2, `this process holds ${held} more fds`);
+  if (before > 0) {
+    const held = fds() - before;
+    t.true(held <= 32 + 2, `this process holds ${held} more fds`);
+  } else t.log('no /proc/self/fd here: the fds held are not counted, only the connections');
   child.stdin!.end();
   await new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
   t.true(await until(() => load(system, ep).connections === 0));
