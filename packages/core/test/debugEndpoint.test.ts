@@ -159,13 +159,17 @@ test('the protocol: one answer line per request line, in order, on one connectio
   await system.shutdown();
 });
 
-test('a line that is not JSON breaks the protocol: one bad_request line, then the connection is closed', async (t) => {
+test('a line that is not a JSON object breaks the protocol: one bad_request line, then the connection is closed', async (t) => {
   const { system } = capturingSystem('proto');
   const path = join(tempDir(t), 'debug.sock');
   const ep = await system.spawn(DebugEndpoint, { path });
   const { lines, closed } = await readUntilClosed(path, 'not json\n{"op":"dump"}\n');
   t.true(closed);
   t.deepEqual(lines.map((l) => JSON.parse(l)), [{ ok: false, error: { code: 'bad_request', message: 'a request is one line of JSON, such as {"op":"dump"}' } }]);
+  for (const notAnObject of ['5', '"dump"', '[{"op":"dump"}]', 'null']) {
+    const other = await readUntilClosed(path, `${notAnObject}\n{"op":"dump"}\n`);
+    t.deepEqual(other.lines.map((l) => JSON.parse(l)), [{ ok: false, error: { code: 'bad_request', message: 'a request is one JSON object per line, such as {"op":"dump"}' } }], notAnObject);
+  }
   t.true(system.isAlive(ep));
   t.is((await fetchDump(path)).actors, 1);
   await system.shutdown();

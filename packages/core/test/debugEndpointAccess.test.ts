@@ -225,6 +225,21 @@ test('TCP: a token the application passes is used and written nowhere; without i
   await system.shutdown();
 });
 
+test.serial('TCP: fetchDump takes the token from ARBOR_TOKEN when no option is given', async (t) => {
+  const { system } = capturingSystem('env');
+  const token = 'the-token-in-the-environment';
+  const endpoint = await call(await system.spawn(DebugEndpoint, { port: 0, token }), { type: 'endpoint' });
+  process.env['ARBOR_TOKEN'] = token;
+  try {
+    t.is((await fetchDump(endpoint)).system, 'env');
+    await t.throwsAsync(fetchDump(endpoint, { token: 'an-option-wins-over-the-env' }), { instanceOf: EndpointTokenError }, 'the option wins over the environment');
+  } finally {
+    delete process.env['ARBOR_TOKEN'];
+  }
+  await t.throwsAsync(fetchDump(endpoint), { instanceOf: EndpointTokenError });
+  await system.shutdown();
+});
+
 // ------------------------------------------------------------------ another OS user
 
 test('another OS user can reach neither the socket nor the token file, and TCP refuses it without the token', async (t) => {

@@ -125,7 +125,7 @@ export class EndpointTokenError extends ArborError {
 }
 
 /** Why a `DebugEndpoint` refused or closed a connection, as its error line says. */
-export type EndpointRefusal = 'too_many_connections' | 'request_too_large' | 'idle_timeout' | 'too_many_requests' | 'bad_request';
+export type EndpointRefusal = 'too_many_connections' | 'request_too_large' | 'idle_timeout' | 'bad_request';
 
 /**
  * The endpoint refused or closed the connection on one of its limits (connections,

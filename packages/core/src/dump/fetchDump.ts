@@ -19,7 +19,7 @@ export interface FetchDumpOptions {
   readonly token?: string;
 }
 
-const REFUSALS: ReadonlySet<string> = new Set<EndpointRefusal>(['too_many_connections', 'request_too_large', 'idle_timeout', 'too_many_requests', 'bad_request']);
+const REFUSALS: ReadonlySet<string> = new Set<EndpointRefusal>(['too_many_connections', 'request_too_large', 'idle_timeout', 'bad_request']);
 
 /**
  * Connects to a `DebugEndpoint` (a socket path, or `127.0.0.1:<port>`) and resolves with

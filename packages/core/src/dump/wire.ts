@@ -28,7 +28,6 @@ export type AnswerErrorCode =
   | 'unauthorized'
   | 'request_too_large'
   | 'too_many_connections'
-  | 'too_many_requests'
   | 'idle_timeout';
 
 /** An answer line, parsed. */
@@ -54,7 +53,10 @@ export function parseRequest(line: string): Request | Answer {
   } catch {
     return { ok: false, error: { code: 'bad_request', message: 'a request is one line of JSON, such as {"op":"dump"}' } };
   }
-  const op = typeof req === 'object' && req !== null ? (req as { op?: unknown }).op : undefined;
+  if (typeof req !== 'object' || req === null || Array.isArray(req)) {
+    return { ok: false, error: { code: 'bad_request', message: 'a request is one JSON object per line, such as {"op":"dump"}' } };
+  }
+  const op = (req as { op?: unknown }).op;
   if (op === 'dump' || op === 'text') return { op, token: (req as { token?: unknown }).token };
   return { ok: false, error: { code: 'unknown_op', message: `unknown op ${JSON.stringify(op) ?? 'undefined'}; ops are "dump" and "text"` } };
 }
