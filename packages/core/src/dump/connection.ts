@@ -32,6 +32,12 @@ export interface ConnectionRules {
   readonly tokenHint: string;
 }
 
+/**
+ * The endpoint's side of one client connection (see the module comment).
+ *
+ * @example
+ * new EndpointConnection(socket, { maxRequestBytes: 65536, idleTimeout: 30000, token: undefined, tokenHint: '' }, endpoint);
+ */
 export class EndpointConnection {
   readonly #socket: Socket;
   readonly #rules: ConnectionRules;
