@@ -225,7 +225,7 @@ test('several default-named sockets: exit code 2 listing the --endpoint to pass 
 test('TCP: the token is read from the file the endpoint wrote, or taken from --token / ARBOR_TOKEN; a wrong one is exit code 2 saying how to pass it', async (t) => {
   const { endpoint } = await application(t, 'shop', { port: 0 });
   const token = readFileSync(tokenFilePath((parseEndpoint(endpoint) as { port: number }).port), 'utf8').trim();
-  const fromFile = await arbor(['dump', '--endpoint', endpoint]); // the child has the same TMPDIR, so it finds the file
+  const fromFile = await arbor(['dump', '--endpoint', endpoint], { TMPDIR: tmpdir() }); // the same TMPDIR, so it finds the file
   t.is(fromFile.code, 0, fromFile.stderr);
   const given = await application(t, 'shop', { port: 0, token: 'a-token-the-app-passed' });
   const flag = await arbor(['dump', '--endpoint', given.endpoint, '--token', 'a-token-the-app-passed']);
