@@ -196,6 +196,11 @@ test('TCP: a request without the token or with a wrong one is refused and closed
   t.false(wrong.missing);
   t.regex(wrong.message, /refused the request: the token is wrong; pass the endpoint's token \(fetchDump option \{ token \}, arbor dump --token, or ARBOR_TOKEN\), or run as the application's user so it is read from .*arbor-tcp-\d+\.token/);
   t.is((await fetchDump(endpoint)).system, 'tok', 'found in the token file');
+  if (process.getuid!() === 0) {
+    chownSync(file, 65534, 65534); // as if another user had planted it: not trusted
+    t.like(await fetchDump(endpoint).catch((e: unknown) => e), { code: 'endpoint_token', missing: true });
+    chownSync(file, 0, 0);
+  }
   t.is((await fetchDump(endpoint, { token })).system, 'tok');
   await system.shutdown();
   t.false(existsSync(file), 'the token file is removed when the endpoint stops');

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, lstat, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { EndpointDirectoryError } from './errors.js';
 
 /**
@@ -62,9 +62,14 @@ export async function removeTokenFile(file: string, token: string): Promise<void
   }
 }
 
-/** The token in `file`, or undefined if it cannot be read (missing, or another user's). */
+/**
+ * The token in `file`, or undefined if it cannot be read (missing, unreadable) or is not
+ * a regular file of this user's (one planted by another user is not trusted).
+ */
 export function readTokenFile(file: string): string | undefined {
   try {
+    const st = lstatSync(file);
+    if (!st.isFile() || (typeof process.getuid === 'function' && st.uid !== process.getuid())) return undefined;
     const token = readFileSync(file, 'utf8').trim();
     return token === '' ? undefined : token;
   } catch {
