@@ -71,6 +71,28 @@ test('parallel requests share one dump: 40 clients waiting while the endpoint is
   await system.shutdown();
 });
 
+test('a client that pipelines 50 requests gets 50 answers in order from 4 builds: up to 16 requests in a row share one dump', async (t) => {
+  const { system } = capturingSystem('pipe');
+  const path = join(tempDir(t), 'debug.sock');
+  const ep = await system.spawn(DebugEndpoint, { path });
+  await system.suspend(ep);
+  const c = await client(path);
+  const ops = Array.from({ length: 50 }, (_, i) => (i === 20 ? 'text' : 'dump'));
+  c.socket.write(ops.map((op) => `{"op":"${op}"}\n`).join(''));
+  t.true(await until(() => load(system, ep).queued === 50), JSON.stringify(load(system, ep)));
+  await system.resume(ep);
+  t.true(await until(() => c.lines.length === 50), `${c.lines.length} answers`);
+  const answers = c.lines.map((l) => JSON.parse(l) as { ok: boolean; dump?: unknown; text?: string });
+  t.true(answers.every((a) => a.ok));
+  t.deepEqual(
+    answers.map((a) => ('text' in a ? 'text' : 'dump')),
+    ops,
+  );
+  t.is(load(system, ep).builds, 4);
+  c.socket.destroy();
+  await system.shutdown();
+});
+
 let ticks = 0;
 
 /** Reports the application's timer tick count when the dump reads it. */

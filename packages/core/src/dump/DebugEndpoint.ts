@@ -7,7 +7,7 @@ import type { Call, SystemInfo } from '../actor/Protocol.js';
 import type { StatusDetails } from '../behaviour/StatusDetails.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import { formatReason, type ExitReason } from '../exit/ExitReason.js';
-import { closeWithError, EndpointConnection, type ConnectionHost, type ConnectionRules } from './connection.js';
+import { closeWithError, EndpointConnection, type ConnectionHost, type ConnectionRules, type DumpAnswers } from './connection.js';
 import { dumpSteps } from './dump.js';
 import { defaultEndpointDir, defaultEndpointPath, formatEndpoint, LOOPBACK, tokenFilePath, type EndpointAddress } from './endpoint.js';
 import { PublicHostError } from './errors.js';
@@ -83,7 +83,7 @@ const REFUSED_SLACK = 8;
  * Read it with `fetchDump(endpoint)` or `npx arbor dump`.
  *
  * One dump is built at a time, in slices that give the event loop a turn, and shared by
- * every client waiting for it. Connections, request size, requests read ahead and idle
+ * every client waiting for it (and by up to 16 requests in a row of one client). Connections, request size, requests read ahead and idle
  * time are capped (see {@link DebugEndpointOptions}); a client that does not read its
  * answers is not read from either.
  *
@@ -105,7 +105,7 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
   #settings: Settings | undefined;
   #rules: ConnectionRules | undefined;
   /** Clients waiting for the next dump. */
-  #waiting: { readonly conn: EndpointConnection; readonly op: 'dump' | 'text' }[] = [];
+  #waiting: EndpointConnection[] = [];
   /** True while a BuildDump is in the mailbox or being handled. */
   #buildScheduled = false;
   #builds = 0;
@@ -177,8 +177,8 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
   }
 
   /** @internal Queues a client for the next dump (called by its connection). */
-  want(conn: EndpointConnection, op: 'dump' | 'text'): void {
-    this.#waiting.push({ conn, op });
+  want(conn: EndpointConnection): void {
+    this.#waiting.push(conn);
     this.#scheduleBuild();
   }
 
@@ -190,25 +190,25 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
 
   /** Builds one dump for every client waiting now; clients that ask meanwhile wait for the next. Never throws. */
   async #build(): Promise<void> {
-    const waiters = this.#waiting.filter((w) => w.conn.open);
+    const waiters = this.#waiting.filter((conn) => conn.open);
     this.#waiting = [];
     try {
       if (waiters.length === 0) return;
       this.#builds++;
       const stopped = (): boolean => this.#closing !== undefined;
-      let answers: { dump: Buffer | undefined; text: Buffer | undefined };
+      let answers: DumpAnswers;
       try {
         const d = await inSlices(dumpSteps(this.system), stopped);
         answers = {
-          dump: waiters.some((w) => w.op === 'dump') ? await inSlices(dumpAnswer(d), stopped) : undefined,
-          text: waiters.some((w) => w.op === 'text') ? await inSlices(textAnswer(d), stopped) : undefined,
+          dump: waiters.some((conn) => conn.asked.includes('dump')) ? await inSlices(dumpAnswer(d), stopped) : undefined,
+          text: waiters.some((conn) => conn.asked.includes('text')) ? await inSlices(textAnswer(d), stopped) : undefined,
         };
       } catch (e) {
         if (e instanceof SlicesStopped) return;
         const failed = Buffer.from(errorLine('internal_error', formatReason(e)));
         answers = { dump: failed, text: failed };
       }
-      for (const w of waiters) w.conn.deliver(answers[w.op]!);
+      for (const conn of waiters) conn.deliver(answers);
     } finally {
       this.#buildScheduled = false;
       this.#scheduleBuild();

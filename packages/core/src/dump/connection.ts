@@ -9,8 +9,10 @@ import type { Socket } from 'node:net';
 import { tokensEqual } from './private.js';
 import { errorLine, LineSplitter, parseRequest, type AnswerErrorCode } from './wire.js';
 
-/** Request lines read ahead of the one being answered; beyond this the socket is paused. */
+/** Request lines read ahead of the ones being answered; beyond this the socket is paused. */
 export const MAX_QUEUED_REQUESTS = 16;
+/** Requests of one connection, one right behind the other, that share one dump. */
+export const MAX_BATCH = 16;
 /** Answer bytes buffered for a client before its requests are no longer read. */
 export const WRITE_HIGH_WATER_BYTES = 1024 * 1024;
 /** How long a closing connection may take to read its last error line before it is destroyed. */
@@ -18,8 +20,14 @@ const CLOSE_GRACE_MS = 1000;
 
 /** What a connection asks of its endpoint. */
 export interface ConnectionHost {
-  /** Queues `conn` for the next dump; the endpoint answers with `conn.deliver`. */
-  want(conn: EndpointConnection, op: 'dump' | 'text'): void;
+  /** Queues `conn` for the next dump (its `asked` ops); the endpoint answers with `conn.deliver`. */
+  want(conn: EndpointConnection): void;
+}
+
+/** A dump's answer lines, one per op (only those some waiting client asked for). */
+export interface DumpAnswers {
+  readonly dump: Buffer | undefined;
+  readonly text: Buffer | undefined;
 }
 
 /** A connection's limits and credential. */
@@ -44,7 +52,8 @@ export class EndpointConnection {
   readonly #host: ConnectionHost;
   readonly #lines: LineSplitter;
   readonly #queue: string[] = [];
-  #busy = false;
+  /** The requests waiting for the next dump, in order (empty: none). */
+  #asked: ('dump' | 'text')[] = [];
   #closing = false;
   /** The client ended its side: answer what was asked, then end ours. */
   #ended = false;
@@ -64,7 +73,12 @@ export class EndpointConnection {
 
   /** Request lines read and not answered yet (the one waiting for a dump included). */
   get outstanding(): number {
-    return this.#queue.length + (this.#busy ? 1 : 0);
+    return this.#queue.length + this.#asked.length;
+  }
+
+  /** The ops waiting for the next dump, in order. */
+  get asked(): readonly ('dump' | 'text')[] {
+    return this.#asked;
   }
 
   /** False once the connection is closing or closed: its answers are no longer wanted. */
@@ -72,11 +86,12 @@ export class EndpointConnection {
     return !this.#closing && !this.#socket.destroyed;
   }
 
-  /** Writes the answer to the request that waits for a dump, then goes on with the next. */
-  deliver(answer: Buffer): void {
-    this.#busy = false;
+  /** Writes the answers to the requests that wait for this dump, then goes on with the next. */
+  deliver(answers: DumpAnswers): void {
+    const asked = this.#asked;
+    this.#asked = [];
     if (!this.open) return;
-    this.#socket.write(answer);
+    for (const op of asked) this.#socket.write(answers[op]!);
     this.#armIdle();
     this.#pump();
   }
@@ -111,27 +126,22 @@ export class EndpointConnection {
 
   /** Handles queued lines until one waits for a dump, then reads on only while there is room. */
   #pump(): void {
-    while (!this.#closing && !this.#busy && this.#queue.length > 0 && this.#socket.writableLength <= WRITE_HIGH_WATER_BYTES) {
-      const req = parseRequest(this.#queue.shift()!);
-      if ('ok' in req) {
-        if (req.ok || req.error.code !== 'unknown_op') {
-          this.refuse('bad_request', req.ok ? 'unexpected line' : req.error.message);
-          return;
-        }
-        this.#socket.write(errorLine(req.error.code, req.error.message)); // a newer client's op: answered, not fatal
-        continue;
+    while (!this.#closing && this.#asked.length === 0 && this.#queue.length > 0 && this.#socket.writableLength <= WRITE_HIGH_WATER_BYTES) {
+      const op = this.#nextRequest();
+      if (op === undefined) continue;
+      this.#asked.push(op);
+      // The requests right behind it share its dump: a client that pipelines costs one build per batch.
+      while (this.#asked.length < MAX_BATCH && this.#queue.length > 0 && !('ok' in parseRequest(this.#queue[0]!))) {
+        const more = this.#nextRequest();
+        if (more === undefined) break;
+        this.#asked.push(more);
       }
-      const { token } = this.#rules;
-      if (token !== undefined && !tokensEqual(token, req.token)) {
-        this.refuse('unauthorized', `${req.token === undefined ? 'no token' : 'wrong token'}: this TCP endpoint serves only requests that carry its token, {"op":"dump","token":"..."}; ${this.#rules.tokenHint}`);
-        return;
-      }
-      this.#busy = true;
-      this.#host.want(this, req.op);
+      if (this.#closing) return;
+      this.#host.want(this);
     }
     if (this.#closing) return;
     if (this.#ended) {
-      if (!this.#busy && this.#queue.length === 0) {
+      if (this.#asked.length === 0 && this.#queue.length === 0) {
         this.#closing = true;
         this.#clearIdle();
         this.#socket.end();
@@ -141,6 +151,22 @@ export class EndpointConnection {
     const full = this.#queue.length >= MAX_QUEUED_REQUESTS || this.#socket.writableLength > WRITE_HIGH_WATER_BYTES;
     if (full) this.#socket.pause();
     else this.#socket.resume();
+  }
+
+  /** Takes the next queued line: its op if it asks for a dump, else undefined (answered, or the connection refused). */
+  #nextRequest(): 'dump' | 'text' | undefined {
+    const req = parseRequest(this.#queue.shift()!);
+    if ('ok' in req) {
+      if (req.ok || req.error.code !== 'unknown_op') this.refuse('bad_request', req.ok ? 'unexpected line' : req.error.message);
+      else this.#socket.write(errorLine(req.error.code, req.error.message)); // a newer client's op: answered, not fatal
+      return undefined;
+    }
+    const { token } = this.#rules;
+    if (token !== undefined && !tokensEqual(token, req.token)) {
+      this.refuse('unauthorized', `${req.token === undefined ? 'no token' : 'wrong token'}: this TCP endpoint serves only requests that carry its token, {"op":"dump","token":"..."}; ${this.#rules.tokenHint}`);
+      return undefined;
+    }
+    return req.op;
   }
 
   #armIdle(): void {
@@ -157,7 +183,7 @@ export class EndpointConnection {
   }
 
   #onIdle(): void {
-    if (this.#busy) this.#armIdle(); // its dump is being built
+    if (this.#asked.length > 0) this.#armIdle(); // its dump is being built
     else this.refuse('idle_timeout', `no request or read for ${this.#rules.idleTimeout} ms; reconnect to ask again`);
   }
 }
