@@ -8,7 +8,7 @@ export class UsageError extends ArborError {
   }
 }
 
-/** No endpoint was given and no live default-named socket was found in the temp directory. */
+/** No endpoint was given and no live default-named socket was found in the private directory (`/tmp/arbor-<uid>`). */
 export class NoEndpointFoundError extends ArborError {
   readonly code = 'no_endpoint' as const;
   constructor(

@@ -16,7 +16,7 @@ export interface CliIo {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
   readonly env: NodeJS.ProcessEnv;
-  /** Where to look for default-named sockets (default: the temp directory). */
+  /** Where to look for default-named sockets (default: `defaultEndpointDir()`, `/tmp/arbor-<uid>`). */
   readonly tmpdir?: string;
 }
 
@@ -58,8 +58,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (command !== 'dump') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   if (rest.length > 0) throw new UsageError(`dump takes no arguments, got ${JSON.stringify(rest[0])}`);
   const timeout = timeoutOf(values.timeout);
+  if (values.endpoint !== undefined && values.endpoint.trim() === '') throw new UsageError('--endpoint must be a socket path or 127.0.0.1:<port>, got ""');
+  if (values.token !== undefined && values.token.trim() === '') throw new UsageError('--token must be the TCP endpoint\'s token, got ""');
   const endpoint = resolveEndpoint(values.endpoint, io.env, io.tmpdir);
-  const d = await fetchDump(endpoint, { timeout });
+  const envToken = io.env['ARBOR_TOKEN'];
+  const token = values.token ?? (envToken !== undefined && envToken !== '' ? envToken : undefined);
+  const d = await fetchDump(endpoint, token === undefined ? { timeout } : { timeout, token });
   io.stdout.write(`${values.json === true ? JSON.stringify(d) : renderDump(d)}\n`);
   return 0;
 }
@@ -73,6 +77,7 @@ function parse(argv: readonly string[]) {
       options: {
         json: { type: 'boolean' },
         endpoint: { type: 'string' },
+        token: { type: 'string' },
         timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },

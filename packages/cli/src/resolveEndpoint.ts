@@ -1,13 +1,13 @@
-import { findEndpoints } from '@arbor/core';
-import { tmpdir } from 'node:os';
+import { defaultEndpointDir, findEndpoints } from '@arbor/core';
 import { AmbiguousEndpointError, NoEndpointFoundError } from './errors.js';
 
 /**
  * The endpoint to read: `--endpoint`, else `ARBOR_ENDPOINT`, else the one live
- * default-named socket (`arbor-<system>-<pid>.sock`) in the temp directory. Throws
+ * default-named socket (`arbor-<system>-<pid>.sock`) in the private directory
+ * `defaultEndpointDir()` (`/tmp/arbor-<uid>`). Throws
  * `NoEndpointFoundError` when there is none and `AmbiguousEndpointError` when there are several.
  */
-export function resolveEndpoint(flag: string | undefined, env: NodeJS.ProcessEnv, dir: string = tmpdir()): string {
+export function resolveEndpoint(flag: string | undefined, env: NodeJS.ProcessEnv, dir: string = defaultEndpointDir()): string {
   if (flag !== undefined) return flag;
   const fromEnv = env['ARBOR_ENDPOINT'];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;

@@ -8,7 +8,9 @@ Options of dump:
   --json            print the dump as JSON (one line) instead of a tree
   --endpoint <e>    the application's DebugEndpoint: a Unix socket path, or 127.0.0.1:<port>
                     (default: $ARBOR_ENDPOINT, else the only arbor-<system>-<pid>.sock
-                    socket in the temp directory)
+                    socket in $TMPDIR/arbor-<uid>)
+  --token <t>       the token of a TCP endpoint (default: $ARBOR_TOKEN, else the file the
+                    endpoint wrote, $TMPDIR/arbor-<uid>/arbor-tcp-<port>.token)
   --timeout <ms>    how long to wait for the answer (default 5000)
 
   -h, --help        show this help

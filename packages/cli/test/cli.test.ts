@@ -4,7 +4,7 @@
  * one line on stderr, no stack trace).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,10 @@ import {
   createLogger,
   createSystem,
   DebugEndpoint,
+  defaultEndpointDir,
   describeSupervisor,
+  parseEndpoint,
+  tokenFilePath,
   GenServer,
   type ActorRef,
   type ActorSystem,
@@ -50,6 +53,14 @@ function tempDir(t: { teardown(fn: () => void): void }): string {
   return dir;
 }
 
+/** A TMPDIR for the child, and its private endpoint directory (`<tmp>/arbor-<uid>`, 0700) where default-named sockets go. */
+function privateDir(t: { teardown(fn: () => void): void }): { tmp: string; dir: string } {
+  const tmp = tempDir(t);
+  const dir = defaultEndpointDir(tmp);
+  mkdirSync(dir, { mode: 0o700 });
+  return { tmp, dir };
+}
+
 // ------------------------------------------------------------------ a small application
 
 class Worker extends GenServer<{}, undefined> {}
@@ -71,7 +82,7 @@ class Shop extends GenServer<{}, ActorRef[]> {
   }
 }
 
-async function application(t: { teardown(fn: () => Promise<void>): void }, name: string, options: { path?: string; port?: number }): Promise<{ system: ActorSystem; endpoint: string }> {
+async function application(t: { teardown(fn: () => Promise<void>): void }, name: string, options: { path?: string; port?: number; token?: string }): Promise<{ system: ActorSystem; endpoint: string }> {
   const system = createSystem({ name, logger: createLogger('silent') });
   t.teardown(() => system.shutdown());
   await system.spawn(Shop, undefined, { name: 'shop' });
@@ -84,7 +95,7 @@ function stable(text: string): string[] {
   return text
     .trimEnd()
     .split('\n')
-    .map((l) => l.replace(/#[\w-]+/g, '#ID').replace(/pid \d+/, 'pid N').replace(/taken \S+$/, 'taken T'));
+    .map((l) => l.replace(/#[\w-]+/g, '#ID').replace(/pid \d+/, 'pid N').replace(/taken \S+$/, 'taken T').replace(/builds=\d+/, 'builds=N'));
 }
 
 const TREE = [
@@ -93,7 +104,7 @@ const TREE = [
   '│   ├── orders: Worker #ID waiting, restarts 2, mailbox 0, last exit: Error: lost the db',
   '│   ├── mailer: Worker #ID waiting, restarts 0, mailbox 0',
   '│   └── report: (no actor) dead, restarts 0, last exit: normal',
-  '└── DebugEndpoint #ID running, mailbox 0',
+  '└── DebugEndpoint #ID running connections=1 queued=1 waiting=0 builds=N, mailbox 0',
 ];
 
 // ------------------------------------------------------------------ dump
@@ -140,8 +151,8 @@ test('arbor dump over TCP on 127.0.0.1, and from ARBOR_ENDPOINT', async (t) => {
   t.deepEqual(stable(env.stdout), TREE);
 });
 
-test('without an endpoint, arbor dump uses the only live default-named socket in the temp directory', async (t) => {
-  const dir = tempDir(t);
+test('without an endpoint, arbor dump uses the only live default-named socket in $TMPDIR/arbor-<uid>', async (t) => {
+  const { tmp, dir } = privateDir(t);
   await application(t, 'shop', { path: join(dir, `arbor-shop-${process.pid}.sock`) });
   // A socket left by a process that exited is ignored.
   await new Promise<void>((resolve, reject) => {
@@ -150,7 +161,7 @@ test('without an endpoint, arbor dump uses the only live default-named socket in
     child.on('error', reject);
     child.on('close', () => resolve());
   });
-  const r = await arbor(['dump'], { TMPDIR: dir });
+  const r = await arbor(['dump'], { TMPDIR: tmp });
   t.is(r.stderr, '');
   t.is(r.code, 0);
   t.deepEqual(stable(r.stdout), TREE);
@@ -179,7 +190,7 @@ test('a closed port, and an endpoint on another host: exit code 2', async (t) =>
   const port = (server.address() as { port: number }).port;
   await new Promise<void>((r) => server.close(() => r()));
   assertOneLineError(t, await arbor(['dump', '--endpoint', `127.0.0.1:${port}`]), /^arbor: no debug endpoint at 127\.0\.0\.1:\d+ \(connection refused: nothing listens there\)/);
-  assertOneLineError(t, await arbor(['dump', '--endpoint', '0.0.0.0:9000']), /^arbor: endpoint must be a Unix socket path or 127\.0\.0\.1:<port>, got: "0\.0\.0\.0:9000"/);
+  assertOneLineError(t, await arbor(['dump', '--endpoint', '0.0.0.0:9000']), /^arbor: endpoint must be a Unix socket path or 127\.0\.0\.1:<port> \(as text, .*\), got: "0\.0\.0\.0:9000"/);
 });
 
 test('an endpoint that never answers: exit code 2 after --timeout', async (t) => {
@@ -191,24 +202,52 @@ test('an endpoint that never answers: exit code 2 after --timeout', async (t) =>
 });
 
 test('no default-named socket: exit code 2 saying what to pass', async (t) => {
-  const dir = tempDir(t);
-  const r = await arbor(['dump'], { TMPDIR: dir });
+  const { tmp } = privateDir(t);
+  const r = await arbor(['dump'], { TMPDIR: tmp });
   assertOneLineError(t, r, /^arbor: no Arbor debug endpoint found in .* \(looked for arbor-<system>-<pid>\.sock\); add a DebugEndpoint to the application, or pass --endpoint <path\|127\.0\.0\.1:port> or set ARBOR_ENDPOINT$/m);
 });
 
 test('several default-named sockets: exit code 2 listing the --endpoint to pass for each', async (t) => {
-  const dir = tempDir(t);
+  const { tmp, dir } = privateDir(t);
   const a = join(dir, `arbor-a-${process.pid}.sock`);
   const b = join(dir, `arbor-b-${process.pid}.sock`);
   await application(t, 'a', { path: a });
   await application(t, 'b', { path: b });
-  const r = await arbor(['dump'], { TMPDIR: dir });
+  const r = await arbor(['dump'], { TMPDIR: tmp });
   t.is(r.code, 2);
   t.deepEqual(r.stderr.trimEnd().split('\n'), [
     `arbor: 2 Arbor debug endpoints found in ${dir}; pick one with --endpoint (or ARBOR_ENDPOINT):`,
     `  --endpoint ${a}   (system a, pid ${process.pid})`,
     `  --endpoint ${b}   (system b, pid ${process.pid})`,
   ]);
+});
+
+test('TCP: the token is read from the file the endpoint wrote, or taken from --token / ARBOR_TOKEN; a wrong one is exit code 2 saying how to pass it', async (t) => {
+  const { endpoint } = await application(t, 'shop', { port: 0 });
+  const token = readFileSync(tokenFilePath((parseEndpoint(endpoint) as { port: number }).port), 'utf8').trim();
+  const fromFile = await arbor(['dump', '--endpoint', endpoint], { TMPDIR: tmpdir() }); // the same TMPDIR, so it finds the file
+  t.is(fromFile.code, 0, fromFile.stderr);
+  const given = await application(t, 'shop', { port: 0, token: 'a-token-the-app-passed' });
+  const flag = await arbor(['dump', '--endpoint', given.endpoint, '--token', 'a-token-the-app-passed']);
+  t.is(flag.code, 0, flag.stderr);
+  t.deepEqual(stable(flag.stdout), TREE);
+  const env = await arbor(['dump', '--endpoint', given.endpoint], { ARBOR_TOKEN: 'a-token-the-app-passed' });
+  t.is(env.code, 0, env.stderr);
+  assertOneLineError(t, await arbor(['dump', '--endpoint', given.endpoint]), /^arbor: 127\.0\.0\.1:\d+ refused the request: no token was sent; pass the endpoint's token \(fetchDump option \{ token \}, arbor dump --token, or ARBOR_TOKEN\)/);
+  assertOneLineError(t, await arbor(['dump', '--endpoint', endpoint, '--token', `${token}x`]), /^arbor: 127\.0\.0\.1:\d+ refused the request: the token is wrong/);
+});
+
+test('a socket over its connection cap: exit code 2 naming the limit', async (t) => {
+  const path = join(tempDir(t), 'cap.sock');
+  const { system } = await application(t, 'cap', { path: join(tempDir(t), 'free.sock') });
+  const ep = await system.spawn(DebugEndpoint, { path, maxConnections: 1 });
+  const { connect } = await import('node:net');
+  const held = connect(path);
+  t.teardown(() => void held.destroy());
+  await new Promise<void>((r) => held.once('connect', () => r()));
+  for (let i = 0; i < 2000 && (system.getStatus(ep).details as { connections?: number } | undefined)?.connections !== 1; i++) await new Promise((r) => setTimeout(r, 5));
+  t.is((system.getStatus(ep).details as { connections: number }).connections, 1, 'the endpoint holds the first connection');
+  assertOneLineError(t, await arbor(['dump', '--endpoint', path]), /^arbor: .*cap\.sock refused the request \(too_many_connections: this endpoint serves at most 1 connections at once/);
 });
 
 test('usage: --help, no command, unknown command or option, bad --timeout', async (t) => {
@@ -226,4 +265,9 @@ test('usage: --help, no command, unknown command or option, bad --timeout', asyn
   assertOneLineError(t, await arbor(['dump', '--jsn']), /^arbor: Unknown option '--jsn'; run `arbor --help` for the usage\n$/);
   assertOneLineError(t, await arbor(['dump', '--timeout', 'soon']), /^arbor: --timeout must be a whole number of milliseconds >= 1, got "soon"/);
   assertOneLineError(t, await arbor(['dump', 'extra']), /^arbor: dump takes no arguments, got "extra"/);
+  assertOneLineError(t, await arbor(['dump', '--timeout', '0']), /^arbor: --timeout must be a whole number of milliseconds >= 1, got "0"/);
+  assertOneLineError(t, await arbor(['dump', '--timeout']), /^arbor: Option '--timeout <value>' argument missing; run `arbor --help`/);
+  assertOneLineError(t, await arbor(['dump', '--json=yes']), /^arbor: Option '--json' does not take an argument; run `arbor --help`/);
+  assertOneLineError(t, await arbor(['dump', '--endpoint', '']), /^arbor: --endpoint must be a socket path or 127\.0\.0\.1:<port>, got ""; run `arbor --help`/);
+  assertOneLineError(t, await arbor(['dump', '--endpoint', '/tmp/x.sock', '--token', '']), /^arbor: --token must be the TCP endpoint's token, got ""; run `arbor --help`/);
 });

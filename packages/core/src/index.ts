@@ -135,12 +135,25 @@ export type { Dump, DumpNode, DumpOptions, DumpStatus } from './dump/DumpNode.js
 export { renderDump } from './dump/renderDump.js';
 export { DebugEndpoint, type DebugEndpointOptions, type DebugEndpointProtocol, type DebugEndpointState } from './dump/DebugEndpoint.js';
 export { fetchDump, type FetchDumpOptions } from './dump/fetchDump.js';
-export { defaultEndpointPath, findEndpoints, formatEndpoint, parseEndpoint, type EndpointAddress, type FoundEndpoint } from './dump/endpoint.js';
+export {
+  defaultEndpointDir,
+  defaultEndpointPath,
+  findEndpoints,
+  formatEndpoint,
+  parseEndpoint,
+  tokenFilePath,
+  type EndpointAddress,
+  type FoundEndpoint,
+} from './dump/endpoint.js';
 export {
   DumpTimeoutError,
+  EndpointDirectoryError,
   EndpointInUseError,
   EndpointPathError,
+  EndpointRefusedError,
+  EndpointTokenError,
   EndpointUnreachableError,
+  type EndpointRefusal,
   InvalidEndpointError,
   MalformedDumpError,
   PublicHostError,

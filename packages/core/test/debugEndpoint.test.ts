@@ -14,6 +14,7 @@ import {
   createSystem,
   createLogger,
   DebugEndpoint,
+  defaultEndpointDir,
   defaultEndpointPath,
   DumpTimeoutError,
   EndpointInUseError,
@@ -91,6 +92,17 @@ function deadPid(): Promise<number> {
   });
 }
 
+/** Sends `data` on one connection and collects the answer lines until the endpoint closes it. */
+function readUntilClosed(path: string, data: string): Promise<{ lines: string[]; closed: boolean }> {
+  return new Promise((resolve) => {
+    const s = connect(path, () => s.write(data));
+    let buf = '';
+    s.on('data', (chunk) => (buf += chunk.toString('utf8')));
+    s.on('error', () => {});
+    s.on('close', () => resolve({ lines: buf.split('\n').filter((l) => l !== ''), closed: true }));
+  });
+}
+
 /** Sends raw lines on one connection and collects `count` answer lines. */
 function rawExchange(path: string, lines: string[], count: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -138,26 +150,40 @@ test('the protocol: one answer line per request line, in order, on one connectio
   const { system } = capturingSystem('proto');
   const path = join(tempDir(t), 'debug.sock');
   await system.spawn(DebugEndpoint, { path });
-  const answers = (await rawExchange(path, ['{"op":"text"}', 'not json', '{"op":"nope"}', '', '{"op":"dump"}'], 4)).map((l) => JSON.parse(l));
-  t.is(answers.length, 4, 'the empty line gets no answer');
+  const answers = (await rawExchange(path, ['{"op":"text"}', '{"op":"nope"}', '', '{"op":"dump"}'], 3)).map((l) => JSON.parse(l));
+  t.is(answers.length, 3, 'the empty line gets no answer');
   t.true(answers[0].ok);
-  t.regex(answers[0].text, /^system "proto", pid \d+, 1 actor, taken .*\n└── DebugEndpoint #[\w-]+ running, mailbox \d+$/);
-  t.deepEqual(answers[1], { ok: false, error: { code: 'bad_request', message: 'a request is one line of JSON, such as {"op":"dump"}' } });
-  t.like(answers[2], { ok: false, error: { code: 'unknown_op' } });
-  t.like(answers[3], { ok: true, dump: { version: 1, system: 'proto' } });
+  t.regex(answers[0].text, /^system "proto", pid \d+, 1 actor, taken .*\n└── DebugEndpoint #[\w-]+ running connections=1 queued=\d+ waiting=0 builds=1, mailbox \d+$/);
+  t.like(answers[1], { ok: false, error: { code: 'unknown_op' } });
+  t.like(answers[2], { ok: true, dump: { version: 1, system: 'proto' } });
   await system.shutdown();
 });
 
-test('a request line longer than 64 KiB drops that connection; the endpoint keeps serving', async (t) => {
+test('a line that is not a JSON object breaks the protocol: one bad_request line, then the connection is closed', async (t) => {
+  const { system } = capturingSystem('proto');
+  const path = join(tempDir(t), 'debug.sock');
+  const ep = await system.spawn(DebugEndpoint, { path });
+  const { lines, closed } = await readUntilClosed(path, 'not json\n{"op":"dump"}\n');
+  t.true(closed);
+  t.deepEqual(lines.map((l) => JSON.parse(l)), [{ ok: false, error: { code: 'bad_request', message: 'a request is one line of JSON, such as {"op":"dump"}' } }]);
+  for (const notAnObject of ['5', '"dump"', '[{"op":"dump"}]', 'null']) {
+    const other = await readUntilClosed(path, `${notAnObject}\n{"op":"dump"}\n`);
+    t.deepEqual(other.lines.map((l) => JSON.parse(l)), [{ ok: false, error: { code: 'bad_request', message: 'a request is one JSON object per line, such as {"op":"dump"}' } }], notAnObject);
+  }
+  t.true(system.isAlive(ep));
+  t.is((await fetchDump(path)).actors, 1);
+  await system.shutdown();
+});
+
+test('a request line longer than 64 KiB closes that connection with a request_too_large line; the endpoint keeps serving', async (t) => {
   const { system } = capturingSystem();
   const path = join(tempDir(t), 'debug.sock');
   const ep = await system.spawn(DebugEndpoint, { path });
-  const closed = await new Promise<boolean>((resolve) => {
-    const s = connect(path, () => s.write('x'.repeat(200 * 1024)));
-    s.on('error', () => {});
-    s.on('close', () => resolve(true));
-  });
+  const { lines, closed } = await readUntilClosed(path, 'x'.repeat(200 * 1024));
   t.true(closed);
+  t.is(lines.length, 1);
+  t.like(JSON.parse(lines[0]!), { ok: false, error: { code: 'request_too_large' } });
+  t.regex(JSON.parse(lines[0]!).error.message, /a request line is at most 65536 bytes/);
   t.true(system.isAlive(ep));
   t.is((await fetchDump(path)).actors, 1);
   await system.shutdown();
@@ -302,12 +328,13 @@ test('a linked actor that crashes takes the endpoint down with it (it traps exit
   await system.shutdown();
 });
 
-test('the default endpoint: arbor-<system>-<pid>.sock in the temp directory, found by findEndpoints', async (t) => {
+test('the default endpoint: arbor-<system>-<pid>.sock in the private arbor-<uid> temp directory, found by findEndpoints', async (t) => {
   const name = `dflt${process.pid}x${Date.now() % 100000}`;
   const system = createSystem({ name, logger: createLogger('silent') });
   const ep = await system.spawn(DebugEndpoint, undefined);
   const path = defaultEndpointPath(name);
-  t.is(path, join(tmpdir(), `arbor-${name}-${process.pid}.sock`));
+  t.is(defaultEndpointDir(), join(tmpdir(), `arbor-${process.getuid!()}`));
+  t.is(path, join(defaultEndpointDir(), `arbor-${name}-${process.pid}.sock`));
   t.is(await call(ep, { type: 'endpoint' }), path);
   t.true(existsSync(path));
   t.deepEqual(
@@ -410,7 +437,7 @@ test('fetchDump: a valid answer from any server that speaks the protocol', async
 });
 
 test('fetchDump: bad endpoint text and bad options reject without connecting', async (t) => {
-  await t.throwsAsync(fetchDump('0.0.0.0:9000'), { instanceOf: InvalidEndpointError, message: /endpoint must be a Unix socket path or 127.0.0.1:<port>, got: "0.0.0.0:9000"/ });
+  await t.throwsAsync(fetchDump('0.0.0.0:9000'), { instanceOf: InvalidEndpointError, message: /endpoint must be a Unix socket path or 127.0.0.1:<port> \(as text, or \{ path \} or \{ host: '127.0.0.1', port \}\), got: "0.0.0.0:9000"/ });
   await t.throwsAsync(fetchDump({ host: '10.0.0.1', port: 80 } as never), { instanceOf: InvalidEndpointError });
   await t.throwsAsync(fetchDump('/tmp/x.sock', { timeout: -1 }), { instanceOf: InvalidOptionError });
 });

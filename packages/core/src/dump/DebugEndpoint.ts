@@ -1,25 +1,45 @@
 import { lstat, unlink } from 'node:fs/promises';
 import type { Server, Socket } from 'node:net';
+import { dirname } from 'node:path';
 import type { ActorRef } from '../actor/ActorRef.js';
 import { GenServer } from '../actor/GenServer.js';
 import type { Call, SystemInfo } from '../actor/Protocol.js';
+import type { StatusDetails } from '../behaviour/StatusDetails.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import { formatReason, type ExitReason } from '../exit/ExitReason.js';
-import { dump } from './dump.js';
-import { defaultEndpointPath, formatEndpoint, LOOPBACK, type EndpointAddress } from './endpoint.js';
+import { closeWithError, EndpointConnection, type ConnectionHost, type ConnectionRules, type DumpAnswers } from './connection.js';
+import { dumpSteps } from './dump.js';
+import { defaultEndpointDir, defaultEndpointPath, formatEndpoint, LOOPBACK, tokenFilePath, type EndpointAddress } from './endpoint.js';
 import { PublicHostError } from './errors.js';
-import { listenLocal } from './listen.js';
-import { renderDump } from './renderDump.js';
-import { LineSplitter, MAX_REQUEST_BYTES, parseRequest, type Answer } from './wire.js';
+import { BIND_DIR_EXTRA_BYTES, listenLocal } from './listen.js';
+import { ensurePrivateDir, generateToken, removeTokenFile, writeTokenFile } from './private.js';
+import { dumpAnswer, inSlices, SlicesStopped, textAnswer } from './slices.js';
+import { errorLine, MAX_REQUEST_BYTES } from './wire.js';
 
-/** Where a {@link DebugEndpoint} listens. Give `path` or `port`, or neither for the default socket. */
+/** Where a {@link DebugEndpoint} listens, who may read it, and its limits. Give `path` or `port`, or neither for the default socket. */
 export interface DebugEndpointOptions {
-  /** A Unix socket path (default: `arbor-<system>-<pid>.sock` in the temp directory, see `defaultEndpointPath`). */
+  /**
+   * A Unix socket path (default: `arbor-<system>-<pid>.sock` in the 0700 directory
+   * `/tmp/arbor-<uid>`, see `defaultEndpointPath`). The socket is made 0600 whatever the
+   * umask; the directory you choose decides who can reach it too.
+   */
   readonly path?: string;
   /** Listen on TCP `127.0.0.1:<port>` instead of a socket; 0 picks a free port (ask it with `{ type: 'endpoint' }`). */
   readonly port?: number;
   /** Only `'127.0.0.1'`: any other host is refused with `PublicHostError`. */
   readonly host?: typeof LOOPBACK;
+  /**
+   * TCP only: the token every request must carry (at least 16 characters). Default: a
+   * random one, written to `tokenFilePath(port)` (mode 0600) where `fetchDump` and
+   * `arbor dump` find it; a token you pass is not written anywhere.
+   */
+  readonly token?: string;
+  /** Connections served at once (default 32); one more is answered `too_many_connections` and closed. */
+  readonly maxConnections?: number;
+  /** Milliseconds a connection may stay without a request before it is closed (default 30000; Infinity: never). */
+  readonly idleTimeout?: number;
+  /** The longest request line in bytes (default 65536); a longer one closes the connection. */
+  readonly maxRequestBytes?: number;
 }
 
 /** What a {@link DebugEndpoint} answers. */
@@ -34,47 +54,73 @@ export interface DebugEndpointState {
   readonly endpoint: string;
 }
 
-/** A line read from a connection, handed to the actor as an info message. */
-class EndpointRequest {
-  constructor(
-    readonly socket: Socket,
-    readonly line: string,
-  ) {}
+/** The info message that makes the endpoint build one dump for every client waiting. */
+class BuildDump {}
+
+/** The endpoint's settings, read from its options. */
+interface Settings {
+  readonly address: EndpointAddress;
+  readonly token: string | undefined;
+  readonly maxConnections: number;
+  readonly idleTimeout: number;
+  readonly maxRequestBytes: number;
 }
 
 /** The longest Unix socket path the OS accepts (longer ones are silently cut by the kernel). */
 const MAX_SOCKET_PATH_BYTES = process.platform === 'darwin' ? 103 : 107;
+const DEFAULT_MAX_CONNECTIONS = 32;
+const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+/** Connections over the cap that are still answered with an error line; beyond, the OS-level accept closes them at once. */
+const REFUSED_SLACK = 8;
 
 /**
  * An actor that serves the dump of its system on a local endpoint: a Unix socket
- * (default) or TCP on 127.0.0.1, never a public interface. Add it to the application's
- * tree like any child; it stops listening and removes its socket file when it stops.
+ * (default, mode 0600 in a 0700 directory) or TCP on 127.0.0.1 with a token, never a
+ * public interface. Add it to the application's tree like any child; it stops listening
+ * and removes its socket (and token) file when it stops.
  * Requests are newline-delimited JSON: `{"op":"dump"}` answers
  * `{"ok":true,"dump":<Dump>}` and `{"op":"text"}` answers `{"ok":true,"text":"..."}`.
  * Read it with `fetchDump(endpoint)` or `npx arbor dump`.
+ *
+ * One dump is built at a time, in slices that give the event loop a turn, and shared by
+ * every client waiting for it (and by up to 16 requests in a row of one client). Connections, request size, requests read ahead and idle
+ * time are capped (see {@link DebugEndpointOptions}); a client that does not read its
+ * answers is not read from either.
  *
  * A socket file left by a process that crashed is replaced; a socket another process
  * listens on fails the start with `EndpointInUseError`.
  *
  * @example
- * const debug = await system.spawn(DebugEndpoint, {}); // /tmp/arbor-<system>-<pid>.sock
+ * const debug = await system.spawn(DebugEndpoint, {}); // /tmp/arbor-<uid>/arbor-<system>-<pid>.sock
  * await system.call(debug, { type: 'endpoint' });
- * // or on TCP: system.spawn(DebugEndpoint, { port: 9900 }) -> 127.0.0.1:9900
+ * // or on TCP: system.spawn(DebugEndpoint, { port: 9900 }) -> 127.0.0.1:9900, token in tokenFilePath(9900)
  */
-export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpointState, DebugEndpointOptions | undefined> {
+export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpointState, DebugEndpointOptions | undefined> implements ConnectionHost {
   #server: Server | undefined;
-  readonly #connections = new Set<Socket>();
+  readonly #connections = new Map<Socket, EndpointConnection>();
   #path: string | undefined;
   #inode: number | undefined;
+  #tokenFile: { readonly file: string; readonly token: string } | undefined;
   #closing: Promise<void> | undefined;
+  #settings: Settings | undefined;
+  #rules: ConnectionRules | undefined;
+  /** Clients waiting for the next dump. */
+  #waiting: EndpointConnection[] = [];
+  /** True while a BuildDump is in the mailbox or being handled. */
+  #buildScheduled = false;
+  #builds = 0;
 
   override async init(options: DebugEndpointOptions | undefined): Promise<void> {
-    const address = addressOf(options, this.system.name);
+    const settings = settingsOf(options, this.system.name);
+    this.#settings = settings;
+    const { address } = settings;
     // Trapping exits makes the parent's exit run `terminate`; a kill is caught by the monitor below.
     this.trapExit(true);
     this.system.monitor(this.self, () => void this.#close());
+    if ('path' in address && options?.path === undefined) await ensurePrivateDir(dirname(address.path));
     const server = await listenLocal(address, (socket) => this.#accept(socket));
     this.#server = server;
+    server.maxConnections = settings.maxConnections + REFUSED_SLACK;
     server.unref(); // serving the dump never keeps the application alive on its own
     server.on('error', (e) => this.logger.warn('debug endpoint server error', { report: 'debug_endpoint', reason: formatReason(e) }));
     if (this.#closing !== undefined) {
@@ -85,75 +131,123 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
       this.#path = address.path;
       this.#inode = (await lstat(address.path)).ino;
       this.state = { endpoint: address.path };
-    } else {
-      const bound = server.address();
-      const port = typeof bound === 'object' && bound !== null ? bound.port : address.port;
-      this.state = { endpoint: formatEndpoint({ host: LOOPBACK, port }) };
+      this.#rules = { ...limitsOf(settings), token: undefined, tokenHint: '' };
+      return;
     }
+    const bound = server.address();
+    const port = typeof bound === 'object' && bound !== null ? bound.port : address.port;
+    this.state = { endpoint: formatEndpoint({ host: LOOPBACK, port }) };
+    let token = settings.token;
+    let tokenHint = 'the application passed it as the DebugEndpoint option { token }';
+    if (token === undefined) {
+      token = generateToken();
+      const dir = defaultEndpointDir();
+      await ensurePrivateDir(dir);
+      const file = tokenFilePath(port, dir);
+      await writeTokenFile(file, token);
+      this.#tokenFile = { file, token };
+      tokenHint = `it is in ${file}, readable only by the application's user`;
+      if (this.#closing !== undefined) await removeTokenFile(file, token);
+    }
+    this.#rules = { ...limitsOf(settings), token, tokenHint };
   }
 
   override handleCall(_req: { type: 'endpoint' }): string {
     return this.state.endpoint;
   }
 
-  override handleInfo(msg: SystemInfo | EndpointRequest): void {
-    if (msg instanceof EndpointRequest) {
-      this.#answer(msg);
+  override async handleInfo(msg: SystemInfo | BuildDump): Promise<void> {
+    if (msg instanceof BuildDump) {
+      await this.#build();
       return;
     }
     // Exit signals other than the parent's (links, exit(ref, reason)): act as an actor that does not trap them.
     if (msg.type === 'EXIT' && msg.reason !== 'normal') this.stop(msg.reason);
   }
 
+  /** The endpoint's load, shown by `getStatus` and in the dump: connections, requests read and not answered, clients waiting for the next dump, dumps built. */
+  override formatStatus(): StatusDetails {
+    let queued = 0;
+    for (const conn of this.#connections.values()) queued += conn.outstanding;
+    return { connections: this.#connections.size, queued, waiting: this.#waiting.length, builds: this.#builds };
+  }
+
   override async terminate(_reason: ExitReason): Promise<void> {
     await this.#close();
   }
 
+  /** @internal Queues a client for the next dump (called by its connection). */
+  want(conn: EndpointConnection): void {
+    this.#waiting.push(conn);
+    this.#scheduleBuild();
+  }
+
+  #scheduleBuild(): void {
+    if (this.#buildScheduled || this.#waiting.length === 0 || this.#closing !== undefined) return;
+    this.#buildScheduled = true;
+    this.system.send(this.self as ActorRef, new BuildDump());
+  }
+
+  /** Builds one dump for every client waiting now; clients that ask meanwhile wait for the next. Never throws. */
+  async #build(): Promise<void> {
+    const waiters = this.#waiting.filter((conn) => conn.open);
+    this.#waiting = [];
+    try {
+      if (waiters.length === 0) return;
+      this.#builds++;
+      const stopped = (): boolean => this.#closing !== undefined;
+      let answers: DumpAnswers;
+      try {
+        const d = await inSlices(dumpSteps(this.system), stopped);
+        answers = {
+          dump: waiters.some((conn) => conn.asked.includes('dump')) ? await inSlices(dumpAnswer(d), stopped) : undefined,
+          text: waiters.some((conn) => conn.asked.includes('text')) ? await inSlices(textAnswer(d), stopped) : undefined,
+        };
+      } catch (e) {
+        if (e instanceof SlicesStopped) return;
+        const failed = Buffer.from(errorLine('internal_error', formatReason(e)));
+        answers = { dump: failed, text: failed };
+      }
+      for (const conn of waiters) conn.deliver(answers);
+    } finally {
+      this.#buildScheduled = false;
+      this.#scheduleBuild();
+    }
+  }
+
   #accept(socket: Socket): void {
-    if (this.#closing !== undefined) {
+    socket.unref();
+    socket.on('error', () => socket.destroy());
+    const rules = this.#rules;
+    if (this.#closing !== undefined || rules === undefined) {
       socket.destroy();
       return;
     }
-    this.#connections.add(socket);
-    socket.unref();
-    socket.on('close', () => this.#connections.delete(socket));
-    socket.on('error', () => socket.destroy());
-    const self: ActorRef = this.self;
-    const system = this.system;
-    const lines = new LineSplitter();
-    socket.on('data', (chunk: Buffer) => {
-      for (const line of lines.push(chunk)) if (line.trim() !== '') system.send(self, new EndpointRequest(socket, line));
-      if (lines.pendingBytes > MAX_REQUEST_BYTES) socket.destroy();
-    });
-  }
-
-  /** Answers one request line. Never throws: the endpoint must not take its parent down. */
-  #answer({ socket, line }: EndpointRequest): void {
-    if (socket.destroyed || !socket.writable) return;
-    const req = parseRequest(line);
-    let text: string;
-    try {
-      const answer: Answer = 'ok' in req ? req : req.op === 'dump' ? { ok: true, dump: dump(this.system) } : { ok: true, text: renderDump(dump(this.system)) };
-      text = JSON.stringify(answer);
-    } catch (e) {
-      const failed: Answer = { ok: false, error: { code: 'internal_error', message: formatReason(e) } };
-      text = JSON.stringify(failed);
+    const max = this.#settings!.maxConnections;
+    if (this.#connections.size >= max) {
+      closeWithError(socket, 'too_many_connections', `this endpoint serves at most ${max} connections at once (DebugEndpoint option maxConnections); retry later`);
+      return;
     }
-    socket.write(`${text}\n`);
+    this.#connections.set(socket, new EndpointConnection(socket, rules, this));
+    socket.on('close', () => this.#connections.delete(socket));
   }
 
-  /** Stops listening, drops the connections and removes the socket file. Idempotent. */
+  /** Stops listening, drops the connections and removes the socket and token files. Idempotent. */
   #close(): Promise<void> {
     this.#closing ??= new Promise<void>((resolve) => {
-      for (const socket of this.#connections) socket.destroy();
+      for (const socket of this.#connections.keys()) socket.destroy();
       this.#connections.clear();
+      this.#waiting = [];
       const server = this.#server;
       if (server === undefined || !server.listening) {
         resolve();
         return;
       }
       server.close(() => resolve());
-    }).then(() => this.#removeSocketFile());
+    }).then(async () => {
+      await this.#removeSocketFile();
+      if (this.#tokenFile !== undefined) await removeTokenFile(this.#tokenFile.file, this.#tokenFile.token);
+    });
     return this.#closing;
   }
 
@@ -169,10 +263,48 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
   }
 }
 
-/** Reads and checks the options: a socket path, or a port on 127.0.0.1. */
-function addressOf(options: DebugEndpointOptions | undefined, systemName: string): EndpointAddress {
-  if (options === undefined) return { path: defaultEndpointPath(systemName) };
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object { path } or { port } or undefined', options);
+function limitsOf(settings: Settings): Pick<ConnectionRules, 'maxRequestBytes' | 'idleTimeout'> {
+  return { maxRequestBytes: settings.maxRequestBytes, idleTimeout: settings.idleTimeout };
+}
+
+/** Reads and checks the options: a socket path or a port on 127.0.0.1, the token and the limits. */
+function settingsOf(options: DebugEndpointOptions | undefined, systemName: string): Settings {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new InvalidOptionError('options', 'an object { path } or { port } or undefined', options);
+  }
+  const o = options ?? {};
+  const address = addressOf(o, systemName);
+  if (o.token !== undefined) {
+    if ('path' in address) throw new InvalidOptionError('options.token', 'left out on a Unix socket (its 0600 mode decides who reads it); a token applies to { port } only', o.token);
+    if (typeof o.token !== 'string' || o.token.length < 16 || /\s/.test(o.token)) {
+      throw new InvalidOptionError('options.token', 'a string of at least 16 characters without spaces (or leave it out for a random one)', o.token);
+    }
+  }
+  return {
+    address,
+    token: o.token,
+    maxConnections: positiveInteger('options.maxConnections', o.maxConnections, DEFAULT_MAX_CONNECTIONS),
+    maxRequestBytes: positiveInteger('options.maxRequestBytes', o.maxRequestBytes, MAX_REQUEST_BYTES),
+    idleTimeout: idleTimeoutOf(o.idleTimeout),
+  };
+}
+
+function positiveInteger(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw new InvalidOptionError(option, `an integer >= 1 (default ${fallback})`, value);
+  return value;
+}
+
+function idleTimeoutOf(value: unknown): number {
+  if (value === undefined) return DEFAULT_IDLE_TIMEOUT_MS;
+  if (value === Infinity) return value;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > 2 ** 31 - 1) {
+    throw new InvalidOptionError('options.idleTimeout', `an integer of milliseconds from 1 to ${2 ** 31 - 1}, or Infinity (default ${DEFAULT_IDLE_TIMEOUT_MS})`, value);
+  }
+  return value;
+}
+
+function addressOf(options: DebugEndpointOptions, systemName: string): EndpointAddress {
   const { path, port, host } = options;
   if (host !== undefined && host !== LOOPBACK) throw new PublicHostError(host);
   if (path !== undefined && port !== undefined) throw new InvalidOptionError('options', 'either { path } or { port }, not both', options);
@@ -183,10 +315,11 @@ function addressOf(options: DebugEndpointOptions | undefined, systemName: string
     return { host: LOOPBACK, port };
   }
   if (host !== undefined) throw new InvalidOptionError('options.port', "a port when host is given (host only applies to TCP)", port);
-  if (path === undefined) return { path: defaultEndpointPath(systemName) };
-  if (typeof path !== 'string' || path === '') throw new InvalidOptionError('options.path', 'a non-empty string (a Unix socket path)', path);
-  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
-    throw new InvalidOptionError('options.path', `a path of at most ${MAX_SOCKET_PATH_BYTES} bytes (the Unix socket limit); use a shorter directory`, path);
+  if (path !== undefined && (typeof path !== 'string' || path === '')) throw new InvalidOptionError('options.path', 'a non-empty string (a Unix socket path)', path);
+  const socket = path ?? defaultEndpointPath(systemName);
+  if (Buffer.byteLength(socket) > MAX_SOCKET_PATH_BYTES || Buffer.byteLength(dirname(socket)) + BIND_DIR_EXTRA_BYTES > MAX_SOCKET_PATH_BYTES) {
+    const most = `a path of at most ${MAX_SOCKET_PATH_BYTES} bytes (the Unix socket limit), in a directory of at most ${MAX_SOCKET_PATH_BYTES - BIND_DIR_EXTRA_BYTES} bytes (it is bound in a private directory there first)`;
+    throw new InvalidOptionError(path === undefined ? 'the default socket path (TMPDIR is too long)' : 'options.path', `${most}; use a shorter directory`, socket);
   }
-  return { path };
+  return { path: socket };
 }

@@ -3,7 +3,7 @@ import { InvalidOptionError } from '../errors/errors.js';
 import { formatReason } from '../exit/ExitReason.js';
 import { describeName } from '../names/NameProvider.js';
 import { describeSupervisor, isSupervising, type SupervisedChildInfo, type SupervisorInfo } from '../supervisor/introspection.js';
-import type { ActorSystem } from '../system/ActorSystem.js';
+import { ActorSystem as ActorSystemClass, type ActorSystem } from '../system/ActorSystem.js';
 import { statusOf } from '../system/ActorStatus.js';
 import type { Dump, DumpNode, DumpOptions } from './DumpNode.js';
 
@@ -28,8 +28,30 @@ type Slot = { readonly cell: Cell; readonly info: SupervisedChildInfo | undefine
  * fs.writeFileSync('tree.json', JSON.stringify(d));
  */
 export function dump(system: ActorSystem, options?: DumpOptions): Dump {
+  return runToEnd(dumpSteps(system, options));
+}
+
+/**
+ * The steps of {@link dump}: a generator that yields after each actor it indexes or
+ * places, and returns the dump. `dump` runs it at once; the `DebugEndpoint` runs it in
+ * slices so a large tree does not hold the event loop. Actors that exit between slices
+ * show with their status at the time they were placed (or `dead`).
+ * @internal
+ */
+export function dumpSteps(system: ActorSystem, options?: DumpOptions): Generator<void, Dump, void> {
+  if (!(system instanceof ActorSystemClass)) {
+    throw new InvalidOptionError('system', 'an ActorSystem (from createSystem); call dump(system) or dump(system, { maxDepth })', system);
+  }
   const maxDepth = maxDepthOf(options);
-  return new Snapshot(system).take(maxDepth);
+  return new Snapshot(system).steps(maxDepth);
+}
+
+/** Runs a generator to its end and returns its value. @internal */
+export function runToEnd<T>(steps: Generator<unknown, T, void>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done === true) return r.value;
+  }
 }
 
 function maxDepthOf(options: DumpOptions | undefined): number {
@@ -44,7 +66,7 @@ function maxDepthOf(options: DumpOptions | undefined): number {
 /** The indexes one dump is built from, filled in one pass over the live actors. */
 class Snapshot {
   readonly #system: ActorSystem;
-  readonly #cells: Cell[];
+  #cells: Cell[] = [];
   /** Live actors by live parent, in start order. */
   readonly #kids = new Map<Cell, Cell[]>();
   /** What each live supervisor reports (null if its describeSupervisor threw). */
@@ -55,8 +77,13 @@ class Snapshot {
 
   constructor(system: ActorSystem) {
     this.#system = system;
-    this.#cells = system.actors() as Cell[];
+  }
+
+  /** Indexes the live actors, then places them; yields after each actor. */
+  *steps(maxDepth: number): Generator<void, Dump, void> {
+    this.#cells = this.#system.actors() as Cell[];
     for (const cell of this.#cells) {
+      yield;
       const b = cell.behaviour;
       if (isSupervising(b)) {
         const info = readInfo(() => b[describeSupervisor]());
@@ -74,16 +101,17 @@ class Snapshot {
         else list.push(cell);
       }
     }
+    return yield* this.take(maxDepth);
   }
 
-  take(maxDepth: number): Dump {
+  private *take(maxDepth: number): Generator<void, Dump, void> {
     const roots: DumpNode[] = [];
     // Roots first, then whatever a cycle of claims kept unreachable, so every live actor shows once.
     for (const pass of [true, false]) {
       for (const cell of this.#cells) {
         if (this.#placed.has(cell)) continue;
         if (pass && ((cell.parent !== null && cell.parent.alive) || this.#claimed.has(cell))) continue;
-        roots.push(this.expand(cell, maxDepth));
+        roots.push(yield* this.expand(cell, maxDepth));
       }
     }
     return {
@@ -97,11 +125,12 @@ class Snapshot {
   }
 
   /** Builds the subtree under `root` breadth-first (no recursion: deep chains are fine). */
-  private expand(root: Cell, maxDepth: number): DumpNode {
+  private *expand(root: Cell, maxDepth: number): Generator<void, DumpNode, void> {
     this.#placed.add(root);
     const top = this.nodeOf(root, undefined);
     const queue: { cell: Cell; node: Building; depth: number }[] = [{ cell: root, node: top, depth: 0 }];
     for (let i = 0; i < queue.length; i++) {
+      yield;
       const { cell, node, depth } = queue[i]!;
       const slots = this.slotsOf(cell);
       if (depth >= maxDepth) {

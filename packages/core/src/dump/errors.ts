@@ -2,7 +2,7 @@ import { ArborError, describe } from '../errors/ArborError.js';
 
 /** Where a dump can be fetched from: a Unix socket path, or `127.0.0.1:<port>`. */
 const HOW_TO_FIND =
-  "start a DebugEndpoint in the application, then pass its endpoint (a socket path such as /tmp/arbor-<system>-<pid>.sock, or 127.0.0.1:<port>) with --endpoint or ARBOR_ENDPOINT; run `arbor dump` with neither to list the sockets in the temp directory";
+  "start a DebugEndpoint in the application, then pass its endpoint (a socket path such as /tmp/arbor-<uid>/arbor-<system>-<pid>.sock, or 127.0.0.1:<port>) with --endpoint or ARBOR_ENDPOINT; run `arbor dump` with neither to use the only socket in /tmp/arbor-<uid>";
 
 /**
  * `DebugEndpoint` was asked to listen on a host other than 127.0.0.1. The dump shows the
@@ -52,7 +52,7 @@ export class EndpointPathError extends ArborError {
 export class InvalidEndpointError extends ArborError {
   readonly code = 'invalid_endpoint' as const;
   constructor(readonly endpoint: unknown) {
-    super(`endpoint must be a Unix socket path or 127.0.0.1:<port>, got: ${describe(endpoint)}`);
+    super(`endpoint must be a Unix socket path or 127.0.0.1:<port> (as text, or { path } or { host: '127.0.0.1', port }), got: ${describe(endpoint)}`);
   }
 }
 
@@ -98,5 +98,63 @@ export class MalformedDumpError extends ArborError {
   readonly code = 'dump_malformed' as const;
   constructor(readonly endpoint: string, detail: string) {
     super(`${endpoint} did not answer with an Arbor dump (${detail}); check that the endpoint belongs to a DebugEndpoint of the same Arbor version`);
+  }
+}
+
+/**
+ * A TCP endpoint refused the request because it carried no token or a wrong one. A TCP
+ * `DebugEndpoint` serves only clients that show its token (any local user can open a
+ * TCP connection to 127.0.0.1, so the port alone proves nothing).
+ *
+ * @example
+ * await fetchDump('127.0.0.1:9900', { token: 'wrong' }) // rejects with EndpointTokenError
+ */
+export class EndpointTokenError extends ArborError {
+  readonly code = 'endpoint_token' as const;
+  constructor(
+    readonly endpoint: string,
+    /** True if the client had no token to send. */
+    readonly missing: boolean,
+    tokenFile: string,
+  ) {
+    super(
+      `${endpoint} refused the request: ${missing ? 'no token was sent' : 'the token is wrong'}; ` +
+        `pass the endpoint's token (fetchDump option { token }, arbor dump --token, or ARBOR_TOKEN), or run as the application's user so it is read from ${tokenFile}`,
+    );
+  }
+}
+
+/** Why a `DebugEndpoint` refused or closed a connection, as its error line says. */
+export type EndpointRefusal = 'too_many_connections' | 'request_too_large' | 'idle_timeout' | 'bad_request';
+
+/**
+ * The endpoint refused or closed the connection on one of its limits (connections,
+ * request size, idle time). `refusal` says which.
+ *
+ * @example
+ * await fetchDump(path) // rejects with EndpointRefusedError (refusal 'too_many_connections') when 32 clients are connected
+ */
+export class EndpointRefusedError extends ArborError {
+  readonly code = 'endpoint_refused' as const;
+  constructor(
+    readonly endpoint: string,
+    readonly refusal: EndpointRefusal,
+    detail: string,
+  ) {
+    super(`${endpoint} refused the request (${refusal}: ${detail}); retry later, or raise the DebugEndpoint's limit if this is expected`);
+  }
+}
+
+/**
+ * The private directory of the default endpoint (`/tmp/arbor-<uid>`) is not a directory of
+ * this user's: another user (or a symlink) holds the name, so the socket is not put there.
+ *
+ * @example
+ * system.spawn(DebugEndpoint, undefined) // rejects: InitError, reason EndpointDirectoryError
+ */
+export class EndpointDirectoryError extends ArborError {
+  readonly code = 'endpoint_directory' as const;
+  constructor(readonly dir: string, detail: string) {
+    super(`${dir} ${detail}, so DebugEndpoint will not put its socket or token there; remove it, or pass DebugEndpoint a { path } in a directory of yours`);
   }
 }

@@ -1,20 +1,32 @@
 import { connect } from 'node:net';
+import { InvalidOptionError } from '../errors/errors.js';
 import { timeoutOf } from '../system/SpawnOptions.js';
 import type { Dump } from './DumpNode.js';
-import { formatEndpoint, parseEndpoint, type EndpointAddress } from './endpoint.js';
-import { DumpTimeoutError, EndpointUnreachableError, MalformedDumpError } from './errors.js';
+import { formatEndpoint, parseEndpoint, tokenFilePath, type EndpointAddress } from './endpoint.js';
+import { DumpTimeoutError, EndpointRefusedError, EndpointTokenError, EndpointUnreachableError, MalformedDumpError, type EndpointRefusal } from './errors.js';
+import { readTokenFile } from './private.js';
 import { checkDump, LineSplitter } from './wire.js';
 
 /** Options of {@link fetchDump}. */
 export interface FetchDumpOptions {
   /** Milliseconds to wait for the whole answer, connection included (default 5000). */
   readonly timeout?: number;
+  /**
+   * The token of a TCP endpoint. Default: `ARBOR_TOKEN` from the environment, else the
+   * token file the endpoint wrote (`tokenFilePath(port)`, readable by its user only).
+   * Not sent to a Unix socket (its file mode decides who may connect).
+   */
+  readonly token?: string;
 }
+
+const REFUSALS: ReadonlySet<string> = new Set<EndpointRefusal>(['too_many_connections', 'request_too_large', 'idle_timeout', 'bad_request']);
 
 /**
  * Connects to a `DebugEndpoint` (a socket path, or `127.0.0.1:<port>`) and resolves with
  * its dump. Rejects with `InvalidEndpointError` (bad endpoint text),
- * `EndpointUnreachableError` (no such socket, connection refused), `DumpTimeoutError`, or
+ * `EndpointUnreachableError` (no such socket, connection refused, permission denied),
+ * `EndpointTokenError` (TCP: no token or a wrong one), `EndpointRefusedError` (a limit
+ * of the endpoint, such as its connection cap), `DumpTimeoutError`, or
  * `MalformedDumpError` (the answer is not a dump). The connection is closed in every case.
  *
  * @example
@@ -24,13 +36,20 @@ export interface FetchDumpOptions {
 export function fetchDump(endpoint: string | EndpointAddress, options?: FetchDumpOptions): Promise<Dump> {
   let address: EndpointAddress;
   let timeout: number;
+  let token: string | undefined;
   try {
     address = typeof endpoint === 'string' ? parseEndpoint(endpoint) : parseEndpoint(formatEndpoint(endpoint));
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      throw new InvalidOptionError('options', 'an object { timeout, token } or undefined', options);
+    }
     timeout = timeoutOf(options);
+    token = tokenOf(address, options);
   } catch (e) {
     return Promise.reject(e);
   }
   const label = formatEndpoint(address);
+  const tokenFile = 'port' in address ? tokenFilePath(address.port) : '';
+  const request = `${JSON.stringify(token === undefined ? { op: 'dump' } : { op: 'dump', token })}\n`;
   return new Promise<Dump>((resolve, reject) => {
     const socket = 'path' in address ? connect(address.path) : connect({ host: address.host, port: address.port });
     let connected = false;
@@ -46,7 +65,7 @@ export function fetchDump(endpoint: string | EndpointAddress, options?: FetchDum
     const timer = timeout === Infinity ? undefined : setTimeout(() => finish(new DumpTimeoutError(label, timeout)), timeout);
     socket.once('connect', () => {
       connected = true;
-      socket.write('{"op":"dump"}\n');
+      socket.write(request);
     });
     socket.on('error', (e: NodeJS.ErrnoException) => {
       const code = e.code ?? 'unknown error';
@@ -56,7 +75,7 @@ export function fetchDump(endpoint: string | EndpointAddress, options?: FetchDum
     socket.on('data', (chunk: Buffer) => {
       const line = lines.push(chunk)[0];
       if (line === undefined) return;
-      const answer = readAnswer(label, line);
+      const answer = readAnswer(label, line, token === undefined, tokenFile);
       if (answer instanceof Error) finish(answer);
       else finish(null, answer);
     });
@@ -64,8 +83,21 @@ export function fetchDump(endpoint: string | EndpointAddress, options?: FetchDum
   });
 }
 
+/** The token to send: none to a Unix socket; on TCP the option, else ARBOR_TOKEN, else the token file. */
+function tokenOf(address: EndpointAddress, options: FetchDumpOptions | undefined): string | undefined {
+  const given = options?.token;
+  if (given !== undefined && (typeof given !== 'string' || given === '')) {
+    throw new InvalidOptionError('options.token', "a non-empty string (the TCP endpoint's token), or left out to use ARBOR_TOKEN or the token file", given);
+  }
+  if (!('port' in address)) return undefined;
+  if (given !== undefined) return given;
+  const fromEnv = process.env['ARBOR_TOKEN'];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  return readTokenFile(tokenFilePath(address.port));
+}
+
 /** The dump in an answer line, or the error that says what is wrong with it. */
-function readAnswer(label: string, line: string): Dump | MalformedDumpError {
+function readAnswer(label: string, line: string, noToken: boolean, tokenFile: string): Dump | Error {
   let answer: unknown;
   try {
     answer = JSON.parse(line);
@@ -73,9 +105,12 @@ function readAnswer(label: string, line: string): Dump | MalformedDumpError {
     return new MalformedDumpError(label, 'the answer is not JSON');
   }
   if (typeof answer !== 'object' || answer === null) return new MalformedDumpError(label, 'the answer is not an object');
-  const a = answer as { ok?: unknown; dump?: unknown; error?: { message?: unknown } };
+  const a = answer as { ok?: unknown; dump?: unknown; error?: { code?: unknown; message?: unknown } };
   if (a.ok !== true) {
     const message = typeof a.error?.message === 'string' ? a.error.message : 'no ok field';
+    const code = a.error?.code;
+    if (code === 'unauthorized') return new EndpointTokenError(label, noToken, tokenFile);
+    if (typeof code === 'string' && REFUSALS.has(code)) return new EndpointRefusedError(label, code as EndpointRefusal, message);
     return new MalformedDumpError(label, `the endpoint answered an error: ${message}`);
   }
   const problem = checkDump(a.dump);

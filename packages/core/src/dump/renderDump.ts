@@ -1,4 +1,6 @@
+import { InvalidOptionError } from '../errors/errors.js';
 import type { Dump, DumpNode } from './DumpNode.js';
+import { checkDump } from './wire.js';
 
 /**
  * Renders a dump as an indented tree for a terminal: a header line, then one line per
@@ -14,25 +16,31 @@ import type { Dump, DumpNode } from './DumpNode.js';
  * //     └── cache: (no actor) restarting, restarts 3, last exit: Error: refused
  */
 export function renderDump(d: Dump): string {
-  const lines = [`system ${JSON.stringify(d.system)}, pid ${d.pid}, ${d.actors} actor${d.actors === 1 ? '' : 's'}, taken ${d.takenAt}`];
-  if (d.roots.length === 0) lines.push('(no live actors)');
+  const problem = checkDump(d);
+  if (problem !== null) throw new InvalidOptionError('dump', `a Dump as dump(system) or fetchDump returns it (${problem}); call renderDump(dump(system))`, d);
+  return [...renderLines(d)].join('\n');
+}
+
+/** The lines of {@link renderDump}, one at a time (the endpoint renders in slices). The dump is not checked. @internal */
+export function* renderLines(d: Dump): Generator<string, void, void> {
+  yield `system ${JSON.stringify(d.system)}, pid ${d.pid}, ${d.actors} actor${d.actors === 1 ? '' : 's'}, taken ${d.takenAt}`;
+  if (d.roots.length === 0) yield '(no live actors)';
   // Depth-first with an explicit stack, so a deep tree cannot overflow the call stack.
   const stack: Line[] = [];
   pushChildren(stack, d.roots, '', false);
   for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
     const branch = top.last ? '└── ' : '├── ';
     if (top.node === null) {
-      lines.push(`${top.prefix}${branch}… ${top.omitted} more below (raise maxDepth to see them)`);
+      yield `${top.prefix}${branch}… ${top.omitted} more below (raise maxDepth to see them)`;
       continue;
     }
     const { node } = top;
-    lines.push(`${top.prefix}${branch}${describeNode(node)}`);
+    yield `${top.prefix}${branch}${describeNode(node)}`;
     const inner = top.prefix + (top.last ? '    ' : '│   ');
     const omitted = node.omitted ?? 0;
     if (omitted > 0) stack.push({ node: null, omitted, prefix: inner, last: true });
     pushChildren(stack, node.children, inner, omitted > 0);
   }
-  return lines.join('\n');
 }
 
 /** A line to print: a node, or the count of nodes cut at `maxDepth`. */

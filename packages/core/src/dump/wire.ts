@@ -4,24 +4,46 @@
  *
  *   {"op":"dump"}  ->  {"ok":true,"dump":<Dump>}
  *   {"op":"text"}  ->  {"ok":true,"text":"<renderDump output>"}
- *   anything else  ->  {"ok":false,"error":{"code":"bad_request"|"unknown_op","message":"..."}}
+ *   an unknown op  ->  {"ok":false,"error":{"code":"unknown_op","message":"..."}}
  *   (a dump that cannot be serialised answers code "internal_error")
+ *
+ * On TCP every request carries the endpoint's token: `{"op":"dump","token":"..."}`.
+ * A line that breaks the protocol (not JSON, too long, a wrong token) is answered with
+ * one error line (`bad_request`, `request_too_large`, `unauthorized`), then the
+ * connection is closed; so are connections over the limits (`too_many_connections`,
+ * `idle_timeout`).
  *
  * @internal
  */
 import type { Dump, DumpNode, DumpStatus } from './DumpNode.js';
 
 /** A request line, parsed. */
-export type Request = { readonly op: 'dump' } | { readonly op: 'text' };
+export type Request = { readonly op: 'dump' | 'text'; readonly token: unknown };
+
+/** The error codes of an answer line. */
+export type AnswerErrorCode =
+  | 'bad_request'
+  | 'unknown_op'
+  | 'internal_error'
+  | 'unauthorized'
+  | 'request_too_large'
+  | 'too_many_connections'
+  | 'idle_timeout';
 
 /** An answer line, parsed. */
 export type Answer =
   | { readonly ok: true; readonly dump: Dump }
   | { readonly ok: true; readonly text: string }
-  | { readonly ok: false; readonly error: { readonly code: 'bad_request' | 'unknown_op' | 'internal_error'; readonly message: string } };
+  | { readonly ok: false; readonly error: { readonly code: AnswerErrorCode; readonly message: string } };
 
-/** The longest request line the endpoint reads before it drops the connection. */
+/** The default longest request line the endpoint reads before it closes the connection. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
+
+/** An error answer line (with its newline). */
+export function errorLine(code: AnswerErrorCode, message: string): string {
+  const answer: Answer = { ok: false, error: { code, message } };
+  return `${JSON.stringify(answer)}\n`;
+}
 
 /** Parses a request line, or returns the error answer for it. */
 export function parseRequest(line: string): Request | Answer {
@@ -31,27 +53,70 @@ export function parseRequest(line: string): Request | Answer {
   } catch {
     return { ok: false, error: { code: 'bad_request', message: 'a request is one line of JSON, such as {"op":"dump"}' } };
   }
-  const op = typeof req === 'object' && req !== null ? (req as { op?: unknown }).op : undefined;
-  if (op === 'dump' || op === 'text') return { op };
+  if (typeof req !== 'object' || req === null || Array.isArray(req)) {
+    return { ok: false, error: { code: 'bad_request', message: 'a request is one JSON object per line, such as {"op":"dump"}' } };
+  }
+  const op = (req as { op?: unknown }).op;
+  if (op === 'dump' || op === 'text') return { op, token: (req as { token?: unknown }).token };
   return { ok: false, error: { code: 'unknown_op', message: `unknown op ${JSON.stringify(op) ?? 'undefined'}; ops are "dump" and "text"` } };
 }
 
 /**
+ * The answer line to a dump request, in pieces (`{"ok":true,"dump":...}` and its
+ * newline): written node by node with an explicit stack, so the endpoint can yield
+ * between pieces and a deep tree cannot overflow the call stack.
+ */
+export function* dumpAnswerPieces(d: Dump): Generator<string, void, void> {
+  const { roots, ...head } = d;
+  yield `{"ok":true,"dump":${openObject(head)}"roots":[`;
+  const stack: { readonly nodes: readonly DumpNode[]; i: number }[] = [{ nodes: roots, i: 0 }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.i === frame.nodes.length) {
+      stack.pop();
+      yield stack.length === 0 ? ']}}\n' : ']}';
+      continue;
+    }
+    const { children, ...rest } = frame.nodes[frame.i]!;
+    yield `${frame.i === 0 ? '' : ','}${openObject(rest)}"children":[`;
+    frame.i++;
+    stack.push({ nodes: children, i: 0 });
+  }
+}
+
+/** An object's JSON without its closing brace, ready for one more key. */
+function openObject(value: object): string {
+  const text = JSON.stringify(value);
+  return text === '{}' ? '{' : `${text.slice(0, -1)},`;
+}
+
+/**
  * Splits a byte stream into lines. Returns the complete lines of each chunk and keeps the
- * rest; `pendingBytes` is what waits for its newline.
+ * rest; `pendingBytes` is what waits for its newline. With `maxLineBytes`, `overflow`
+ * turns true once a line (complete or not) is longer, and nothing more is kept.
  */
 export class LineSplitter {
   #parts: Buffer[] = [];
   #pending = 0;
+  #overflow = false;
+
+  constructor(readonly maxLineBytes: number = Infinity) {}
 
   get pendingBytes(): number {
     return this.#pending;
   }
 
+  /** True once a line longer than `maxLineBytes` was seen. */
+  get overflow(): boolean {
+    return this.#overflow;
+  }
+
   push(chunk: Buffer): string[] {
     const lines: string[] = [];
+    if (this.#overflow) return lines;
     let start = 0;
     for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+      if (this.#pending + nl - start > this.maxLineBytes) return this.#overflowed(lines);
       this.#parts.push(chunk.subarray(start, nl));
       lines.push(Buffer.concat(this.#parts).toString('utf8'));
       this.#parts = [];
@@ -59,9 +124,26 @@ export class LineSplitter {
       start = nl + 1;
     }
     if (start < chunk.length) {
+      if (this.#pending + chunk.length - start > this.maxLineBytes) return this.#overflowed(lines);
       this.#parts.push(chunk.subarray(start));
       this.#pending += chunk.length - start;
     }
+    return lines;
+  }
+
+  /** The bytes after the last newline, as a line (at the end of the stream), or undefined if none. */
+  flush(): string | undefined {
+    if (this.#overflow || this.#pending === 0) return undefined;
+    const line = Buffer.concat(this.#parts).toString('utf8');
+    this.#parts = [];
+    this.#pending = 0;
+    return line;
+  }
+
+  #overflowed(lines: string[]): string[] {
+    this.#overflow = true;
+    this.#parts = [];
+    this.#pending = 0;
     return lines;
   }
 }
@@ -78,13 +160,20 @@ export function checkDump(value: unknown): string | null {
   }
   if (!Array.isArray(d.roots)) return 'dump without roots';
   const stack: unknown[] = [...(d.roots as unknown[])];
+  const seen = new Set<object>();
   while (stack.length > 0) {
     const n = stack.pop();
     if (typeof n !== 'object' || n === null) return 'a node is not an object';
+    if (seen.has(n)) return 'a node appears twice (the tree has a cycle)';
+    seen.add(n);
     const node = n as Partial<Record<keyof DumpNode, unknown>>;
     if (!(node.id === null || typeof node.id === 'string')) return 'a node without an id';
     if (!STATUSES.has(node.status as DumpStatus)) return `a node with status ${JSON.stringify(node.status)}`;
     if (!Array.isArray(node.names) || !Array.isArray(node.children)) return 'a node without names or children';
+    if (!(node.names as unknown[]).every((x) => typeof x === 'string')) return 'a node with a name that is not a string';
+    for (const key of ['behaviour', 'strategy', 'childId', 'lastExit'] as const) {
+      if (node[key] !== null && typeof node[key] !== 'string') return `a node whose ${key} is not a string or null`;
+    }
     for (const c of node.children as unknown[]) stack.push(c);
   }
   return null;

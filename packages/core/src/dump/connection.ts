@@ -1,0 +1,201 @@
+/**
+ * One client connection of a `DebugEndpoint`: reads request lines with a size cap, keeps
+ * at most one request waiting for a dump and a bounded queue behind it (it stops reading
+ * beyond that), stops reading while its answers are not being read, closes when idle,
+ * and closes with one error line when the client breaks the protocol.
+ * @internal
+ */
+import type { Socket } from 'node:net';
+import { tokensEqual } from './private.js';
+import { errorLine, LineSplitter, parseRequest, type AnswerErrorCode } from './wire.js';
+
+/** Request lines read ahead of the ones being answered; beyond this the socket is paused. */
+export const MAX_QUEUED_REQUESTS = 16;
+/** Requests of one connection, one right behind the other, that share one dump. */
+export const MAX_BATCH = 16;
+/** Answer bytes buffered for a client before its requests are no longer read. */
+export const WRITE_HIGH_WATER_BYTES = 1024 * 1024;
+/** How long a closing connection may take to read its last error line before it is destroyed. */
+const CLOSE_GRACE_MS = 1000;
+
+/** What a connection asks of its endpoint. */
+export interface ConnectionHost {
+  /** Queues `conn` for the next dump (its `asked` ops); the endpoint answers with `conn.deliver`. */
+  want(conn: EndpointConnection): void;
+}
+
+/** A dump's answer lines, one per op (only those some waiting client asked for). */
+export interface DumpAnswers {
+  readonly dump: Buffer | undefined;
+  readonly text: Buffer | undefined;
+}
+
+/** A connection's limits and credential. */
+export interface ConnectionRules {
+  readonly maxRequestBytes: number;
+  readonly idleTimeout: number;
+  /** The token every request must carry (TCP), or undefined (Unix socket: its mode guards it). */
+  readonly token: string | undefined;
+  /** Where a client finds the token, for the `unauthorized` message. */
+  readonly tokenHint: string;
+}
+
+/**
+ * The endpoint's side of one client connection (see the module comment).
+ *
+ * @example
+ * new EndpointConnection(socket, { maxRequestBytes: 65536, idleTimeout: 30000, token: undefined, tokenHint: '' }, endpoint);
+ */
+export class EndpointConnection {
+  readonly #socket: Socket;
+  readonly #rules: ConnectionRules;
+  readonly #host: ConnectionHost;
+  readonly #lines: LineSplitter;
+  readonly #queue: string[] = [];
+  /** The requests waiting for the next dump, in order (empty: none). */
+  #asked: ('dump' | 'text')[] = [];
+  #closing = false;
+  /** The client ended its side: answer what was asked, then end ours. */
+  #ended = false;
+  #idle: NodeJS.Timeout | undefined;
+
+  constructor(socket: Socket, rules: ConnectionRules, host: ConnectionHost) {
+    this.#socket = socket;
+    this.#rules = rules;
+    this.#host = host;
+    this.#lines = new LineSplitter(rules.maxRequestBytes);
+    socket.on('data', (chunk: Buffer) => this.#read(chunk));
+    socket.on('drain', () => this.#pump());
+    socket.on('end', () => this.#end());
+    socket.on('close', () => this.#clearIdle());
+    this.#armIdle();
+  }
+
+  /** Request lines read and not answered yet (the one waiting for a dump included). */
+  get outstanding(): number {
+    return this.#queue.length + this.#asked.length;
+  }
+
+  /** The ops waiting for the next dump, in order. */
+  get asked(): readonly ('dump' | 'text')[] {
+    return this.#asked;
+  }
+
+  /** False once the connection is closing or closed: its answers are no longer wanted. */
+  get open(): boolean {
+    return !this.#closing && !this.#socket.destroyed;
+  }
+
+  /** Writes the answers to the requests that wait for this dump, then goes on with the next. */
+  deliver(answers: DumpAnswers): void {
+    const asked = this.#asked;
+    this.#asked = [];
+    if (!this.open) return;
+    for (const op of asked) this.#socket.write(answers[op]!);
+    this.#armIdle();
+    this.#pump();
+  }
+
+  /** Writes one error line and closes the connection. */
+  refuse(code: AnswerErrorCode, message: string): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#queue.length = 0;
+    this.#clearIdle();
+    closeWithError(this.#socket, code, message);
+  }
+
+  #read(chunk: Buffer): void {
+    if (this.#closing) return;
+    for (const line of this.#lines.push(chunk)) if (line.trim() !== '') this.#queue.push(line);
+    if (this.#lines.overflow) {
+      this.refuse('request_too_large', `a request line is at most ${this.#rules.maxRequestBytes} bytes; send one {"op":"dump"} per line`);
+      return;
+    }
+    this.#armIdle();
+    this.#pump();
+  }
+
+  #end(): void {
+    if (this.#closing) return;
+    const last = this.#lines.flush();
+    if (last !== undefined && last.trim() !== '') this.#queue.push(last);
+    this.#ended = true;
+    this.#pump();
+  }
+
+  /** Handles queued lines until one waits for a dump, then reads on only while there is room. */
+  #pump(): void {
+    while (!this.#closing && this.#asked.length === 0 && this.#queue.length > 0 && this.#socket.writableLength <= WRITE_HIGH_WATER_BYTES) {
+      const op = this.#nextRequest();
+      if (op === undefined) continue;
+      this.#asked.push(op);
+      // The requests right behind it share its dump: a client that pipelines costs one build per batch.
+      while (this.#asked.length < MAX_BATCH && this.#queue.length > 0 && !('ok' in parseRequest(this.#queue[0]!))) {
+        const more = this.#nextRequest();
+        if (more === undefined) break;
+        this.#asked.push(more);
+      }
+      if (this.#closing) return;
+      this.#host.want(this);
+    }
+    if (this.#closing) return;
+    if (this.#ended) {
+      if (this.#asked.length === 0 && this.#queue.length === 0) {
+        this.#closing = true;
+        this.#clearIdle();
+        this.#socket.end();
+      }
+      return;
+    }
+    const full = this.#queue.length >= MAX_QUEUED_REQUESTS || this.#socket.writableLength > WRITE_HIGH_WATER_BYTES;
+    if (full) this.#socket.pause();
+    else this.#socket.resume();
+  }
+
+  /** Takes the next queued line: its op if it asks for a dump, else undefined (answered, or the connection refused). */
+  #nextRequest(): 'dump' | 'text' | undefined {
+    const req = parseRequest(this.#queue.shift()!);
+    if ('ok' in req) {
+      if (req.ok || req.error.code !== 'unknown_op') this.refuse('bad_request', req.ok ? 'unexpected line' : req.error.message);
+      else this.#socket.write(errorLine(req.error.code, req.error.message)); // a newer client's op: answered, not fatal
+      return undefined;
+    }
+    const { token } = this.#rules;
+    if (token !== undefined && !tokensEqual(token, req.token)) {
+      this.refuse('unauthorized', `${req.token === undefined ? 'no token' : 'wrong token'}: this TCP endpoint serves only requests that carry its token, {"op":"dump","token":"..."}; ${this.#rules.tokenHint}`);
+      return undefined;
+    }
+    return req.op;
+  }
+
+  #armIdle(): void {
+    this.#clearIdle();
+    const ms = this.#rules.idleTimeout;
+    if (ms === Infinity || this.#closing) return;
+    this.#idle = setTimeout(() => this.#onIdle(), ms);
+    this.#idle.unref();
+  }
+
+  #clearIdle(): void {
+    if (this.#idle !== undefined) clearTimeout(this.#idle);
+    this.#idle = undefined;
+  }
+
+  #onIdle(): void {
+    if (this.#asked.length > 0) this.#armIdle(); // its dump is being built
+    else this.refuse('idle_timeout', `no request or read for ${this.#rules.idleTimeout} ms; reconnect to ask again`);
+  }
+}
+
+/**
+ * Writes one error line and ends the socket; reads and drops what the client still sends
+ * (so the line is not lost to a reset) until the client closes or a short grace ends.
+ */
+export function closeWithError(socket: Socket, code: AnswerErrorCode, message: string): void {
+  socket.removeAllListeners('data');
+  socket.on('data', () => {});
+  socket.end(errorLine(code, message));
+  socket.resume();
+  setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+}
