@@ -82,7 +82,7 @@ test('fetchDump with a junk endpoint or junk options rejects with a typed error,
   await p.catch(() => {});
   await refused(t, 'options 5', () => fetchDump('/tmp/x.sock', 5 as never), InvalidOptionError, 'invalid_option', /^options must be an object \{ timeout, token \} or undefined, got: 5/);
   await refused(t, 'options null', () => fetchDump('/tmp/x.sock', null as never), InvalidOptionError, 'invalid_option', /^options must be an object/);
-  await refused(t, 'timeout', () => fetchDump('/tmp/x.sock', { timeout: 'soon' as never }), InvalidOptionError, 'invalid_option', /^options.timeout must be a number >= 0/);
+  await refused(t, 'timeout', () => fetchDump('/tmp/x.sock', { timeout: 'soon' as never }), InvalidOptionError, 'invalid_option', /^options.timeout must be a number of milliseconds from 0 to 2147483647/);
   for (const token of [5, '', null]) {
     await refused(t, `token ${String(token)}`, () => fetchDump('127.0.0.1:9', { token: token as never }), InvalidOptionError, 'invalid_option', /^options.token must be a non-empty string \(the TCP endpoint's token\)/);
   }

@@ -338,7 +338,7 @@ const PROBES: readonly Probe[] = [
 
 /**
  * Public functions the probe leaves out, and why. Supervisors, child specs and the dump
- * are validated (and probed) on their own branches; constructors marked @internal are not
+ * are validated and probed in their own test files (supervisor/validation.test.ts, dumpJunk.test.ts); constructors marked @internal are not
  * for users; hooks are called by the runtime, not by users.
  */
 const ELSEWHERE: Readonly<Record<string, string>> = {
@@ -350,6 +350,8 @@ const ELSEWHERE: Readonly<Record<string, string>> = {
   renderDump: 'the dump',
   fetchDump: 'the dump',
   defaultEndpointPath: 'the dump endpoint',
+  defaultEndpointDir: 'the dump endpoint (probed in dumpJunk.test.ts)',
+  tokenFilePath: 'the dump endpoint (probed in dumpJunk.test.ts)',
   findEndpoints: 'the dump endpoint',
   formatEndpoint: 'the dump endpoint',
   parseEndpoint: 'the dump endpoint',
