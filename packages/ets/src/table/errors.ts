@@ -36,11 +36,13 @@ export class AccessDeniedError extends ArborError {
     readonly access: string,
     readonly caller: ActorRef | null,
   ) {
-    const who = caller === null ? 'code outside any actor' : `actor ${caller.id}`;
+    const who = caller === null ? 'code outside any actor' : String(caller);
     super(
       `${operation} on ${access} table ${table} is not allowed for ${who}, which does not own it; ` +
         "write through the owner's handle (or give the table away to this actor), or create the table with access 'public'",
     );
+    // A ref is the whole actor: keep it readable but out of the printed error.
+    Object.defineProperty(this, 'caller', { enumerable: false });
   }
 }
 
