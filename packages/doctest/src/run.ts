@@ -32,18 +32,18 @@ function marked(nonce: string): number[] {
 }
 
 /**
- * Runs a compiled block with `node` in its own process group, in a fresh HOME and temp data
- * directory, and waits at most `timeoutMs`. Every process it started is found afterwards by
+ * Runs a compiled block with `node` in its own process group, in a fresh directory that is
+ * its working directory, HOME, TMPDIR and XDG_DATA_HOME, and waits at most `timeoutMs`. Every process it started is found afterwards by
  * an environment marker, reported in `leftovers` and killed, so no run leaks a process.
  *
  * @example
- * const r = await runBlock('/repo/packages/doctest/.blocks/000-README_md-L10.js', { cwd: '/repo', timeoutMs: 30_000 });
+ * const r = await runBlock('/repo/packages/doctest/.blocks/000-README_md-L10.js', { timeoutMs: 30_000 });
  */
-export async function runBlock(jsPath: string, options: { readonly cwd: string; readonly timeoutMs: number }): Promise<BlockRun> {
+export async function runBlock(jsPath: string, options: { readonly timeoutMs: number }): Promise<BlockRun> {
   const nonce = randomUUID();
   const home = mkdtempSync(join(tmpdir(), 'arbor-doctest-'));
   const child = spawn(process.execPath, [jsPath], {
-    cwd: options.cwd,
+    cwd: home,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, [MARKER]: nonce, HOME: home, XDG_DATA_HOME: join(home, 'data'), TMPDIR: home, NO_COLOR: '1' },

@@ -30,7 +30,7 @@ for (const a of assembled) {
     const c = compiled.get(a)!;
     t.deepEqual(c.errors, [], `the block does not compile:\n${c.errors.join('\n')}`);
     if (c.errors.length > 0 || b.compileOnly !== undefined) return;
-    const run = await runBlock(c.jsPath, { cwd: root, timeoutMs: 30_000 });
+    const run = await runBlock(c.jsPath, { timeoutMs: 30_000 });
     const shown = `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
     t.false(run.timedOut, `the block did not finish within 30 s\n${shown}`);
     t.is(run.code, 0, `the block exited with ${run.code ?? run.signal}\n${shown}`);
