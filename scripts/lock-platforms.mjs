@@ -26,7 +26,7 @@ for (const [key, entry] of Object.entries(pkgs)) {
   }
 }
 if (added > 0) {
-  lock.packages = Object.fromEntries(Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)));
+  lock.packages = Object.fromEntries(Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b, 'en'))));
   writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
 }
 console.log(`lock-platforms: ${added} entr${added === 1 ? 'y' : 'ies'} added`);

@@ -65,7 +65,8 @@ export {
   UnhandledMessageError,
 } from './errors/errors.js';
 export { formatReason, isNormalExit, isShutdownWith, shutdownWith, type ExitReason, type ShutdownWith } from './exit/ExitReason.js';
-export { createLogger, type LogLevel } from './log/logger.js';
+export { createLogger, type LogLevel, type LogFormat, type LoggerOptions } from './log/logger.js';
+export { prettyFormat } from './log/prettyFormat.js';
 export type { CrashReport } from './log/reports.js';
 export { ActorSystem, type DownCallback, type StartResult, type SystemOptions } from './system/ActorSystem.js';
 export type { ActorState, ActorStatus } from './system/ActorStatus.js';

@@ -463,7 +463,7 @@ export class Cell implements ActorRef {
   }
 
   toString(): string {
-    return `ActorRef<${this.kind}#${this.id}>`;
+    return `ActorRef<${this.name !== undefined ? `${this.name} ` : ''}${this.kind}#${this.id}>`;
   }
 
   toJSON(): string {

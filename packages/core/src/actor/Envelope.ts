@@ -1,5 +1,6 @@
 
 import type { Cell } from './Cell.js';
+import { rejectWithCallerFrames } from './callerFrames.js';
 
 /** Envelope kinds. Casts travel unwrapped; everything else is wrapped. @internal */
 export const CALL = 1;
@@ -52,7 +53,8 @@ export class PendingCall extends Envelope {
     if (this.settled) return;
     this.settled = true;
     if (this.bucket !== null) this.bucket.owner.release(this);
-    this.reject(error);
+    // The error comes from Arbor's frames (a timer, the callee's exit): let it name the caller.
+    rejectWithCallerFrames(this.resolve, error);
   }
 }
 

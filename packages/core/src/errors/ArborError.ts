@@ -27,3 +27,33 @@ export function describe(value: unknown): string {
   }
   return `${String(value)} (${typeof value})`;
 }
+
+/**
+ * Names an actor for error messages: `counter (Counter#V1StGX)` when it has a local name,
+ * else `Counter#V1StGX`; a plain string (a name) is quoted. @internal
+ *
+ * @example
+ * `call to ${refLabel(ref)} got no reply` // call to counter (Counter#V1StGX) got no reply
+ */
+export function refLabel(ref: unknown): string {
+  if (typeof ref === 'string') return JSON.stringify(ref);
+  if (typeof ref !== 'object' || ref === null) return describe(ref);
+  const { id, kind, name } = ref as { id?: unknown; kind?: unknown; name?: unknown };
+  const who = `${typeof kind === 'string' ? kind : 'actor'}#${String(id)}`;
+  return typeof name === 'string' ? `${name} (${who})` : who;
+}
+
+/**
+ * Keeps the ref-valued properties of an error readable but out of its printed form: Node
+ * prints an uncaught error's own enumerable properties without custom inspection, and a
+ * ref is the whole actor (its system, its logger, its neighbours). @internal
+ *
+ * @example
+ * hideRefs(this, 'actor');
+ */
+export function hideRefs(error: Error, ...keys: string[]): void {
+  for (const key of keys) {
+    const d = Object.getOwnPropertyDescriptor(error, key);
+    if (d !== undefined) Object.defineProperty(error, key, { ...d, enumerable: false });
+  }
+}

@@ -1,4 +1,4 @@
-import { ArborError, describe } from './ArborError.js';
+import { ArborError, describe, hideRefs, refLabel } from './ArborError.js';
 import type { ActorRef } from '../actor/ActorRef.js';
 import { formatReason } from '../exit/ExitReason.js';
 
@@ -11,7 +11,8 @@ import { formatReason } from '../exit/ExitReason.js';
 export class NoProcError extends ArborError {
   readonly code = 'noproc' as const;
   constructor(readonly actor: ActorRef | string, operation: string) {
-    super(`${operation}: no actor is alive at ${typeof actor === 'string' ? actor : actor.id}; check it with isAlive(ref) or monitor it`);
+    super(`${operation}: no actor is alive at ${typeof actor === 'string' ? actor : refLabel(actor)}; check it with isAlive(ref) or monitor it`);
+    hideRefs(this, 'actor');
   }
 }
 
@@ -24,7 +25,8 @@ export class NoProcError extends ArborError {
 export class CallTimeoutError extends ArborError {
   readonly code = 'timeout' as const;
   constructor(readonly actor: ActorRef, readonly timeout: number) {
-    super(`call to ${actor.id} got no reply within ${timeout} ms; raise { timeout } or reply sooner from handleCall`);
+    super(`call to ${refLabel(actor)} got no reply within ${timeout} ms; raise { timeout } or reply sooner from handleCall`);
+    hideRefs(this, 'actor');
   }
 }
 
@@ -37,9 +39,10 @@ export class CallTimeoutError extends ArborError {
 export class CallExitError extends ArborError {
   readonly code = 'exit' as const;
   constructor(readonly actor: ActorRef, readonly reason: unknown) {
-    super(`actor ${actor.id} exited with ${formatReason(reason)} before it replied`, {
+    super(`actor ${refLabel(actor)} exited with ${formatReason(reason)} before it replied`, {
       cause: reason instanceof Error ? reason : undefined,
     });
+    hideRefs(this, 'actor');
   }
 }
 
@@ -52,7 +55,8 @@ export class CallExitError extends ArborError {
 export class CallSelfError extends ArborError {
   readonly code = 'calling_self' as const;
   constructor(readonly actor: ActorRef) {
-    super(`actor ${actor.id} called itself; read this.state directly, or cast to yourself instead`);
+    super(`actor ${refLabel(actor)} called itself; read this.state directly, or cast to yourself instead`);
+    hideRefs(this, 'actor');
   }
 }
 
@@ -65,7 +69,8 @@ export class CallSelfError extends ArborError {
 export class MailboxFullError extends ArborError {
   readonly code = 'mailbox_full' as const;
   constructor(readonly actor: ActorRef, readonly capacity: number) {
-    super(`mailbox of ${actor.id} is full (capacity ${capacity}); slow the sender down, or choose overflow 'drop_oldest' or 'drop_newest'`);
+    super(`mailbox of ${refLabel(actor)} is full (capacity ${capacity}); slow the sender down, or choose overflow 'drop_oldest' or 'drop_newest'`);
+    hideRefs(this, 'actor');
   }
 }
 
@@ -75,7 +80,8 @@ export class MailboxFullError extends ArborError {
 export class MessageDroppedError extends ArborError {
   readonly code = 'dropped' as const;
   constructor(readonly actor: ActorRef, readonly policy: 'drop_newest' | 'drop_oldest') {
-    super(`call to ${actor.id} was dropped by its bounded mailbox (overflow '${policy}'); raise the capacity or use overflow 'reject'`);
+    super(`call to ${refLabel(actor)} was dropped by its bounded mailbox (overflow '${policy}'); raise the capacity or use overflow 'reject'`);
+    hideRefs(this, 'actor');
   }
 }
 
@@ -114,7 +120,8 @@ export class InvalidOptionError extends ArborError {
 export class NameTakenError extends ArborError {
   readonly code = 'already_registered' as const;
   constructor(readonly actorName: string, readonly holder: ActorRef) {
-    super(`name ${JSON.stringify(actorName)} is already registered to ${holder.id}; unregister it first or pick another name`);
+    super(`name ${JSON.stringify(actorName)} is already registered to ${refLabel(holder)}; unregister it first or pick another name`);
+    hideRefs(this, 'holder');
   }
 }
 
@@ -124,7 +131,8 @@ export class NameTakenError extends ArborError {
 export class AlreadyStartedError extends ArborError {
   readonly code = 'already_started' as const;
   constructor(readonly actorName: string, readonly existing: ActorRef) {
-    super(`an actor named ${JSON.stringify(actorName)} is already running as ${existing.id}; use whereis(name) to reach it`);
+    super(`an actor named ${JSON.stringify(actorName)} is already running as ${refLabel(existing)}; use whereis(name) to reach it`);
+    hideRefs(this, 'existing');
   }
 }
 
@@ -134,7 +142,8 @@ export class AlreadyStartedError extends ArborError {
 export class AlreadyNamedError extends ArborError {
   readonly code = 'already_named' as const;
   constructor(readonly actor: ActorRef, readonly currentName: string) {
-    super(`actor ${actor.id} is already registered as ${JSON.stringify(currentName)}; unregister that name first`);
+    super(`actor ${refLabel(actor)} is already registered as ${JSON.stringify(currentName)}; unregister that name first`);
+    hideRefs(this, 'actor');
   }
 }
 

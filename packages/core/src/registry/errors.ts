@@ -1,5 +1,5 @@
 import type { ActorRef } from '../actor/ActorRef.js';
-import { ArborError } from '../errors/ArborError.js';
+import { ArborError, hideRefs, refLabel } from '../errors/ArborError.js';
 
 /**
  * The registry is not running (it stopped, crashed or was killed), so its table is gone.
@@ -61,6 +61,7 @@ export class NoOwnerError extends ArborError {
 export class NotARegistryError extends ArborError {
   readonly code = 'not_a_registry' as const;
   constructor(readonly actor: ActorRef) {
-    super(`actor ${actor.id} is not a Registry; pass the ref that spawning Registry returned, or use Registry.named(system, name)`);
+    super(`actor ${refLabel(actor)} is not a Registry; pass the ref that spawning Registry returned, or use Registry.named(system, name)`);
+    hideRefs(this, 'actor');
   }
 }

@@ -34,7 +34,7 @@ export class InboxActor extends GenServer<{ info: unknown }, unknown[]> {
  * (EXIT, DOWN, or anything sent to `inbox.ref`).
  *
  * @example
- * const inbox = await system.inbox();
+ * const inbox = await openInbox(system);
  * inbox.trapExit(true);
  * const child = await inbox.spawnLink(Worker, cfg);
  * system.exit(child, 'boom');

@@ -1,5 +1,5 @@
 import type { ActorRef } from '../actor/ActorRef.js';
-import { ArborError } from '../errors/ArborError.js';
+import { ArborError, hideRefs, refLabel } from '../errors/ArborError.js';
 import { formatReason } from '../exit/ExitReason.js';
 
 /**
@@ -15,7 +15,8 @@ export class TaskTimeoutError extends ArborError {
     readonly task: ActorRef,
     readonly timeout: number,
   ) {
-    super(`task ${task.id} gave no result within ${timeout} ms; raise the timeout, use Task.yield to poll, or Task.shutdown to stop it`);
+    super(`task ${refLabel(task)} gave no result within ${timeout} ms; raise the timeout, use Task.yield to poll, or Task.shutdown to stop it`);
+    hideRefs(this, 'task');
   }
 }
 
@@ -32,6 +33,7 @@ export class TaskExitError extends ArborError {
     readonly task: ActorRef,
     readonly reason: unknown,
   ) {
-    super(`task ${task.id} exited with ${formatReason(reason)} before it gave a result`, { cause: reason instanceof Error ? reason : undefined });
+    super(`task ${refLabel(task)} exited with ${formatReason(reason)} before it gave a result`, { cause: reason instanceof Error ? reason : undefined });
+    hideRefs(this, 'task');
   }
 }

@@ -1,4 +1,4 @@
-import { ArborError, type ActorRef } from '@arbor/core';
+import { ArborError, isActorRef, type ActorRef } from '@arbor/core';
 import { MAX_KEY_DEPTH, showKey, tooDeep } from '../keys/showKey.js';
 
 
@@ -37,11 +37,13 @@ export class AccessDeniedError extends ArborError {
     readonly access: string,
     readonly caller: ActorRef | null,
   ) {
-    const who = caller === null || caller === undefined ? 'code outside any actor' : `actor ${String((caller as { id?: unknown }).id)}`;
+    const who = caller === null || caller === undefined ? 'code outside any actor' : isActorRef(caller) ? String(caller) : `actor ${String((caller as { id?: unknown }).id)}`;
     super(
       `${operation} on ${access} table ${table} is not allowed for ${who}, which does not own it; ` +
         "write through the owner's handle (or give the table away to this actor), or create the table with access 'public'",
     );
+    // A ref is the whole actor: keep it readable but out of the printed error.
+    Object.defineProperty(this, 'caller', { enumerable: false });
   }
 }
 

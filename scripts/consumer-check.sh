@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds a small application outside the monorepo from `npm pack` tarballs, as a user would:
+# each package installs from its own tarball (sibling ranges, prepack builds), the app's
+# types check with skipLibCheck off (tsc's default), and it runs. Needs the npm registry for
+# the packages' own dependencies.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/tarballs" "$work/app"
+for p in core ets xstate process-registry cli; do
+  (cd "$repo/packages/$p" && npm pack --silent --pack-destination "$work/tarballs" >/dev/null)
+done
+cp "$repo/scripts/consumer/app.ts" "$repo/scripts/consumer/tsconfig.json" "$work/app/"
+cd "$work/app"
+ts=$(node -p "require('$repo/node_modules/typescript/package.json').version")
+types=$(node -p "require('$repo/node_modules/@types/node/package.json').version")
+xs=$(node -p "require('$repo/node_modules/xstate/package.json').version")
+cat > package.json <<JSON
+{ "name": "arbor-consumer", "private": true, "type": "module",
+  "dependencies": {
+    "@arbor/core": "file:../tarballs/arbor-core-0.1.0.tgz",
+    "@arbor/ets": "file:../tarballs/arbor-ets-0.1.0.tgz",
+    "@arbor/xstate": "file:../tarballs/arbor-xstate-0.1.0.tgz",
+    "@arbor/process-registry": "file:../tarballs/arbor-process-registry-0.1.0.tgz",
+    "@arbor/cli": "file:../tarballs/arbor-cli-0.1.0.tgz",
+    "xstate": "$xs" },
+  "devDependencies": { "typescript": "$ts", "@types/node": "$types" } }
+JSON
+npm install --no-audit --no-fund --loglevel=error >/dev/null
+npx --no-install tsc -p tsconfig.json
+node dist/app.js
+npx --no-install arbor --help >/dev/null
+echo "consumer-check: installed from tarballs, type-checked with skipLibCheck false, ran"

@@ -1,0 +1,38 @@
+// A small application built outside the monorepo from the packed tarballs: each package
+// installs from its tarball alone (sibling ranges), its types check with skipLibCheck off
+// (tsc's own default), and it runs.
+import { call, cast, childSpec, createLogger, createSystem, GenServer, Supervisor, type Call } from '@arbor/core';
+import { TableOwner, TableSpec } from '@arbor/ets';
+import { ProcessRegistry } from '@arbor/process-registry';
+import { fromMachine } from '@arbor/xstate';
+import { createMachine } from 'xstate';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+interface CounterProtocol { call: Call<'get', number>; cast: { type: 'inc'; by: number } }
+class Counter extends GenServer<CounterProtocol, number, number> {
+  override init(start: number) { this.state = start; }
+  override handleCast(msg: CounterProtocol['cast']) { this.state += msg.by; }
+  override handleCall() { return this.state; }
+}
+
+const system = createSystem({ logger: createLogger('silent') });
+const Tables = TableOwner.define('consumer_tables', { hits: TableSpec.set<string, number>() });
+await Supervisor.start(system, { children: [childSpec(Counter, 1, { id: 'counter', options: { name: 'counter' } }), Tables.childSpec()] });
+const counter = system.whereis<CounterProtocol>('counter')!;
+cast(counter, { type: 'inc', by: 2 });
+const n: number = await call(counter, { type: 'get' });
+
+Tables.ensureTable('hits', system).insert('home', n);
+const hits = Tables.ensureTable('hits', system).lookup('home');
+
+const dir = mkdtempSync(join(tmpdir(), 'arbor-consumer-'));
+const registry = await ProcessRegistry.start(system, { path: join(dir, 'registry.mdb') });
+
+const toggle = createMachine({ id: 'toggle', initial: 'off', states: { off: { on: { TOGGLE: 'on' } }, on: { on: { TOGGLE: 'off' } } } });
+const machine = await system.spawn(fromMachine(toggle), undefined);
+
+await system.shutdown();
+rmSync(dir, { recursive: true, force: true });
+console.log(`consumer ok: counter=${n} hits=${String(hits)} registry=${typeof registry} machine=${typeof machine}`);
