@@ -24,8 +24,26 @@ export interface MailboxLimits {
   readonly overflow: OverflowPolicy;
 }
 
-/** Who watches a cell: another cell (gets a DOWN message) or outside code (gets a callback). @internal */
-export type Watcher = Cell | ((down: { ref: MonitorRef; actor: ActorRef; reason: unknown }) => void);
+/**
+ * Core bookkeeping told of a watched cell's exit synchronously, inside that exit: no DOWN
+ * message, no microtask (a registry's table drops an exited owner's entries this way, so
+ * it keeps up however many owners exit at once). `cellDown` must be cheap, must not throw
+ * and must not run user code; `id` names the watcher in `monitoredBy`. @internal
+ *
+ * @example
+ * const hook: DownHook = { id: registry.id, cellDown: (mref, cell) => table.ownerDown(cell, mref) };
+ * addMonitor(hook, owner);
+ */
+export interface DownHook {
+  readonly id: string;
+  cellDown(ref: MonitorRef, cell: Cell, reason: unknown): void;
+}
+
+/**
+ * Who watches a cell: another cell (gets a DOWN message), outside code (gets a callback in
+ * a microtask) or core bookkeeping (a {@link DownHook}, told synchronously). @internal
+ */
+export type Watcher = Cell | ((down: { ref: MonitorRef; actor: ActorRef; reason: unknown }) => void) | DownHook;
 
 /** The cell whose handler is running right now (synchronous part only). @internal */
 export let running: Cell | null = null;
@@ -147,7 +165,11 @@ export class Cell implements ActorRef {
       if (this.sys !== null) this.runSys();
       if ((this.flags & (DEAD | BUSY | SUSPENDED | STOPPING | INIT)) !== 0) return false;
       const mb = this.mailbox;
-      if (mb === null || mb.head === mb.tail) return false;
+      if (mb === null) return false;
+      if (mb.head === mb.tail) {
+        mb.shrinkIfEmpty();
+        return false;
+      }
       if (budget-- === 0) return true;
       const m = mb.shift();
       this.current = m;
