@@ -159,10 +159,11 @@ export class Cell implements ActorRef {
   /**
    * Handles up to `budget` messages. Returns true when messages remain and the cell
    * may run again (the scheduler requeues it), false otherwise. The turn also ends early
-   * (returning true) once it has lasted the scheduler's time slice, timed from its first
-   * message on and checked after the 1st, 2nd, 4th, ... 32nd message and every 32 after:
-   * slow handlers yield within two or three messages, and a turn of fast ones reads the
-   * clock about a dozen times.
+   * (returning true) once it has lasted the scheduler's time slice, timed from the end of
+   * its first message. The clock is read after the 1st and 2nd message, then halfway to
+   * the slice's end at the pace so far and at most 128 messages apart: slow handlers yield
+   * after two messages, a turn of fast ones reads the clock three times, and a turn of one
+   * message never.
    */
   run(budget: number): boolean {
     let handled = 0;
@@ -181,9 +182,16 @@ export class Cell implements ActorRef {
       if (handled === checkAt) {
         const scheduler = this.system.scheduler;
         const now = scheduler.now();
-        if (turnStart < 0) turnStart = now;
-        else if (now - turnStart >= scheduler.sliceMs) return true;
-        checkAt = checkAt < 32 ? checkAt * 2 : checkAt + 32;
+        if (turnStart < 0) {
+          turnStart = now;
+          checkAt = 2;
+        } else {
+          const spent = now - turnStart;
+          if (spent >= scheduler.sliceMs) return true;
+          // Next check halfway to the slice's end at the pace so far, and at most 128 messages on.
+          const ahead = ((scheduler.sliceMs - spent) * (handled - 1)) / (2 * spent);
+          checkAt = handled + (ahead >= 128 ? 128 : ahead < 1 ? 1 : Math.floor(ahead));
+        }
       }
       handled++;
       const m = mb.shift();

@@ -20,7 +20,7 @@ export interface SchedulerOptions {
  * long run of short ticks in one event-loop turn (async handlers waking each other). Each actor gets at
  * most `budget` messages per turn, so busy actors share the thread fairly. The slice also
  * holds inside a turn: a turn that has itself used a slice ends early (the actor reads the
- * clock after its 1st, 2nd, 4th, ... 32nd message and every 32 after, see `Cell.run`), and
+ * clock after its 1st and 2nd message, then at most 128 messages apart, see `Cell.run`), and
  * the scheduler checks the slice after an async handler starts, so slow handlers cannot
  * hold the loop for a whole turn. Fast turns (256 messages well under a slice) keep their
  * full budget, so busy actors still share by messages. @internal
