@@ -21,7 +21,7 @@ export interface SchedulerOptions {
  * most `budget` messages per turn, so busy actors share the thread fairly. The slice also
  * holds inside a turn: a turn that has itself used a slice ends early (the actor reads the
  * clock after its 1st and 2nd message, then at most 128 messages apart, see `Cell.run`), and
- * the scheduler checks the slice after an async handler starts, so slow handlers cannot
+ * the tick after one in which an async handler started checks the streak's time, so slow handlers cannot
  * hold the loop for a whole turn. Fast turns (256 messages well under a slice) keep their
  * full budget, so busy actors still share by messages. @internal
  */
@@ -98,6 +98,7 @@ export class Scheduler {
       this.asyncSeen = false;
       setImmediate(this.endStreak);
     } else if ((++this.streakTicks & 63) === 0 || this.asyncSeen) {
+      this.asyncSeen = false;
       const now = performance.now();
       if (this.streakStart < 0) this.streakStart = now;
       else if (now - this.streakStart >= this.sliceMs) {
@@ -120,10 +121,10 @@ export class Scheduler {
         cell.flags |= SCHEDULED;
         this.queue[this.tail++] = cell;
       }
-      // A cell left BUSY started an async handler: its synchronous part may have been slow.
-      const parked = (cell.flags & BUSY) !== 0;
-      if (parked) this.asyncSeen = true;
-      if (more || parked || (++turns & 31) === 0) {
+      // A cell left BUSY started an async handler, whose synchronous part may have been
+      // slow: the next tick (the handler's continuation re-arms one) checks the streak.
+      if ((cell.flags & BUSY) !== 0) this.asyncSeen = true;
+      if (more || (++turns & 31) === 0) {
         if (this.sliceOver()) {
           this.compact();
           this.yields++;
