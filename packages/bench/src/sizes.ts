@@ -18,6 +18,10 @@ export interface Sizes {
   readonly dynsupN: number;
   /** Lookups per round in the 10k-key registry (and on the Map limit). */
   readonly lookupN: number;
+  /** Named actors that come and go (batches of 5,000) in `registry_churn`. */
+  readonly churnN: number;
+  /** Messages a slow-handler actor drains in `loop_lag_slow_handler` (~1 ms each). */
+  readonly slowLagN: number;
   /** Reserve + activate pairs per round through the process registry (and lmdb puts for the limit). */
   readonly reserveActivateN: number;
   /** Stale entries (dead owners, dead pids) the start-up orphan cleanup removes per round. */
@@ -45,6 +49,8 @@ export const FULL: Sizes = {
   restartN: 2_000,
   dynsupN: 100_000,
   lookupN: 20_000_000,
+  churnN: 1_000_000,
+  slowLagN: 2_000,
   reserveActivateN: 20_000,
   orphanScanN: 10_000,
   machineCastN: 300_000,
@@ -68,6 +74,8 @@ export const QUICK: Sizes = {
   restartN: 200,
   dynsupN: 2_000,
   lookupN: 200_000,
+  churnN: 20_000,
+  slowLagN: 300,
   reserveActivateN: 1_000,
   orphanScanN: 1_000,
   machineCastN: 10_000,

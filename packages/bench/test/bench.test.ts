@@ -15,7 +15,7 @@ function isPositiveNumber(v: unknown): boolean {
 
 test.serial('each workload reports arbor, limit, peers and unit', async (t) => {
   Object.assign(results, await runWorkloads(QUICK));
-  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range']);
+  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'loop_lag_slow_handler', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_churn', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range']);
   for (const [name, r] of Object.entries(results)) {
     t.true(isPositiveNumber(r.arbor), `${name}.arbor`);
     t.true(r.limit === null || isPositiveNumber(r.limit), `${name}.limit`);
@@ -126,6 +126,36 @@ test.serial('registry_lookup reports lookups/s against the Map.get limit on 10k 
   t.is(r['keys'], 10_000);
   t.is(r['n'], QUICK.lookupN);
   t.deepEqual(r.targets.map((x) => [x.against, x.op, x.value]), [['limit', '>=', 0.5]]);
+});
+
+test.serial('registry_churn reports the peak live heap against the unnamed churn, and the registries stay caught up', (t) => {
+  const r = results['registry_churn']!;
+  t.is(r.unit, 'MB (peak live heap)');
+  t.is(r.better, 'lower');
+  t.true(isPositiveNumber(r.limit));
+  t.deepEqual(r.peers, {});
+  t.is(r['n'], QUICK.churnN);
+  t.is(r['batch'], 5_000);
+  for (const key of ['peak_heap_nogc_mb', 'churn_ms', 'actors_per_s', 'limit_churn_ms']) t.true(isPositiveNumber(r[key]), `registry_churn.${key}`);
+  t.is(typeof r['retained_bytes_per_actor'], 'number');
+  // Not a timing figure: the registries clean up inside each exit, so no DOWN ever queues.
+  t.is(r['peak_mailbox'], 0);
+  t.deepEqual(r.targets.map((x) => [x.of, x.op, x.value]), [
+    ['peak_mailbox', '<=', 16],
+    ['retained_bytes_per_actor', '<=', 2],
+  ]);
+});
+
+test.serial('loop_lag_slow_handler reports the p99 lag against a ring that yields after every slow message', (t) => {
+  const r = results['loop_lag_slow_handler']!;
+  t.is(r.unit, 'ms (p99)');
+  t.is(r.better, 'lower');
+  t.true(isPositiveNumber(r.limit));
+  t.deepEqual(r.peers, {});
+  t.is(r['n'], QUICK.slowLagN);
+  t.is(r['handler_ms'], 1);
+  for (const key of ['max', 'samples', 'drain_ms', 'limit_max', 'limit_drain_ms', 'idle_p99']) t.true(isPositiveNumber(r[key]), `loop_lag_slow_handler.${key}`);
+  t.deepEqual(r.targets.map((x) => [x.against, x.op, x.value]), [['absolute', '<=', 5]]);
 });
 
 test.serial('registry_reserve_activate reports pairs/s against the raw lmdb batched put rate', (t) => {

@@ -5,8 +5,10 @@ import { callWorkload } from './call.js';
 import { castWorkload } from './cast.js';
 import { dynsupWorkload } from './dynsup.js';
 import { loopLagWorkload } from './loopLag.js';
+import { loopLagSlowHandlerWorkload } from './loopLagSlow.js';
 import { orphanScanWorkload } from './orphanScan.js';
 import { machineCastWorkload } from './machineCast.js';
+import { registryChurnWorkload } from './registryChurn.js';
 import { registryLookupWorkload } from './registryLookup.js';
 import { registryReserveActivateWorkload } from './registryReserveActivate.js';
 import { restartWorkload } from './restart.js';
@@ -17,6 +19,7 @@ import { tableSetGetWorkload } from './tableSetGet.js';
 import { tableSetInsertWorkload } from './tableSetInsert.js';
 
 export { actorBytesWorkload, callWorkload, castWorkload, dynsupWorkload, loopLagWorkload, registryLookupWorkload, restartWorkload, spawnWorkload };
+export { loopLagSlowHandlerWorkload, registryChurnWorkload };
 export { orphanScanWorkload, registryReserveActivateWorkload };
 export { machineCastWorkload };
 export { tableOrderedInsertWorkload, tableRangeWorkload, tableSetGetWorkload, tableSetInsertWorkload };
@@ -34,11 +37,13 @@ export const workloads: readonly Workload[] = [
   { name: 'spawn', run: spawnWorkload },
   { name: 'actor_bytes', run: actorBytesWorkload },
   { name: 'loop_lag_ms', run: loopLagWorkload },
+  { name: 'loop_lag_slow_handler', run: loopLagSlowHandlerWorkload },
   // Supervision.
   { name: 'restart_us', run: restartWorkload },
   { name: 'dynsup_100k', run: dynsupWorkload },
   // Names.
   { name: 'registry_lookup', run: registryLookupWorkload },
+  { name: 'registry_churn', run: registryChurnWorkload },
   // OS processes (@arbor/process-registry).
   { name: 'registry_reserve_activate', run: registryReserveActivateWorkload },
   { name: 'orphan_scan', run: orphanScanWorkload },

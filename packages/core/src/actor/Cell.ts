@@ -24,8 +24,26 @@ export interface MailboxLimits {
   readonly overflow: OverflowPolicy;
 }
 
-/** Who watches a cell: another cell (gets a DOWN message) or outside code (gets a callback). @internal */
-export type Watcher = Cell | ((down: { ref: MonitorRef; actor: ActorRef; reason: unknown }) => void);
+/**
+ * Core bookkeeping told of a watched cell's exit synchronously, inside that exit: no DOWN
+ * message, no microtask (a registry's table drops an exited owner's entries this way, so
+ * it keeps up however many owners exit at once). `cellDown` must be cheap, must not throw
+ * and must not run user code; `id` names the watcher in `monitoredBy`. @internal
+ *
+ * @example
+ * const hook: DownHook = { id: registry.id, cellDown: (mref, cell) => table.ownerDown(cell, mref) };
+ * addMonitor(hook, owner);
+ */
+export interface DownHook {
+  readonly id: string;
+  cellDown(ref: MonitorRef, cell: Cell, reason: unknown): void;
+}
+
+/**
+ * Who watches a cell: another cell (gets a DOWN message), outside code (gets a callback in
+ * a microtask) or core bookkeeping (a {@link DownHook}, told synchronously). @internal
+ */
+export type Watcher = Cell | ((down: { ref: MonitorRef; actor: ActorRef; reason: unknown }) => void) | DownHook;
 
 /** The cell whose handler is running right now (synchronous part only). @internal */
 export let running: Cell | null = null;
@@ -158,9 +176,17 @@ export class Cell implements ActorRef {
 
   /**
    * Handles up to `budget` messages. Returns true when messages remain and the cell
-   * may run again (the scheduler requeues it), false otherwise.
+   * may run again (the scheduler requeues it), false otherwise. The turn also ends early
+   * (returning true) once it has lasted the scheduler's time slice, timed from the end of
+   * its first message. The clock is read after the 1st and 2nd message, then halfway to
+   * the slice's end at the pace so far and at most 128 messages apart: slow handlers yield
+   * after two messages, a turn of fast ones reads the clock three times, and a turn of one
+   * message never.
    */
   run(budget: number): boolean {
+    let handled = 0;
+    let checkAt = 1;
+    let turnStart = -1;
     for (;;) {
       if (this.sys !== null) this.runSys();
       if ((this.flags & (DEAD | BUSY | SUSPENDED | STOPPING | INIT)) !== 0) {
@@ -169,8 +195,27 @@ export class Cell implements ActorRef {
         continue;
       }
       const mb = this.mailbox;
-      if (mb === null || mb.head === mb.tail) return false;
+      if (mb === null) return false;
+      if (mb.head === mb.tail) {
+        mb.shrinkIfEmpty();
+        return false;
+      }
       if (budget-- === 0) return true;
+      if (handled === checkAt) {
+        const scheduler = this.system.scheduler;
+        const now = scheduler.now();
+        if (turnStart < 0) {
+          turnStart = now;
+          checkAt = 2;
+        } else {
+          const spent = now - turnStart;
+          if (spent >= scheduler.sliceMs) return true;
+          // Next check halfway to the slice's end at the pace so far, and at most 128 messages on.
+          const ahead = ((scheduler.sliceMs - spent) * (handled - 1)) / (2 * spent);
+          checkAt = handled + (ahead >= 128 ? 128 : ahead < 1 ? 1 : Math.floor(ahead));
+        }
+      }
+      handled++;
       const m = mb.shift();
       if (this.sysQueued !== 0 && isSysEntry(m)) {
         // A sys request in its turn: not a message of the behaviour (not counted, not `current`).

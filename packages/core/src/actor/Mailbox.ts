@@ -1,3 +1,6 @@
+/** An empty mailbox whose buffer has at least this many slots gives it back (see `shrinkIfEmpty`). */
+const SHRINK_SLOTS = 4096;
+
 /**
  * A growable ring buffer: the actor's mailbox. Push and shift are O(1) and allocate
  * nothing until the buffer doubles. Entries are raw cast messages or envelopes.
@@ -25,6 +28,19 @@ export class Mailbox {
     this.buf[this.head] = undefined;
     this.head = (this.head + 1) & this.mask;
     return entry;
+  }
+
+  /**
+   * Gives back the buffer a burst grew: called when the mailbox is empty, it returns to
+   * 8 slots if it had grown past `SHRINK_SLOTS` (a registry that once held a million
+   * queued DOWNs would otherwise keep 8 MB of empty slots for good).
+   */
+  shrinkIfEmpty(): void {
+    if (this.mask >= SHRINK_SLOTS && this.head === this.tail) {
+      this.buf = new Array(8);
+      this.head = this.tail = 0;
+      this.mask = 7;
+    }
   }
 
   /** Removes the first entry matching `pred` and returns it, or undefined. O(n). */

@@ -2,7 +2,7 @@ import type { ActorRef } from '../actor/ActorRef.js';
 import { Cell } from '../actor/Cell.js';
 import { DEAD } from '../actor/flags.js';
 import { GenServer } from '../actor/GenServer.js';
-import type { Call, Protocol, SystemInfo, UnknownProtocol } from '../actor/Protocol.js';
+import type { Call, Protocol, UnknownProtocol } from '../actor/Protocol.js';
 import { AlreadyStartedError, InvalidOptionError, NoProcError } from '../errors/errors.js';
 import { formatReason, type ExitReason } from '../exit/ExitReason.js';
 import type { ActorSystem } from '../system/ActorSystem.js';
@@ -70,11 +70,6 @@ export class Registry extends GenServer<RegistryProtocol, undefined, RegistryOpt
 
   override handleCall(_req: RegistryProtocol['call']): RegistryInfo {
     return this.#table!.info();
-  }
-
-  override handleInfo(msg: SystemInfo): void {
-    if (msg.type === 'DOWN') this.#table!.ownerDown(msg.actor as Cell, msg.ref);
-    else super.handleInfo(msg);
   }
 
   override terminate(reason: ExitReason): void {

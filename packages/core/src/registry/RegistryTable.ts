@@ -1,9 +1,9 @@
 import type { ActorRef, MonitorRef } from '../actor/ActorRef.js';
-import { Cell } from '../actor/Cell.js';
+import { Cell, type DownHook } from '../actor/Cell.js';
 import { DEAD } from '../actor/flags.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import type { NameProvider } from '../names/NameProvider.js';
-import { demonitorFrom, monitorFrom } from '../system/signals.js';
+import { addMonitor, demonitorFrom } from '../system/signals.js';
 import { DuplicateKeysError } from './errors.js';
 import { Listeners } from './RegistryEvent.js';
 import type { RegistryKeys, ValidOptions } from './RegistryOptions.js';
@@ -30,7 +30,7 @@ const EMPTY: readonly never[] = Object.freeze([]);
 
 /** What the registry keeps per owner: one monitor, however many keys. @internal */
 interface Owner<K, V> {
-  readonly monitor: MonitorRef;
+  monitor: MonitorRef | null;
   readonly entries: Set<Entry<K, V>>;
 }
 
@@ -106,12 +106,16 @@ const VIA_HINT = "start the registry with keys: 'unique', or have the actor call
 
 /**
  * The table of one registry actor: plain Maps that any code reads synchronously (the ETS
- * reads of Elixir's Registry), written synchronously by the owners, and cleaned by the
- * registry actor when a DOWN tells it an owner exited. Every read skips entries whose
- * owner is dead, so a stale ref is never returned, even before that DOWN is handled.
- * Callers (the handle) check that the registry runs before calling in. @internal
+ * reads of Elixir's Registry), written synchronously by the owners, and cleaned inside an
+ * owner's exit: the table watches each owner through a {@link DownHook}, so an exit drops
+ * its entries at once, with no DOWN message queued to the registry actor (a registry keeps
+ * up with any number of owners exiting together, and its mailbox stays empty). Every read
+ * also skips entries whose owner is dead. Callers (the handle) check that the registry
+ * runs before calling in. @internal
  */
-export class RegistryTable<K, V> implements NameProvider {
+export class RegistryTable<K, V> implements NameProvider, DownHook {
+  /** The registry actor's id: names the table in an owner's `monitoredBy`. */
+  readonly id: string;
   readonly label: string;
   readonly kind: RegistryKeys;
   readonly name: string | undefined;
@@ -127,6 +131,7 @@ export class RegistryTable<K, V> implements NameProvider {
     readonly cell: Cell,
     options: ValidOptions,
   ) {
+    this.id = cell.id;
     this.kind = options.keys;
     this.name = options.name;
     this.label = options.name ?? `Registry#${cell.id}`;
@@ -149,8 +154,8 @@ export class RegistryTable<K, V> implements NameProvider {
       const held = unique.get(key);
       if (held !== undefined) {
         if (alive(held.owner)) return { status: 'already_registered', ref: held.owner };
-        // The holder exited and its DOWN is still queued: clean it now so the key is free
-        // at once (a supervisor restarting a via-named child must find it free).
+        // Unreachable while the exit hook runs (it cleans inside the exit); kept so a dead
+        // holder can never keep a key taken.
         this.ownerDown(held.owner, null);
       }
     }
@@ -164,10 +169,18 @@ export class RegistryTable<K, V> implements NameProvider {
     }
     let o = this.#owners.get(owner);
     if (o === undefined) {
-      o = { monitor: monitorFrom(this.cell, owner), entries: new Set() };
+      o = { monitor: null, entries: new Set() };
       this.#owners.set(owner, o);
-    }
-    o.entries.add(entry);
+      o.entries.add(entry);
+      // Set after the owner is recorded: a dead owner's hook runs inside addMonitor.
+      const monitor = addMonitor(this, owner);
+      // Listed on the registry cell too, as any monitor it holds: its status shows the
+      // owners it watches, and its own exit removes the monitors from them.
+      if (monitor.target !== null) {
+        o.monitor = monitor;
+        (this.cell.monitors ??= new Map()).set(monitor, owner);
+      }
+    } else o.entries.add(entry);
     if (!this.listeners.empty) this.listeners.emit({ type: 'register', registry: this.label, key, ref: owner, value });
     return { status: 'ok' };
   }
@@ -187,7 +200,7 @@ export class RegistryTable<K, V> implements NameProvider {
     }
     if (o.entries.size === 0) {
       this.#owners.delete(owner);
-      demonitorFrom(this.cell, o.monitor, true);
+      if (o.monitor !== null) demonitorFrom(this.cell, o.monitor, false);
     }
     return removed;
   }
@@ -204,15 +217,22 @@ export class RegistryTable<K, V> implements NameProvider {
     return { status: 'ok', value, previous };
   }
 
+  /** The {@link DownHook}: an owner exited (called inside its exit). */
+  cellDown(monitor: MonitorRef, owner: Cell): void {
+    this.cell.monitors?.delete(monitor);
+    this.ownerDown(owner, monitor);
+  }
+
   /**
-   * Removes every entry of an owner that exited. From the registry's DOWN (`monitor` is
-   * the monitor that fired) or from a write that met the dead owner first (`null`).
+   * Removes every entry of an owner that exited. From the exit hook (`monitor` is the
+   * monitor that fired; it is the one recorded, or null while `register` is still setting
+   * it up for an owner already dead) or from a write that met the dead owner (`null`).
    */
   ownerDown(owner: Cell, monitor: MonitorRef | null): void {
     const o = this.#owners.get(owner);
-    if (o === undefined || (monitor !== null && o.monitor !== monitor)) return;
+    if (o === undefined || (monitor !== null && o.monitor !== null && o.monitor !== monitor)) return;
     this.#owners.delete(owner);
-    if (monitor === null) demonitorFrom(this.cell, o.monitor, true);
+    if (monitor === null && o.monitor !== null) demonitorFrom(this.cell, o.monitor, false);
     const notify = !this.listeners.empty;
     for (const e of o.entries) {
       this.#drop(e);
@@ -234,7 +254,8 @@ export class RegistryTable<K, V> implements NameProvider {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (alive(this.cell)) for (const o of this.#owners.values()) demonitorFrom(this.cell, o.monitor, true);
+    // A dead registry cell already removed its monitors from the owners.
+    if (alive(this.cell)) for (const o of this.#owners.values()) if (o.monitor !== null) demonitorFrom(this.cell, o.monitor, false);
     this.#owners.clear();
     this.#unique?.clear();
     this.#duplicate?.clear();

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Cell } from '../actor/Cell.js';
-import { SCHEDULED } from '../actor/flags.js';
+import { BUSY, SCHEDULED } from '../actor/flags.js';
 import { InvalidOptionError } from '../errors/errors.js';
 
 const resolved = Promise.resolve();
@@ -18,7 +18,12 @@ export interface SchedulerOptions {
  * microtask (low latency for call round trips); after `sliceMs` of work it yields with
  * `setImmediate`, so a flood of messages never starves timers and I/O, and neither does a
  * long run of short ticks in one event-loop turn (async handlers waking each other). Each actor gets at
- * most `budget` messages per turn, so busy actors share the thread fairly. @internal
+ * most `budget` messages per turn, so busy actors share the thread fairly. The slice also
+ * holds inside a turn: a turn that has itself used a slice ends early (the actor reads the
+ * clock after its 1st and 2nd message, then at most 128 messages apart, see `Cell.run`), and
+ * the tick after one in which an async handler started checks the streak's time, so slow handlers cannot
+ * hold the loop for a whole turn. Fast turns (256 messages well under a slice) keep their
+ * full budget, so busy actors still share by messages. @internal
  */
 export class Scheduler {
   readonly sliceMs: number;
@@ -37,6 +42,10 @@ export class Scheduler {
   private streakOpen = false;
   private streakTicks = 0;
   private streakStart = -1;
+  /** An async handler started in this streak: the next tick checks the streak's time. */
+  private asyncSeen = false;
+  /** When this tick's slice began (read lazily: -1 until the first check). */
+  private sliceStart = -1;
 
   constructor(options: SchedulerOptions = {}) {
     const sliceMs = options.sliceMs === undefined ? 1 : options.sliceMs;
@@ -64,13 +73,35 @@ export class Scheduler {
     this.streakOpen = false;
   };
 
+  /**
+   * The clock, for an actor timing its turn (`Cell.run`); it starts the tick's slice if
+   * nothing has yet, so a turn cut for using a slice always makes the scheduler yield.
+   */
+  now(): number {
+    const now = performance.now();
+    if (this.sliceStart < 0) this.sliceStart = now;
+    return now;
+  }
+
+  /** True when the running tick has used its slice (the first check starts it). */
+  private sliceOver(): boolean {
+    const now = performance.now();
+    if (this.sliceStart < 0) {
+      this.sliceStart = now;
+      return false;
+    }
+    return now - this.sliceStart >= this.sliceMs;
+  }
+
   private readonly tick = (): void => {
     if (!this.streakOpen) {
       this.streakOpen = true;
       this.streakTicks = 0;
       this.streakStart = -1;
+      this.asyncSeen = false;
       setImmediate(this.endStreak);
-    } else if ((++this.streakTicks & 63) === 0) {
+    } else if ((++this.streakTicks & 63) === 0 || this.asyncSeen) {
+      this.asyncSeen = false;
       const now = performance.now();
       if (this.streakStart < 0) this.streakStart = now;
       else if (now - this.streakStart >= this.sliceMs) {
@@ -80,7 +111,7 @@ export class Scheduler {
       }
     }
     // The clock is read lazily: a tick that handles a few messages never reads it.
-    let start = -1;
+    this.sliceStart = -1;
     const q = this.queue;
     const budget = this.budget;
     let turns = 0;
@@ -93,10 +124,11 @@ export class Scheduler {
         cell.flags |= SCHEDULED;
         this.queue[this.tail++] = cell;
       }
+      // A cell left BUSY started an async handler, whose synchronous part may have been
+      // slow: the next tick (the handler's continuation re-arms one) checks the streak.
+      if ((cell.flags & BUSY) !== 0) this.asyncSeen = true;
       if (more || (++turns & 31) === 0) {
-        const now = performance.now();
-        if (start < 0) start = now;
-        else if (now - start >= this.sliceMs) {
+        if (this.sliceOver()) {
           this.compact();
           this.yields++;
           setImmediate(this.tick);

@@ -89,6 +89,14 @@ export function notifyDown(watcher: Watcher, mref: MonitorRef, target: Cell, rea
     });
     return;
   }
+  if (!(watcher instanceof Cell)) {
+    try {
+      watcher.cellDown(mref, target, reason);
+    } catch (e) {
+      target.system.logger.error('down hook threw', { report: 'monitor_callback_error', actor: target.id, reason: String(e) });
+    }
+    return;
+  }
   watcher.monitors?.delete(mref);
   watcher.deliver(new Envelope(SIGNAL, { type: 'DOWN', ref: mref, actor: target, reason }));
 }
