@@ -134,7 +134,7 @@ test('a declared table cannot be dropped or given away through a non-owner handl
   await system.shutdown();
 });
 
-test('without a context, ensureTable uses the default system, as seed 000 does', async (t) => {
+test('without a context, ensureTable uses the default system, like a table owner module', async (t) => {
   const app = defineApp('owner-default');
   t.throws(() => app.ensureTable('hits'), { instanceOf: NotStartedError });
   t.false(app.isRunning());

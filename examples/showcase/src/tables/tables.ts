@@ -1,6 +1,6 @@
 /**
- * Part six of the demo: a table owner (seed 000) holding the shared tables of a crash
- * barrier, as Snakepit's worker taints do.
+ * Part six of the demo: a table owner holding the shared tables of a crash
+ * barrier, as the worker taints of Snakepit (https://hex.pm/packages/snakepit) do.
  *
  * ```
  * pool (one_for_one)

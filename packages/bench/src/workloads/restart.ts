@@ -193,7 +193,7 @@ export async function restartWorkload(sizes: Sizes): Promise<WorkloadRecord> {
       unit: 'us',
       better: 'lower',
       targets: [
-        // OTP 25 on this kind of machine: ~200 us from kill to the new pid in the Registry (shared/bench).
+        // OTP 25 on this kind of machine: ~200 us from kill to the new pid in the Registry (measured with Erlang/OTP 25 on the same kind of 2-core machine).
         { against: 'absolute', op: '<=', value: 200 },
         // No restart waits for a timer or an event-loop turn (the scheduler's slice is 1 ms).
         { against: 'absolute', of: 'p99', op: '<=', value: 1000 },

@@ -32,7 +32,7 @@ interface Running {
 
 /**
  * A table owner: one long-lived supervised actor that owns the application's shared
- * tables (seed 000), so a table made on behalf of a short-lived actor outlives it.
+ * tables, so a table made on behalf of a short-lived actor outlives it.
  * `define` returns it; put `childSpec()` (and `keeperSpec()` before it, if any table is
  * declared with `keep`) in a supervisor's children.
  *
@@ -157,7 +157,7 @@ function define<D extends TableDecls>(name: string, tables: D): TableOwnerDef<D>
 }
 
 /**
- * Table owners (seed 000's ETSOwner): `TableOwner.define(name, tables)`.
+ * Table owners (one supervised actor owns an application's shared tables): `TableOwner.define(name, tables)`.
  *
  * @example
  * const AppTables = TableOwner.define('app_tables', { hits: TableSpec.set<string, number>() });

@@ -11,7 +11,7 @@ import { ACCESS_MODES, TABLE_TYPES, type Access, type TableType } from '../table
  */
 export interface TableDecl<T extends TableType = TableType, K extends Key = Key, V = unknown> {
   readonly type: T;
-  /** Default 'public' (shared tables are written by many actors, as in seed 000). */
+  /** Default 'public' (shared tables are written by many actors). */
   readonly access: Access;
   /**
    * Keep the table's contents across a crash of the owner: the owner's keeper (see

@@ -30,7 +30,7 @@ type Req = ProcessRegistryProtocol['call'];
 type Record = { entry: WorkerEntry; actor: ActorRef | undefined };
 
 /**
- * The registry of external OS worker processes (Snakepit's ProcessRegistry, on LMDB): a
+ * The registry of external OS worker processes (on LMDB, after Snakepit's ProcessRegistry: https://hex.pm/packages/snakepit): a
  * GenServer, so a supervisor can run it (`childSpec(ProcessRegistry, options)`). Each start
  * is a new run (a nanoid). `reserveWorker` is committed before the caller spawns,
  * `activateWorker` before the worker counts as ready, and `unregisterWorker` keeps the
