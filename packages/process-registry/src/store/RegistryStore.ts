@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
 import type { Logger } from 'winston';
 import { StoreUnavailableError } from '../registry/errors.js';
-import { registryFileOptions } from './storeOptions.js';
+import { registryStoreOptions } from './storeOptions.js';
 import { isWorkerEntry, type WorkerEntry } from './WorkerEntry.js';
 import { verifyStore, type StoreDamage } from './verifyStore.js';
 
@@ -139,6 +139,5 @@ export class RegistryStore {
 }
 
 function openDb(path: string): RootDatabase<WorkerEntry, EntryKey> {
-  // maxReaders: many applications (and their restarts) may share one file.
-  return open<WorkerEntry, EntryKey>({ path, ...registryFileOptions, noSync: true, maxReaders: 1024 });
+  return open<WorkerEntry, EntryKey>({ path, ...registryStoreOptions });
 }

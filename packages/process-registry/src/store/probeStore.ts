@@ -1,13 +1,45 @@
-// Run as a child process by verifyStore: opens an LMDB file and reads every entry. A
-// corrupt file can crash the native binding (a segmentation fault), which must not take
-// the application down, so the first open of a file happens here, in a throwaway process.
+// Run as a child process by verifyStore: does to an LMDB file what the registry will do,
+// in a throwaway process. A damaged file can crash the native binding (SIGSEGV, or SIGBUS
+// when a page lies past the end of a truncated file), which must not take the application
+// down, so the first open of a file happens here:
+// 1. open it read-write, with the registry's options (storeOptions.ts);
+// 2. read every page the registry can reach: every key and every raw value of the file's
+//    databases (branch, leaf and overflow pages), then decode every value as the registry
+//    does (a value that does not decode is reported, not a failure: the registry judges it);
+// 3. commit a real write transaction on the file itself, then a second one removing what
+//    it wrote: the write path reads the free-page list and writes pages, as the
+//    application's first write will. (A write to a copy would not be the same write: the
+//    copy has no readers, so LMDB would reuse other free pages than in the shared file.)
+// Exit 0 (stdout: `<records> <undecodable>`) if all of it worked; anything else is damage.
 import { open } from 'lmdb';
-import { registryFileOptions } from './storeOptions.js';
+import { registryStoreOptions } from './storeOptions.js';
+
+const PROBE_KEY = '\u0000arbor-probe';
 
 const path = process.argv[2];
 if (path === undefined) process.exit(2);
-const db = open({ path, ...registryFileOptions, readOnly: true });
-let n = 0;
-for (const _ of db.getRange()) n++;
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`probe: unhandled rejection: ${String(reason)}\n`);
+  process.exit(4);
+});
+const raw = open({ path, ...registryStoreOptions, encoding: 'binary', keyEncoding: 'binary' });
+let records = 0;
+let bytes = 0;
+for (const { key, value } of raw.getRange()) {
+  records++;
+  bytes += (key as Buffer).length + (value as Buffer).length;
+}
+const db = open({ path, ...registryStoreOptions });
+let undecodable = 0;
+for (const key of db.getKeys()) {
+  try {
+    db.get(key);
+  } catch {
+    undecodable++;
+  }
+}
+await db.put(PROBE_KEY, { probe: process.pid });
+await db.remove(PROBE_KEY);
 await db.close();
-process.stdout.write(`${n}\n`);
+await raw.close();
+process.stdout.write(`${records} ${undecodable} ${bytes}\n`);

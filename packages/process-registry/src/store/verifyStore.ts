@@ -7,8 +7,8 @@ const PROBE = fileURLToPath(new URL('./probeStore.js', import.meta.url));
 
 /**
  * Why an LMDB file cannot be used: `bad_header` (not an LMDB file: no magic number in its
- * first meta page), `probe_failed` (opening or reading it crashed or failed a throwaway
- * process), or `open_failed` (the binding threw in this process).
+ * first meta page), `probe_failed` (opening, reading or writing it crashed or failed a
+ * throwaway process), or `open_failed` (the binding threw in this process).
  *
  * @example
  * const r: StoreDamage = { kind: 'bad_header', detail: 'file of 5 bytes' };
@@ -39,10 +39,12 @@ function headerDamage(path: string): StoreDamage | undefined {
 }
 
 /**
- * Checks an existing LMDB file before this process maps it: its header, then a full read
- * in a throwaway child process (a corrupt B-tree can crash the native binding, which no
- * try/catch survives). Resolves with the damage found, or undefined if the file is usable
- * or absent. Never rejects.
+ * Checks an existing LMDB file before this process maps it: its header, then, in a
+ * throwaway child process (a damaged file can crash the native binding, which no
+ * try/catch survives), what the registry will do with it: open it read-write, read every
+ * key and value, and commit a write (probeStore.ts). A truncated file often reads fine and
+ * faults (SIGBUS) only on the first write. Resolves with the damage found, or undefined if
+ * the file is usable or absent. Never rejects.
  *
  * @example
  * const damage = await verifyStore('/var/lib/app/process-registry.mdb');
