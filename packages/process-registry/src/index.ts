@@ -17,6 +17,7 @@ export type {
 } from './registry/protocol.js';
 export type { MarkedProcessOutcome, OrphanCleanupReport, OrphanOutcome } from './registry/orphanCleanup.js';
 export { ActivationFailedError, SpawnFailedError, StoreUnavailableError, WorkerAlreadyRegisteredError } from './registry/errors.js';
+export { StoreWriteError } from './store/StoreWriteError.js';
 export type { OwnerIdentity, WorkerEntry, WorkerStatus } from './store/WorkerEntry.js';
 export { registryFileOptions } from './store/storeOptions.js';
 export type { KillOutcome } from './proc/terminate.js';

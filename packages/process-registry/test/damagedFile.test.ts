@@ -75,3 +75,26 @@ test('a truncated file that reads fine but crashes the first write (SIGBUS) is c
     rmSync(`${path}-lock`, { force: true });
   }
 });
+
+test('a commit that fails (a short write under a file size limit) rejects the call with StoreWriteError, and lmdb-js commitError is handled (no unhandled rejection)', async (t) => {
+  const path = tempStorePath();
+  // ulimit -f counts blocks of 1024 (bash) or 512 bytes (dash): either way the file stops
+  // within ~200 KB, in the middle of a page, so the commit fails with a short write (EIO).
+  // (At a page boundary it would fail with EFBIG, whose message overflows a 100-byte
+  // buffer in lmdb's C code and corrupts the heap: an lmdb bug no caller can catch.)
+  const child = spawn('sh', ['-c', 'ulimit -f 201 && exec "$0" "$@"', process.execPath, APP, JSON.stringify({ path, mode: 'fill' })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  track(child.pid);
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const [code, signal] = await new Promise<[number | null, string | null]>((r) => child.on('close', (c, s) => r([c, s])));
+  t.is(signal, null, stderr.slice(-500));
+  t.is(code, 0, stderr.slice(-500));
+  const lines = stdout.trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, any>);
+  t.deepEqual(lines.filter((l) => 'unhandled' in l), [], 'no unhandled rejection');
+  const out = lines.find((l) => 'count' in l)!;
+  t.true(out.count > 1, 'some writes were committed before the limit');
+  t.like(out.error, { name: 'StoreWriteError', code: 'store_write_failed' });
+  t.regex(out.error.message, /could not commit a write to .*registry\.mdb \(Input\/output error\)/);
+});

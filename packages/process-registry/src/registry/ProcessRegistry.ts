@@ -247,7 +247,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
         },
         (error: unknown) => {
           if (this.#committing === committed) this.#committing = undefined;
-          this.#storeFailed(error);
+          this.#writeFailed(error, waiting);
         },
       );
     }
@@ -262,23 +262,35 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
     else this.#pending.add(rec);
   }
 
+  /** Removes a record; the promise rejects if the write fails (and the registry then crashes, see {@link #storeFailed}). */
   #remove(workerId: string): Promise<unknown> {
     const rec = this.#workers.get(workerId);
     if (rec !== undefined) this.#pending.delete(rec);
     this.#workers.delete(workerId);
-    return this.#store.remove(this.#runId, workerId).catch((error: unknown) => this.#storeFailed(error));
+    const removed = this.#store.remove(this.#runId, workerId);
+    removed.catch((error: unknown) => this.#storeFailed(error));
+    return removed;
   }
 
+  /** A write failed: crash (once), so the supervisor restarts the registry with a fresh run. */
   #storeFailed(error: unknown): void {
     if (this.#failed) return;
     this.#failed = true;
-    this.cast(this.self, { type: 'store_failed', error });
+    void this.#store.writeFailure(error).then((typed) => this.cast(this.self, { type: 'store_failed', error: typed }));
+  }
+
+  /** A commit failed: the callers waiting on it (`from`, reply pairs) get the typed error as their reply (the handle rejects with it), then the registry crashes. */
+  #writeFailed(error: unknown, waiting: readonly unknown[]): void {
+    void this.#store.writeFailure(error).then((typed) => {
+      for (let i = 0; i < waiting.length; i += 2) this.reply(waiting[i] as From<any>, typed);
+      this.#storeFailed(typed);
+    });
   }
 
   #replyWhen<T>(from: From<any>, p: Promise<T>): void {
     p.then(
       (v) => this.reply(from, v),
-      (error: unknown) => this.#storeFailed(error),
+      (error: unknown) => this.#writeFailed(error, [from, undefined]),
     );
   }
 
@@ -380,6 +392,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
         return report;
       });
     this.#cleanupChain = run;
+    run.catch((error: unknown) => this.#storeFailed(error)); // even when no one asked for the report
     return run;
   }
 
@@ -413,7 +426,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
         continue;
       }
       this.#setEntry(rec, { ...rec.entry, status: 'terminating', osPid: p.pid, startTime: p.startTime, pgid: p.pgid, terminatingSince: now });
-      void this.#store.put(rec.entry).catch((error: unknown) => this.#storeFailed(error));
+      this.#store.put(rec.entry).catch((error: unknown) => this.#storeFailed(error));
       targets.push({ pid: p.pid, startTime: p.startTime, pgid: p.pgid === p.pid ? p.pid : null });
     }
     if (targets.length === 0) return;

@@ -1,5 +1,6 @@
 import { call, InvalidOptionError, type ActorRef } from '@arbor/core';
 import { RUN_ID_ENV, WORKER_ID_ENV } from '../proc/procfs.js';
+import { StoreWriteError } from '../store/StoreWriteError.js';
 import type { OrphanCleanupReport } from './orphanCleanup.js';
 import type {
   ActivateResult,
@@ -22,11 +23,19 @@ function workerIdOf(op: string, workerId: unknown): string {
   return workerId;
 }
 
+/** A call that writes to the file: the registry replies a `StoreWriteError` when the commit failed; reject with it. */
+async function written<T>(reply: Promise<T>): Promise<T> {
+  const r = await reply;
+  if (r instanceof StoreWriteError) throw r;
+  return r;
+}
+
 /**
  * The typed face of a running {@link ProcessRegistry}: one method per call, arguments
  * checked before sending (misuse throws `InvalidOptionError` saying how to fix the call).
  * Every method returns a promise that settles: with the outcome, or rejecting like
- * `call` (`NoProcError` when the registry is not running, `CallExitError` when it crashes).
+ * `call` (`NoProcError` when the registry is not running, `CallExitError` when it crashes),
+ * or, for a write the file did not commit, with `StoreWriteError`.
  *
  * @example
  * const registry = await ProcessRegistry.start(system, { path: '/tmp/app/registry.mdb' });
@@ -39,7 +48,7 @@ export class ProcessRegistryHandle {
 
   /** Records a worker before anything is spawned; resolves once committed. */
   reserveWorker(workerId: string): Promise<ReserveResult> {
-    return call(this.ref, { type: 'reserve_worker', workerId: workerIdOf('reserveWorker', workerId) });
+    return written(call(this.ref, { type: 'reserve_worker', workerId: workerIdOf('reserveWorker', workerId) }));
   }
 
   /**
@@ -50,12 +59,12 @@ export class ProcessRegistryHandle {
     const id = workerIdOf('activateWorker', workerId);
     if (!Number.isSafeInteger(osPid) || osPid <= 0) throw new InvalidOptionError('ProcessRegistry.activateWorker: osPid', 'a positive integer (the child process pid)', osPid);
     if (fingerprint !== null && typeof fingerprint !== 'string') throw new InvalidOptionError('ProcessRegistry.activateWorker: fingerprint', 'a string or null', fingerprint);
-    return call(this.ref, { type: 'activate_worker', workerId: id, actor, osPid, fingerprint });
+    return written(call(this.ref, { type: 'activate_worker', workerId: id, actor, osPid, fingerprint }));
   }
 
   /** Removes a worker; if its OS process still lives, keeps it marked `terminating` until it exits. */
   unregisterWorker(workerId: string): Promise<UnregisterResult> {
-    return call(this.ref, { type: 'unregister_worker', workerId: workerIdOf('unregisterWorker', workerId) });
+    return written(call(this.ref, { type: 'unregister_worker', workerId: workerIdOf('unregisterWorker', workerId) }));
   }
 
   /** Whether this run has an entry for the worker (any status). */
@@ -96,7 +105,7 @@ export class ProcessRegistryHandle {
 
   /** Removes the entries of dead actors whose process is gone; marks terminating those whose process lives. */
   cleanupDeadWorkers(): Promise<CleanupDeadResult> {
-    return call(this.ref, { type: 'cleanup_dead_workers' });
+    return written(call(this.ref, { type: 'cleanup_dead_workers' }));
   }
 
   /** Counts of this run's workers, and of the records in the file. */
@@ -116,12 +125,12 @@ export class ProcessRegistryHandle {
 
   /** Runs the orphan cleanup now (after any in flight) and resolves with its report. */
   manualOrphanCleanup(): Promise<OrphanCleanupReport> {
-    return call(this.ref, { type: 'manual_orphan_cleanup' }, CLEANUP);
+    return written(call(this.ref, { type: 'manual_orphan_cleanup' }, CLEANUP));
   }
 
   /** The report of the start-up cleanup, once it has finished (undefined with `cleanupOnStart: false`). */
   startupCleanup(): Promise<OrphanCleanupReport | undefined> {
-    return call(this.ref, { type: 'startup_cleanup' }, CLEANUP);
+    return written(call(this.ref, { type: 'startup_cleanup' }, CLEANUP));
   }
 
   /** This run's id (a nanoid, new at each start). */

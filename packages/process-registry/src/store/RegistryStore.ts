@@ -4,6 +4,7 @@ import { open, type RootDatabase } from 'lmdb';
 import type { Logger } from 'winston';
 import { StoreUnavailableError } from '../registry/errors.js';
 import { registryStoreOptions } from './storeOptions.js';
+import { storeWriteError, type StoreWriteError } from './StoreWriteError.js';
 import { isWorkerEntry, type WorkerEntry } from './WorkerEntry.js';
 import { verifyStore, type StoreDamage } from './verifyStore.js';
 
@@ -83,27 +84,37 @@ export class RegistryStore {
     return isWorkerEntry(v) ? v : undefined;
   }
 
-  /** Writes an entry; resolves once the batch holding it is committed. */
+  /**
+   * Writes an entry; resolves once the batch holding it is committed. lmdb-js's own
+   * promise, shared by every write of one batch (the registry groups its replies by it):
+   * on rejection, turn the error into a `StoreWriteError` with {@link writeFailure}.
+   */
   put(entry: WorkerEntry): Promise<boolean> {
     return this.db.put([entry.runId, entry.workerId], entry);
   }
 
-  /** Removes an entry; resolves once committed. */
+  /** The typed error for a rejected write of this store (handles lmdb-js's `commitError`). */
+  writeFailure(error: unknown): Promise<StoreWriteError> {
+    return storeWriteError(this.path, error);
+  }
+
+  /** Removes an entry; resolves once committed, rejects with `StoreWriteError`. */
   remove(runId: string, workerId: string): Promise<boolean> {
-    return this.db.remove([runId, workerId]);
+    return this.db.remove([runId, workerId]).catch(async (e: unknown) => {
+      throw await this.writeFailure(e);
+    });
   }
 
-  /** Removes an entry by its raw key (also for entries of unknown shape). */
-  removeKey(key: unknown): Promise<boolean> {
-    return this.db.remove(key as EntryKey);
-  }
-
-  /** Removes many records in one transaction; resolves once committed. */
+  /** Removes many records in one transaction; resolves once committed, rejects with `StoreWriteError`. */
   async removeAll(keys: readonly EntryKey[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.db.transaction(() => {
-      for (const k of keys) void this.db.remove(k);
-    });
+    try {
+      await this.db.transaction(() => {
+        for (const k of keys) void this.db.remove(k);
+      });
+    } catch (e) {
+      throw await this.writeFailure(e);
+    }
   }
 
   /** Every stored record, well formed or not (keys that are not `[runId, workerId]` are skipped). */
