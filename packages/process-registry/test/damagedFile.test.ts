@@ -1,53 +1,16 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { copyFileSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { copyFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { open } from 'lmdb';
 import { registryFileOptions, type WorkerEntry } from '../src/index.js';
+import { APP, movedAside, openInChild } from './appHelpers.js';
 import { killLeftovers, removeTempDirs, tempStorePath, track } from './helpers.js';
 
 test.after.always(() => {
   removeTempDirs();
   killLeftovers();
 });
-
-const APP = fileURLToPath(new URL('./fixtures/registryApp.js', import.meta.url));
-
-/** How a child application process (test/fixtures/registryApp.ts) ended, and what it printed. */
-export interface AppRun {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly out: Record<string, any> | undefined;
-  readonly stderr: string;
-}
-
-/** Runs the fixture application in `open` mode on `path` (its own process: a crash of the binding kills only it). */
-export function openInChild(path: string): Promise<AppRun> {
-  const child = spawn(process.execPath, [APP, JSON.stringify({ path, mode: 'open' })], { stdio: ['ignore', 'pipe', 'pipe'] });
-  track(child.pid);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise((resolve) => {
-    child.on('close', (code, signal) => {
-      const line = stdout.trim().split('\n').pop();
-      let out: Record<string, any> | undefined;
-      try {
-        out = line ? (JSON.parse(line) as Record<string, any>) : undefined;
-      } catch {
-        out = undefined;
-      }
-      resolve({ code, signal, out, stderr: stderr.slice(-2000) });
-    });
-  });
-}
-
-/** The files a recovery moved aside next to `path`. */
-export function movedAside(path: string): string[] {
-  return readdirSync(dirname(path)).filter((f) => f.startsWith(`${path.split('/').pop()!}.corrupt-`));
-}
 
 const gone = { pid: 999_999_999, startTime: 1, runId: 'old-run' };
 function entry(i: number): WorkerEntry {

@@ -1,6 +1,6 @@
 import { nanoid } from 'nanoid';
 import { GenServer, formatReason, noReply, type ActorRef, type ActorSystem, type AnyReplyOf, type SpawnOptions, type ExitReason, type From, type NoReply, type SystemInfo } from '@arbor/core';
-import { findMarkedProcesses, isDeadState, processStatus, procSupported, readProcessStat } from '../proc/procfs.js';
+import { findMarkedProcesses, isDeadState, OWNER_PID_ENV, OWNER_START_TIME_ENV, processStatus, procSupported, readProcessStat, REGISTRY_PATH_ENV, RUN_ID_ENV } from '../proc/procfs.js';
 import { terminateProcesses, type KillTarget } from '../proc/terminate.js';
 import { RegistryStore } from '../store/RegistryStore.js';
 import type { OwnerIdentity, WorkerEntry } from '../store/WorkerEntry.js';
@@ -156,6 +156,13 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
         return noReply;
       case 'get_run_id':
         return this.#runId;
+      case 'get_markers':
+        return {
+          [RUN_ID_ENV]: this.#runId,
+          [OWNER_PID_ENV]: String(this.#owner.pid),
+          [OWNER_START_TIME_ENV]: this.#owner.startTime === null ? '' : String(this.#owner.startTime),
+          [REGISTRY_PATH_ENV]: this.#store.markerPath,
+        };
     }
   }
 

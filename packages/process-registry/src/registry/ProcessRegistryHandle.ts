@@ -1,5 +1,5 @@
 import { call, InvalidOptionError, type ActorRef } from '@arbor/core';
-import { RUN_ID_ENV, WORKER_ID_ENV } from '../proc/procfs.js';
+import { WORKER_ID_ENV } from '../proc/procfs.js';
 import { StoreWriteError } from '../store/StoreWriteError.js';
 import type { OrphanCleanupReport } from './orphanCleanup.js';
 import type {
@@ -11,6 +11,7 @@ import type {
   ReserveResult,
   UnregisterResult,
   WorkerInfo,
+  WorkerMarkers,
 } from './protocol.js';
 
 /** Cleanups wait for processes within bounds the registry enforces (grace + kill wait per pass). */
@@ -43,6 +44,7 @@ async function written<T>(reply: Promise<T>): Promise<T> {
  */
 export class ProcessRegistryHandle {
   #runId: string | undefined;
+  #markers: Omit<WorkerMarkers, 'ARBOR_WORKER_ID'> | undefined;
 
   constructor(readonly ref: ActorRef<ProcessRegistryProtocol>) {}
 
@@ -141,13 +143,16 @@ export class ProcessRegistryHandle {
 
   /**
    * The environment variables a worker must be spawned with (`ARBOR_RUN_ID`,
-   * `ARBOR_WORKER_ID`): they let a later start find it, and its children, by scanning /proc.
+   * `ARBOR_WORKER_ID`, `ARBOR_OWNER_PID`, `ARBOR_OWNER_START_TIME`, `ARBOR_REGISTRY_PATH`):
+   * they let a later start find it, and its children, by scanning /proc, and judge them by
+   * their owner even when the file is damaged (see {@link WorkerMarkers}).
    *
    * @example
    * spawn(cmd, args, { detached: true, env: { ...process.env, ...(await registry.markers('w1')) } })
    */
-  async markers(workerId: string): Promise<{ [RUN_ID_ENV]: string; [WORKER_ID_ENV]: string }> {
+  async markers(workerId: string): Promise<WorkerMarkers> {
     const id = workerIdOf('markers', workerId);
-    return { [RUN_ID_ENV]: await this.getRunId(), [WORKER_ID_ENV]: id };
+    this.#markers ??= await call(this.ref, { type: 'get_markers' });
+    return { ...this.#markers, [WORKER_ID_ENV]: id };
   }
 }

@@ -1,6 +1,7 @@
 import { findMarkedProcesses } from '../proc/procfs.js';
 import { terminateProcesses, type KillOutcome, type KillTarget } from '../proc/terminate.js';
 import type { EntryKey, RegistryStore } from '../store/RegistryStore.js';
+import { judgeMarkedRuns } from './markedRuns.js';
 import { isOwnerGone } from './owner.js';
 
 /**
@@ -42,10 +43,23 @@ export interface OrphanCleanupReport {
   readonly orphanRuns: readonly string[];
   readonly orphans: readonly OrphanOutcome[];
   readonly markedProcesses: readonly MarkedProcessOutcome[];
-  /** Records removed (orphans whose processes are gone, and records of unknown shape). */
+  /** Records removed (orphans whose processes are gone, and undecodable records whose run has no process left). */
   readonly removed: number;
   /** Orphan entries kept because their process survived SIGKILL (retried by the next cleanup). */
   readonly kept: number;
+  /**
+   * Records whose value could not be decoded (damaged, or of unknown shape). Each is judged
+   * by its key's run id: removed once no live process carries that run, kept otherwise.
+   */
+  readonly undecodable: number;
+  /** Undecodable records kept: a process of their run is alive (its owner lives, or it survived). */
+  readonly undecodableKept: number;
+  /**
+   * Pids left alone because nothing could judge them: they carry one of the file's run ids
+   * but no owner markers (spawned by an earlier version, or by hand), and no readable
+   * record of their run says its owner is gone.
+   */
+  readonly unjudged: readonly number[];
   readonly durationMs: number;
 }
 
@@ -64,28 +78,36 @@ export interface CleanupBounds {
  * start time (its group when it leads one): SIGTERM, bounded wait, SIGKILL. Processes of
  * the same user whose environment carries an orphan run's id are signalled too (abandoned
  * reservations, spawned-but-not-activated workers, grandchildren that left the group).
- * Then the records go. Records of live owners are never touched. Never rejects.
+ * Runs are also judged without the file, by the owner markers of the processes that name
+ * this file or one of its keys' run ids (markedRuns.ts): that is how the orphans of a
+ * damaged file (moved aside, or with records that do not decode) are still found. Then the
+ * records go. Records of live owners are never touched. Rejects only with the store's
+ * `StoreWriteError`.
  */
 export async function cleanupOrphans(store: RegistryStore, currentRunId: string, bounds: CleanupBounds): Promise<OrphanCleanupReport> {
   const started = performance.now();
   const owners = new Map<string, boolean>();
   const orphanRuns = new Set<string>();
   const orphanKeys: EntryKey[] = [];
-  const malformed: EntryKey[] = [];
+  const undecodable: EntryKey[] = [];
   const orphans: { entry: OrphanOutcome; target: KillTarget | undefined; key: EntryKey }[] = [];
   // Read first (one read transaction), then check the pids in slices, yielding to the event
   // loop between them so that a file of many stale records does not stall the application.
-  const records = [...store.records()];
+  const records = store.records();
   const scanned = records.length;
+  // The runs of the processes that belong to this file, judged by their owner markers.
+  const judged = judgeMarkedRuns({ registryPath: store.markerPath, runIds: new Set(records.map((r) => r.key[0])) }, currentRunId, owners);
+  for (const run of judged.orphanRuns) orphanRuns.add(run);
   for (let i = 0; i < records.length; i++) {
     if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
     const { key, entry } = records[i]!;
     if (entry === undefined) {
-      malformed.push(key);
+      if (key[0] !== currentRunId) undecodable.push(key);
       continue;
     }
-    if (entry.runId === currentRunId || !isOwnerGone(entry.owner, owners)) continue;
+    if (entry.runId === currentRunId || judged.liveRuns.has(key[0]) || judged.liveRuns.has(entry.runId) || !isOwnerGone(entry.owner, owners)) continue;
     orphanRuns.add(entry.runId);
+    orphanRuns.add(key[0]);
     orphanKeys.push(key);
     const target = entry.osPid === null ? undefined : { pid: entry.osPid, startTime: entry.startTime, pgid: entry.pgid };
     orphans.push({
@@ -122,7 +144,11 @@ export async function cleanupOrphans(store: RegistryStore, currentRunId: string,
   }
 
   const keep = new Set(orphans.filter((o) => o.entry.outcome === 'survived').map((o) => o.key));
-  const toRemove = [...malformed, ...orphanKeys.filter((k) => !keep.has(k))];
+  // An undecodable record goes only once no live process carries its run (judged above, and
+  // stopped if its owner is gone); while one does, it stays.
+  const alive = new Set(findMarkedProcesses(new Set(undecodable.map((k) => k[0]))).map((p) => p.markers.runId));
+  const undecodableGone = undecodable.filter((k) => !alive.has(k[0]));
+  const toRemove = [...undecodableGone, ...orphanKeys.filter((k) => !keep.has(k))];
   await store.removeAll(toRemove);
   return {
     runId: currentRunId,
@@ -132,6 +158,9 @@ export async function cleanupOrphans(store: RegistryStore, currentRunId: string,
     markedProcesses,
     removed: toRemove.length,
     kept: keep.size,
+    undecodable: undecodable.length,
+    undecodableKept: undecodable.length - undecodableGone.length,
+    unjudged: judged.unjudged.filter((pid) => !targeted.has(pid)),
     durationMs: performance.now() - started,
   };
 }

@@ -1,5 +1,5 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
 import type { Logger } from 'winston';
 import { StoreUnavailableError } from '../registry/errors.js';
@@ -79,6 +79,11 @@ export class RegistryStore {
     return new RegistryStore(path, db!, recovered);
   }
 
+  /** The file's absolute path, as workers carry it in `ARBOR_REGISTRY_PATH`. */
+  get markerPath(): string {
+    return resolve(this.path);
+  }
+
   get(runId: string, workerId: string): WorkerEntry | undefined {
     const v = this.db.get([runId, workerId]);
     return isWorkerEntry(v) ? v : undefined;
@@ -117,12 +122,34 @@ export class RegistryStore {
     }
   }
 
-  /** Every stored record, well formed or not (keys that are not `[runId, workerId]` are skipped). */
-  *records(): Generator<{ readonly key: EntryKey; readonly entry: WorkerEntry | undefined }> {
-    for (const { key, value } of this.db.getRange()) {
-      if (!Array.isArray(key) || key.length !== 2 || typeof key[0] !== 'string') continue;
-      yield { key, entry: isWorkerEntry(value) ? value : undefined };
+  /**
+   * Every stored record, well formed or not (keys that are not `[runId, workerId]` are
+   * skipped); `entry` is undefined for a value that does not decode as a {@link WorkerEntry}
+   * (of unknown shape, or damaged: msgpackr throws, or decodes it against damaged shared
+   * structures). One pass over the range; if a value throws, the rest is read key by key.
+   */
+  records(): { readonly key: EntryKey; readonly entry: WorkerEntry | undefined }[] {
+    const out: { key: EntryKey; entry: WorkerEntry | undefined }[] = [];
+    try {
+      for (const { key, value } of this.db.getRange()) {
+        if (isEntryKey(key)) out.push({ key, entry: isWorkerEntry(value) ? value : undefined });
+      }
+      return out;
+    } catch {
+      // a value msgpackr cannot decode: start again, one key at a time
     }
+    out.length = 0;
+    for (const key of this.db.getKeys()) {
+      if (!isEntryKey(key)) continue;
+      let value: unknown;
+      try {
+        value = this.db.get(key);
+      } catch {
+        value = undefined;
+      }
+      out.push({ key, entry: isWorkerEntry(value) ? value : undefined });
+    }
+    return out;
   }
 
   /** The entries of one run. */
@@ -147,6 +174,10 @@ export class RegistryStore {
       // already closed
     }
   }
+}
+
+function isEntryKey(key: unknown): key is EntryKey {
+  return Array.isArray(key) && key.length === 2 && typeof key[0] === 'string' && typeof key[1] === 'string';
 }
 
 function openDb(path: string): RootDatabase<WorkerEntry, EntryKey> {
