@@ -129,6 +129,9 @@ export async function cleanupOrphans(store: RegistryStore, currentRunId: string,
   const outcomes = await terminateProcesses([...withPid.map((o) => o.target!), ...marked.map((m) => m.target)], { graceMs: bounds.graceMs });
   withPid.forEach((o, i) => {
     o.entry = { ...o.entry, outcome: outcomes[i]! };
+    // A start time that does not match the record (a stranger, or a damaged record): only
+    // the orphan run's markers in the process's own environment may still make it ours.
+    if (outcomes[i] === 'pid_reused') targeted.delete(o.target!.pid);
   });
   const record = (list: typeof marked, results: KillOutcome[]): void =>
     list.forEach((m, i) => {

@@ -6,10 +6,12 @@
 // 2. read every page the registry can reach: every key and every raw value of the file's
 //    databases (branch, leaf and overflow pages), then decode every value as the registry
 //    does (a value that does not decode is reported, not a failure: the registry judges it);
-// 3. commit a real write transaction on the file itself, then a second one removing what
-//    it wrote: the write path reads the free-page list and writes pages, as the
-//    application's first write will. (A write to a copy would not be the same write: the
-//    copy has no readers, so LMDB would reuse other free pages than in the shared file.)
+// 3. with no read transaction of its own left open, commit a real write transaction on the
+//    file itself (every record rewritten with its own bytes, plus a probe record), then a
+//    second one removing the probe record: the write path reads the free-page list and
+//    copies every page, as the application's writes will. (A write to a copy would not be
+//    the same write: the copy has no readers, so LMDB would reuse other free pages than in
+//    the shared file.)
 // Exit 0 (stdout: `<records> <undecodable>`) if all of it worked; anything else is damage.
 import { open } from 'lmdb';
 import { registryStoreOptions } from './storeOptions.js';
@@ -38,7 +40,25 @@ for (const key of db.getKeys()) {
     undecodable++;
   }
 }
-await db.put(PROBE_KEY, { probe: process.pid });
+// No read transaction of ours may stay open across the write: a reader pins the free pages
+// of later transactions, and the write would then not reuse them as the application will.
+raw.resetReadTxn();
+db.resetReadTxn();
+// One transaction rewrites every record with its own bytes (read inside the transaction,
+// under LMDB's write lock: a live application sharing the file loses nothing): every page
+// of the tree is copied on write, and as many pages are allocated from the free list. Then
+// a probe record is written through the registry's encoding and removed.
+// (Synchronous transactions: the same LMDB write path as the registry's batched ones. The
+// probe record is written outside the rewrite: encoding it may save msgpackr structures,
+// itself a transaction of `db`, which must not nest in one of `raw`.)
+raw.transactionSync(() => {
+  const all = [...raw.getRange()].map(({ key, value }) => [Buffer.from(key as Buffer), Buffer.from(value as Buffer)] as const);
+  for (const [key, value] of all) raw.putSync(key, value);
+});
+db.putSync(PROBE_KEY, 'probe');
+db.removeSync(PROBE_KEY);
+// And one batched write, as the registry writes.
+await db.put(PROBE_KEY, 'probe');
 await db.remove(PROBE_KEY);
 await db.close();
 await raw.close();
