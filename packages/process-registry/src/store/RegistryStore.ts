@@ -30,10 +30,13 @@ export interface StoreRecovery {
  * worker survives to be cleaned up, and a file damaged by one is moved aside at open.
  */
 export class RegistryStore {
+  #movedAside = false;
+
   private constructor(
     readonly path: string,
     readonly db: RootDatabase<WorkerEntry, EntryKey>,
     readonly recovered: StoreRecovery | undefined,
+    private readonly logger: Logger,
   ) {}
 
   /**
@@ -76,7 +79,7 @@ export class RegistryStore {
         detail: damage.detail,
       });
     }
-    return new RegistryStore(path, db!, recovered);
+    return new RegistryStore(path, db!, recovered, logger);
   }
 
   /** The file's absolute path, as workers carry it in `ARBOR_REGISTRY_PATH`. */
@@ -98,9 +101,34 @@ export class RegistryStore {
     return this.db.put([entry.runId, entry.workerId], entry);
   }
 
-  /** The typed error for a rejected write of this store (handles lmdb-js's `commitError`). */
-  writeFailure(error: unknown): Promise<StoreWriteError> {
-    return storeWriteError(this.path, error);
+  /**
+   * The typed error for a rejected write of this store (handles lmdb-js's `commitError`).
+   * A write that failed on the file's own damage (a page not found, a corrupted page, a
+   * transaction LMDB invalidated on one) is damage the probe could not reach: the file is
+   * moved aside at once, as at open, so that the restarted registry (and the next start)
+   * begins a fresh one instead of failing on it again; the workers are still found by their
+   * markers (`ARBOR_REGISTRY_PATH` names the path, not the file).
+   */
+  async writeFailure(error: unknown): Promise<StoreWriteError> {
+    const typed = await storeWriteError(this.path, error);
+    if (!this.#movedAside && FILE_DAMAGE.test(typed.detail)) {
+      this.#movedAside = true;
+      const movedTo = `${this.path}.corrupt-${Date.now()}`;
+      try {
+        renameSync(this.path, movedTo);
+        rmSync(`${this.path}-lock`, { force: true });
+        this.logger.error('process registry store failed a write on its own damage: moved aside; a restarted registry starts a fresh one', {
+          report: 'process_registry_store_recovered',
+          path: this.path,
+          movedTo,
+          damage: 'write_failed',
+          detail: typed.detail,
+        });
+      } catch {
+        // gone already, or not ours to move: the restart's probe judges it
+      }
+    }
+    return typed;
   }
 
   /** Removes an entry; resolves once committed, rejects with `StoreWriteError`. */
@@ -110,13 +138,16 @@ export class RegistryStore {
     });
   }
 
-  /** Removes many records in one transaction; resolves once committed, rejects with `StoreWriteError`. */
+  /**
+   * Removes many records, as batched writes (lmdb-js commits the writes of one turn
+   * together); resolves once all are committed, rejects with `StoreWriteError`. Not an
+   * async `transaction()`: that runs a child transaction, a write path the probe does not
+   * take, and a damaged free list that the probe's writes pass can abort the process there.
+   */
   async removeAll(keys: readonly EntryKey[]): Promise<void> {
     if (keys.length === 0) return;
     try {
-      await this.db.transaction(() => {
-        for (const k of keys) void this.db.remove(k);
-      });
+      await Promise.all(keys.map((k) => this.db.remove(k)));
     } catch (e) {
       throw await this.writeFailure(e);
     }
@@ -175,6 +206,9 @@ export class RegistryStore {
     }
   }
 }
+
+/** LMDB's answers that mean the file itself is damaged (not the disk, not the caller). */
+const FILE_DAMAGE = /MDB_(PAGE_NOTFOUND|CORRUPTED|PANIC|BAD_TXN|INVALID)\b/;
 
 function isEntryKey(key: unknown): key is EntryKey {
   return Array.isArray(key) && key.length === 2 && typeof key[0] === 'string' && typeof key[1] === 'string';

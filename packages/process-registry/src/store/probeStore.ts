@@ -24,42 +24,50 @@ process.on('unhandledRejection', (reason) => {
   process.stderr.write(`probe: unhandled rejection: ${String(reason)}\n`);
   process.exit(4);
 });
-const raw = open({ path, ...registryStoreOptions, encoding: 'binary', keyEncoding: 'binary' });
-let records = 0;
-let bytes = 0;
-for (const { key, value } of raw.getRange()) {
-  records++;
-  bytes += (key as Buffer).length + (value as Buffer).length;
-}
-const db = open({ path, ...registryStoreOptions });
-let undecodable = 0;
-for (const key of db.getKeys()) {
-  try {
-    db.get(key);
-  } catch {
-    undecodable++;
+/** Read every page, decode every value, then write. Returns the counts read. */
+async function round(): Promise<{ records: number; undecodable: number; bytes: number }> {
+  const raw = open({ path: path!, ...registryStoreOptions, encoding: 'binary', keyEncoding: 'binary' });
+  const db = open({ path: path!, ...registryStoreOptions });
+  let records = 0;
+  let bytes = 0;
+  for (const { key, value } of raw.getRange()) {
+    records++;
+    bytes += (key as Buffer).length + (value as Buffer).length;
   }
+  let undecodable = 0;
+  for (const key of db.getKeys()) {
+    try {
+      db.get(key);
+    } catch {
+      undecodable++;
+    }
+  }
+  // No read transaction of ours may stay open across the write: a reader pins the free pages
+  // of later transactions, and the write would then not reuse them as the application will.
+  raw.resetReadTxn();
+  db.resetReadTxn();
+  // One transaction removes every record and writes it back with its own bytes (read inside
+  // the transaction, under LMDB's write lock: a live application sharing the file loses
+  // nothing): every page of the tree is freed into the free list (the application's cleanup
+  // deletes records) and as many are allocated from it. Then a probe record is written
+  // through the registry's encoding and removed.
+  // (Synchronous transactions: the same LMDB write path as the registry's batched ones. The
+  // probe record is written outside the rewrite: encoding it may save msgpackr structures,
+  // itself a transaction of `db`, which must not nest in one of `raw`.)
+  raw.transactionSync(() => {
+    const all = [...raw.getRange()].map(({ key, value }) => [Buffer.from(key as Buffer), Buffer.from(value as Buffer)] as const);
+    for (const [key] of all) raw.removeSync(key);
+    for (const [key, value] of all) raw.putSync(key, value);
+  });
+  db.putSync(PROBE_KEY, 'probe');
+  db.removeSync(PROBE_KEY);
+  // And one batched write, as the registry writes.
+  await db.put(PROBE_KEY, 'probe');
+  await db.remove(PROBE_KEY);
+  await db.close();
+  await raw.close();
+  return { records, undecodable, bytes };
 }
-// No read transaction of ours may stay open across the write: a reader pins the free pages
-// of later transactions, and the write would then not reuse them as the application will.
-raw.resetReadTxn();
-db.resetReadTxn();
-// One transaction rewrites every record with its own bytes (read inside the transaction,
-// under LMDB's write lock: a live application sharing the file loses nothing): every page
-// of the tree is copied on write, and as many pages are allocated from the free list. Then
-// a probe record is written through the registry's encoding and removed.
-// (Synchronous transactions: the same LMDB write path as the registry's batched ones. The
-// probe record is written outside the rewrite: encoding it may save msgpackr structures,
-// itself a transaction of `db`, which must not nest in one of `raw`.)
-raw.transactionSync(() => {
-  const all = [...raw.getRange()].map(({ key, value }) => [Buffer.from(key as Buffer), Buffer.from(value as Buffer)] as const);
-  for (const [key, value] of all) raw.putSync(key, value);
-});
-db.putSync(PROBE_KEY, 'probe');
-db.removeSync(PROBE_KEY);
-// And one batched write, as the registry writes.
-await db.put(PROBE_KEY, 'probe');
-await db.remove(PROBE_KEY);
-await db.close();
-await raw.close();
+
+const { records, undecodable, bytes } = await round();
 process.stdout.write(`${records} ${undecodable} ${bytes}\n`);
