@@ -26,6 +26,30 @@ export const RUN_ID_ENV = 'ARBOR_RUN_ID';
  * process.env[WORKER_ID_ENV] // in a worker: 'py-1'
  */
 export const WORKER_ID_ENV = 'ARBOR_WORKER_ID';
+/**
+ * The environment variable naming the pid of the Node process that owns a worker (with
+ * {@link OWNER_START_TIME_ENV}, it lets a start-up scan judge the worker without the file).
+ *
+ * @example
+ * process.env[OWNER_PID_ENV] // in a worker: '4242', the application that spawned it
+ */
+export const OWNER_PID_ENV = 'ARBOR_OWNER_PID';
+/**
+ * The environment variable holding the owner's start time, as the registry records it
+ * (field 22 of `/proc/PID/stat`: clock ticks after boot). Absent where it cannot be read.
+ *
+ * @example
+ * process.env[OWNER_START_TIME_ENV] // in a worker: '8812345'
+ */
+export const OWNER_START_TIME_ENV = 'ARBOR_OWNER_START_TIME';
+/**
+ * The environment variable naming the registry file a worker was recorded in (its absolute
+ * path): a scan without the file (a damaged one moved aside) judges only this file's workers.
+ *
+ * @example
+ * process.env[REGISTRY_PATH_ENV] // in a worker: '/home/me/.local/share/arbor/billing/process-registry.mdb'
+ */
+export const REGISTRY_PATH_ENV = 'ARBOR_REGISTRY_PATH';
 
 /**
  * What `/proc/PID/stat` says about a process: its state letter, parent, process group
@@ -181,18 +205,29 @@ export function processUid(pid: number): number | undefined {
   }
 }
 
-/** The Arbor markers in a process's environment. */
+/**
+ * The Arbor markers in a process's environment: the run and worker ids, and (for workers
+ * spawned since the owner markers exist) the owner's pid and start time and the registry file.
+ */
 export interface ProcessMarkers {
   readonly runId: string;
   readonly workerId: string | undefined;
+  readonly ownerPid?: number | undefined;
+  readonly ownerStartTime?: number | undefined;
+  readonly registryPath?: string | undefined;
+}
+
+function markerNumber(v: string | undefined): number | undefined {
+  if (v === undefined || !/^[0-9]{1,15}$/.test(v)) return undefined;
+  return Number(v);
 }
 
 /**
- * Reads `ARBOR_RUN_ID` / `ARBOR_WORKER_ID` from `/proc/PID/environ` (the environment the
- * process was started with), or undefined without a run id or without permission.
+ * Reads the `ARBOR_*` markers from `/proc/PID/environ` (the environment the process was
+ * started with), or undefined without a run id or without permission.
  *
  * @example
- * readMarkers(child.pid!) // { runId: 'V1StGXR8_Z5jdHi6B-myT', workerId: 'w1' }
+ * readMarkers(child.pid!) // { runId: 'V1StGXR8_Z5jdHi6B-myT', workerId: 'w1', ownerPid: 4242, ownerStartTime: 8812345, registryPath: '/tmp/r.mdb' }
  */
 export function readMarkers(pid: number): ProcessMarkers | undefined {
   let env: string;
@@ -201,13 +236,25 @@ export function readMarkers(pid: number): ProcessMarkers | undefined {
   } catch {
     return undefined;
   }
+  if (!env.includes(`${RUN_ID_ENV}=`)) return undefined;
   let runId: string | undefined;
   let workerId: string | undefined;
+  let ownerPid: string | undefined;
+  let ownerStartTime: string | undefined;
+  let registryPath: string | undefined;
   for (const kv of env.split('\0')) {
-    if (kv.startsWith(`${RUN_ID_ENV}=`)) runId = kv.slice(RUN_ID_ENV.length + 1);
-    else if (kv.startsWith(`${WORKER_ID_ENV}=`)) workerId = kv.slice(WORKER_ID_ENV.length + 1);
+    if (!kv.startsWith('ARBOR_')) continue;
+    const eq = kv.indexOf('=');
+    const name = kv.slice(0, eq);
+    const value = kv.slice(eq + 1);
+    if (name === RUN_ID_ENV) runId = value;
+    else if (name === WORKER_ID_ENV) workerId = value;
+    else if (name === OWNER_PID_ENV) ownerPid = value;
+    else if (name === OWNER_START_TIME_ENV) ownerStartTime = value;
+    else if (name === REGISTRY_PATH_ENV) registryPath = Buffer.from(value, 'latin1').toString('utf8');
   }
-  return runId === undefined ? undefined : { runId, workerId };
+  if (runId === undefined) return undefined;
+  return { runId, workerId, ownerPid: markerNumber(ownerPid), ownerStartTime: markerNumber(ownerStartTime), registryPath };
 }
 
 /** A process found carrying run markers. */
@@ -215,11 +262,12 @@ export interface MarkedProcess extends ProcessStat {
   readonly markers: ProcessMarkers;
 }
 
-function markedProcess(pid: number, runIds: ReadonlySet<string>, uid: number | undefined): MarkedProcess | undefined {
+/** `pid` with its markers when it is another live process of `uid` whose markers `select` accepts. */
+function markedProcess(pid: number, select: (markers: ProcessMarkers) => boolean, uid: number | undefined): MarkedProcess | undefined {
   if (pid === process.pid) return undefined;
   if (uid !== undefined && processUid(pid) !== uid) return undefined;
   const markers = readMarkers(pid);
-  if (markers === undefined || !runIds.has(markers.runId)) return undefined;
+  if (markers === undefined || !select(markers)) return undefined;
   const stat = readProcessStat(pid);
   if (stat === undefined || isDeadState(stat.state)) return undefined;
   return { ...stat, markers };
@@ -233,11 +281,23 @@ function markedProcess(pid: number, runIds: ReadonlySet<string>, uid: number | u
  * findMarkedProcesses(new Set([oldRunId])) // the workers of that run and their children
  */
 export function findMarkedProcesses(runIds: ReadonlySet<string>): MarkedProcess[] {
-  if (!procSupported || runIds.size === 0) return [];
+  if (runIds.size === 0) return [];
+  return findProcessesMarked((m) => runIds.has(m.runId));
+}
+
+/**
+ * Scans `/proc` for processes of the current user carrying Arbor markers that `select`
+ * accepts (zombies skipped; this process skipped).
+ *
+ * @example
+ * findProcessesMarked((m) => m.registryPath === path) // every worker recorded in that file, by their environment
+ */
+export function findProcessesMarked(select: (markers: ProcessMarkers) => boolean): MarkedProcess[] {
+  if (!procSupported) return [];
   const uid = process.getuid?.();
   const found: MarkedProcess[] = [];
   for (const pid of listPids()) {
-    const p = markedProcess(pid, runIds, uid);
+    const p = markedProcess(pid, select, uid);
     if (p !== undefined) found.push(p);
   }
   return found;
@@ -254,9 +314,10 @@ export async function scanMarkedProcesses(runIds: ReadonlySet<string>, slicer: T
   if (!procSupported || runIds.size === 0) return [];
   const uid = process.getuid?.();
   const found: MarkedProcess[] = [];
+  const select = (m: ProcessMarkers) => runIds.has(m.runId);
   for (const pid of listPids()) {
     if (slicer.due) await slicer.next();
-    const p = markedProcess(pid, runIds, uid);
+    const p = markedProcess(pid, select, uid);
     if (p !== undefined) found.push(p);
   }
   return found;

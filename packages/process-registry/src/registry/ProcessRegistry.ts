@@ -15,7 +15,7 @@ import {
   type NoReply,
   type SystemInfo,
 } from '@arbor/core';
-import { findMarkedProcesses, isDeadState, processStatus, procSupported, readProcessStat } from '../proc/procfs.js';
+import { findMarkedProcesses, isDeadState, OWNER_PID_ENV, OWNER_START_TIME_ENV, processStatus, procSupported, readProcessStat, REGISTRY_PATH_ENV, RUN_ID_ENV } from '../proc/procfs.js';
 import { terminateProcesses, type KillTarget } from '../proc/terminate.js';
 import { RegistryStore } from '../store/RegistryStore.js';
 import type { OwnerIdentity, WorkerEntry } from '../store/WorkerEntry.js';
@@ -190,6 +190,13 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
         return noReply;
       case 'get_run_id':
         return this.#runId;
+      case 'get_markers':
+        return {
+          [RUN_ID_ENV]: this.#runId,
+          [OWNER_PID_ENV]: String(this.#owner.pid),
+          [OWNER_START_TIME_ENV]: this.#owner.startTime === null ? '' : String(this.#owner.startTime),
+          [REGISTRY_PATH_ENV]: this.#store.markerPath,
+        };
     }
   }
 
@@ -330,7 +337,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
         },
         (error: unknown) => {
           if (this.#committing === committed) this.#committing = undefined;
-          this.#storeFailed(error);
+          this.#writeFailed(error, waiting);
         },
       );
     }
@@ -345,23 +352,35 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
     else this.#pending.add(rec);
   }
 
+  /** Removes a record; the promise rejects if the write fails (and the registry then crashes, see {@link #storeFailed}). */
   #remove(workerId: string): Promise<unknown> {
     const rec = this.#workers.get(workerId);
     if (rec !== undefined) this.#pending.delete(rec);
     this.#workers.delete(workerId);
-    return this.#store.remove(this.#runId, workerId).catch((error: unknown) => this.#storeFailed(error));
+    const removed = this.#store.remove(this.#runId, workerId);
+    removed.catch((error: unknown) => this.#storeFailed(error));
+    return removed;
   }
 
+  /** A write failed: crash (once), so the supervisor restarts the registry with a fresh run. */
   #storeFailed(error: unknown): void {
     if (this.#failed) return;
     this.#failed = true;
-    this.cast(this.self, { type: 'store_failed', error });
+    void this.#store.writeFailure(error).then((typed) => this.cast(this.self, { type: 'store_failed', error: typed }));
+  }
+
+  /** A commit failed: the callers waiting on it (`from`, reply pairs) get the typed error as their reply (the handle rejects with it), then the registry crashes. */
+  #writeFailed(error: unknown, waiting: readonly unknown[]): void {
+    void this.#store.writeFailure(error).then((typed) => {
+      for (let i = 0; i < waiting.length; i += 2) this.reply(waiting[i] as From<any>, typed);
+      this.#storeFailed(typed);
+    });
   }
 
   #replyWhen<T>(from: From<any>, p: Promise<T>): void {
     p.then(
       (v) => this.reply(from, v),
-      (error: unknown) => this.#storeFailed(error),
+      (error: unknown) => this.#writeFailed(error, [from, undefined]),
     );
   }
 
@@ -468,6 +487,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
         return report;
       });
     this.#cleanupChain = run;
+    run.catch((error: unknown) => this.#storeFailed(error)); // even when no one asked for the report
     return run;
   }
 

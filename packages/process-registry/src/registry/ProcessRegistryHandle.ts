@@ -1,5 +1,6 @@
 import { call, CallExitError, InvalidOptionError, NoProcError, SystemStoppedError, type ActorRef } from '@arbor/core';
-import { RUN_ID_ENV, WORKER_ID_ENV } from '../proc/procfs.js';
+import { WORKER_ID_ENV } from '../proc/procfs.js';
+import { StoreWriteError } from '../store/StoreWriteError.js';
 import type { OrphanCleanupReport } from './orphanCleanup.js';
 import type {
   ActivateResult,
@@ -11,6 +12,7 @@ import type {
   ReserveResult,
   UnregisterResult,
   WorkerInfo,
+  WorkerMarkers,
 } from './protocol.js';
 import { activateProblem, checkWorkerId, isActorRef } from './validate.js';
 
@@ -25,11 +27,19 @@ function refused<R extends { status: string }>(reply: R | InvalidArgumentReply):
   return reply as R;
 }
 
+/** A call that writes to the file: the registry replies a `StoreWriteError` when the commit failed; reject with it. */
+async function written<T>(reply: Promise<T>): Promise<T> {
+  const r = await reply;
+  if (r instanceof StoreWriteError) throw r;
+  return r;
+}
+
 /**
  * The typed face of a running {@link ProcessRegistry}: one method per call, arguments
  * checked before sending (misuse throws `InvalidOptionError` saying how to fix the call).
  * Every method returns a promise that settles: with the outcome, or rejecting like
- * `call` (`NoProcError` when the registry is not running, `CallExitError` when it crashes).
+ * `call` (`NoProcError` when the registry is not running, `CallExitError` when it crashes),
+ * or, for a write the file did not commit, with `StoreWriteError`.
  *
  * @example
  * const registry = await ProcessRegistry.start(system, { path: '/tmp/app/registry.mdb' });
@@ -37,6 +47,7 @@ function refused<R extends { status: string }>(reply: R | InvalidArgumentReply):
  */
 export class ProcessRegistryHandle {
   #runId: string | undefined;
+  #markers: Omit<WorkerMarkers, 'ARBOR_WORKER_ID'> | undefined;
 
   constructor(readonly ref: ActorRef<ProcessRegistryProtocol>) {
     if (!isActorRef(ref)) throw new InvalidOptionError('ProcessRegistryHandle: ref', 'the ActorRef of a ProcessRegistry (ProcessRegistry.start resolves with its handle)', ref);
@@ -49,7 +60,7 @@ export class ProcessRegistryHandle {
    */
   reserveWorker(workerId: string): Promise<ReserveResult> {
     const req = { type: 'reserve_worker', workerId: workerIdOf('reserveWorker', workerId) } as const;
-    return call(this.ref, req).then(refused);
+    return written(call(this.ref, req)).then(refused);
   }
 
   /**
@@ -60,7 +71,7 @@ export class ProcessRegistryHandle {
     const id = workerIdOf('activateWorker', workerId);
     const problem = activateProblem({ workerId: id, actor, osPid, fingerprint });
     if (problem !== undefined) throw new InvalidOptionError(`ProcessRegistry.activateWorker: ${problem[0]}`, problem[1], { actor, osPid, fingerprint }[problem[0]]);
-    return call(this.ref, { type: 'activate_worker', workerId: id, actor, osPid, fingerprint }).then(refused);
+    return written(call(this.ref, { type: 'activate_worker', workerId: id, actor, osPid, fingerprint })).then(refused);
   }
 
   /**
@@ -74,7 +85,7 @@ export class ProcessRegistryHandle {
    * child.on('exit', () => void registry.unregisterWorker('w1')); // never an unhandled rejection
    */
   unregisterWorker(workerId: string): Promise<UnregisterResult> {
-    return call(this.ref, { type: 'unregister_worker', workerId: workerIdOf('unregisterWorker', workerId) }).catch((error: unknown) => {
+    return written(call(this.ref, { type: 'unregister_worker', workerId: workerIdOf('unregisterWorker', workerId) })).catch((error: unknown) => {
       if (error instanceof NoProcError || error instanceof CallExitError || error instanceof SystemStoppedError) return { status: 'registry_stopped' } as const;
       throw error;
     });
@@ -118,7 +129,7 @@ export class ProcessRegistryHandle {
 
   /** Removes the entries of dead actors whose process is gone; marks terminating those whose process lives. */
   cleanupDeadWorkers(): Promise<CleanupDeadResult> {
-    return call(this.ref, { type: 'cleanup_dead_workers' });
+    return written(call(this.ref, { type: 'cleanup_dead_workers' }));
   }
 
   /** Counts of this run's workers, and of the records in the file. */
@@ -138,12 +149,12 @@ export class ProcessRegistryHandle {
 
   /** Runs the orphan cleanup now (after any in flight) and resolves with its report. */
   manualOrphanCleanup(): Promise<OrphanCleanupReport> {
-    return call(this.ref, { type: 'manual_orphan_cleanup' }, CLEANUP);
+    return written(call(this.ref, { type: 'manual_orphan_cleanup' }, CLEANUP));
   }
 
   /** The report of the start-up cleanup, once it has finished (undefined with `cleanupOnStart: false`). */
   startupCleanup(): Promise<OrphanCleanupReport | undefined> {
-    return call(this.ref, { type: 'startup_cleanup' }, CLEANUP);
+    return written(call(this.ref, { type: 'startup_cleanup' }, CLEANUP));
   }
 
   /** This run's id (a nanoid, new at each start). */
@@ -154,13 +165,16 @@ export class ProcessRegistryHandle {
 
   /**
    * The environment variables a worker must be spawned with (`ARBOR_RUN_ID`,
-   * `ARBOR_WORKER_ID`): they let a later start find it, and its children, by scanning /proc.
+   * `ARBOR_WORKER_ID`, `ARBOR_OWNER_PID`, `ARBOR_OWNER_START_TIME`, `ARBOR_REGISTRY_PATH`):
+   * they let a later start find it, and its children, by scanning /proc, and judge them by
+   * their owner even when the file is damaged (see {@link WorkerMarkers}).
    *
    * @example
    * spawn(cmd, args, { detached: true, env: { ...process.env, ...(await registry.markers('w1')) } })
    */
-  async markers(workerId: string): Promise<{ [RUN_ID_ENV]: string; [WORKER_ID_ENV]: string }> {
+  async markers(workerId: string): Promise<WorkerMarkers> {
     const id = workerIdOf('markers', workerId);
-    return { [RUN_ID_ENV]: await this.getRunId(), [WORKER_ID_ENV]: id };
+    this.#markers ??= await call(this.ref, { type: 'get_markers' });
+    return { ...this.#markers, [WORKER_ID_ENV]: id };
   }
 }

@@ -1,8 +1,12 @@
-import { scanMarkedProcesses } from '../proc/procfs.js';
+import { findMarkedProcesses, scanMarkedProcesses } from '../proc/procfs.js';
 import { terminateProcesses, type KillOutcome, type KillTarget } from '../proc/terminate.js';
 import type { EntryKey, RegistryStore } from '../store/RegistryStore.js';
 import { TimeSlicer } from '../util/TimeSlicer.js';
+import { judgeMarkedRuns } from './markedRuns.js';
 import { isOwnerGone } from './owner.js';
+
+/** Records removed per write between slices of the cleanup. */
+const REMOVE_BATCH = 256;
 
 /**
  * One orphaned entry and what was done to its process (`no_process` for a reservation,
@@ -43,10 +47,23 @@ export interface OrphanCleanupReport {
   readonly orphanRuns: readonly string[];
   readonly orphans: readonly OrphanOutcome[];
   readonly markedProcesses: readonly MarkedProcessOutcome[];
-  /** Records removed (orphans whose processes are gone, and records of unknown shape). */
+  /** Records removed (orphans whose processes are gone, and undecodable records whose run has no process left). */
   readonly removed: number;
   /** Orphan entries kept because their process survived SIGKILL (retried by the next cleanup). */
   readonly kept: number;
+  /**
+   * Records whose value could not be decoded (damaged, or of unknown shape). Each is judged
+   * by its key's run id: removed once no live process carries that run, kept otherwise.
+   */
+  readonly undecodable: number;
+  /** Undecodable records kept: a process of their run is alive (its owner lives, or it survived). */
+  readonly undecodableKept: number;
+  /**
+   * Pids left alone because nothing could judge them: they carry one of the file's run ids
+   * but no owner markers (spawned by an earlier version, or by hand), and no readable
+   * record of their run says its owner is gone.
+   */
+  readonly unjudged: readonly number[];
   readonly durationMs: number;
   /** The longest stretch the cleanup ran without yielding to the event loop, in milliseconds. */
   readonly longestSliceMs: number;
@@ -67,10 +84,13 @@ export interface CleanupBounds {
  * start time (its group under the rule of "When a process group is signalled"): SIGTERM,
  * bounded wait, SIGKILL. Processes of the same user whose environment carries an orphan
  * run's id are signalled too (abandoned reservations, spawned-but-not-activated workers,
- * grandchildren that left the group). Then the records go. Records of live owners are
- * never touched. Every step (reading records, /proc checks, signals, removals) is sliced
- * by elapsed time (`bounds.sliceMs`), so a file of many stale records does not stall the
- * application. Never rejects on a process; rejects if the store fails.
+ * grandchildren that left the group). Runs are also judged without the file, by the owner
+ * markers of the processes that name this file or one of its keys' run ids (markedRuns.ts):
+ * that is how the orphans of a damaged file (moved aside, or with records that do not
+ * decode) are still found. Then the records go. Records of live owners are never touched.
+ * Every step after the read (/proc checks, signals, removals) is sliced by elapsed time
+ * (`bounds.sliceMs`), so a file of many stale records does not stall the application.
+ * Never rejects on a process; rejects only with the store's `StoreWriteError`.
  */
 export async function cleanupOrphans(store: RegistryStore, currentRunId: string, bounds: CleanupBounds): Promise<OrphanCleanupReport> {
   const started = performance.now();
@@ -78,19 +98,25 @@ export async function cleanupOrphans(store: RegistryStore, currentRunId: string,
   const owners = new Map<string, boolean>();
   const orphanRuns = new Set<string>();
   const orphanKeys: EntryKey[] = [];
-  const malformed: EntryKey[] = [];
+  const undecodable: EntryKey[] = [];
   const orphans: { entry: OrphanOutcome; target: KillTarget | undefined; key: EntryKey }[] = [];
-  let scanned = 0;
-  // One read transaction (the range's snapshot), iterated lazily across the yields.
-  for (const { key, entry } of store.records()) {
+  // Read first (one read transaction, so a damaged record is seen once), then check the
+  // records in slices of `bounds.sliceMs`, yielding to the event loop between them.
+  const records = store.records();
+  const scanned = records.length;
+  // The runs of the processes that belong to this file, judged by their owner markers.
+  const judged = judgeMarkedRuns({ registryPath: store.markerPath, runIds: new Set(records.map((r) => r.key[0])) }, currentRunId, owners);
+  for (const run of judged.orphanRuns) orphanRuns.add(run);
+  for (let i = 0; i < records.length; i++) {
     if (slicer.due) await slicer.next();
-    scanned++;
+    const { key, entry } = records[i]!;
     if (entry === undefined) {
-      malformed.push(key);
+      if (key[0] !== currentRunId) undecodable.push(key);
       continue;
     }
-    if (entry.runId === currentRunId || !isOwnerGone(entry.owner, owners)) continue;
+    if (entry.runId === currentRunId || judged.liveRuns.has(key[0]) || judged.liveRuns.has(entry.runId) || !isOwnerGone(entry.owner, owners)) continue;
     orphanRuns.add(entry.runId);
+    orphanRuns.add(key[0]);
     orphanKeys.push(key);
     const target: KillTarget | undefined =
       entry.osPid === null ? undefined : { pid: entry.osPid, startTime: entry.startTime, pgid: entry.pgid, runId: entry.runId, workerId: entry.workerId };
@@ -117,6 +143,9 @@ export async function cleanupOrphans(store: RegistryStore, currentRunId: string,
   const outcomes = await terminateProcesses([...withPid.map((o) => o.target!), ...marked.map((m) => m.target)], { graceMs: bounds.graceMs, slicer });
   withPid.forEach((o, i) => {
     o.entry = { ...o.entry, outcome: outcomes[i]! };
+    // A start time that does not match the record (a stranger, or a damaged record): only
+    // the orphan run's markers in the process's own environment may still make it ours.
+    if (outcomes[i] === 'pid_reused') targeted.delete(o.target!.pid);
   });
   const record = (list: typeof marked, results: KillOutcome[]): void =>
     list.forEach((m, i) => {
@@ -132,14 +161,19 @@ export async function cleanupOrphans(store: RegistryStore, currentRunId: string,
   }
 
   const keep = new Set(orphans.filter((o) => o.entry.outcome === 'survived').map((o) => o.key));
-  const toRemove = [...malformed, ...orphanKeys.filter((k) => !keep.has(k))];
-  // Removed one by one between slices rather than in one transaction, whose callback (10k
-  // removes) would run in a single turn of the event loop: lmdb-js batches the removes
-  // queued in one turn into one commit (every remove of a batch shares its promise).
-  const writes = new Set<Promise<boolean>>();
-  for (const key of toRemove) {
+  // An undecodable record goes only once no live process carries its run (judged above, and
+  // stopped if its owner is gone); while one does, it stays.
+  const alive = new Set(findMarkedProcesses(new Set(undecodable.map((k) => k[0]))).map((p) => p.markers.runId));
+  const undecodableGone = undecodable.filter((k) => !alive.has(k[0]));
+  const toRemove = [...undecodableGone, ...orphanKeys.filter((k) => !keep.has(k))];
+  // Removed in small batches between slices rather than all in one turn: queuing 10k removes
+  // is itself work for the event loop (lmdb-js commits what one turn queued in one write).
+  const writes: Promise<void>[] = [];
+  for (let from = 0; from < toRemove.length; from += REMOVE_BATCH) {
     if (slicer.due) await slicer.next();
-    writes.add(store.removeKey(key));
+    const write = store.removeAll(toRemove.slice(from, from + REMOVE_BATCH));
+    write.catch(() => {}); // handled by Promise.all below; no unhandled rejection while we yield
+    writes.push(write);
   }
   await Promise.all(writes);
   return {
@@ -150,6 +184,9 @@ export async function cleanupOrphans(store: RegistryStore, currentRunId: string,
     markedProcesses,
     removed: toRemove.length,
     kept: keep.size,
+    undecodable: undecodable.length,
+    undecodableKept: undecodable.length - undecodableGone.length,
+    unjudged: judged.unjudged.filter((pid) => !targeted.has(pid)),
     durationMs: performance.now() - started,
     longestSliceMs: slicer.longestSliceMs,
   };

@@ -103,6 +103,24 @@ export interface RegistryStats {
 }
 
 /**
+ * The environment variables a worker must be spawned with (`ProcessRegistryHandle.markers`;
+ * `spawnWorker` adds them): the run and worker ids, the owner's pid and start time (empty
+ * where it cannot be read), and the registry file's absolute path. Children inherit them,
+ * so a later start finds the worker, and its children, by scanning /proc, and judges them
+ * by their owner even without the file.
+ *
+ * @example
+ * spawn(cmd, args, { detached: true, env: { ...process.env, ...(await registry.markers('w1')) } })
+ */
+export interface WorkerMarkers {
+  readonly ARBOR_RUN_ID: string;
+  readonly ARBOR_WORKER_ID: string;
+  readonly ARBOR_OWNER_PID: string;
+  readonly ARBOR_OWNER_START_TIME: string;
+  readonly ARBOR_REGISTRY_PATH: string;
+}
+
+/**
  * What the process registry actor accepts (calls only). Use a {@link ProcessRegistryHandle}
  * rather than these messages directly: it validates arguments first.
  *
@@ -128,7 +146,8 @@ export interface ProcessRegistryProtocol {
     | Call<'debug_entries', DebugEntry[]>
     | Call<'manual_orphan_cleanup', OrphanCleanupReport>
     | Call<'startup_cleanup', OrphanCleanupReport | undefined>
-    | Call<'get_run_id', string>;
+    | Call<'get_run_id', string>
+    | Call<'get_markers', Omit<WorkerMarkers, 'ARBOR_WORKER_ID'>>;
   /** @internal the registry's own timer */
   info: { type: 'sweep' };
   /** @internal a failed LMDB write, cast by the registry to itself so that it crashes and restarts */

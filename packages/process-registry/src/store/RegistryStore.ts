@@ -1,9 +1,10 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
 import type { Logger } from 'winston';
 import { StoreUnavailableError } from '../registry/errors.js';
-import { registryFileOptions } from './storeOptions.js';
+import { registryStoreOptions } from './storeOptions.js';
+import { storeWriteError, type StoreWriteError } from './StoreWriteError.js';
 import { isWorkerEntry, type WorkerEntry } from './WorkerEntry.js';
 import { verifyStore, type StoreDamage } from './verifyStore.js';
 
@@ -29,10 +30,13 @@ export interface StoreRecovery {
  * worker survives to be cleaned up, and a file damaged by one is moved aside at open.
  */
 export class RegistryStore {
+  #movedAside = false;
+
   private constructor(
     readonly path: string,
     readonly db: RootDatabase<WorkerEntry, EntryKey>,
     readonly recovered: StoreRecovery | undefined,
+    private readonly logger: Logger,
   ) {}
 
   /**
@@ -75,7 +79,12 @@ export class RegistryStore {
         detail: damage.detail,
       });
     }
-    return new RegistryStore(path, db!, recovered);
+    return new RegistryStore(path, db!, recovered, logger);
+  }
+
+  /** The file's absolute path, as workers carry it in `ARBOR_REGISTRY_PATH`. */
+  get markerPath(): string {
+    return resolve(this.path);
   }
 
   get(runId: string, workerId: string): WorkerEntry | undefined {
@@ -83,35 +92,95 @@ export class RegistryStore {
     return isWorkerEntry(v) ? v : undefined;
   }
 
-  /** Writes an entry; resolves once the batch holding it is committed. */
+  /**
+   * Writes an entry; resolves once the batch holding it is committed. lmdb-js's own
+   * promise, shared by every write of one batch (the registry groups its replies by it):
+   * on rejection, turn the error into a `StoreWriteError` with {@link writeFailure}.
+   */
   put(entry: WorkerEntry): Promise<boolean> {
     return this.db.put([entry.runId, entry.workerId], entry);
   }
 
-  /** Removes an entry; resolves once committed. */
+  /**
+   * The typed error for a rejected write of this store (handles lmdb-js's `commitError`).
+   * A write that failed on the file's own damage (a page not found, a corrupted page, a
+   * transaction LMDB invalidated on one) is damage the probe could not reach: the file is
+   * moved aside at once, as at open, so that the restarted registry (and the next start)
+   * begins a fresh one instead of failing on it again; the workers are still found by their
+   * markers (`ARBOR_REGISTRY_PATH` names the path, not the file).
+   */
+  async writeFailure(error: unknown): Promise<StoreWriteError> {
+    const typed = await storeWriteError(this.path, error);
+    if (!this.#movedAside && FILE_DAMAGE.test(typed.detail)) {
+      this.#movedAside = true;
+      const movedTo = `${this.path}.corrupt-${Date.now()}`;
+      try {
+        renameSync(this.path, movedTo);
+        rmSync(`${this.path}-lock`, { force: true });
+        this.logger.error('process registry store failed a write on its own damage: moved aside; a restarted registry starts a fresh one', {
+          report: 'process_registry_store_recovered',
+          path: this.path,
+          movedTo,
+          damage: 'write_failed',
+          detail: typed.detail,
+        });
+      } catch {
+        // gone already, or not ours to move: the restart's probe judges it
+      }
+    }
+    return typed;
+  }
+
+  /** Removes an entry; resolves once committed, rejects with `StoreWriteError`. */
   remove(runId: string, workerId: string): Promise<boolean> {
-    return this.db.remove([runId, workerId]);
-  }
-
-  /** Removes an entry by its raw key (also for entries of unknown shape). */
-  removeKey(key: unknown): Promise<boolean> {
-    return this.db.remove(key as EntryKey);
-  }
-
-  /** Removes many records in one transaction; resolves once committed. */
-  async removeAll(keys: readonly EntryKey[]): Promise<void> {
-    if (keys.length === 0) return;
-    await this.db.transaction(() => {
-      for (const k of keys) void this.db.remove(k);
+    return this.db.remove([runId, workerId]).catch(async (e: unknown) => {
+      throw await this.writeFailure(e);
     });
   }
 
-  /** Every stored record, well formed or not (keys that are not `[runId, workerId]` are skipped). */
-  *records(): Generator<{ readonly key: EntryKey; readonly entry: WorkerEntry | undefined }> {
-    for (const { key, value } of this.db.getRange()) {
-      if (!Array.isArray(key) || key.length !== 2 || typeof key[0] !== 'string') continue;
-      yield { key, entry: isWorkerEntry(value) ? value : undefined };
+  /**
+   * Removes many records, as batched writes (lmdb-js commits the writes of one turn
+   * together); resolves once all are committed, rejects with `StoreWriteError`. Not an
+   * async `transaction()`: that runs a child transaction, a write path the probe does not
+   * take, and a damaged free list that the probe's writes pass can abort the process there.
+   */
+  async removeAll(keys: readonly EntryKey[]): Promise<void> {
+    if (keys.length === 0) return;
+    try {
+      await Promise.all(keys.map((k) => this.db.remove(k)));
+    } catch (e) {
+      throw await this.writeFailure(e);
     }
+  }
+
+  /**
+   * Every stored record, well formed or not (keys that are not `[runId, workerId]` are
+   * skipped); `entry` is undefined for a value that does not decode as a {@link WorkerEntry}
+   * (of unknown shape, or damaged: msgpackr throws, or decodes it against damaged shared
+   * structures). One pass over the range; if a value throws, the rest is read key by key.
+   */
+  records(): { readonly key: EntryKey; readonly entry: WorkerEntry | undefined }[] {
+    const out: { key: EntryKey; entry: WorkerEntry | undefined }[] = [];
+    try {
+      for (const { key, value } of this.db.getRange()) {
+        if (isEntryKey(key)) out.push({ key, entry: isWorkerEntry(value) ? value : undefined });
+      }
+      return out;
+    } catch {
+      // a value msgpackr cannot decode: start again, one key at a time
+    }
+    out.length = 0;
+    for (const key of this.db.getKeys()) {
+      if (!isEntryKey(key)) continue;
+      let value: unknown;
+      try {
+        value = this.db.get(key);
+      } catch {
+        value = undefined;
+      }
+      out.push({ key, entry: isWorkerEntry(value) ? value : undefined });
+    }
+    return out;
   }
 
   /** The entries of one run. */
@@ -138,7 +207,13 @@ export class RegistryStore {
   }
 }
 
+/** LMDB's answers that mean the file itself is damaged (not the disk, not the caller). */
+const FILE_DAMAGE = /MDB_(PAGE_NOTFOUND|CORRUPTED|PANIC|BAD_TXN|INVALID)\b/;
+
+function isEntryKey(key: unknown): key is EntryKey {
+  return Array.isArray(key) && key.length === 2 && typeof key[0] === 'string' && typeof key[1] === 'string';
+}
+
 function openDb(path: string): RootDatabase<WorkerEntry, EntryKey> {
-  // maxReaders: many applications (and their restarts) may share one file.
-  return open<WorkerEntry, EntryKey>({ path, ...registryFileOptions, noSync: true, maxReaders: 1024 });
+  return open<WorkerEntry, EntryKey>({ path, ...registryStoreOptions });
 }

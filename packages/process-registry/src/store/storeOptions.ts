@@ -14,3 +14,17 @@ export const registryFileOptions = {
   compression: false,
   sharedStructuresKey: Symbol.for('structures'),
 } as const;
+
+/**
+ * How the registry (and its probe, which must do the same) opens its file: the file
+ * options, plus `noSync` (see RegistryStore), `maxReaders` (many applications and their
+ * restarts may share one file) and `eventTurnBatching: false` (lmdb-js would otherwise
+ * add to each batch an instruction whose promise no caller can reach: a failed commit
+ * would reject it unhandled). @internal
+ */
+export const registryStoreOptions = {
+  ...registryFileOptions,
+  noSync: true,
+  maxReaders: 1024,
+  eventTurnBatching: false,
+} as const;
