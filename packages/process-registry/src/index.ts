@@ -17,7 +17,7 @@ export type {
   WorkerInfo,
   WorkerMarkers,
 } from './registry/protocol.js';
-export type { MarkedProcessOutcome, OrphanCleanupReport, OrphanOutcome } from './registry/orphanCleanup.js';
+export type { MarkedProcessOutcome, OrphanCleanupReport, OrphanOutcome } from './registry/cleanupReport.js';
 export { ActivationFailedError, SpawnFailedError, StoreUnavailableError, WorkerAlreadyRegisteredError } from './registry/errors.js';
 export { StoreWriteError } from './store/StoreWriteError.js';
 export type { OwnerIdentity, WorkerEntry, WorkerStatus } from './store/WorkerEntry.js';

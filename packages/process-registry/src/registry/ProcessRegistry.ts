@@ -19,7 +19,8 @@ import { findMarkedProcesses, isDeadState, OWNER_PID_ENV, OWNER_START_TIME_ENV, 
 import { terminateProcesses, type KillTarget } from '../proc/terminate.js';
 import { RegistryStore } from '../store/RegistryStore.js';
 import type { OwnerIdentity, WorkerEntry } from '../store/WorkerEntry.js';
-import { cleanupOrphans, type OrphanCleanupReport } from './orphanCleanup.js';
+import type { OrphanCleanupReport } from './cleanupReport.js';
+import { cleanupOrphans } from './orphanCleanup.js';
 import { liveRunsHere, ownerIdentity, suspendRun, takeSuspendedRun } from './owner.js';
 import { resolveRegistryOptions, type ProcessRegistryOptions, type ResolvedRegistryOptions } from './ProcessRegistryOptions.js';
 import { ProcessRegistryHandle } from './ProcessRegistryHandle.js';

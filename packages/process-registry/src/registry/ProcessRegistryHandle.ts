@@ -1,7 +1,7 @@
 import { call, CallExitError, InvalidOptionError, NoProcError, SystemStoppedError, type ActorRef } from '@arbor/core';
 import { WORKER_ID_ENV } from '../proc/procfs.js';
 import { StoreWriteError } from '../store/StoreWriteError.js';
-import type { OrphanCleanupReport } from './orphanCleanup.js';
+import type { OrphanCleanupReport } from './cleanupReport.js';
 import type {
   ActivateResult,
   CleanupDeadResult,

@@ -1,6 +1,6 @@
 import type { ActorRef, Call, InvalidOptionError } from '@arbor/core';
 import type { WorkerEntry } from '../store/WorkerEntry.js';
-import type { OrphanCleanupReport } from './orphanCleanup.js';
+import type { OrphanCleanupReport } from './cleanupReport.js';
 
 /**
  * A worker as the registry reports it: the stored entry, plus the live actor ref when the
