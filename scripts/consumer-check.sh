@@ -31,4 +31,19 @@ npm install --no-audit --no-fund --loglevel=error >/dev/null
 npx --no-install tsc -p tsconfig.json
 node dist/app.js
 npx --no-install arbor --help >/dev/null
-echo "consumer-check: installed from tarballs, type-checked with skipLibCheck false, ran"
+# Every relative link in an installed package's README points at a file the tarball ships.
+node -e '
+const fs = require("fs"), path = require("path");
+let bad = 0;
+for (const name of ["core", "ets", "xstate", "process-registry", "cli"]) {
+  const dir = path.join("node_modules/@arbor", name);
+  const text = fs.readFileSync(path.join(dir, "README.md"), "utf8");
+  for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+    const target = m[1].split("#")[0];
+    if (target === "" || /^[a-z]+:/.test(target)) continue;
+    if (!fs.existsSync(path.join(dir, target))) { console.error(`@arbor/${name} README links ${m[1]}, which the package does not ship`); bad++; }
+  }
+}
+process.exit(bad === 0 ? 0 : 1);
+'
+echo "consumer-check: installed from tarballs, README links resolve, type-checked with skipLibCheck false, ran"
