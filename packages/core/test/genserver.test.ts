@@ -233,6 +233,17 @@ test('a cast the behaviour does not handle crashes it with UnhandledMessageError
   await system.shutdown();
 });
 
+test('a null or non-object call to a behaviour with no handleCall crashes it with UnhandledMessageError, not a TypeError', async (t) => {
+  class CastsOnly extends GenServer<{ cast: { type: 'x' } }> {}
+  const { system } = capturingSystem();
+  for (const request of [null, undefined, 5, 'get']) {
+    const ref = await system.spawn(CastsOnly, undefined);
+    const err = await t.throwsAsync(call(ref, request as never));
+    t.true((err as { reason?: unknown }).reason instanceof UnhandledMessageError, `${String(request)}: ${String((err as { reason?: unknown }).reason)}`);
+  }
+  await system.shutdown();
+});
+
 test('system.shutdown stops every actor with terminate, and refuses new spawns', async (t) => {
   const { system } = capturingSystem();
   const logs = [[], [], []] as string[][];

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, InvalidOptionError } from '../src/index.js';
+import { createLogger, InvalidOptionError, prettyFormat } from '../src/index.js';
 
 const core = new URL('../src/index.js', import.meta.url).href;
 const dir = mkdtempSync(join(tmpdir(), 'arbor-log-format-'));
@@ -91,4 +91,14 @@ test('a wrong level or format is an InvalidOptionError that lists the accepted v
   t.throws(() => createLogger('loud' as never), { instanceOf: InvalidOptionError, message: /createLogger: level must be one of 'silent', 'error', 'warn', 'info', 'debug', got: "loud"/ });
   t.throws(() => createLogger('info', { format: 'xml' as never }), { instanceOf: InvalidOptionError, message: /createLogger: options.format must be one of 'auto', 'pretty', 'json'/ });
   t.throws(() => createLogger('info', 5 as never), { instanceOf: InvalidOptionError });
+});
+
+test('the readable form quotes control characters, so a name or reason cannot forge a line or reach the terminal raw', (t) => {
+  const render = (info: Record<string, unknown>): string =>
+    (prettyFormat().transform({ level: 'error', message: 'actor crashed', ...info }) as Record<symbol, string>)[Symbol.for('message')]!;
+  const line = render({ name: 'evil\n12:00:00.000 info forged', behaviour: 'Counter', actor: 'id1', reason: 'Error: \u001b[2Jboom' });
+  t.false(line.includes('\n'), line);
+  t.false(line.includes('\u001b'), line);
+  t.regex(line, /actor crashed: "evil\\n12:00:00.000 info forged" \(Counter#id1\) reason="Error: \\u001b\[2Jboom"/);
+  t.regex(render({ message: 'bell\u0007' }), / error "bell\\u0007"$/);
 });

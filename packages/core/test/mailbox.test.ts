@@ -199,3 +199,18 @@ test('invalid mailbox options throw InvalidOptionError naming the option path', 
   t.is(system.size, 0, 'nothing was started');
   await system.shutdown();
 });
+
+test('queued sys requests do not count against the bound: casts after a pending getState still get in', async (t) => {
+  const { system } = capturingSystem();
+  const ref = await system.spawn(Recorder, undefined, { mailbox: { capacity: 2, overflow: 'reject' } });
+  await system.suspend(ref);
+  // Both requests wait in the mailbox until the actor's next turn, while the casts arrive.
+  const states = [system.getState(ref), system.getState(ref)];
+  t.notThrows(() => cast(ref, { type: 'rec', n: 1 }));
+  t.notThrows(() => cast(ref, { type: 'rec', n: 2 }));
+  t.throws(() => cast(ref, { type: 'rec', n: 3 }), { instanceOf: MailboxFullError }, 'the bound still holds for messages');
+  await Promise.all(states);
+  await system.resume(ref);
+  t.deepEqual(await call(ref, { type: 'log' }), ['cast:1', 'cast:2']);
+  await system.shutdown();
+});

@@ -126,7 +126,8 @@ export class Cell implements ActorRef {
   private admit(incoming: Envelope | null): boolean {
     const limits = this.limits!;
     const mb = this.mailbox;
-    if (mb === null || mb.length < limits.capacity) return true;
+    // Queued sys requests (getState, stop, ...) are not messages: they never count against the bound.
+    if (mb === null || mb.length - this.sysQueued < limits.capacity) return true;
     switch (limits.overflow) {
       case 'reject':
         throw new MailboxFullError(this, limits.capacity);

@@ -93,7 +93,7 @@ export abstract class GenServer<P extends Protocol = {}, S = undefined, A = void
    */
   handleCall(request: CallOf<P>, from: From<AnyReplyOf<P>>): AnyReplyOf<P> | NoReply | Promise<AnyReplyOf<P> | NoReply> {
     const calls = this.calls as Readonly<Record<string, (request: unknown, from: unknown) => AnyReplyOf<P> | NoReply>> | undefined;
-    const type = (request as { readonly type?: unknown }).type;
+    const type = typeof request === 'object' && request !== null ? (request as { readonly type?: unknown }).type : undefined;
     if (calls !== undefined && typeof type === 'string' && Object.hasOwn(calls, type)) return calls[type]!(request, from);
     throw new UnhandledMessageError(this.constructor.name, 'call', request, calls === undefined ? undefined : `calls[${JSON.stringify(type)}]`);
   }

@@ -20,12 +20,20 @@ function subject(info: Record<string, unknown>): string {
   const behaviour = typeof info['behaviour'] === 'string' ? info['behaviour'] : undefined;
   const id = typeof info['actor'] === 'string' ? info['actor'] : undefined;
   const who = behaviour !== undefined || id !== undefined ? `${behaviour ?? 'actor'}${id !== undefined ? `#${id}` : ''}` : undefined;
-  if (name !== undefined) return who !== undefined ? `${name} (${who})` : name;
-  return who ?? '';
+  if (name !== undefined) return who !== undefined ? `${safe(name)} (${safe(who)})` : safe(name);
+  return who === undefined ? '' : safe(who);
+}
+
+/** Control characters (terminal escapes, newlines): a string with one is always quoted. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** `s` as is, or JSON-quoted when it holds a control character (no forged lines, no escapes). */
+function safe(s: string): string {
+  return CONTROL.test(s) ? JSON.stringify(s) : s;
 }
 
 function value(v: unknown): string {
-  if (typeof v === 'string') return /[\s"=]/.test(v) || v === '' ? JSON.stringify(v) : v;
+  if (typeof v === 'string') return /[\s"=]/.test(v) || v === '' || CONTROL.test(v) ? JSON.stringify(v) : v;
   if (v === undefined) return 'undefined';
   try {
     return JSON.stringify(v) ?? String(v);
@@ -38,7 +46,7 @@ function value(v: unknown): string {
 function frames(stack: unknown): string {
   if (typeof stack !== 'string') return '';
   const at = stack.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, FRAMES);
-  return at.length === 0 ? '' : `\n${at.map((l) => `    ${l.trim()}`).join('\n')}`;
+  return at.length === 0 ? '' : `\n${at.map((l) => `    ${safe(l.trim())}`).join('\n')}`;
 }
 
 /**
@@ -58,7 +66,7 @@ export function prettyFormat(): winston.Logform.Format {
     const rest = Object.keys(entry)
       .filter((k) => !HIDDEN.has(k) && entry[k] !== undefined)
       .map((k) => `${k}=${value(entry[k])}`);
-    const head = [clock(entry['timestamp']), String(info.level), `${String(info.message)}${who !== '' ? `: ${who}` : ''}`].filter((s) => s !== '').join(' ');
+    const head = [clock(entry['timestamp']), String(info.level), `${safe(String(info.message))}${who !== '' ? `: ${who}` : ''}`].filter((s) => s !== '').join(' ');
     return `${head}${rest.length > 0 ? ` ${rest.join(' ')}` : ''}${frames(entry['stack'])}`;
   });
 }
