@@ -77,6 +77,8 @@ export type { SpawnOptions, SpawnOptionsOf } from './system/SpawnOptions.js';
 export { TimerRef } from './system/TimerRef.js';
 export { badRef, isActorRef } from './validation/ref.js';
 export { checkTimeout, MAX_TIMER_MS } from './validation/timeout.js';
+export { checkKnownKeys } from './validation/knownKeys.js';
+export { closestKey } from './validation/closestKey.js';
 export { describeName, isViaName, via, type NameProvider, type ProtocolMark, type ViaName } from './names/NameProvider.js';
 export { defineName, type NameFor, type TypedName } from './names/ActorName.js';
 export { describeSupervisor, type SupervisedChildInfo, type SupervisorInfo, type Supervising } from './supervisor/introspection.js';

@@ -6,7 +6,7 @@ import test from 'ava';
 import { InvalidOptionError } from '@arbor/core';
 import { BadKeyError, compareKeys, CounterError, Ets, isKey, type OrderedTable, type SetTable } from '../src/index.js';
 import { hosts, inActor } from './fixtures.js';
-import { cyclicArray, deepArray } from './junkProbe.js';
+import { cyclicArray, deepArray } from '@arbor/test-support';
 
 async function tables(): Promise<{ set: SetTable<any, any>; ordered: OrderedTable<any, any>; done: () => Promise<void> }> {
   const { system, refs } = await hosts(1);

@@ -33,7 +33,7 @@ import {
   type SetTable,
 } from '../src/index.js';
 import { hosts, inActor } from './fixtures.js';
-import { cyclicArray, deepArray, junkValues, probe, showOutcome, type Outcome } from './junkProbe.js';
+import { cyclicArray, deepArray, junkValues, probe, showOutcome, type Outcome } from '@arbor/test-support';
 
 type Tables = { set: SetTable<any, any>; ordered: OrderedTable<any, any>; bag: BagTable<any, any> };
 

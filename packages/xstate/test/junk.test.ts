@@ -19,7 +19,7 @@ import {
   sendEventAndWait,
   SnapshotKeyInUseError,
 } from '../src/index.js';
-import { junkValues, probe, showOutcome, type Outcome } from './junkProbe.js';
+import { junkValues, probe, showOutcome, type Outcome } from '@arbor/test-support';
 import { lightMachine } from './machines.js';
 
 const Light = fromMachine(lightMachine);

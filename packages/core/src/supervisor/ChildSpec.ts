@@ -14,7 +14,7 @@ import {
   MissingChildStartError,
   UnknownChildSpecKeyError,
 } from './errors.js';
-import { closestKey } from './closestKey.js';
+import { closestKey } from '../validation/closestKey.js';
 
 /** When a child is restarted: always, only after an abnormal exit, or never. */
 export type RestartType = 'permanent' | 'transient' | 'temporary';

@@ -1,4 +1,7 @@
-import { InvalidOptionError } from '@arbor/core';
+import { checkKnownKeys, InvalidOptionError } from '@arbor/core';
+
+// Core's rule for unknown option keys (closest known key named), shared with this package's callers.
+export { checkKnownKeys };
 
 /**
  * The argument checks the package's entry points share: an options object with only
@@ -8,15 +11,6 @@ import { InvalidOptionError } from '@arbor/core';
 /** Throws InvalidOptionError unless `options` is a plain object (not null, an array or a function). */
 export function checkObject(op: string, options: unknown, expected: string): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new InvalidOptionError(op, expected, options);
-}
-
-/** Throws InvalidOptionError for the first key of `options` that is not in `known`. */
-export function checkKnownKeys(op: string, options: object, known: readonly string[]): void {
-  for (const k in options) {
-    if (known.includes(k)) continue;
-    const near = closest(k, known);
-    throw new InvalidOptionError(`${op}: option ${JSON.stringify(k)}`, `one of ${known.join(', ')}${near === undefined ? '' : ` (did you mean ${near}?)`}`, (options as Record<string, unknown>)[k]);
-  }
 }
 
 /**
@@ -40,25 +34,3 @@ export function checkCallOptions(op: string, options: unknown): void {
   checkKnownKeys(op, options as object, ['timeout']);
 }
 
-/** The known key at the smallest edit distance (at most 2) from `k`, if any. */
-function closest(k: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = 3;
-  const lower = k.toLowerCase();
-  for (const c of known) {
-    const d = distance(lower, c.toLowerCase());
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    prev = row;
-  }
-  return prev[b.length]!;
-}

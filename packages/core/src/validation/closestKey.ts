@@ -1,12 +1,16 @@
+import { InvalidOptionError } from '../errors/errors.js';
+
 /**
  * The known key closest to a mistyped one, or undefined when none is close: the optimal
  * string alignment distance (edits, with a swap of two neighbours as one edit) at most a
- * third of the key's length, and at least 2. @internal
+ * third of the key's length, and at least 2.
  *
  * @example
  * closestKey('shutdwon', ['id', 'start', 'shutdown']) // 'shutdown'
  */
 export function closestKey(key: string, known: readonly string[]): string | undefined {
+  if (typeof key !== 'string') throw new InvalidOptionError('closestKey: key', 'a string', key);
+  if (!Array.isArray(known)) throw new InvalidOptionError('closestKey: known', 'an array of strings', known);
   const limit = Math.max(2, Math.floor(key.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;

@@ -1,0 +1,1 @@
+export { cyclicArray, deepArray, junkValues, probe, showOutcome, type Outcome } from './junkProbe.js';
