@@ -76,7 +76,8 @@ export interface ChildSpec<B extends AnyBehaviour = AnyBehaviour> {
   readonly significant?: boolean;
   /**
    * Milliseconds the start (the start function, or the behaviour's `init`) may take; past
-   * them it fails with `ChildStartTimeoutError` and a child arriving later is killed.
+   * them it fails with `ChildStartTimeoutError` and the child is killed, even while its
+   * `init` is pending (a child arriving later is killed too).
    * Default `Infinity`: wait as long as it takes (OTP's behaviour).
    */
   readonly startTimeout?: number;
