@@ -587,9 +587,15 @@ export class ActorSystem {
   // ------------------------------------------------------------------ lifecycle
 
   /**
-   * Stops every actor top down (the roots first, so each supervisor stops its own children
-   * in order; `terminate` runs with `shutdown`), kills those still alive after `timeout` ms,
-   * and refuses new spawns. Resolves when all are dead.
+   * Stops every actor top down, as OTP's application stop, kills those still alive after
+   * `timeout` ms, and refuses new spawns. Resolves when all are dead. The roots (actors with
+   * no live parent) are stopped like `system.stop(ref, 'shutdown')`: their `terminate` runs.
+   * The others stop from the `shutdown` exit signal of their supervisor or parent: one that
+   * traps exits runs `terminate('shutdown')`, one that does not dies of the signal without
+   * running `terminate` (as in OTP). Trap exits in an actor whose `terminate` must run at shutdown.
+   *
+   * @example
+   * await system.shutdown({ timeout: 10_000 });
    */
   async shutdown(options?: { timeout?: number }): Promise<void> {
     const timeout = timeoutOf(options); // an async function: a bad timeout rejects
