@@ -76,7 +76,8 @@ export interface ChildSpec<B extends AnyBehaviour = AnyBehaviour> {
   readonly significant?: boolean;
   /**
    * Milliseconds the start (the start function, or the behaviour's `init`) may take; past
-   * them it fails with `ChildStartTimeoutError` and a child arriving later is killed.
+   * them it fails with `ChildStartTimeoutError` and the child is killed, even while its
+   * `init` is pending (a child arriving later is killed too).
    * Default `Infinity`: wait as long as it takes (OTP's behaviour).
    */
   readonly startTimeout?: number;
@@ -104,9 +105,15 @@ export function childSpec<B extends AnyBehaviour>(behaviour: SupervisableClass<B
   return withOverrides(base, overrides);
 }
 
-/** Applies `childSpec` overrides; `options` go into a behaviour start. @internal */
+/**
+ * Applies `childSpec` overrides; `options` go into a behaviour start. Overrides that are not
+ * a plain object (`childSpec(C, 0, 5)`) throw `InvalidOptionError`. @internal
+ */
 export function withOverrides<S extends ChildSpec<any>>(base: S, overrides: ChildSpecOverrides | undefined): S {
   if (overrides === undefined) return base;
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+    throw new InvalidOptionError('childSpec: overrides', 'an object of child-spec fields ({ id?, restart?, shutdown?, type?, significant?, startTimeout?, options? }) or undefined', overrides);
+  }
   const { options, ...fields } = overrides;
   const start = options !== undefined && typeof base.start === 'object' ? { ...base.start, options } : base.start;
   // An override left undefined keeps the base's value (`{ restart: opts.restart }` with no opts.restart).

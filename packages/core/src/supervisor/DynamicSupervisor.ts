@@ -4,6 +4,7 @@ import { GenServer, type AnyBehaviour, type InitArgOf, type ProtocolOf } from '.
 import type { Call, Protocol, SystemInfo, UnknownProtocol } from '../actor/Protocol.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
+import { badRef } from '../validation/ref.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import { withOverrides, normalizeSpec, type BehaviourStart, type ChildSpec, type ChildSpecOverrides, type ChildStarter, type NormalizedSpec } from './ChildSpec.js';
@@ -321,12 +322,14 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
    * Stops a child by ref and forgets it: `'ok'`, or `'not_found'` if it is not a child of
    * this supervisor. A child being restarted (its restart pending or failing) is known by
    * the ref it crashed under: it answers `'ok'`, its retries stop and its `maxChildren`
-   * slot is freed (OTP/Elixir).
+   * slot is freed (OTP/Elixir). A `ref` that is not an ActorRef rejects with
+   * `InvalidOptionError`.
    *
    * @example
    * if ((await DynamicSupervisor.startChild(sup, spec)).status === 'ok') await DynamicSupervisor.terminateChild(sup, ref);
    */
   static terminateChild(sup: ActorRef<DynamicSupervisorProtocol>, ref: ActorRef): Promise<'ok' | 'not_found'> {
+    if (!(ref instanceof Cell)) return Promise.reject(badRef('DynamicSupervisor.terminateChild', ref));
     return supervisorCall(sup, { type: 'terminate_child', ref });
   }
 

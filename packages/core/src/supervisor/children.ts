@@ -66,44 +66,59 @@ export class ChildRecord {
   }
 }
 
+/** What one launch created, so a start timeout can kill it. */
+interface Launch {
+  /** The cells the launch's start created linked to the supervisor (its behaviour start, `starter.startLink`). */
+  readonly cells: Cell[];
+  /** Set when the start timed out: nothing more may start for it. */
+  late: boolean;
+}
+
 /**
  * Runs a child spec's start from `sup`: a behaviour start is spawned linked to the
  * supervisor; a start function gets a starter that does the same. Any thrown error or
  * malformed answer becomes an `error` outcome, and so does a start still pending after the
- * spec's `startTimeout` (`ChildStartTimeoutError`; the child, if it arrives, is killed). @internal
+ * spec's `startTimeout` (`ChildStartTimeoutError`). On a timeout every actor the start
+ * created through the supervisor is unlinked and killed, even one still in its `init`
+ * (Elixir/OTP: a start timeout kills the child); a child arriving later is killed too, and
+ * a start function's later `starter.startLink` starts nothing. @internal
  */
 export function launchChild(sup: Cell, spec: NormalizedSpec, extra: unknown): Promise<StartResult<any>> {
   const timeout = spec.startTimeout;
-  if (timeout === Infinity) return runStart(sup, spec, extra);
+  if (timeout === Infinity) return runStart(sup, spec, extra, null);
+  const launch: Launch = { cells: [], late: false };
   return new Promise((resolve) => {
-    let late = false;
     const timer = setTimeout(() => {
-      late = true;
+      launch.late = true;
+      for (const cell of launch.cells) killAbandoned(sup, cell);
       resolve({ status: 'error', reason: new ChildStartTimeoutError(spec.id, timeout) });
     }, timeout);
-    void runStart(sup, spec, extra).then((r) => {
-      if (!late) {
+    void runStart(sup, spec, extra, launch).then((r) => {
+      if (!launch.late) {
         clearTimeout(timer);
         resolve(r);
         return;
       }
       // The start was given up on: a child arriving now is nobody's child.
-      if (r.status === 'ok') {
-        const cell = r.ref as unknown as Cell;
-        unlink(sup, cell);
-        cell.receiveExit(sup, 'kill', false);
-      }
+      if (r.status === 'ok') killAbandoned(sup, r.ref as unknown as Cell);
     });
   });
 }
 
+/** Unlinks a child whose start was given up on and kills it, so no EXIT of it reaches `sup`. */
+function killAbandoned(sup: Cell, cell: Cell): void {
+  unlink(sup, cell);
+  cell.receiveExit(sup, 'kill', false);
+}
+
 /** Runs the start itself; never rejects. */
-async function runStart(sup: Cell, spec: NormalizedSpec, extra: unknown): Promise<StartResult<any>> {
+async function runStart(sup: Cell, spec: NormalizedSpec, extra: unknown, launch: Launch | null): Promise<StartResult<any>> {
   const start = spec.start;
+  const created = launch === null ? undefined : (cell: Cell) => launch.cells.push(cell);
   let r: StartResult<any>;
   try {
     if (typeof start === 'function') {
-      r = await start(starterFor(sup, extra));
+      r = await start(starterFor(sup, extra, spec, launch));
       if (typeof r !== 'object' || r === null || !['ok', 'ignore', 'error'].includes((r as { status?: string }).status ?? '')) {
         return { status: 'error', reason: new InvalidOptionError(`child ${JSON.stringify(spec.id)}: start()`, "a StartResult ({ status: 'ok', ref } | { status: 'ignore' } | { status: 'error', reason })", r) };
       }
@@ -111,7 +126,7 @@ async function runStart(sup: Cell, spec: NormalizedSpec, extra: unknown): Promis
         return { status: 'error', reason: new InvalidOptionError(`child ${JSON.stringify(spec.id)}: start().ref`, 'an ActorRef', r.ref) };
       }
     } else {
-      r = await sup.system.startFrom(sup, start.behaviour, start.arg, start.options);
+      r = await sup.system.startFrom(sup, start.behaviour, start.arg, start.options, created);
     }
   } catch (e) {
     return { status: 'error', reason: e };
@@ -137,13 +152,16 @@ function adopt(sup: Cell, child: Cell): void {
   else linkCells(sup, child);
 }
 
-function starterFor(sup: Cell, extra: unknown): ChildStarter {
+function starterFor(sup: Cell, extra: unknown, spec: NormalizedSpec, launch: Launch | null): ChildStarter {
+  const created = launch === null ? undefined : (cell: Cell) => launch.cells.push(cell);
   return {
     system: sup.system,
     supervisor: sup,
     extra,
     startLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<StartResult<ProtocolOf<B>>> {
-      return sup.system.startFrom(sup, behaviour, arg, options) as Promise<StartResult<ProtocolOf<B>>>;
+      // A start function still running after its timeout starts nothing more.
+      if (launch?.late === true) return Promise.resolve({ status: 'error', reason: new ChildStartTimeoutError(spec.id, spec.startTimeout) });
+      return sup.system.startFrom(sup, behaviour, arg, options, created) as Promise<StartResult<ProtocolOf<B>>>;
     },
   };
 }

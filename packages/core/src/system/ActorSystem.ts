@@ -166,9 +166,19 @@ export class ActorSystem {
     }>;
   }
 
-  /** Starts an actor linked to `parent` (when given) and returns the OTP start outcome as a value. @internal */
-  startFrom(parent: Cell | null, behaviour: BehaviourClass, arg: unknown, options: SpawnOptions | undefined): Promise<StartResult<any>> {
-    const o = this.startCell(parent, behaviour, arg, options, parent !== null, null);
+  /**
+   * Starts an actor linked to `parent` (when given) and returns the OTP start outcome as a
+   * value. `created`, if given, is told of the cell as soon as it exists, before its init
+   * runs (a supervisor's start timeout kills it even while init is pending). @internal
+   */
+  startFrom(
+    parent: Cell | null,
+    behaviour: BehaviourClass,
+    arg: unknown,
+    options: SpawnOptions | undefined,
+    created?: (cell: Cell) => void,
+  ): Promise<StartResult<any>> {
+    const o = this.startCell(parent, behaviour, arg, options, parent !== null, null, created);
     if (o instanceof Promise) return o.then(publicOutcome);
     return Promise.resolve(publicOutcome(o));
   }
@@ -203,6 +213,7 @@ export class ActorSystem {
     options: SpawnOptions | undefined,
     link: boolean,
     watcher: Watcher | null,
+    created?: (cell: Cell) => void,
   ): Outcome | Promise<Outcome> {
     let cell: Cell;
     let b: AnyBehaviour;
@@ -244,6 +255,7 @@ export class ActorSystem {
       return Promise.reject(e);
     }
     if (link && parent !== null) linkCells(parent, cell);
+    created?.(cell);
     const mref = watcher === null ? undefined : addMonitor(watcher, cell);
     let r: unknown;
     const prev = running;
@@ -575,9 +587,15 @@ export class ActorSystem {
   // ------------------------------------------------------------------ lifecycle
 
   /**
-   * Stops every actor top down (the roots first, so each supervisor stops its own children
-   * in order; `terminate` runs with `shutdown`), kills those still alive after `timeout` ms,
-   * and refuses new spawns. Resolves when all are dead.
+   * Stops every actor top down, as OTP's application stop, kills those still alive after
+   * `timeout` ms, and refuses new spawns. Resolves when all are dead. The roots (actors with
+   * no live parent) are stopped like `system.stop(ref, 'shutdown')`: their `terminate` runs.
+   * The others stop from the `shutdown` exit signal of their supervisor or parent: one that
+   * traps exits runs `terminate('shutdown')`, one that does not dies of the signal without
+   * running `terminate` (as in OTP). Trap exits in an actor whose `terminate` must run at shutdown.
+   *
+   * @example
+   * await system.shutdown({ timeout: 10_000 });
    */
   async shutdown(options?: { timeout?: number }): Promise<void> {
     const timeout = timeoutOf(options); // an async function: a bad timeout rejects

@@ -259,3 +259,22 @@ test('system.stop(sup) waits by default as long as the supervisor takes (Elixirâ
   t.is(await exitOf(system, w), 'killed', 'the child was killed after its own 5300 ms');
   await system.shutdown();
 });
+
+test('system.shutdown: a root actor and a trapping child run terminate; a child that does not trap exits dies of the shutdown signal without it (as documented)', async (t) => {
+  const system = createSystem();
+  const events: string[] = [];
+  const root = await system.spawn(Worker, { id: 'root', events });
+  const sup = await Supervisor.start(system, { children: [worker('trapping', events, { trap: true }), worker('plain', events)] });
+  const plain = await refOf(sup, 'plain');
+  const trapping = await refOf(sup, 'trapping');
+  await system.shutdown();
+  t.false(system.isAlive(root));
+  t.is(system.getStatus(plain).exitReason, 'shutdown');
+  t.is(system.getStatus(trapping).exitReason, 'shutdown');
+  t.true(events.includes('stop root shutdown'), 'the root ran terminate');
+  t.true(events.includes('stop trapping shutdown'), 'the trapping child ran terminate');
+  t.false(
+    events.some((e) => e.startsWith('stop plain')),
+    'the non-trapping child did not run terminate',
+  );
+});

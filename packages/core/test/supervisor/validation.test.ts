@@ -222,3 +222,32 @@ test('startTimeout must be an integer from 1 to 2^31-1 ms or Infinity: InvalidSt
   t.true(system.isAlive(sup));
   await system.shutdown();
 });
+
+test('childSpec overrides that are not an object are refused with InvalidOptionError (childSpec(C, arg, 5))', (t) => {
+  const arg = { id: 'w', events: [] };
+  for (const bad of [5, 'transient', null, true, [{ id: 'x' }]]) {
+    const e = t.throws(() => childSpec(Worker, arg, bad as never), { instanceOf: InvalidOptionError });
+    t.is(e.code, 'invalid_option');
+    t.regex(e.message, /^childSpec: overrides must be an object of child-spec fields .* or undefined, got: /);
+  }
+  t.throws(() => Supervisor.childSpec({ children: [] }, 5 as never), { instanceOf: InvalidOptionError, message: /childSpec: overrides/ });
+  // undefined and an object still work.
+  t.is(childSpec(Worker, arg, undefined).id, 'Worker');
+  t.is(childSpec(Worker, arg, { id: 'w2' }).id, 'w2');
+});
+
+test('DynamicSupervisor.terminateChild with a value that is not an ActorRef rejects with InvalidOptionError, not "not_found"', async (t) => {
+  const system = createSystem();
+  const sup = await DynamicSupervisor.start(system, {});
+  for (const bad of [5, 'w', null, undefined, {}]) {
+    await t.throwsAsync(DynamicSupervisor.terminateChild(sup, bad as never), {
+      instanceOf: InvalidOptionError,
+      message: /^DynamicSupervisor\.terminateChild: ref must be an ActorRef returned by spawn, got: /,
+    });
+  }
+  // A real ref that is not its child still answers 'not_found'.
+  const other = await system.spawn(Worker, { id: 'o', events: [] });
+  t.is(await DynamicSupervisor.terminateChild(sup, other), 'not_found');
+  t.true(system.isAlive(sup));
+  await system.shutdown();
+});
