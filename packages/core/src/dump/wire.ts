@@ -61,6 +61,16 @@ export function parseRequest(line: string): Request | Answer {
   return { ok: false, error: { code: 'unknown_op', message: `unknown op ${JSON.stringify(op) ?? 'undefined'}; ops are "dump" and "text"` } };
 }
 
+/** The `token` field of a request line that is a JSON object (undefined if none). */
+export function tokenOfLine(line: string): unknown {
+  try {
+    const req: unknown = JSON.parse(line);
+    return typeof req === 'object' && req !== null ? (req as { token?: unknown }).token : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The answer line to a dump request, in pieces (`{"ok":true,"dump":...}` and its
  * newline): written node by node with an explicit stack, so the endpoint can yield
