@@ -148,14 +148,26 @@ export class EndpointConnection {
 
   #read(chunk: Buffer): void {
     if (this.#closing) return;
+    this.#lines.append(chunk);
+    this.#pump();
+  }
+
+  /**
+   * Takes lines from the splitter into the queue while it has room; the rest stay in the
+   * splitter (one 64 KiB chunk of requests is not split all at once).
+   */
+  #fill(): void {
     let requests = 0;
     let lines = 0;
-    for (const line of this.#lines.push(chunk)) {
+    while (!this.#closing && this.#queue.length < MAX_QUEUED_REQUESTS) {
+      const line = this.#lines.nextLine() ?? (this.#ended ? this.#lines.flush() : undefined);
+      if (line === undefined) break;
       lines++;
       if (line.trim() === '') continue;
       this.#queue.push(line);
       requests++;
     }
+    if (this.#closing) return;
     if (this.#lines.overflow) {
       this.refuse('request_too_large', `a request line is at most ${this.#rules.maxRequestBytes} bytes; send one {"op":"dump"} per line`);
       return;
@@ -163,7 +175,6 @@ export class EndpointConnection {
     // Only a complete request is activity: bytes of a line that never ends do not keep the connection.
     if (requests > 0) this.#armIdle();
     this.#armLine(lines > 0);
-    this.#pump();
   }
 
   /** Runs the line deadline while a line has begun: restarted when a line ended in this chunk, stopped when none is pending. */
@@ -197,21 +208,22 @@ export class EndpointConnection {
 
   #end(): void {
     if (this.#closing) return;
-    const last = this.#lines.flush();
-    if (last !== undefined && last.trim() !== '') this.#queue.push(last);
-    this.#ended = true;
+    this.#ended = true; // the bytes after the last newline are one more line (see #fill)
     this.#pump();
   }
 
   /** Handles queued lines until one waits for a dump, then reads on only while there is room. */
   #pump(): void {
+    this.#fill();
     while (!this.#closing && this.#asked.length === 0 && this.#queue.length > 0 && this.#socket.writableLength <= WRITE_HIGH_WATER_BYTES) {
       const op = this.#nextRequest();
+      this.#fill();
       if (op === undefined) continue;
       this.#asked.push(op);
       // The requests right behind it share its dump: a client that pipelines costs one build per batch.
       while (this.#asked.length < MAX_BATCH && this.#queue.length > 0 && !('ok' in parseRequest(this.#queue[0]!))) {
         const more = this.#nextRequest();
+        this.#fill();
         if (more === undefined) break;
         this.#asked.push(more);
       }
