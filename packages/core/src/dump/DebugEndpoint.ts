@@ -209,7 +209,7 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
         };
       } catch (e) {
         if (e instanceof SlicesStopped) return;
-        const failed = Buffer.from(errorLine('internal_error', formatReason(e)));
+        const failed = [Buffer.from(errorLine('internal_error', formatReason(e)))];
         answers = { dump: failed, text: failed };
       }
       for (const conn of waiters) conn.deliver(answers);

@@ -37,8 +37,9 @@ export interface ConnectionHost {
 
 /** A dump's answer lines, one per op (only those some waiting client asked for). */
 export interface DumpAnswers {
-  readonly dump: Buffer | undefined;
-  readonly text: Buffer | undefined;
+  /** The answer line's bytes in chunks, written in order. */
+  readonly dump: readonly Buffer[] | undefined;
+  readonly text: readonly Buffer[] | undefined;
 }
 
 /** A connection's limits and credential. */
@@ -121,7 +122,9 @@ export class EndpointConnection {
     const asked = this.#asked;
     this.#asked = [];
     if (!this.open) return;
-    for (const op of asked) this.#socket.write(answers[op]!);
+    this.#socket.cork();
+    for (const op of asked) for (const chunk of answers[op]!) this.#socket.write(chunk);
+    this.#socket.uncork();
     this.#armIdle();
     this.#pump();
   }
