@@ -3,6 +3,7 @@
  * output passed in; `bin.ts` calls it with the process's.
  */
 import { ArborError, fetchDump, renderDump } from '@arbor/core';
+import { open } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 import { resolveEndpoint } from './resolveEndpoint.js';
@@ -18,7 +19,12 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   /** Where to look for default-named sockets (default: `defaultEndpointDir()`, `/tmp/arbor-<uid>`). */
   readonly tmpdir?: string;
+  /** Where `--token-file -` reads the token (default: `process.stdin`). */
+  readonly stdin?: AsyncIterable<Buffer | string>;
 }
+
+/** The most bytes `--token-file` reads: a token is a line, not a file's worth. */
+const MAX_TOKEN_FILE_BYTES = 4096;
 
 /**
  * Runs `arbor` with these arguments and resolves with the exit code: 0 done, 2 usage
@@ -60,9 +66,11 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const timeout = timeoutOf(values.timeout);
   if (values.endpoint !== undefined && values.endpoint.trim() === '') throw new UsageError('--endpoint must be a socket path or 127.0.0.1:<port>, got ""');
   if (values.token !== undefined && values.token.trim() === '') throw new UsageError('--token must be the TCP endpoint\'s token, got ""');
+  if (values.token !== undefined && values['token-file'] !== undefined) throw new UsageError('give --token or --token-file, not both (prefer --token-file: other users can read --token in the process list)');
   const endpoint = resolveEndpoint(values.endpoint, io.env, io.tmpdir);
   const envToken = io.env['ARBOR_TOKEN'];
-  const token = values.token ?? (envToken !== undefined && envToken !== '' ? envToken : undefined);
+  const fileToken = values['token-file'] === undefined ? undefined : await readTokenArg(values['token-file'], io);
+  const token = fileToken ?? values.token ?? (envToken !== undefined && envToken !== '' ? envToken : undefined);
   const d = await fetchDump(endpoint, token === undefined ? { timeout } : { timeout, token });
   io.stdout.write(`${values.json === true ? JSON.stringify(d) : renderDump(d)}\n`);
   return 0;
@@ -78,6 +86,7 @@ function parse(argv: readonly string[]) {
         json: { type: 'boolean' },
         endpoint: { type: 'string' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -86,6 +95,41 @@ function parse(argv: readonly string[]) {
     // parseArgs adds advice about '--' after the first sentence; keep the first sentence.
     throw new UsageError(e instanceof Error ? e.message.split(/\.(?: |$)/)[0]! : String(e));
   }
+}
+
+/** The token in `--token-file <path>` (`-`: standard input), its first line trimmed. */
+async function readTokenArg(path: string, io: CliIo): Promise<string> {
+  const from = path === '-' ? 'standard input (--token-file -)' : `--token-file ${JSON.stringify(path)}`;
+  let text: string;
+  if (path === '-') {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of io.stdin ?? process.stdin) {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      chunks.push(b);
+      bytes += b.length;
+      if (bytes > MAX_TOKEN_FILE_BYTES) break;
+    }
+    text = Buffer.concat(chunks).toString('utf8');
+  } else {
+    if (path.trim() === '') throw new UsageError('--token-file must be a file that holds the token, or - for standard input, got ""');
+    try {
+      const file = await open(path, 'r');
+      try {
+        const buf = Buffer.alloc(MAX_TOKEN_FILE_BYTES + 1);
+        const { bytesRead } = await file.read(buf, 0, buf.length, null); // at most this much, whatever the file
+        text = buf.subarray(0, bytesRead).toString('utf8');
+      } finally {
+        await file.close();
+      }
+    } catch (e) {
+      throw new UsageError(`cannot read ${from}: ${(e as NodeJS.ErrnoException).code ?? String(e)}; pass a file that holds the endpoint's token`);
+    }
+  }
+  if (Buffer.byteLength(text) > MAX_TOKEN_FILE_BYTES) throw new UsageError(`${from} is longer than ${MAX_TOKEN_FILE_BYTES} bytes; it should hold only the endpoint's token`);
+  const token = (text.split('\n')[0] ?? '').trim();
+  if (token === '') throw new UsageError(`${from} holds no token (its first line is empty)`);
+  return token;
 }
 
 function timeoutOf(text: string | undefined): number {

@@ -9,8 +9,10 @@ Options of dump:
   --endpoint <e>    the application's DebugEndpoint: a Unix socket path, or 127.0.0.1:<port>
                     (default: $ARBOR_ENDPOINT, else the only arbor-<system>-<pid>.sock
                     socket in $TMPDIR/arbor-<uid>)
-  --token <t>       the token of a TCP endpoint (default: $ARBOR_TOKEN, else the file the
-                    endpoint wrote, $TMPDIR/arbor-<uid>/arbor-tcp-<port>.token)
+  --token-file <f>  read the token of a TCP endpoint from file <f> (- : standard input)
+  --token <t>       the token itself; other local users can read it in the process list,
+                    so prefer --token-file (default for both: $ARBOR_TOKEN, else the file
+                    the endpoint wrote, $TMPDIR/arbor-<uid>/arbor-tcp-<port>.token)
   --timeout <ms>    how long to wait for the answer (default 5000)
 
   -h, --help        show this help

@@ -4,7 +4,7 @@
  * one line on stderr, no stack trace).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,13 +35,14 @@ interface Run {
 }
 
 /** Runs `node dist/src/bin.js ...args` without blocking this process (which serves the endpoint). */
-function arbor(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+function arbor(args: readonly string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env['PATH'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env['PATH'], ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -235,6 +236,24 @@ test('TCP: the token is read from the file the endpoint wrote, or taken from --t
   t.is(env.code, 0, env.stderr);
   assertOneLineError(t, await arbor(['dump', '--endpoint', given.endpoint]), /^arbor: 127\.0\.0\.1:\d+ refused the request: no token was sent; pass the endpoint's token \(fetchDump option \{ token \}, arbor dump --token, or ARBOR_TOKEN\)/);
   assertOneLineError(t, await arbor(['dump', '--endpoint', endpoint, '--token', `${token}x`]), /^arbor: 127\.0\.0\.1:\d+ refused the request: the token is wrong/);
+});
+
+test('TCP: --token-file reads the token from a file, or from standard input with -, so it is not in the process list; a bad one is exit code 2', async (t) => {
+  const given = await application(t, 'shop', { port: 0, token: 'a-token-the-app-passed' });
+  const dir = tempDir(t);
+  const file = join(dir, 'token');
+  writeFileSync(file, 'a-token-the-app-passed\n', { mode: 0o600 });
+  const fromFile = await arbor(['dump', '--endpoint', given.endpoint, '--token-file', file]);
+  t.is(fromFile.code, 0, fromFile.stderr);
+  t.deepEqual(stable(fromFile.stdout), TREE);
+  const fromStdin = await arbor(['dump', '--endpoint', given.endpoint, '--token-file', '-'], {}, 'a-token-the-app-passed\n');
+  t.is(fromStdin.code, 0, fromStdin.stderr);
+  t.deepEqual(stable(fromStdin.stdout), TREE);
+  assertOneLineError(t, await arbor(['dump', '--endpoint', given.endpoint, '--token-file', join(dir, 'missing')]), /^arbor: cannot read --token-file ".*missing": ENOENT; pass a file that holds the endpoint's token; run `arbor --help`/);
+  assertOneLineError(t, await arbor(['dump', '--endpoint', given.endpoint, '--token-file', '-'], {}, ''), /^arbor: standard input \(--token-file -\) holds no token/);
+  assertOneLineError(t, await arbor(['dump', '--endpoint', given.endpoint, '--token-file', file, '--token', 'x']), /^arbor: give --token or --token-file, not both/);
+  writeFileSync(file, 'not-the-token\n');
+  assertOneLineError(t, await arbor(['dump', '--endpoint', given.endpoint, '--token-file', file]), /^arbor: 127\.0\.0\.1:\d+ refused the request: the token is wrong/);
 });
 
 test('a socket over its connection cap: exit code 2 naming the limit', async (t) => {

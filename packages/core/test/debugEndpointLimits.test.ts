@@ -79,7 +79,7 @@ test('a client that pipelines 50 requests gets 50 answers in order from 4 builds
   const c = await client(path);
   const ops = Array.from({ length: 50 }, (_, i) => (i === 20 ? 'text' : 'dump'));
   c.socket.write(ops.map((op) => `{"op":"${op}"}\n`).join(''));
-  t.true(await until(() => load(system, ep).queued === 50), JSON.stringify(load(system, ep)));
+  t.true(await until(() => load(system, ep).queued === 32), JSON.stringify(load(system, ep))); // 16 wait for the dump, 16 read ahead, the rest not split yet
   await system.resume(ep);
   t.true(await until(() => c.lines.length === 50), `${c.lines.length} answers`);
   const answers = c.lines.map((l) => JSON.parse(l) as { ok: boolean; dump?: unknown; text?: string });
@@ -155,6 +155,25 @@ test('100 MB of request lines from a client that reads nothing: the endpoint sto
   socket.destroy();
   t.true(await until(() => load(system, ep).connections === 0));
   t.is((await fetchDump(path)).system, 'flood');
+  await system.shutdown();
+});
+
+test('one 64 KiB write of ~4,600 requests is not split all at once: at most 16 wait for the dump and 16 more are read ahead, the rest are answered later in order', async (t) => {
+  const { system } = capturingSystem('chunk');
+  const path = join(tempDir(t), 'debug.sock');
+  const ep = await system.spawn(DebugEndpoint, { path });
+  await system.suspend(ep);
+  const c = await client(path);
+  const line = '{"op":"dump"}\n';
+  const count = Math.floor((64 * 1024) / line.length);
+  c.socket.write(line.repeat(count));
+  t.true(await until(() => load(system, ep).waiting === 1), JSON.stringify(load(system, ep)));
+  await new Promise((r) => setTimeout(r, 200)); // let the endpoint read all it will
+  t.true(load(system, ep).queued <= 32, `requests split and not answered: ${load(system, ep).queued} of ${count}`);
+  await system.resume(ep);
+  t.true(await until(() => c.lines.length === count), `${c.lines.length} of ${count} answers`);
+  t.true(c.lines.every((l) => (JSON.parse(l) as { ok: boolean }).ok));
+  c.socket.destroy();
   await system.shutdown();
 });
 

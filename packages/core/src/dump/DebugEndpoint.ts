@@ -34,9 +34,12 @@ export interface DebugEndpointOptions {
    * `arbor dump` find it; a token you pass is not written anywhere.
    */
   readonly token?: string;
-  /** Connections served at once (default 32); one more is answered `too_many_connections` and closed. */
+  /**
+   * Connections served at once (default 32); one more is answered `too_many_connections` and closed.
+   * On TCP this counts connections that sent the token; as many more may wait (5 s at most) to send it.
+   */
   readonly maxConnections?: number;
-  /** Milliseconds a connection may stay without a request before it is closed (default 30000; Infinity: never). */
+  /** Milliseconds a connection may stay without a complete request before it is closed (default 30000; Infinity: never). */
   readonly idleTimeout?: number;
   /** The longest request line in bytes (default 65536); a longer one closes the connection. */
   readonly maxRequestBytes?: number;
@@ -120,7 +123,8 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
     if ('path' in address && options?.path === undefined) await ensurePrivateDir(dirname(address.path));
     const server = await listenLocal(address, (socket) => this.#accept(socket));
     this.#server = server;
-    server.maxConnections = settings.maxConnections + REFUSED_SLACK;
+    // On TCP as many connections again may wait to prove the token (see #accept).
+    server.maxConnections = ('path' in address ? 1 : 2) * settings.maxConnections + REFUSED_SLACK;
     server.unref(); // serving the dump never keeps the application alive on its own
     server.on('error', (e) => this.logger.warn('debug endpoint server error', { report: 'debug_endpoint', reason: formatReason(e) }));
     if (this.#closing !== undefined) {
@@ -205,7 +209,7 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
         };
       } catch (e) {
         if (e instanceof SlicesStopped) return;
-        const failed = Buffer.from(errorLine('internal_error', formatReason(e)));
+        const failed = [Buffer.from(errorLine('internal_error', formatReason(e)))];
         answers = { dump: failed, text: failed };
       }
       for (const conn of waiters) conn.deliver(answers);
@@ -224,12 +228,29 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
       return;
     }
     const max = this.#settings!.maxConnections;
-    if (this.#connections.size >= max) {
-      closeWithError(socket, 'too_many_connections', `this endpoint serves at most ${max} connections at once (DebugEndpoint option maxConnections); retry later`);
-      return;
+    if (rules.token === undefined) {
+      if (this.#connections.size >= max) {
+        closeWithError(socket, 'too_many_connections', tooManyMessage(max));
+        return;
+      }
+    } else {
+      // TCP: a connection that has not shown the token holds no place among the `max`; as many
+      // may wait for their first request, and a new one makes room by dropping the oldest.
+      const unproven = [...this.#connections.values()].filter((conn) => conn.open && !conn.authenticated);
+      if (unproven.length >= max) unproven[0]!.evict('too_many_connections', `dropped for a newer connection: ${max} connections at once may wait to send a request with the token; send it at once`);
     }
     this.#connections.set(socket, new EndpointConnection(socket, rules, this));
     socket.on('close', () => this.#connections.delete(socket));
+  }
+
+  /** @internal TCP: `conn` showed the token; it takes one of the `maxConnections` places, or is refused if none is free. */
+  admit(conn: EndpointConnection): boolean {
+    const max = this.#settings!.maxConnections;
+    let held = 0;
+    for (const other of this.#connections.values()) if (other !== conn && other.open && other.authenticated) held++;
+    if (held < max) return true;
+    conn.refuse('too_many_connections', tooManyMessage(max));
+    return false;
   }
 
   /** Stops listening, drops the connections and removes the socket and token files. Idempotent. */
@@ -261,6 +282,10 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
       // already gone
     }
   }
+}
+
+function tooManyMessage(max: number): string {
+  return `this endpoint serves at most ${max} connections at once (DebugEndpoint option maxConnections); retry later`;
 }
 
 function limitsOf(settings: Settings): Pick<ConnectionRules, 'maxRequestBytes' | 'idleTimeout'> {

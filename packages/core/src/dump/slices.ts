@@ -27,22 +27,57 @@ export async function inSlices<T>(steps: Generator<unknown, T, void>, stopped: (
   }
 }
 
-/** The `{"ok":true,"dump":...}` answer line, one step per node. */
-export function* dumpAnswer(d: Dump): Generator<void, Buffer, void> {
-  const pieces: string[] = [];
-  for (const piece of dumpAnswerPieces(d)) {
-    pieces.push(piece);
-    yield;
+/** The most characters of an answer that one step turns into bytes: no step is sized to the whole tree. */
+export const ANSWER_CHUNK_CHARS = 16 * 1024;
+
+/** Collects an answer's text and turns it into bytes a chunk at a time. */
+class AnswerChunks {
+  readonly #chunks: Buffer[] = [];
+  #parts: string[] = [];
+  #chars = 0;
+
+  add(text: string): void {
+    this.#parts.push(text);
+    this.#chars += text.length;
+    if (this.#chars >= ANSWER_CHUNK_CHARS) this.#cut();
   }
-  return Buffer.from(pieces.join(''), 'utf8');
+
+  end(): Buffer[] {
+    this.#cut();
+    return this.#chunks;
+  }
+
+  #cut(): void {
+    if (this.#chars === 0) return;
+    this.#chunks.push(Buffer.from(this.#parts.join(''), 'utf8'));
+    this.#parts = [];
+    this.#chars = 0;
+  }
 }
 
-/** The `{"ok":true,"text":...}` answer line, one step per line of text. */
-export function* textAnswer(d: Dump): Generator<void, Buffer, void> {
-  const lines: string[] = [];
-  for (const line of renderLines(d)) {
-    lines.push(line);
+/** The `{"ok":true,"dump":...}` answer line as chunks of bytes (written in order), one step per node. */
+export function* dumpAnswer(d: Dump): Generator<void, Buffer[], void> {
+  const out = new AnswerChunks();
+  for (const piece of dumpAnswerPieces(d)) {
+    out.add(piece);
     yield;
   }
-  return Buffer.from(`{"ok":true,"text":${JSON.stringify(lines.join('\n'))}}\n`, 'utf8');
+  return out.end();
+}
+
+/**
+ * The `{"ok":true,"text":...}` answer line as chunks of bytes, one step per line of text:
+ * each line is escaped on its own (the same JSON string as escaping the joined text).
+ */
+export function* textAnswer(d: Dump): Generator<void, Buffer[], void> {
+  const out = new AnswerChunks();
+  out.add('{"ok":true,"text":"');
+  let first = true;
+  for (const line of renderLines(d)) {
+    out.add(`${first ? '' : '\\n'}${JSON.stringify(line).slice(1, -1)}`);
+    first = false;
+    yield;
+  }
+  out.add('"}\n');
+  return out.end();
 }

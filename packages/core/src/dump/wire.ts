@@ -61,6 +61,16 @@ export function parseRequest(line: string): Request | Answer {
   return { ok: false, error: { code: 'unknown_op', message: `unknown op ${JSON.stringify(op) ?? 'undefined'}; ops are "dump" and "text"` } };
 }
 
+/** The `token` field of a request line that is a JSON object (undefined if none). */
+export function tokenOfLine(line: string): unknown {
+  try {
+    const req: unknown = JSON.parse(line);
+    return typeof req === 'object' && req !== null ? (req as { token?: unknown }).token : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The answer line to a dump request, in pieces (`{"ok":true,"dump":...}` and its
  * newline): written node by node with an explicit stack, so the endpoint can yield
@@ -91,13 +101,19 @@ function openObject(value: object): string {
 }
 
 /**
- * Splits a byte stream into lines. Returns the complete lines of each chunk and keeps the
- * rest; `pendingBytes` is what waits for its newline. With `maxLineBytes`, `overflow`
- * turns true once a line (complete or not) is longer, and nothing more is kept.
+ * Splits a byte stream into lines. `append` keeps a chunk; `nextLine` takes one complete
+ * line at a time and leaves the rest (so a reader can stop taking lines while it is
+ * busy); `push` does both and returns every complete line. `pendingBytes` is what is
+ * kept and not taken yet. With `maxLineBytes`, `overflow` turns true once a line
+ * (complete or not) is found to be longer, and nothing more is kept.
  */
 export class LineSplitter {
-  #parts: Buffer[] = [];
+  /** The bytes kept, in order: the next line starts at the first. */
+  #chunks: Buffer[] = [];
   #pending = 0;
+  /** How many leading chunks are known to hold no newline, and their bytes (scanned once). */
+  #clean = 0;
+  #cleanBytes = 0;
   #overflow = false;
 
   constructor(readonly maxLineBytes: number = Infinity) {}
@@ -111,40 +127,64 @@ export class LineSplitter {
     return this.#overflow;
   }
 
+  /** Keeps `chunk` and returns every complete line there is now. */
   push(chunk: Buffer): string[] {
+    this.append(chunk);
     const lines: string[] = [];
-    if (this.#overflow) return lines;
-    let start = 0;
-    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
-      if (this.#pending + nl - start > this.maxLineBytes) return this.#overflowed(lines);
-      this.#parts.push(chunk.subarray(start, nl));
-      lines.push(Buffer.concat(this.#parts).toString('utf8'));
-      this.#parts = [];
-      this.#pending = 0;
-      start = nl + 1;
-    }
-    if (start < chunk.length) {
-      if (this.#pending + chunk.length - start > this.maxLineBytes) return this.#overflowed(lines);
-      this.#parts.push(chunk.subarray(start));
-      this.#pending += chunk.length - start;
-    }
+    for (let line = this.nextLine(); line !== undefined; line = this.nextLine()) lines.push(line);
     return lines;
   }
 
-  /** The bytes after the last newline, as a line (at the end of the stream), or undefined if none. */
+  /** Keeps `chunk` (nothing once overflowed); lines are taken with `nextLine`. */
+  append(chunk: Buffer): void {
+    if (this.#overflow || chunk.length === 0) return;
+    this.#chunks.push(chunk);
+    this.#pending += chunk.length;
+  }
+
+  /** The next complete line (without its newline), or undefined if none is complete (or the splitter overflowed). */
+  nextLine(): string | undefined {
+    while (!this.#overflow && this.#clean < this.#chunks.length) {
+      const chunk = this.#chunks[this.#clean]!;
+      const nl = chunk.indexOf(10);
+      if (nl === -1) {
+        this.#clean++;
+        this.#cleanBytes += chunk.length;
+        if (this.#cleanBytes > this.maxLineBytes) this.#overflowed();
+        continue;
+      }
+      if (this.#cleanBytes + nl > this.maxLineBytes) {
+        this.#overflowed();
+        break;
+      }
+      const parts = this.#chunks.splice(0, this.#clean + 1);
+      parts[parts.length - 1] = chunk.subarray(0, nl);
+      if (nl + 1 < chunk.length) this.#chunks.unshift(chunk.subarray(nl + 1));
+      this.#pending -= this.#cleanBytes + nl + 1;
+      this.#clean = 0;
+      this.#cleanBytes = 0;
+      return (parts.length === 1 ? parts[0]! : Buffer.concat(parts)).toString('utf8');
+    }
+    return undefined;
+  }
+
+  /** The bytes kept, as one line (at the end of the stream, once `nextLine` has no more), or undefined if none. */
   flush(): string | undefined {
     if (this.#overflow || this.#pending === 0) return undefined;
-    const line = Buffer.concat(this.#parts).toString('utf8');
-    this.#parts = [];
+    const line = Buffer.concat(this.#chunks).toString('utf8');
+    this.#chunks = [];
     this.#pending = 0;
+    this.#clean = 0;
+    this.#cleanBytes = 0;
     return line;
   }
 
-  #overflowed(lines: string[]): string[] {
+  #overflowed(): void {
     this.#overflow = true;
-    this.#parts = [];
+    this.#chunks = [];
     this.#pending = 0;
-    return lines;
+    this.#clean = 0;
+    this.#cleanBytes = 0;
   }
 }
 
