@@ -21,8 +21,9 @@ export interface SchedulerOptions {
  * outside caller's sequential calls). Each actor gets at most `budget` messages per turn, so
  * busy actors share the thread fairly. A tick with several cells queued times its slice from
  * the first turn and checks it every 8 turns, so many actors with a short turn each (one slow
- * message apiece) cannot hold the loop; the ticks of one event-loop turn are checked every 8
- * ticks. The slice also holds inside a turn: a turn that has itself used a slice ends early
+ * message apiece) cannot hold the loop; the ticks of one event-loop turn are timed from the
+ * first and checked 8 ticks in, then halfway to the slice's end at the pace so far (1 to 64
+ * ticks apart). The slice also holds inside a turn: a turn that has itself used a slice ends early
  * (the actor reads the clock after its 1st and 2nd message, then at most 128 messages apart,
  * see `Cell.run`), and the tick after one in which an async handler started checks the
  * streak's time, so slow handlers cannot hold the loop for a whole turn. Fast turns (256
@@ -46,6 +47,8 @@ export class Scheduler {
   private streakOpen = false;
   private streakTicks = 0;
   private streakStart = -1;
+  /** The streak tick at which the streak's time is next checked. */
+  private streakCheckAt = 8;
   /** An async handler started in this streak: the next tick checks the streak's time. */
   private asyncSeen = false;
   /** When this tick's slice began (-1 until read: at the start when several cells are queued, else at the first check). */
@@ -103,15 +106,21 @@ export class Scheduler {
       this.streakOpen = true;
       this.streakTicks = 0;
       this.streakStart = performance.now();
+      this.streakCheckAt = 8;
       this.asyncSeen = false;
       setImmediate(this.endStreak);
-    } else if ((++this.streakTicks & 7) === 0 || this.asyncSeen) {
+    } else if (++this.streakTicks === this.streakCheckAt || this.asyncSeen) {
       this.asyncSeen = false;
-      if (performance.now() - this.streakStart >= this.sliceMs) {
+      const spent = performance.now() - this.streakStart;
+      if (spent >= this.sliceMs) {
         this.yields++;
         setImmediate(this.tick);
         return;
       }
+      // Next check halfway to the slice's end at the pace so far, 1 to 64 ticks on: slow
+      // ticks are checked every few, fast ones (call ping-pong) every 64.
+      const ahead = ((this.sliceMs - spent) * this.streakTicks) / (2 * spent);
+      this.streakCheckAt = this.streakTicks + (ahead >= 64 ? 64 : ahead < 1 ? 1 : Math.floor(ahead));
     }
     // Several cells queued: the slice starts now, so short turns are timed from the first
     // (one clock read). A tick of one cell (call ping-pong) reads the clock only if its turn
