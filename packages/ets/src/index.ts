@@ -2,7 +2,7 @@
  * @arbor/ets: ETS-style tables (set, ordered_set, bag, duplicate_bag) owned by actors,
  * with access rules, heirs and give-away, and the supervised table owner.
  */
-export { compareKeys, isKey, MAX_KEY_DEPTH, type Key } from './keys/Key.js';
+export { compareKeys, isKey, MAX_KEY_DEPTH, MAX_KEY_ELEMENTS, type Key } from './keys/Key.js';
 export { Ets, type AnyTable, type TableOf } from './table/Ets.js';
 export type { ActorContext } from './table/context.js';
 export { Table } from './table/Table.js';

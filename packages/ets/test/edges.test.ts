@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import { InvalidOptionError } from '@arbor/core';
-import { BadKeyError, compareKeys, CounterError, Ets, isKey, type OrderedTable, type SetTable } from '../src/index.js';
+import { BadKeyError, compareKeys, CounterError, Ets, isKey, MAX_KEY_ELEMENTS, type OrderedTable, type SetTable } from '../src/index.js';
 import { hosts, inActor } from './fixtures.js';
 import { cyclicArray, deepArray } from '@arbor/test-support';
 
@@ -132,5 +132,36 @@ test('keys that are cyclic or nest deeper than 100 arrays are a BadKeyError that
   t.false(isKey(cyclicArray()));
   t.false(isKey(deepArray(20_000)));
   t.true(isKey(deepArray(100)));
+  await done();
+});
+
+/** `[k, k]` nested `levels` times over one shared array: `levels` deep, 2^(levels+1) - 2 elements in all. */
+function doubled(levels: number): unknown[] {
+  let k: unknown[] = [];
+  for (let i = 0; i < levels; i++) k = [k, k];
+  return k;
+}
+
+test('keys with more than 100,000 array elements in all (a shallow key of shared sub-arrays too) are a BadKeyError that says so', async (t) => {
+  const { set, ordered, done } = await tables();
+  t.is(MAX_KEY_ELEMENTS, 100_000);
+  const flat = new Array(MAX_KEY_ELEMENTS + 1).fill(1);
+  // 20 deep, 2 million elements; 40 deep, 2^41 elements (walking it would never end).
+  for (const tb of [set, ordered]) {
+    for (const key of [flat, doubled(20), doubled(40)]) {
+      const e = t.throws(() => tb.insert(key as never, 1), { instanceOf: BadKeyError });
+      t.regex(e!.message, /holds more than 100000 array elements in all .*; use a smaller key/);
+      t.is(e!.code, 'bad_key');
+      t.throws(() => tb.lookup(key as never), { instanceOf: BadKeyError });
+    }
+    const most = new Array(MAX_KEY_ELEMENTS).fill(1);
+    tb.insert(most as never, 'most');
+    t.is(tb.lookup(new Array(MAX_KEY_ELEMENTS).fill(1) as never), 'most', 'a key of exactly 100,000 elements is a key');
+    tb.insert(doubled(15) as never, 'shared');
+    t.is(tb.lookup(doubled(15) as never), 'shared', 'a key of 65,534 elements over shared sub-arrays is a key');
+  }
+  t.throws(() => compareKeys(doubled(40) as never, 1), { instanceOf: BadKeyError });
+  t.false(isKey(doubled(40)));
+  t.false(isKey(flat));
   await done();
 });

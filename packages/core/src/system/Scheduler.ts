@@ -17,13 +17,18 @@ export interface SchedulerOptions {
  * Runs runnable actors round-robin on the one JS thread. The first run after idle is a
  * microtask (low latency for call round trips); after `sliceMs` of work it yields with
  * `setImmediate`, so a flood of messages never starves timers and I/O, and neither does a
- * long run of short ticks in one event-loop turn (async handlers waking each other). Each actor gets at
- * most `budget` messages per turn, so busy actors share the thread fairly. The slice also
- * holds inside a turn: a turn that has itself used a slice ends early (the actor reads the
- * clock after its 1st and 2nd message, then at most 128 messages apart, see `Cell.run`), and
- * the tick after one in which an async handler started checks the streak's time, so slow handlers cannot
- * hold the loop for a whole turn. Fast turns (256 messages well under a slice) keep their
- * full budget, so busy actors still share by messages. @internal
+ * long run of short ticks in one event-loop turn (async handlers waking each other, or an
+ * outside caller's sequential calls). Each actor gets at most `budget` messages per turn, so
+ * busy actors share the thread fairly. A tick with several cells queued times its slice from
+ * the first turn and checks it every 8 turns, so many actors with a short turn each (one slow
+ * message apiece) cannot hold the loop; the ticks of one event-loop turn are timed from the
+ * first and checked 8 ticks in, then halfway to the slice's end at the pace so far (1 to 64
+ * ticks apart). The slice also holds inside a turn: a turn that has itself used a slice ends early
+ * (the actor reads the clock after its 1st and 2nd message, then at most 128 messages apart,
+ * see `Cell.run`), and the tick after one in which an async handler started checks the
+ * streak's time, so slow handlers cannot hold the loop for a whole turn. Fast turns (256
+ * messages well under a slice) keep their full budget, so busy actors still share by
+ * messages; a tick of one cell handling one message (call ping-pong) reads no clock. @internal
  */
 export class Scheduler {
   readonly sliceMs: number;
@@ -42,9 +47,11 @@ export class Scheduler {
   private streakOpen = false;
   private streakTicks = 0;
   private streakStart = -1;
+  /** The streak tick at which the streak's time is next checked. */
+  private streakCheckAt = 8;
   /** An async handler started in this streak: the next tick checks the streak's time. */
   private asyncSeen = false;
-  /** When this tick's slice began (read lazily: -1 until the first check). */
+  /** When this tick's slice began (-1 until read: at the start when several cells are queued, else at the first check). */
   private sliceStart = -1;
 
   constructor(options: SchedulerOptions = {}) {
@@ -95,23 +102,30 @@ export class Scheduler {
 
   private readonly tick = (): void => {
     if (!this.streakOpen) {
+      // One clock read per event-loop turn that runs actors (it already costs a setImmediate).
       this.streakOpen = true;
       this.streakTicks = 0;
-      this.streakStart = -1;
+      this.streakStart = performance.now();
+      this.streakCheckAt = 8;
       this.asyncSeen = false;
       setImmediate(this.endStreak);
-    } else if ((++this.streakTicks & 63) === 0 || this.asyncSeen) {
+    } else if (++this.streakTicks === this.streakCheckAt || this.asyncSeen) {
       this.asyncSeen = false;
-      const now = performance.now();
-      if (this.streakStart < 0) this.streakStart = now;
-      else if (now - this.streakStart >= this.sliceMs) {
+      const spent = performance.now() - this.streakStart;
+      if (spent >= this.sliceMs) {
         this.yields++;
         setImmediate(this.tick);
         return;
       }
+      // Next check halfway to the slice's end at the pace so far, 1 to 64 ticks on: slow
+      // ticks are checked every few, fast ones (call ping-pong) every 64.
+      const ahead = ((this.sliceMs - spent) * this.streakTicks) / (2 * spent);
+      this.streakCheckAt = this.streakTicks + (ahead >= 64 ? 64 : ahead < 1 ? 1 : Math.floor(ahead));
     }
-    // The clock is read lazily: a tick that handles a few messages never reads it.
-    this.sliceStart = -1;
+    // Several cells queued: the slice starts now, so short turns are timed from the first
+    // (one clock read). A tick of one cell (call ping-pong) reads the clock only if its turn
+    // is long (Cell.run) or queues other cells (below).
+    this.sliceStart = this.tail - this.head > 1 ? performance.now() : -1;
     const q = this.queue;
     const budget = this.budget;
     let turns = 0;
@@ -127,7 +141,7 @@ export class Scheduler {
       // A cell left BUSY started an async handler, whose synchronous part may have been
       // slow: the next tick (the handler's continuation re-arms one) checks the streak.
       if ((cell.flags & BUSY) !== 0) this.asyncSeen = true;
-      if (more || (++turns & 31) === 0) {
+      if (more || (++turns & 7) === 0 || (this.sliceStart < 0 && this.head < this.tail)) {
         if (this.sliceOver()) {
           this.compact();
           this.yields++;

@@ -1,11 +1,12 @@
 import { BadKeyError } from '../table/errors.js';
-import { isKeyAt, MAX_KEY_DEPTH } from './showKey.js';
+import { isKeyAt, MAX_KEY_DEPTH, MAX_KEY_ELEMENTS } from './showKey.js';
 
-export { MAX_KEY_DEPTH };
+export { MAX_KEY_DEPTH, MAX_KEY_ELEMENTS };
 
 /**
  * What a table key may be: a number (not NaN), a string, or an array (a tuple) of keys,
- * nested at most {@link MAX_KEY_DEPTH} arrays deep. Keys compare in one total order
+ * nested at most {@link MAX_KEY_DEPTH} arrays deep and holding at most
+ * {@link MAX_KEY_ELEMENTS} elements in all. Keys compare in one total order
  * (see {@link compareKeys}).
  *
  * @example
@@ -51,8 +52,8 @@ export function orderKeys(a: Key, b: Key): number {
 
 /**
  * True if `key` is a valid {@link Key} (checked deeply for arrays); false for anything
- * else, including NaN, an array nested deeper than {@link MAX_KEY_DEPTH} and an array that
- * contains itself. It never throws.
+ * else, including NaN, an array nested deeper than {@link MAX_KEY_DEPTH}, one holding more
+ * than {@link MAX_KEY_ELEMENTS} elements in all, and an array that contains itself. It never throws.
  *
  * @example
  * isKey(['w', 1]); // true

@@ -13,13 +13,50 @@
  */
 export const MAX_KEY_DEPTH = 100;
 
-/** True if `key` is a key no deeper than {@link MAX_KEY_DEPTH} arrays (`depth` arrays already entered). */
+/**
+ * How many array elements a key may hold in all, counting every element of every nested
+ * array (a shared sub-array counts each time it appears). A key built as
+ * `k = [k, k]` 40 times is only 40 deep but 2^40 elements: walking it (validation, hashing)
+ * would never end, so it is not a key.
+ *
+ * @example
+ * isKey(new Array(MAX_KEY_ELEMENTS + 1).fill(0)); // false: too many elements
+ */
+export const MAX_KEY_ELEMENTS = 100_000;
+
+/**
+ * True if `key` is a key no deeper than {@link MAX_KEY_DEPTH} arrays (`depth` arrays already
+ * entered) and holding at most {@link MAX_KEY_ELEMENTS} elements in all.
+ */
 export function isKeyAt(key: unknown, depth: number): boolean {
   if (typeof key === 'string') return true;
   if (typeof key === 'number') return key === key;
-  if (!Array.isArray(key) || depth >= MAX_KEY_DEPTH) return false;
-  for (let i = 0; i < key.length; i++) if (!isKeyAt(key[i], depth + 1)) return false;
-  return true;
+  return walkKey(key, depth, MAX_KEY_ELEMENTS) >= 0;
+}
+
+/** Checks `key` with `left` elements still allowed: the elements left after it, or -1 if it is not a key. */
+function walkKey(key: unknown, depth: number, left: number): number {
+  if (typeof key === 'string') return left;
+  if (typeof key === 'number') return key === key ? left : -1;
+  if (!Array.isArray(key) || depth >= MAX_KEY_DEPTH) return -1;
+  left -= key.length;
+  for (let i = 0; i < key.length && left >= 0; i++) left = walkKey(key[i], depth + 1, left);
+  return left;
+}
+
+/** True if `key` is an array holding more than {@link MAX_KEY_ELEMENTS} elements in all (nested ones included). */
+export function tooManyElements(key: unknown): boolean {
+  return Array.isArray(key) && countLeft(key, 0, MAX_KEY_ELEMENTS) < 0;
+}
+
+function countLeft(arr: readonly unknown[], depth: number, left: number): number {
+  left -= arr.length;
+  if (depth >= MAX_KEY_DEPTH) return left;
+  for (let i = 0; i < arr.length && left >= 0; i++) {
+    const v = arr[i];
+    if (Array.isArray(v)) left = countLeft(v, depth + 1, left);
+  }
+  return left;
 }
 
 /** True if `key` is an array that nests past {@link MAX_KEY_DEPTH} (or contains itself). */

@@ -1,10 +1,11 @@
 import { ArborError, isActorRef, type ActorRef } from '@arbor/core';
-import { MAX_KEY_DEPTH, showKey, tooDeep } from '../keys/showKey.js';
+import { MAX_KEY_DEPTH, MAX_KEY_ELEMENTS, showKey, tooDeep, tooManyElements } from '../keys/showKey.js';
 
 
 /**
  * A key that is not a {@link Key}: keys are numbers (not NaN), strings, or arrays of keys
- * nested at most 100 deep (an array that contains itself is never a key). `table` is the
+ * nested at most 100 deep and holding at most 100,000 elements in all (an array that
+ * contains itself is never a key). `table` is the
  * table's label, or '' for a key checked outside any table (`compareKeys`).
  *
  * @example
@@ -17,7 +18,9 @@ export class BadKeyError extends ArborError {
     super(
       tooDeep(key)
         ? `${where}: ${showKey(key)} is not a key: it nests arrays more than ${MAX_KEY_DEPTH} deep (or contains itself); use a flatter key, e.g. join the path into one string or one array`
-        : `${where}: ${showKey(key)} is not a key; use a number (not NaN), a string, or an array of those`,
+        : tooManyElements(key)
+          ? `${where}: ${showKey(key)} is not a key: it holds more than ${MAX_KEY_ELEMENTS} array elements in all (nested arrays counted each time they appear); use a smaller key, e.g. a hash or an id of the value`
+          : `${where}: ${showKey(key)} is not a key; use a number (not NaN), a string, or an array of those`,
     );
   }
 }
