@@ -6,9 +6,12 @@ import { eventually, isRunning, killLeftovers, removeTempDirs, tempStorePath, tr
 // A crash of the registry actor is not an orderly stop: the workers keep running, the file
 // keeps the run, and the registry its supervisor restarts resumes the same run.
 
-test.after.always(() => {
-  removeTempDirs();
-  killLeftovers();
+test.after.always(async () => {
+  try {
+    await killLeftovers();
+  } finally {
+    removeTempDirs();
+  }
 });
 
 class Idle extends GenServer {}

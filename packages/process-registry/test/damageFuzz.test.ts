@@ -3,9 +3,12 @@ import { copyFileSync, readFileSync, statSync, truncateSync, writeFileSync } fro
 import { movedAside, openInChild, recordWorkers } from './appHelpers.js';
 import { isRunning, killLeftovers, removeTempDirs, tempStorePath } from './helpers.js';
 
-test.after.always(() => {
-  removeTempDirs();
-  killLeftovers();
+test.after.always(async () => {
+  try {
+    await killLeftovers();
+  } finally {
+    removeTempDirs();
+  }
 });
 
 /** mulberry32: a small seeded PRNG, so a failing case can be replayed with ARBOR_FUZZ_SEED. */

@@ -7,9 +7,12 @@ import { registryFileOptions, type WorkerEntry } from '../src/index.js';
 import { APP, movedAside, openInChild } from './appHelpers.js';
 import { killLeftovers, removeTempDirs, tempStorePath, track } from './helpers.js';
 
-test.after.always(() => {
-  removeTempDirs();
-  killLeftovers();
+test.after.always(async () => {
+  try {
+    await killLeftovers();
+  } finally {
+    removeTempDirs();
+  }
 });
 
 const gone = { pid: 999_999_999, startTime: 1, runId: 'old-run' };

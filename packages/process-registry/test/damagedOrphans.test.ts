@@ -7,9 +7,12 @@ import { readMarkers, readProcessStat } from '../src/proc/procfs.js';
 import { movedAside, openInChild, recordWorkers } from './appHelpers.js';
 import { isRunning, killLeftovers, removeTempDirs, tempStorePath } from './helpers.js';
 
-test.after.always(() => {
-  removeTempDirs();
-  killLeftovers();
+test.after.always(async () => {
+  try {
+    await killLeftovers();
+  } finally {
+    removeTempDirs();
+  }
 });
 
 /** Overwrites the value of the file's shared msgpackr structures record (through LMDB: the file itself stays sound). */

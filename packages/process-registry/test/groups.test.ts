@@ -11,9 +11,12 @@ import { eventually, isRunning, killLeftovers, Parent, removeTempDirs, tempStore
 // docs/process-registry.md, "When a process group is signalled": a group whose leader has
 // exited is signalled only if every member carries the run's and the worker's markers.
 
-test.after.always(() => {
-  removeTempDirs();
-  killLeftovers();
+test.after.always(async () => {
+  try {
+    await killLeftovers();
+  } finally {
+    removeTempDirs();
+  }
 });
 
 /** A pid that was just used and is free now (its process exited and was reaped). */

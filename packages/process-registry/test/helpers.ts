@@ -27,10 +27,13 @@ export function isRunning(pid: number): boolean {
 }
 
 /**
- * For test.after.always: kills whatever we started that still runs, and throws naming it,
- * so a leak fails the file.
+ * For test.after.always: gives what we started up to `graceMs` to finish exiting on its own
+ * (a fixture parent that printed `stopped` is still on its way out when the last test ends),
+ * then kills whatever still runs and throws naming it, so a leak fails the file.
  */
-export function killLeftovers(): void {
+export async function killLeftovers(graceMs = 5000): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while ([...tracked.keys()].some(isRunning) && Date.now() < deadline) await sleep(50);
   const left = [...tracked.keys()].filter(isRunning);
   for (const pid of left) {
     try {

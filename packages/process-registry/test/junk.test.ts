@@ -6,9 +6,12 @@ import { killLeftovers, removeTempDirs, tempStorePath } from './helpers.js';
 // Junk thrown at every public entry point of the package: each call throws or rejects an
 // ArborError subclass (never a raw TypeError), and none hangs.
 
-test.after.always(() => {
-  removeTempDirs();
-  killLeftovers();
+test.after.always(async () => {
+  try {
+    await killLeftovers();
+  } finally {
+    removeTempDirs();
+  }
 });
 
 const JUNK: readonly unknown[] = [undefined, null, 5, NaN, '', 'x', {}, [], () => 1, Symbol('s'), 10n];

@@ -3,9 +3,12 @@ import { createSystem } from '@arbor/core';
 import { ProcessRegistry } from '../src/index.js';
 import { eventually, isRunning, killLeftovers, Parent, removeTempDirs, tempStorePath, trackRun } from './helpers.js';
 
-test.after.always(() => {
-  removeTempDirs();
-  killLeftovers();
+test.after.always(async () => {
+  try {
+    await killLeftovers();
+  } finally {
+    removeTempDirs();
+  }
 });
 
 async function startRegistry(path: string) {

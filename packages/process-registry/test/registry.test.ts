@@ -7,9 +7,12 @@ import { ProcessRegistry, registryFileOptions, SpawnFailedError, spawnWorker, Wo
 import { readMarkers } from '../src/proc/procfs.js';
 import { eventually, isRunning, killLeftovers, removeTempDirs, tempStorePath, track } from './helpers.js';
 
-test.after.always(() => {
-  removeTempDirs();
-  killLeftovers();
+test.after.always(async () => {
+  try {
+    await killLeftovers();
+  } finally {
+    removeTempDirs();
+  }
 });
 
 class Idle extends GenServer {}

@@ -6,9 +6,12 @@ import { readProcessStat } from '../src/proc/procfs.js';
 import { RegistryStore } from '../src/store/RegistryStore.js';
 import { eventually, isRunning, killLeftovers, Parent, removeTempDirs, startStranger, tempStorePath, track, trackRun } from './helpers.js';
 
-test.after.always(() => {
-  removeTempDirs();
-  killLeftovers();
+test.after.always(async () => {
+  try {
+    await killLeftovers();
+  } finally {
+    removeTempDirs();
+  }
 });
 
 /** A pid that was just used and is free now (its process exited and was reaped). */

@@ -6,9 +6,12 @@ import { open } from 'lmdb';
 import { defaultRegistryPath, ProcessRegistry, registryFileOptions, type WorkerEntry } from '../src/index.js';
 import { killLeftovers, removeTempDirs, tempStorePath } from './helpers.js';
 
-test.after.always(() => {
-  removeTempDirs();
-  killLeftovers();
+test.after.always(async () => {
+  try {
+    await killLeftovers();
+  } finally {
+    removeTempDirs();
+  }
 });
 
 /** A system whose error reports are captured (the console transport is muted). */
