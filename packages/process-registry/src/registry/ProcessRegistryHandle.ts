@@ -27,11 +27,20 @@ function refused<R extends { status: string }>(reply: R | InvalidArgumentReply):
   return reply as R;
 }
 
-/** A call that writes to the file: the registry replies a `StoreWriteError` when the commit failed; reject with it. */
-async function written<T>(reply: Promise<T>): Promise<T> {
-  const r = await reply;
+/** A written reply: the registry replies a `StoreWriteError` when the commit failed; reject with it. */
+function writtenReply<T>(r: T): T {
   if (r instanceof StoreWriteError) throw r;
   return r;
+}
+
+/** A call that writes to the file (one promise reaction: reserve and activate are the hot path). */
+function written<T>(reply: Promise<T>): Promise<T> {
+  return reply.then(writtenReply);
+}
+
+/** A written reply that the registry's defensive check may also refuse. */
+function writtenAndChecked<R extends { status: string }>(r: R | InvalidArgumentReply): R {
+  return refused(writtenReply(r));
 }
 
 /**
@@ -60,7 +69,7 @@ export class ProcessRegistryHandle {
    */
   reserveWorker(workerId: string): Promise<ReserveResult> {
     const req = { type: 'reserve_worker', workerId: workerIdOf('reserveWorker', workerId) } as const;
-    return written(call(this.ref, req)).then(refused);
+    return call(this.ref, req).then(writtenAndChecked);
   }
 
   /**
@@ -71,7 +80,7 @@ export class ProcessRegistryHandle {
     const id = workerIdOf('activateWorker', workerId);
     const problem = activateProblem({ workerId: id, actor, osPid, fingerprint });
     if (problem !== undefined) throw new InvalidOptionError(`ProcessRegistry.activateWorker: ${problem[0]}`, problem[1], { actor, osPid, fingerprint }[problem[0]]);
-    return written(call(this.ref, { type: 'activate_worker', workerId: id, actor, osPid, fingerprint })).then(refused);
+    return call(this.ref, { type: 'activate_worker', workerId: id, actor, osPid, fingerprint }).then(writtenAndChecked);
   }
 
   /**
