@@ -59,7 +59,8 @@ test('rest_for_one with backoff: a restart pending for a later child is taken ov
   const sup = await Supervisor.start(system, {
     strategy: 'rest_for_one',
     intensity: 100,
-    backoff: { initialMs: 40, maxMs: 40 },
+    // Long enough that a's crash below surely lands while b still waits, on a loaded machine too.
+    backoff: { initialMs: 1000, maxMs: 1000 },
     children: [worker('a', events), worker('b', events), worker('c', events)],
   });
   await exitChild(system, sup, 'b', 'crash');
@@ -68,7 +69,7 @@ test('rest_for_one with backoff: a restart pending for a later child is taken ov
   events.length = 0;
   await exitChild(system, sup, 'a', 'crash');
   t.true(await until(async () => Object.values(await refs(sup)).every((r) => r !== undefined && r !== 'restarting')));
-  await sleep(60); // past b's old delay: its cancelled retry must not start anything again
+  await sleep(1100); // past b's old delay: its cancelled retry must not start anything again
   t.deepEqual(only(events, 'start'), ['start a', 'start b', 'start c']);
   await system.shutdown();
 });
