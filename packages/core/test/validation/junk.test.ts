@@ -40,21 +40,12 @@ import {
   type RegistryHandle,
   type TaskSupervisorRef,
 } from '../../src/index.js';
+import { junkValues } from '@arbor/test-support';
 import { capturingSystem } from '../helpers.js';
 
-const cyclic: Record<string, unknown> = {};
-cyclic['self'] = cyclic;
+const JUNK: readonly [string, unknown][] = junkValues();
+/** A valid callback, where a probe needs one beside its junk argument. */
 function junkFn(): void {}
-const JUNK: readonly [string, unknown][] = [
-  ['undefined', undefined],
-  ['null', null],
-  ['5', 5],
-  ["'x'", 'x'],
-  ['{}', {}],
-  ['[]', []],
-  ['cyclic', cyclic],
-  ['function', junkFn],
-];
 
 /** Replies with what it is asked; ignores casts and infos. */
 class Echo extends GenServer<{ call: any; cast: any; info: any }, undefined, unknown> {
