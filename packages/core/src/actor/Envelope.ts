@@ -27,7 +27,6 @@ export class Envelope {
  */
 export class PendingCall extends Envelope {
   resolve!: (value: unknown) => void;
-  reject!: (error: unknown) => void;
   settled = false;
   /** Exact deadline (ms), or coarse epoch, depending on the timeout (see CallDeadlines). */
   deadline = 0;

@@ -327,9 +327,9 @@ export class ActorSystem {
     if ((ref.flags & DEAD) !== 0) return Promise.reject(new NoProcError(ref, 'call'));
     if (caller === ref || running === ref) return Promise.reject(new CallSelfError(ref));
     const pc = new PendingCall(request, ref, timeout);
-    const p = new Promise<unknown>((resolve, reject) => {
+    // A failure resolves the promise with a rejecting one (callerFrames.ts): no reject is kept.
+    const p = new Promise<unknown>((resolve) => {
       pc.resolve = resolve;
-      pc.reject = reject;
     });
     if (timeout !== Infinity) ref.system.deadlines.track(pc, timeout);
     try {
