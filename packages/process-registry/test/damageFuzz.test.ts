@@ -1,15 +1,9 @@
 import test from 'ava';
 import { copyFileSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { movedAside, openInChild, recordWorkers } from './appHelpers.js';
-import { isRunning, killLeftovers, removeTempDirs, tempStorePath } from './helpers.js';
+import { cleanUpFile, isRunning, tempStorePath } from './helpers.js';
 
-test.after.always(async () => {
-  try {
-    await killLeftovers();
-  } finally {
-    removeTempDirs();
-  }
-});
+test.after.always(cleanUpFile);
 
 /** mulberry32: a small seeded PRNG, so a failing case can be replayed with ARBOR_FUZZ_SEED. */
 function prng(seed: number): () => number {

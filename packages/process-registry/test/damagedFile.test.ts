@@ -5,15 +5,9 @@ import { dirname, join } from 'node:path';
 import { open } from 'lmdb';
 import { registryFileOptions, type WorkerEntry } from '../src/index.js';
 import { APP, movedAside, openInChild } from './appHelpers.js';
-import { killLeftovers, removeTempDirs, tempStorePath, track } from './helpers.js';
+import { cleanUpFile, tempStorePath, track } from './helpers.js';
 
-test.after.always(async () => {
-  try {
-    await killLeftovers();
-  } finally {
-    removeTempDirs();
-  }
-});
+test.after.always(cleanUpFile);
 
 const gone = { pid: 999_999_999, startTime: 1, runId: 'old-run' };
 function entry(i: number): WorkerEntry {

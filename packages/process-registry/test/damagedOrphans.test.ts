@@ -5,15 +5,9 @@ import { createLogger, createSystem } from '@arbor/core';
 import { OWNER_PID_ENV, OWNER_START_TIME_ENV, ProcessRegistry, REGISTRY_PATH_ENV, spawnWorker } from '../src/index.js';
 import { readMarkers, readProcessStat } from '../src/proc/procfs.js';
 import { movedAside, openInChild, recordWorkers } from './appHelpers.js';
-import { isRunning, killLeftovers, removeTempDirs, tempStorePath } from './helpers.js';
+import { cleanUpFile, isRunning, tempStorePath } from './helpers.js';
 
-test.after.always(async () => {
-  try {
-    await killLeftovers();
-  } finally {
-    removeTempDirs();
-  }
-});
+test.after.always(cleanUpFile);
 
 /** Overwrites the value of the file's shared msgpackr structures record (through LMDB: the file itself stays sound). */
 async function damageStructures(path: string): Promise<void> {

@@ -6,18 +6,12 @@ import { createLogger, createSystem } from '@arbor/core';
 import { ProcessRegistry, type OrphanCleanupReport, type WorkerEntry } from '../src/index.js';
 import { groupMembers, readProcessStat } from '../src/proc/procfs.js';
 import { RegistryStore } from '../src/store/RegistryStore.js';
-import { eventually, isRunning, killLeftovers, Parent, removeTempDirs, tempStorePath, track, trackRun } from './helpers.js';
+import { cleanUpFile, eventually, isRunning, Parent, tempStorePath, track, trackRun } from './helpers.js';
 
 // docs/process-registry.md, "When a process group is signalled": a group whose leader has
 // exited is signalled only if every member carries the run's and the worker's markers.
 
-test.after.always(async () => {
-  try {
-    await killLeftovers();
-  } finally {
-    removeTempDirs();
-  }
-});
+test.after.always(cleanUpFile);
 
 /** A pid that was just used and is free now (its process exited and was reaped). */
 async function deadPid(): Promise<number> {

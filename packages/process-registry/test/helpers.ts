@@ -45,6 +45,15 @@ export async function killLeftovers(graceMs = 5000): Promise<void> {
   if (left.length > 0) throw new Error(`processes started by this test file survived it: ${left.join(', ')}`);
 }
 
+/** Every test file's `test.after.always`: the leak check first, then the temp dirs go. */
+export async function cleanUpFile(): Promise<void> {
+  try {
+    await killLeftovers();
+  } finally {
+    removeTempDirs();
+  }
+}
+
 /** Polls until `check` holds or `ms` pass; returns the last result. */
 export async function eventually(check: () => boolean, ms = 15_000): Promise<boolean> {
   const deadline = Date.now() + ms;

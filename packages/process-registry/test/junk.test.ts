@@ -1,18 +1,12 @@
 import test from 'ava';
 import { ArborError, createLogger, createSystem, type ActorRef } from '@arbor/core';
 import { defaultRegistryPath, ProcessRegistry, ProcessRegistryHandle, spawnWorker, type ProcessRegistryProtocol } from '../src/index.js';
-import { killLeftovers, removeTempDirs, tempStorePath } from './helpers.js';
+import { cleanUpFile, tempStorePath } from './helpers.js';
 
 // Junk thrown at every public entry point of the package: each call throws or rejects an
 // ArborError subclass (never a raw TypeError), and none hangs.
 
-test.after.always(async () => {
-  try {
-    await killLeftovers();
-  } finally {
-    removeTempDirs();
-  }
-});
+test.after.always(cleanUpFile);
 
 const JUNK: readonly unknown[] = [undefined, null, 5, NaN, '', 'x', {}, [], () => 1, Symbol('s'), 10n];
 /** Settles within this bound or counts as a hang. */

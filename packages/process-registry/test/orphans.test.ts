@@ -1,15 +1,9 @@
 import test from 'ava';
 import { createSystem } from '@arbor/core';
 import { ProcessRegistry } from '../src/index.js';
-import { eventually, isRunning, killLeftovers, Parent, removeTempDirs, tempStorePath, trackRun } from './helpers.js';
+import { cleanUpFile, eventually, isRunning, Parent, tempStorePath, trackRun } from './helpers.js';
 
-test.after.always(async () => {
-  try {
-    await killLeftovers();
-  } finally {
-    removeTempDirs();
-  }
-});
+test.after.always(cleanUpFile);
 
 async function startRegistry(path: string) {
   const system = createSystem();

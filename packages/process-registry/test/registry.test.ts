@@ -5,15 +5,9 @@ import { createLogger, createSystem, GenServer, InvalidOptionError } from '@arbo
 import { open } from 'lmdb';
 import { ProcessRegistry, registryFileOptions, SpawnFailedError, spawnWorker, WorkerAlreadyRegisteredError } from '../src/index.js';
 import { readMarkers } from '../src/proc/procfs.js';
-import { eventually, isRunning, killLeftovers, removeTempDirs, tempStorePath, track } from './helpers.js';
+import { cleanUpFile, eventually, isRunning, tempStorePath, track } from './helpers.js';
 
-test.after.always(async () => {
-  try {
-    await killLeftovers();
-  } finally {
-    removeTempDirs();
-  }
-});
+test.after.always(cleanUpFile);
 
 class Idle extends GenServer {}
 

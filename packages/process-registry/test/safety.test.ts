@@ -4,15 +4,9 @@ import { createLogger, createSystem } from '@arbor/core';
 import { ProcessRegistry, type WorkerEntry } from '../src/index.js';
 import { readProcessStat } from '../src/proc/procfs.js';
 import { RegistryStore } from '../src/store/RegistryStore.js';
-import { eventually, isRunning, killLeftovers, Parent, removeTempDirs, startStranger, tempStorePath, track, trackRun } from './helpers.js';
+import { cleanUpFile, eventually, isRunning, Parent, startStranger, tempStorePath, track, trackRun } from './helpers.js';
 
-test.after.always(async () => {
-  try {
-    await killLeftovers();
-  } finally {
-    removeTempDirs();
-  }
-});
+test.after.always(cleanUpFile);
 
 /** A pid that was just used and is free now (its process exited and was reaped). */
 async function deadPid(): Promise<number> {

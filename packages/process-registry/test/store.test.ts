@@ -4,15 +4,9 @@ import { dirname, join } from 'node:path';
 import { createLogger, createSystem, InitError, InvalidOptionError } from '@arbor/core';
 import { open } from 'lmdb';
 import { defaultRegistryPath, ProcessRegistry, registryFileOptions, type WorkerEntry } from '../src/index.js';
-import { killLeftovers, removeTempDirs, tempStorePath } from './helpers.js';
+import { cleanUpFile, tempStorePath } from './helpers.js';
 
-test.after.always(async () => {
-  try {
-    await killLeftovers();
-  } finally {
-    removeTempDirs();
-  }
-});
+test.after.always(cleanUpFile);
 
 /** A system whose error reports are captured (the console transport is muted). */
 function capturingSystem() {
