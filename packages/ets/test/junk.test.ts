@@ -33,7 +33,7 @@ import {
   type SetTable,
 } from '../src/index.js';
 import { hosts, inActor } from './fixtures.js';
-import { cyclicArray, deepArray, junkValues, probe, showOutcome, type Outcome } from '@arbor/test-support';
+import { cyclicArray, deepArray, junkValues, probe, probeErrorConstructors, showOutcome, type Outcome } from '@arbor/test-support';
 
 type Tables = { set: SetTable<any, any>; ordered: OrderedTable<any, any>; bag: BagTable<any, any> };
 
@@ -176,13 +176,7 @@ test('junk probe: every public entry of @arbor/ets throws an ArborError or takes
       if (!ok) wrong.push(`${row.entry} with ${label}: ${showOutcome(o)}${valid ? ' (a valid input)' : ''}`);
     }
   }
-  for (const [name, make] of ERRORS) {
-    for (const [label, value] of junkValues()) {
-      const o = await probe(() => make(value));
-      const ok = o.kind === 'value' && o.value instanceof ArborError && typeof (o.value as Error).message === 'string' && !(o.value as Error).message.includes('\n');
-      if (!ok) wrong.push(`new ${name}(${label}): ${showOutcome(o)}`);
-    }
-  }
+  wrong.push(...(await probeErrorConstructors(ERRORS, (e) => e instanceof ArborError)));
   t.deepEqual(wrong, []);
   await done();
 });

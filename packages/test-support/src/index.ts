@@ -1,1 +1,1 @@
-export { cyclicArray, deepArray, junkValues, probe, showOutcome, type Outcome } from './junkProbe.js';
+export { cyclicArray, deepArray, junkValues, probe, probeErrorConstructors, showOutcome, type Outcome } from './junkProbe.js';

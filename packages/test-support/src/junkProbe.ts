@@ -67,3 +67,22 @@ export function showOutcome(o: Outcome): string {
   const e = o.error as { constructor?: { name?: string }; message?: string };
   return `${o.kind} ${e?.constructor?.name ?? typeof e}: ${e?.message ?? String(e)}`;
 }
+
+/**
+ * Builds each error class with every junk value: each must construct (never throw) an error
+ * that `isOurs` accepts, with a one-line string message. Returns one line per failure.
+ *
+ * @example
+ * t.deepEqual(await probeErrorConstructors([['BadKeyError', (v) => new BadKeyError(v)]], (e) => e instanceof ArborError), []);
+ */
+export async function probeErrorConstructors(errors: readonly (readonly [name: string, make: (value: unknown) => unknown])[], isOurs: (error: unknown) => boolean): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const [name, make] of errors) {
+    for (const [label, value] of junkValues()) {
+      const o = await probe(() => make(value));
+      const ok = o.kind === 'value' && isOurs(o.value) && typeof (o.value as Error).message === 'string' && !(o.value as Error).message.includes('\n');
+      if (!ok) wrong.push(`new ${name}(${label}): ${showOutcome(o)}`);
+    }
+  }
+  return wrong;
+}

@@ -19,7 +19,7 @@ import {
   sendEventAndWait,
   SnapshotKeyInUseError,
 } from '../src/index.js';
-import { junkValues, probe, showOutcome, type Outcome } from '@arbor/test-support';
+import { junkValues, probe, probeErrorConstructors, showOutcome, type Outcome } from '@arbor/test-support';
 import { lightMachine } from './machines.js';
 
 const Light = fromMachine(lightMachine);
@@ -103,13 +103,7 @@ test('junk probe: every public entry of @arbor/xstate throws or rejects with an 
       }
     }
   }
-  for (const [name, make] of ERRORS) {
-    for (const [label, value] of junkValues()) {
-      const o = await probe(() => make(value));
-      const ok = o.kind === 'value' && o.value instanceof ArborError && typeof (o.value as Error).message === 'string' && !(o.value as Error).message.includes('\n');
-      if (!ok) wrong.push(`new ${name}(${label}): ${showOutcome(o)}`);
-    }
-  }
+  wrong.push(...(await probeErrorConstructors(ERRORS, (e) => e instanceof ArborError)));
   t.deepEqual(wrong, []);
   t.true(system.isAlive(ref), 'no junk event reached the machine');
   await system.shutdown();
