@@ -1,0 +1,12 @@
+/**
+ * @arbor/worker-profiles: threads, Node processes and any-language processes (Python over
+ * stdio) as supervised worker actors behind one typed interface. See docs/worker-profiles.md.
+ */
+export { isBatch, MAX_BATCH_BYTES, MAX_BATCH_FRAMES } from './contract/frames.js';
+export type { CancelFrame, ChildFrame, ErrFrame, Frame, ParentFrame, PingFrame, PongFrame, ReadyFrame, ReqFrame, ResFrame, StatsFrame, WireError } from './contract/frames.js';
+export { formatWorkerExit, WORKER_EXIT_REASONS, type KillCause, type RecycleTrigger, type WorkerExit, type WorkerExitBase } from './contract/WorkerExit.js';
+export type { ArgOf, MethodOf, ResultOf, TaskContext, WorkerApi } from './contract/Handlers.js';
+export { estimateFrameSize, Outbox, type OutboxOptions, type WireWriter } from './transport/Outbox.js';
+export { encodeMessage, FramingError, MAX_MESSAGE_BYTES, MessageDecoder } from './transport/u32Framing.js';
+export type { StartContext, WorkerConn, WorkerProfile } from './contract/WorkerProfile.js';
+export { RequestAbortedError, RequestTimeoutError, UnknownMethodError, WorkerExitError, WorkerStartError, WorkerStoppedError, WorkerTaskError } from './errors/errors.js';
