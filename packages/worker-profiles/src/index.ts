@@ -10,3 +10,4 @@ export { estimateFrameSize, Outbox, type OutboxOptions, type WireWriter } from '
 export { encodeMessage, FramingError, MAX_MESSAGE_BYTES, MessageDecoder } from './transport/u32Framing.js';
 export type { StartContext, WorkerConn, WorkerProfile } from './contract/WorkerProfile.js';
 export { RequestAbortedError, RequestTimeoutError, UnknownMethodError, WorkerExitError, WorkerStartError, WorkerStoppedError, WorkerTaskError } from './errors/errors.js';
+export { threadProfile, type ThreadProfileOptions } from './profiles/thread.js';
