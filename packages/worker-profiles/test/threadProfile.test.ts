@@ -2,10 +2,10 @@ import test from 'ava';
 import { setImmediate as tick } from 'node:timers/promises';
 import { Agent, createSystem, InvalidOptionError, type ActorRef, type ActorSystem } from '@arbor/core';
 import { threadProfile, WorkerStartError, type ThreadProfileOptions, type WorkerConn, type WorkerExit } from '../src/index.js';
-import type { Api } from './fixtures/threadWorker.js';
+import type { Api } from './fixtures/nodeWorker.js';
 import { eventually, harness } from './threadHarness.js';
 
-const fixture = new URL('./fixtures/threadWorker.js', import.meta.url);
+const fixture = new URL('./fixtures/nodeWorker.js', import.meta.url);
 let system: ActorSystem;
 let actor: ActorRef;
 let started = 0;
@@ -64,7 +64,7 @@ test.serial('requests answer res, handler errors answer err with name, message a
   t.like(await h.request('later', 4), { t: 'res', v: 8 });
   const sync = await h.request('fail', 'bad input');
   t.like(sync, { t: 'err', e: { name: 'TypeError', message: 'bad input', code: 'E_FIXTURE' } });
-  t.regex((sync as { e: { stack: string } }).e.stack, /threadWorker/);
+  t.regex((sync as { e: { stack: string } }).e.stack, /nodeWorker/);
   t.like(await h.request('failLater', 'later bad'), { t: 'err', e: { name: 'RangeError', message: 'later bad' } });
   t.like(await h.request('nope', 1), { t: 'err', e: { code: 'unknown_method' } });
   const unclonable = await h.request('unclonable', null);
