@@ -179,7 +179,9 @@ export class ThreadConn implements WorkerConn {
           ? `${error.name}: ${error.message}`
           : this.#killCause === 'start_timeout'
             ? `start_timeout: no READY frame within ${this.#startup?.timeoutMs} ms`
-            : `it exited with code ${code} before READY`);
+            : this.#killCause !== undefined
+              ? `Arbor ended it before READY (${this.#killCause})`
+              : `it exited with code ${code} before READY`);
       return error !== undefined ? { ...base, reason: 'startup_failed', detail, error } : { ...base, reason: 'startup_failed', detail };
     }
     if (error !== undefined) return error.code === THREAD_OOM_CODE ? { ...base, reason: 'oom', error } : { ...base, reason: 'crash', error };

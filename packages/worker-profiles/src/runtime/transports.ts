@@ -3,7 +3,12 @@ import type { ChildFrame } from '../contract/frames.js';
 import type { WireWriter } from '../transport/Outbox.js';
 import { encodeMessage, MessageDecoder } from '../transport/u32Framing.js';
 
-/** The environment variable a process profile sets to pick the worker's transport. */
+/**
+ * The environment variable a process profile sets to pick the worker's transport (`ipc` or `stdio`).
+ *
+ * @example
+ * spawn(process.execPath, ['worker.js'], { env: { ...process.env, [TRANSPORT_ENV]: 'stdio' } });
+ */
 export const TRANSPORT_ENV = 'ARBOR_WORKER_TRANSPORT';
 
 /** What the worker runtime needs from a channel to its parent. @internal */
