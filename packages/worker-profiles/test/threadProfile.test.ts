@@ -1,4 +1,6 @@
 import test from 'ava';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { setImmediate as tick } from 'node:timers/promises';
 import { Agent, createSystem, InvalidOptionError, type ActorRef, type ActorSystem } from '@arbor/core';
 import { threadProfile, WorkerStartError, type ThreadProfileOptions, type WorkerConn, type WorkerExit } from '../src/index.js';
@@ -186,4 +188,18 @@ test('threadProfile validates its options and names the field', (t) => {
   t.throws(() => threadProfile({ module: fixture, resourceLimits: { stackSizeMb: -1 } }), { instanceOf: InvalidOptionError, message: /resourceLimits\.stackSizeMb/ });
   t.throws(() => threadProfile({ module: fixture, execArgv: [1] as never }), { instanceOf: InvalidOptionError, message: /options\.execArgv/ });
   t.is(threadProfile({ module: fixture.pathname }).kind, 'thread', 'a path works as well as a URL');
+});
+
+test.serial('a parent started with --max-old-space-size gets one warning that it overrides resourceLimits (nodejs/node#43991)', async (t) => {
+  const index = new URL('../src/index.js', import.meta.url).href;
+  const script = `const { threadProfile } = await import(${JSON.stringify(index)});
+    for (let i = 0; i < 2; i++) threadProfile({ module: ${JSON.stringify(fixture.href)}, resourceLimits: { maxOldGenerationSizeMb: 32 } });`;
+  const child = spawn(process.execPath, ['--max-old-space-size=200', '--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  t.is(code, 0);
+  t.is(stderr.match(/\[ARBOR_THREAD_LIMITS\]/g)?.length, 1, stderr);
+  t.regex(stderr, /overrides resourceLimits\.maxOldGenerationSizeMb/);
+  t.true(await eventually(() => !existsSync(`/proc/${child.pid}`)), 'the child is reaped');
 });
