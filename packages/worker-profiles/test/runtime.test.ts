@@ -3,7 +3,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { encodeMessage, MessageDecoder, type ChildFrame, type ParentFrame } from '../src/index.js';
-import { eventually } from './threadHarness.js';
+import { eventually } from './connHarness.js';
 
 // The Node worker runtime over the two process transports, spoken to by hand (no profile),
 // so the process profiles can rely on it: READY, req/res/err, one reply per batch, exit at

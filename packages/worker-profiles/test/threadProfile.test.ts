@@ -5,7 +5,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { Agent, createSystem, InvalidOptionError, type ActorRef, type ActorSystem } from '@arbor/core';
 import { threadProfile, WorkerStartError, type ThreadProfileOptions, type WorkerConn, type WorkerExit } from '../src/index.js';
 import type { Api } from './fixtures/nodeWorker.js';
-import { eventually, harness } from './threadHarness.js';
+import { eventually, harness } from './connHarness.js';
 
 const fixture = new URL('./fixtures/nodeWorker.js', import.meta.url);
 let system: ActorSystem;
