@@ -1,0 +1,163 @@
+"""Arbor worker runtime for Python (standard library only, Python 3.8+).
+
+Speaks Arbor's stdio frames: each message is a u32 little-endian length then UTF-8 JSON,
+one frame or an array of frames. Replies to one batch read go out as ONE message.
+
+Example (worker.py):
+
+    def add(arg):
+        return arg["a"] + arg["b"]
+
+    HANDLERS = {"add": add}   # optional: else the public top-level functions are served
+
+Run by Arbor's pythonProfile as ``python3 -u arbor_worker.py worker.py``, or serve from code:
+
+    import arbor_worker
+    arbor_worker.serve({"add": add})
+"""
+
+import importlib
+import importlib.util
+import inspect
+import json
+import os
+import struct
+import sys
+import traceback
+
+_LEN = struct.Struct("<I")
+
+
+def _error(exc, code=None):
+    err = {
+        "name": type(exc).__name__,
+        "message": str(exc),
+        "stack": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+    }
+    if code is not None:
+        err["code"] = code
+    return err
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def _encode(frames):
+    body = json.dumps(frames[0] if len(frames) == 1 else frames, separators=(",", ":"), default=repr).encode("utf-8")
+    return _LEN.pack(len(body)) + body
+
+
+def serve(handlers):
+    """Serves ``handlers`` (name -> function of one argument) on stdin/stdout until stdin ends.
+
+    The frame stream uses the ORIGINAL fd 1; fd 1 and sys.stdout are pointed at stderr so
+    that print() cannot corrupt it. stdin EOF ends the process with os._exit(0) (a non-daemon
+    thread cannot keep it alive).
+    """
+    out = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    methods = sorted(handlers)
+    version = "%d.%d.%d" % sys.version_info[:3]
+    _write_all(out, _encode([{"t": "ready", "pid": os.getpid(), "methods": methods, "meta": {"lang": "python", "version": version}}]))
+    buf = b""
+    while True:
+        try:
+            chunk = os.read(0, 65536)
+        except InterruptedError:
+            continue
+        if not chunk:
+            os._exit(0)
+        buf += chunk
+        frames = []
+        while len(buf) >= 4:
+            (size,) = _LEN.unpack_from(buf, 0)
+            if len(buf) - 4 < size:
+                break
+            message = json.loads(buf[4:4 + size].decode("utf-8"))
+            buf = buf[4 + size:]
+            if isinstance(message, list):
+                frames.extend(message)
+            else:
+                frames.append(message)
+        if not frames:
+            continue
+        replies, exit_code = _handle_batch(handlers, frames)
+        if replies:
+            _write_all(out, _encode(replies))
+        if exit_code is not None:
+            os._exit(exit_code)
+
+
+def _handle_batch(handlers, frames):
+    """Runs one batch in order; returns (replies, exit code if a handler raised SystemExit)."""
+    replies = []
+    cancelled = set(f.get("id") for f in frames if f.get("t") == "cancel")
+    answered = set()
+    for frame in frames:
+        kind = frame.get("t")
+        fid = frame.get("id")
+        if kind == "ping":
+            replies.append({"t": "pong", "id": fid})
+        elif kind == "req":
+            if fid in cancelled:
+                replies.append({"t": "err", "id": fid, "e": {"name": "AbortError", "message": "the request was cancelled before it ran", "code": "cancelled"}})
+                answered.add(fid)
+                continue
+            handler = handlers.get(frame.get("m"))
+            if handler is None:
+                replies.append({"t": "err", "id": fid, "e": {"name": "UnknownMethodError", "message": "no handler %r; serves: %s" % (frame.get("m"), ", ".join(sorted(handlers))), "code": "unknown_method"}})
+                answered.add(fid)
+                continue
+            try:
+                replies.append({"t": "res", "id": fid, "v": handler(frame.get("a"))})
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+                return replies, code
+            except BaseException as exc:  # noqa: B902 - every handler failure is the caller's error
+                replies.append({"t": "err", "id": fid, "e": _error(exc)})
+            answered.add(fid)
+        # a cancel of a request already answered (or not in this batch) has nothing left to stop
+    return replies, None
+
+
+def _load(target):
+    if target.endswith(".py") or os.sep in target:
+        path = os.path.abspath(target)
+        sys.path.insert(0, os.path.dirname(path))
+        spec = importlib.util.spec_from_file_location("__arbor_worker_main__", path)
+        if spec is None or spec.loader is None:
+            raise ImportError("cannot load %s" % path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+        return module
+    return importlib.import_module(target)
+
+
+def handlers_of(module):
+    """The module's ``HANDLERS`` dict, else its public top-level functions defined in it."""
+    explicit = getattr(module, "HANDLERS", None)
+    if isinstance(explicit, dict):
+        return dict(explicit)
+    return {
+        name: fn
+        for name, fn in vars(module).items()
+        if not name.startswith("_") and inspect.isfunction(fn) and fn.__module__ == module.__name__
+    }
+
+
+def main(argv):
+    if len(argv) != 2:
+        sys.stderr.write("usage: python3 arbor_worker.py <script.py | module>\n")
+        os._exit(2)
+    module = _load(argv[1])
+    serve(handlers_of(module))
+
+
+if __name__ == "__main__":
+    main(sys.argv)
