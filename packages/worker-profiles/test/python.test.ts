@@ -39,7 +39,7 @@ test('a script\'s public functions are served; req/res/err with traceback, print
   await r.close();
 });
 
-test('HANDLERS dict wins over functions; SystemExit exits with its code', async (t) => {
+test('HANDLERS dict wins over functions; SystemExit flushes the batch\'s replies and exits with its code', async (t) => {
   const r = await rig();
   const a = await r.start(pythonProfile({ script: fixture('handlers_dict.py') }));
   t.deepEqual(a.methods, ['double']);
@@ -48,8 +48,10 @@ test('HANDLERS dict wins over functions; SystemExit exits with its code', async 
   const wb = watch(b);
   a.send({ t: 'req', id: 1, m: 'double', a: 21 });
   t.like(await wa.reply(1), { v: 42 });
-  b.send({ t: 'req', id: 1, m: 'leave', a: 4 });
+  b.send({ t: 'req', id: 1, m: 'add', a: { a: 1, b: 2 } });
+  b.send({ t: 'req', id: 2, m: 'leave', a: 4 });
   t.like(await wb.exited(), { reason: 'exit', code: 4 });
+  t.like(wb.frames.find((f) => f['id'] === 1), { t: 'res', v: 3 }, 'the reply written just before the exit was read before the exit was reported');
   t.like(await a.stop(5_000), { reason: 'normal' });
   await r.close();
 });

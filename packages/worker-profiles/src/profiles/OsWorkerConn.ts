@@ -12,6 +12,8 @@ export const OUTPUT_TAIL_BYTES = 4096;
 export const TERM_GRACE_MS = 500;
 /** After its channel closed (stdout EOF, IPC disconnect), how long a child gets to exit before SIGKILL. */
 const CHANNEL_CLOSED_GRACE_MS = 2_000;
+/** After the child's exit, how long to wait for its pipes to be read to the end before reporting. */
+const STREAMS_CLOSE_MS = 1_000;
 /** After a pre-READY exit, how long to wait for the rest of stderr. */
 const STDERR_DRAIN_MS = 500;
 
@@ -137,7 +139,7 @@ export class OsWorkerConn implements WorkerConn {
 
   /** Hands one wire message (a frame or a batch) from the transport to the receiver. @internal */
   deliver(message: unknown): void {
-    if (this.#exit !== undefined || this.#reaped) return;
+    if (this.#exit !== undefined) return;
     if (Array.isArray(message)) {
       for (const frame of message) this.#deliverFrame(frame as ChildFrame);
     } else this.#deliverFrame(message as ChildFrame);
@@ -208,13 +210,16 @@ export class OsWorkerConn implements WorkerConn {
     this.#reaped = true;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers = [];
-    this.#transport.drop();
     const exit = this.#classify(code, signal);
-    void this.proc.release().then(() => {
-      this.#exit = exit;
-      this.#resolveExit(exit);
-      if (this.#ready) this.#exitReceiver?.(exit);
-    });
+    // Replies written just before the exit may still be in the pipe: read them before reporting.
+    void this.#streamsClosed()
+      .then(() => this.proc.release())
+      .then(() => {
+        this.#exit = exit;
+        this.#transport.drop();
+        this.#resolveExit(exit);
+        if (this.#ready) this.#exitReceiver?.(exit);
+      });
   }
 
   #classify(code: number | null, signal: NodeJS.Signals | null): WorkerExit {
@@ -249,6 +254,17 @@ export class OsWorkerConn implements WorkerConn {
     if (tail === '') return '';
     const lines = tail.split('\n');
     return `: ${lines[lines.length - 1]!.trim()}${lines.length > 1 ? `\n--- last output ---\n${tail}` : ''}`;
+  }
+
+  /** Waits (bounded: a grandchild may hold a pipe open) for the child's 'close': every stdio stream and IPC read to the end. */
+  async #streamsClosed(): Promise<void> {
+    const child = this.#child;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => (child.stdout === null && child.stderr === null && !child.connected ? resolve() : child.once('close', () => resolve()))),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, STREAMS_CLOSE_MS))),
+    ]);
+    clearTimeout(timer);
   }
 
   /** Waits (bounded) until the child's output streams ended, so a start failure quotes all of stderr. */
