@@ -16,6 +16,7 @@ Run by Arbor's pythonProfile as ``python3 -u arbor_worker.py worker.py``, or ser
     arbor_worker.serve({"add": add})
 """
 
+import asyncio
 import importlib
 import importlib.util
 import inspect
@@ -46,8 +47,21 @@ def _write_all(fd, data):
         view = view[n:]
 
 
-def _encode(frames):
-    body = json.dumps(frames[0] if len(frames) == 1 else frames, separators=(",", ":"), default=repr).encode("utf-8")
+def _dump(frame):
+    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def _encode_reply(frame):
+    """One reply as JSON; a result that JSON cannot carry fails its own request, not the batch."""
+    try:
+        return _dump(frame)
+    except (TypeError, ValueError) as exc:
+        return _dump({"t": "err", "id": frame.get("id"), "e": _error(TypeError("the reply is not JSON-serializable: %s" % exc))})
+
+
+def _encode(parts):
+    """One wire message from encoded frames (a batch of one goes unwrapped)."""
+    body = (parts[0] if len(parts) == 1 else "[" + ",".join(parts) + "]").encode("utf-8")
     return _LEN.pack(len(body)) + body
 
 
@@ -63,7 +77,7 @@ def serve(handlers):
     sys.stdout = sys.stderr
     methods = sorted(handlers)
     version = "%d.%d.%d" % sys.version_info[:3]
-    _write_all(out, _encode([{"t": "ready", "pid": os.getpid(), "methods": methods, "meta": {"lang": "python", "version": version}}]))
+    _write_all(out, _encode([_dump({"t": "ready", "pid": os.getpid(), "methods": methods, "meta": {"lang": "python", "version": version}})]))
     buf = b""
     while True:
         try:
@@ -88,7 +102,7 @@ def serve(handlers):
             continue
         replies, exit_code = _handle_batch(handlers, frames)
         if replies:
-            _write_all(out, _encode(replies))
+            _write_all(out, _encode([_encode_reply(r) for r in replies]))
         if exit_code is not None:
             os._exit(exit_code)
 
@@ -114,7 +128,10 @@ def _handle_batch(handlers, frames):
                 answered.add(fid)
                 continue
             try:
-                replies.append({"t": "res", "id": fid, "v": handler(frame.get("a"))})
+                value = handler(frame.get("a"))
+                if inspect.iscoroutine(value):
+                    value = asyncio.run(value)
+                replies.append({"t": "res", "id": fid, "v": value})
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
                 return replies, code

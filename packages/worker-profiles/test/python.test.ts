@@ -17,7 +17,7 @@ test('a script\'s public functions are served; req/res/err with traceback, print
   const w = watch(conn);
   t.is(conn.kind, 'python');
   t.like(conn.meta, { lang: 'python' });
-  t.deepEqual([...conn.methods!].sort(), ['add', 'alloc', 'fail', 'leave', 'pid', 'spin', 'upper']);
+  t.deepEqual([...conn.methods!].sort(), ['add', 'alloc', 'fail', 'later', 'leave', 'pid', 'spin', 'unserializable', 'upper']);
   conn.send({ t: 'req', id: 1, m: 'add', a: { a: 2, b: 3 } });
   conn.send({ t: 'req', id: 2, m: 'upper', a: 'abc' });
   conn.send({ t: 'req', id: 3, m: 'fail', a: 'bad input' });
@@ -25,6 +25,8 @@ test('a script\'s public functions are served; req/res/err with traceback, print
   conn.send({ t: 'cancel', id: 5 });
   conn.send({ t: 'req', id: 5, m: 'add', a: { a: 1, b: 1 } });
   conn.send({ t: 'ping', id: 6 });
+  conn.send({ t: 'req', id: 7, m: 'later', a: 'awaited' });
+  conn.send({ t: 'req', id: 8, m: 'unserializable', a: null });
   t.like(await w.reply(1), { t: 'res', v: 5 });
   t.like(await w.reply(2), { t: 'res', v: 'ABC' });
   const err = await w.reply(3);
@@ -33,6 +35,8 @@ test('a script\'s public functions are served; req/res/err with traceback, print
   t.like(await w.reply(4), { e: { code: 'unknown_method' } });
   t.like(await w.reply(5), { e: { code: 'cancelled', name: 'AbortError' } });
   t.true(w.frames.some((f) => f['t'] === 'pong' && f['id'] === 6));
+  t.like(await w.reply(7), { t: 'res', v: 'awaited' }, 'a coroutine handler is awaited');
+  t.like(await w.reply(8), { t: 'err', e: { name: 'TypeError' } }, 'a reply JSON cannot carry fails only its request');
   t.like(await conn.stop(5_000), { reason: 'normal' }, 'stdin EOF ends it');
   t.false(isAlive(conn.pid!));
   t.is(await r.registry.getWorkerInfo(conn.workerId), undefined);
