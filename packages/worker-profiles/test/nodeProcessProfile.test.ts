@@ -96,3 +96,16 @@ test('start failures: no registry, exit before READY (stderr quoted), no READY i
   t.deepEqual(await r.registry.listAllWorkers(), [], 'every failed start released its entry');
   await r.close();
 });
+
+test('bad options throw InvalidOptionError naming the field', async (t) => {
+  const { InvalidOptionError } = await import('@arbor/core');
+  const { pythonProfile, stdioProfile } = await import('../src/index.js');
+  t.throws(() => nodeProcessProfile({ module, execArgs: [] } as never), { instanceOf: InvalidOptionError, message: /"execArgs".*did you mean execArgv/ });
+  t.throws(() => nodeProcessProfile({ module: 42 } as never), { instanceOf: InvalidOptionError, message: /module/ });
+  t.throws(() => nodeProcessProfile({ module, capacity: 0 }), { instanceOf: InvalidOptionError, message: /capacity/ });
+  t.throws(() => nodeProcessProfile({ module, serialization: 'v8' as never }), { instanceOf: InvalidOptionError, message: /serialization/ });
+  t.throws(() => stdioProfile({ command: '' }), { instanceOf: InvalidOptionError, message: /command/ });
+  t.throws(() => stdioProfile({ command: 'x', addressSpaceLimitBytes: -1 }), { instanceOf: InvalidOptionError, message: /addressSpaceLimitBytes/ });
+  t.throws(() => pythonProfile({}), { instanceOf: InvalidOptionError, message: /script/ });
+  t.throws(() => pythonProfile({ script: 'a.py', module: 'a' }), { instanceOf: InvalidOptionError, message: /not both/ });
+});
