@@ -24,6 +24,7 @@ import json
 import os
 import struct
 import sys
+import threading
 import traceback
 
 _LEN = struct.Struct("<I")
@@ -65,8 +66,12 @@ def _encode(parts):
     return _LEN.pack(len(body)) + body
 
 
-def serve(handlers):
+def serve(handlers, capacity=None):
     """Serves ``handlers`` (name -> function of one argument) on stdin/stdout until stdin ends.
+
+    ``capacity`` (default: the ARBOR_WORKER_CAPACITY environment variable, else 1) > 1 runs
+    that many requests at once on a thread pool; replies then go out as they finish,
+    coalesced into one message per write.
 
     The frame stream uses the ORIGINAL fd 1; fd 1 and sys.stdout are pointed at stderr so
     that print() cannot corrupt it. stdin EOF ends the process with os._exit(0) (a non-daemon
@@ -75,6 +80,9 @@ def serve(handlers):
     out = os.dup(1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
+    if capacity is None:
+        capacity = int(os.environ.get("ARBOR_WORKER_CAPACITY", "1") or "1")
+    pool = _Pool(handlers, capacity, out) if capacity > 1 else None
     methods = sorted(handlers)
     version = "%d.%d.%d" % sys.version_info[:3]
     _write_all(out, _encode([_dump({"t": "ready", "pid": os.getpid(), "methods": methods, "meta": {"lang": "python", "version": version}})]))
@@ -100,11 +108,98 @@ def serve(handlers):
                 frames.append(message)
         if not frames:
             continue
+        if pool is not None:
+            pool.submit(frames)
+            continue
         replies, exit_code = _handle_batch(handlers, frames)
         if replies:
             _write_all(out, _encode([_encode_reply(r) for r in replies]))
         if exit_code is not None:
             os._exit(exit_code)
+
+
+def _run(handler, arg):
+    value = handler(arg)
+    if inspect.iscoroutine(value):
+        value = asyncio.run(value)
+    return value
+
+
+class _Pool(object):
+    """Runs requests on ``capacity`` threads; one writer thread coalesces the replies."""
+
+    def __init__(self, handlers, capacity, out):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._handlers = handlers
+        self._out = out
+        self._executor = ThreadPoolExecutor(max_workers=capacity)
+        self._queued = {}  # id -> future not yet finished
+        self._lock = threading.Lock()
+        self._ready = threading.Condition(self._lock)
+        self._replies = []
+        self._exit_code = None
+        writer = threading.Thread(target=self._write_loop, name="arbor-writer")
+        writer.daemon = True
+        writer.start()
+
+    def _reply(self, frame, exit_code=None):
+        with self._lock:
+            if frame is not None:
+                self._replies.append(_encode_reply(frame))
+            if exit_code is not None and self._exit_code is None:
+                self._exit_code = exit_code
+            self._ready.notify()
+
+    def _write_loop(self):
+        while True:
+            with self._lock:
+                while not self._replies and self._exit_code is None:
+                    self._ready.wait()
+                parts, self._replies = self._replies, []
+                exit_code = self._exit_code
+            if parts:
+                _write_all(self._out, _encode(parts))
+            if exit_code is not None:
+                os._exit(exit_code)
+
+    def _task(self, fid, handler, arg):
+        try:
+            frame = {"t": "res", "id": fid, "v": _run(handler, arg)}
+        except SystemExit as exc:
+            self._reply(None, exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1))
+            return
+        except BaseException as exc:  # noqa: B902
+            frame = {"t": "err", "id": fid, "e": _error(exc)}
+        self._reply(frame)
+
+    def submit(self, frames):
+        for frame in frames:
+            kind = frame.get("t")
+            fid = frame.get("id")
+            if kind == "ping":
+                self._reply({"t": "pong", "id": fid})
+            elif kind == "cancel":
+                with self._lock:
+                    future = self._queued.pop(fid, None)
+                if future is not None and future.cancel():
+                    self._reply({"t": "err", "id": fid, "e": _CANCELLED})
+            elif kind == "req":
+                handler = self._handlers.get(frame.get("m"))
+                if handler is None:
+                    self._reply({"t": "err", "id": fid, "e": _unknown(self._handlers, frame.get("m"))})
+                    continue
+                future = self._executor.submit(self._task, fid, handler, frame.get("a"))
+                with self._lock:
+                    self._queued[fid] = future
+                future.add_done_callback(lambda _f, fid=fid: self._queued.pop(fid, None))
+
+
+_CANCELLED = {"name": "AbortError", "message": "the request was cancelled before it ran", "code": "cancelled"}
+
+
+def _unknown(handlers, method):
+    return {"name": "UnknownMethodError", "message": "no handler %r; serves: %s" % (method, ", ".join(sorted(handlers))), "code": "unknown_method"}
 
 
 def _handle_batch(handlers, frames):
@@ -119,19 +214,16 @@ def _handle_batch(handlers, frames):
             replies.append({"t": "pong", "id": fid})
         elif kind == "req":
             if fid in cancelled:
-                replies.append({"t": "err", "id": fid, "e": {"name": "AbortError", "message": "the request was cancelled before it ran", "code": "cancelled"}})
+                replies.append({"t": "err", "id": fid, "e": _CANCELLED})
                 answered.add(fid)
                 continue
             handler = handlers.get(frame.get("m"))
             if handler is None:
-                replies.append({"t": "err", "id": fid, "e": {"name": "UnknownMethodError", "message": "no handler %r; serves: %s" % (frame.get("m"), ", ".join(sorted(handlers))), "code": "unknown_method"}})
+                replies.append({"t": "err", "id": fid, "e": _unknown(handlers, frame.get("m"))})
                 answered.add(fid)
                 continue
             try:
-                value = handler(frame.get("a"))
-                if inspect.iscoroutine(value):
-                    value = asyncio.run(value)
-                replies.append({"t": "res", "id": fid, "v": value})
+                replies.append({"t": "res", "id": fid, "v": _run(handler, frame.get("a"))})
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
                 return replies, code

@@ -17,7 +17,7 @@ test('a script\'s public functions are served; req/res/err with traceback, print
   const w = watch(conn);
   t.is(conn.kind, 'python');
   t.like(conn.meta, { lang: 'python' });
-  t.deepEqual([...conn.methods!].sort(), ['add', 'alloc', 'fail', 'later', 'leave', 'pid', 'spin', 'unserializable', 'upper']);
+  t.deepEqual([...conn.methods!].sort(), ['add', 'alloc', 'fail', 'hold', 'later', 'leave', 'pid', 'rendezvous', 'spin', 'unserializable', 'upper']);
   conn.send({ t: 'req', id: 1, m: 'add', a: { a: 2, b: 3 } });
   conn.send({ t: 'req', id: 2, m: 'upper', a: 'abc' });
   conn.send({ t: 'req', id: 3, m: 'fail', a: 'bad input' });
@@ -80,5 +80,31 @@ test('an import error fails the start quoting stderr; a busy worker is SIGKILLed
   t.like(await w.reply(2), { t: 'res', v: 16 * 1024 * 1024 }, 'it keeps serving');
   await capped.stop(5_000);
   t.deepEqual(await r.registry.listAllWorkers(), []);
+  await r.close();
+});
+
+test('capacity 2 runs two requests at once on a thread pool; a queued one can be cancelled', async (t) => {
+  const r = await rig();
+  const conn = await r.start(pythonProfile({ script: fixture('worker.py'), capacity: 2 }));
+  const w = watch(conn);
+  conn.send({ t: 'req', id: 1, m: 'rendezvous', a: 'a' });
+  conn.send({ t: 'req', id: 2, m: 'rendezvous', a: 'b' });
+  t.like(await w.reply(1), { t: 'res', v: 'a' }, 'both ran at once (a barrier of two)');
+  t.like(await w.reply(2), { t: 'res', v: 'b' });
+  conn.send({ t: 'req', id: 10, m: 'hold', a: 1 });
+  conn.send({ t: 'req', id: 11, m: 'hold', a: 2 });
+  conn.send({ t: 'req', id: 3, m: 'add', a: { a: 1, b: 1 } });
+  await new Promise((resolve) => setImmediate(resolve));
+  conn.send({ t: 'cancel', id: 3 });
+  t.like(await w.reply(3), { t: 'err', e: { code: 'cancelled' } }, 'it was queued behind the two held requests');
+  process.kill(conn.pid!, 'SIGUSR1');
+  t.like(await w.reply(10), { t: 'res', v: 1 });
+  t.like(await w.reply(11), { t: 'res', v: 2 });
+  conn.send({ t: 'req', id: 4, m: 'fail', a: 'x' });
+  conn.send({ t: 'ping', id: 5 });
+  t.like(await w.reply(4), { t: 'err', e: { name: 'ValueError' } });
+  t.true(w.frames.some((f) => f['t'] === 'pong' && f['id'] === 5));
+  t.like(await conn.stop(5_000), { reason: 'normal' }, 'stdin EOF ends it despite the pool threads');
+  t.false(isAlive(conn.pid!));
   await r.close();
 });

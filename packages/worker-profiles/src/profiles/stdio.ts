@@ -14,7 +14,7 @@ export interface StdioProfileOptions {
   /** The program to run (a path, or a name looked up in PATH). */
   readonly command: string;
   readonly args?: readonly string[];
-  /** Requests one process runs at once (default 1). */
+  /** Requests one process runs at once (default 1); passed to the worker as `ARBOR_WORKER_CAPACITY`. */
   readonly capacity?: number;
   /** Extra environment, merged over `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -61,7 +61,7 @@ export function stdioProfileOf<H>(
   commandLine: () => Promise<{ command: string; args: string[]; meta?: Record<string, unknown> }>,
 ): WorkerProfile<H> {
   const capacity = capacityOf(`${kind}Profile`, options.capacity);
-  const env = { ...process.env, ...options.env, ARBOR_WORKER_TRANSPORT: 'stdio' };
+  const env = { ...process.env, ...options.env, ARBOR_WORKER_TRANSPORT: 'stdio', ARBOR_WORKER_CAPACITY: String(capacity) };
   return {
     kind,
     capacity,
