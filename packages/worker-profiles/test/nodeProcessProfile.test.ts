@@ -60,6 +60,11 @@ test('each exit class, reported exactly once', async (t) => {
   t.like(await wa.exited(), { reason: 'killed', signal: 'SIGKILL', by: 'external' });
   t.like(await wb.exited(), { reason: 'killed', signal: 'SIGKILL', by: 'arbor', cause: 'health_timeout' });
   t.like(await b.stop(100), { reason: 'killed' }, 'stop after the exit resolves with the same exit');
+  const late: unknown[] = [];
+  b.onExit((e) => late.push(e));
+  t.is(late.length, 0, 'a receiver set after the exit is called on a microtask, not synchronously');
+  await Promise.resolve();
+  t.deepEqual(late, [wb.exits[0]]);
   await new Promise((resolve) => setTimeout(resolve, 50));
   t.is(wa.exits.length + wb.exits.length, 2, 'exactly once each');
   a.send({ t: 'req', id: 9, m: 'add', a: 1 }); // dropped, does not throw

@@ -14,8 +14,6 @@ export const TERM_GRACE_MS = 500;
 const CHANNEL_CLOSED_GRACE_MS = 2_000;
 /** After the child's exit, how long to wait for its pipes to be read to the end before reporting. */
 const STREAMS_CLOSE_MS = 1_000;
-/** After a pre-READY exit, how long to wait for the rest of stderr. */
-const STDERR_DRAIN_MS = 500;
 
 /** The transport half of an OS worker (IPC or stdio), as the connection drives it. @internal */
 export interface OsTransport {
@@ -186,11 +184,10 @@ export class OsWorkerConn implements WorkerConn {
           (error: unknown) => fail(`the process registry could not record it active: ${error instanceof Error ? error.message : String(error)}`, error),
         );
       };
-      void this.#exitSeen.then(async (exit) => {
+      void this.#exitSeen.then((exit) => {
         if (this.#ready) return;
         clearTimeout(timer);
         if (this.#killCause === 'start_timeout') return; // fail() rejects
-        await this.#drainOutput();
         reject(new WorkerStartError({ ...this.#base(), reason: 'startup_failed', detail: `${formatEarlyExit(exit)} before READY${this.#tailSuffix()}` }));
       });
     });
@@ -267,17 +264,6 @@ export class OsWorkerConn implements WorkerConn {
     clearTimeout(timer);
   }
 
-  /** Waits (bounded) until the child's output streams ended, so a start failure quotes all of stderr. */
-  async #drainOutput(): Promise<void> {
-    const streams = [this.#child.stderr, this.#child.stdout].filter((s): s is NonNullable<typeof s> => s !== null && !s.readableEnded && !s.destroyed);
-    if (streams.length === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all(streams.map((s) => new Promise<void>((resolve) => s.once('close', resolve)))),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, STDERR_DRAIN_MS))),
-    ]);
-    clearTimeout(timer);
-  }
 }
 
 function formatEarlyExit(exit: WorkerExit): string {
