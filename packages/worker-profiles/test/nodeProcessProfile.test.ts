@@ -11,7 +11,7 @@ test('starts at READY under setpriv, serves req/res/err in batches, is active in
   const r = await rig();
   const conn = await r.start(nodeProcessProfile({ module }));
   const w = watch(conn);
-  t.deepEqual(conn.methods, ['add', 'fail', 'exit', 'segv', 'hog', 'spin', 'pid']);
+  t.deepEqual(conn.methods, ['add', 'fail', 'exit', 'segv', 'hog', 'spin', 'pid', 'echo']);
   t.is(conn.kind, 'node-process');
   const argv = readFileSync(`/proc/${conn.pid}/cmdline`, 'utf8').split('\0');
   t.true(argv.includes(module), 'the child runs the module');
@@ -99,6 +99,18 @@ test('start failures: no registry, exit before READY (stderr quoted), no READY i
   const pid = track((silent as WorkerStartError).exit.pid);
   t.false(isAlive(pid), 'the start timeout killed it before rejecting');
   t.deepEqual(await r.registry.listAllWorkers(), [], 'every failed start released its entry');
+  await r.close();
+});
+
+test("serialization 'advanced' carries structured-clone values (Map, Buffer)", async (t) => {
+  const r = await rig();
+  const conn = await r.start(nodeProcessProfile({ module, serialization: 'advanced' }));
+  const w = watch(conn);
+  conn.send({ t: 'req', id: 1, m: 'echo', a: new Map([['k', Buffer.from('hi')]]) });
+  const reply = await w.reply(1);
+  t.true(reply['v'] instanceof Map);
+  t.is(Buffer.from((reply['v'] as Map<string, Uint8Array>).get('k')!).toString(), 'hi');
+  t.like(await conn.stop(5_000), { reason: 'normal' });
   await r.close();
 });
 
