@@ -11,3 +11,8 @@ export { encodeMessage, FramingError, MAX_MESSAGE_BYTES, MessageDecoder } from '
 export type { StartContext, WorkerConn, WorkerProfile } from './contract/WorkerProfile.js';
 export { RequestAbortedError, RequestTimeoutError, UnknownMethodError, WorkerExitError, WorkerStartError, WorkerStoppedError, WorkerTaskError } from './errors/errors.js';
 export { threadProfile, type ThreadProfileOptions } from './profiles/thread.js';
+export { nodeProcessProfile, type NodeProcessProfileOptions } from './profiles/nodeProcess.js';
+export { stdioProfile, type StdioProfileOptions } from './profiles/stdio.js';
+export { pythonProfile, resolvePython, PYTHON_RUNTIME_PATH, type PythonProfileOptions } from './profiles/python.js';
+export { hasSetpriv, type RegistryOption } from './profiles/osProcess.js';
+export { watchRss, DEFAULT_RSS_INTERVAL_MS } from './memory/RssPoller.js';

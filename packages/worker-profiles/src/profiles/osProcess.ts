@@ -12,12 +12,25 @@ export const PRLIMIT_PATH = '/usr/bin/prlimit';
 export const DEFAULT_REGISTRY_NAME = 'process-registry';
 
 let setprivPresent: boolean | undefined;
-/** Whether `/usr/bin/setpriv` exists (checked once). */
+/**
+ * Whether `/usr/bin/setpriv` exists (checked once). When it does, OS workers are spawned
+ * under `setpriv --pdeathsig KILL`, so they die with this process even while busy.
+ *
+ * @example
+ * if (!hasSetpriv()) console.warn('busy workers may outlive a crashed parent until the next registry start');
+ */
 export function hasSetpriv(): boolean {
   return (setprivPresent ??= process.platform === 'linux' && existsSync(SETPRIV_PATH));
 }
 
-/** The process registry option of every OS-process profile: a handle, a ref, or a local name. */
+/**
+ * The process registry option of every OS-process profile: a handle, a ref, or a local name
+ * (default: the actor registered as `process-registry`).
+ *
+ * @example
+ * const registry = await ProcessRegistry.start(system, { name: 'process-registry' });
+ * const profile = stdioProfile({ command: './worker', registry });
+ */
 export type RegistryOption = ProcessRegistryHandle | ActorRef<ProcessRegistryProtocol> | string;
 
 /**

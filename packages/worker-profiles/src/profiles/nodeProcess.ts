@@ -1,0 +1,117 @@
+import { fileURLToPath } from 'node:url';
+import { checkKnownKeys, InvalidOptionError } from '@arbor/core';
+import type { ParentFrame } from '../contract/frames.js';
+import type { StartContext, WorkerConn, WorkerProfile } from '../contract/WorkerProfile.js';
+import { Outbox } from '../transport/Outbox.js';
+import type { OsWorkerConn, OsTransport } from './OsWorkerConn.js';
+import type { RegistryOption } from './osProcess.js';
+import { startOsWorker } from './startOsWorker.js';
+
+/** Options of {@link nodeProcessProfile}. */
+export interface NodeProcessProfileOptions {
+  /** The worker module (it calls `serveWorker(handlers)` from `@arbor/worker-profiles/worker`). */
+  readonly module: URL | string;
+  /** Requests one child runs at once (default 1). */
+  readonly capacity?: number;
+  /** Node flags, e.g. `--max-old-space-size=64` (then a V8 out-of-memory abort is reported as `oom`). */
+  readonly execArgv?: readonly string[];
+  /** IPC serialization: `json` (default, faster per message) or `advanced` (structured clone: Buffers, Maps). */
+  readonly serialization?: 'json' | 'advanced';
+  /** Extra environment, merged over `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly cwd?: string;
+  /** The process registry (default: the actor registered as `process-registry`). */
+  readonly registry?: RegistryOption;
+  /** Spawn under `setpriv --pdeathsig KILL` (default: when `/usr/bin/setpriv` exists). */
+  readonly pdeathsig?: boolean;
+}
+
+const NODE_PROCESS_KEYS = ['module', 'capacity', 'execArgv', 'serialization', 'env', 'cwd', 'registry', 'pdeathsig'] as const;
+
+/**
+ * Workers that are Node child processes speaking frames over Node IPC: spawned as
+ * `node [...execArgv] <module>` under `setpriv --pdeathsig KILL`, registered in the process
+ * registry, with stderr's last 4 KiB quoted when a start fails (stdout and stderr are not
+ * forwarded to a logger).
+ *
+ * @example
+ * const profile = nodeProcessProfile<typeof import('./worker.js').handlers>({
+ *   module: new URL('./worker.js', import.meta.url), execArgv: ['--max-old-space-size=64'],
+ * });
+ */
+export function nodeProcessProfile<H>(options: NodeProcessProfileOptions): WorkerProfile<H> {
+  checkKnownKeys('nodeProcessProfile', options, NODE_PROCESS_KEYS);
+  const modulePath = modulePathOf('nodeProcessProfile', options.module);
+  const capacity = capacityOf('nodeProcessProfile', options.capacity);
+  const execArgv = stringsOf('nodeProcessProfile: execArgv', options.execArgv);
+  const serialization = options.serialization ?? 'json';
+  if (serialization !== 'json' && serialization !== 'advanced') throw new InvalidOptionError('nodeProcessProfile: serialization', "'json' or 'advanced'", serialization);
+  const oomOnAbort = execArgv.some((arg) => arg.startsWith('--max-old-space-size'));
+  const env = { ...process.env, ...options.env, ARBOR_WORKER_TRANSPORT: 'ipc' };
+  return {
+    kind: 'node-process',
+    capacity,
+    isProcess: true,
+    start: (ctx: StartContext): Promise<WorkerConn> =>
+      startOsWorker(ctx, {
+        kind: 'node-process',
+        registry: options.registry,
+        oomOnAbort,
+        spawn: {
+          command: process.execPath,
+          args: [...execArgv, modulePath],
+          env,
+          stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+          serialization,
+          ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+          ...(options.pdeathsig !== undefined ? { pdeathsig: options.pdeathsig } : {}),
+        },
+        transport: ipcTransport,
+        meta: { module: modulePath, serialization },
+      }),
+  };
+}
+
+/** Frames over the child's IPC channel, batched per microtask; disconnect ends the channel. */
+function ipcTransport(conn: OsWorkerConn): OsTransport {
+  const child = conn.proc.child;
+  const outbox = new Outbox<ParentFrame>((message) => {
+    if (!child.connected) throw new Error('IPC channel closed');
+    child.send(message);
+  });
+  child.on('message', (message) => conn.deliver(message));
+  child.once('disconnect', () => {
+    outbox.close();
+    conn.channelClosed();
+  });
+  return {
+    send: (frame) => outbox.push(frame),
+    close: () => {
+      outbox.flush();
+      outbox.close();
+      if (child.connected) child.disconnect();
+    },
+    drop: () => outbox.close(),
+  };
+}
+
+/** A module option as a file path. @internal */
+export function modulePathOf(op: string, module: unknown): string {
+  if (module instanceof URL) return fileURLToPath(module);
+  if (typeof module === 'string' && module !== '') return module.startsWith('file:') ? fileURLToPath(module) : module;
+  throw new InvalidOptionError(`${op}: module`, 'a file URL or a path (new URL("./worker.js", import.meta.url))', module);
+}
+
+/** A capacity option (default 1). @internal */
+export function capacityOf(op: string, capacity: unknown): number {
+  if (capacity === undefined) return 1;
+  if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 1) throw new InvalidOptionError(`${op}: capacity`, 'a positive integer', capacity);
+  return capacity;
+}
+
+/** A string-list option (default empty). @internal */
+export function stringsOf(op: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new InvalidOptionError(op, 'an array of strings', value);
+  return [...(value as string[])];
+}
