@@ -11,3 +11,4 @@ export { encodeMessage, FramingError, MAX_MESSAGE_BYTES, MessageDecoder } from '
 export type { StartContext, WorkerConn, WorkerProfile } from './contract/WorkerProfile.js';
 export { RequestAbortedError, RequestTimeoutError, UnknownMethodError, WorkerExitError, WorkerStartError, WorkerStoppedError, WorkerTaskError } from './errors/errors.js';
 export { threadProfile, type ThreadProfileOptions } from './profiles/thread.js';
+export { hasSetpriv, resolveRegistry, signalGroup, spawnOsWorker, type OsSpawn, type OsWorkerProcess, type RegistryOption } from './profiles/osProcess.js';
