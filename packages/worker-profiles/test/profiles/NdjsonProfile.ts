@@ -3,7 +3,12 @@ import { checkKnownKeys, InvalidOptionError } from '@arbor/core';
 import { formatWorkerExit, Outbox, resolveRegistry, signalGroup, spawnOsWorker, WorkerStartError } from '../../src/index.js';
 import type { ChildFrame, KillCause, ParentFrame, ReadyFrame, RegistryOption, StartContext, WireError, WorkerConn, WorkerExit, WorkerProfile } from '../../src/index.js';
 
-/** What an ndjson worker is started from. */
+/**
+ * What an ndjson worker is started from.
+ *
+ * @example
+ * const options: NdjsonProfileOptions = { command: '/usr/bin/python3', args: ['worker.py'], registry: 'process-registry' };
+ */
 export interface NdjsonProfileOptions {
   readonly command: string;
   readonly args?: readonly string[];
