@@ -14,5 +14,5 @@ export { threadProfile, type ThreadProfileOptions } from './profiles/thread.js';
 export { nodeProcessProfile, type NodeProcessProfileOptions } from './profiles/nodeProcess.js';
 export { stdioProfile, type StdioProfileOptions } from './profiles/stdio.js';
 export { pythonProfile, resolvePython, PYTHON_RUNTIME_PATH, type PythonProfileOptions } from './profiles/python.js';
-export { hasSetpriv, type RegistryOption } from './profiles/osProcess.js';
 export { watchRss, DEFAULT_RSS_INTERVAL_MS } from './memory/RssPoller.js';
+export { hasSetpriv, resolveRegistry, signalGroup, spawnOsWorker, type OsSpawn, type OsWorkerProcess, type RegistryOption } from './profiles/osProcess.js';

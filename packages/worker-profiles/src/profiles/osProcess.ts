@@ -13,11 +13,11 @@ export const DEFAULT_REGISTRY_NAME = 'process-registry';
 
 let setprivPresent: boolean | undefined;
 /**
- * Whether `/usr/bin/setpriv` exists (checked once). When it does, OS workers are spawned
- * under `setpriv --pdeathsig KILL`, so they die with this process even while busy.
+ * Whether `/usr/bin/setpriv` exists (checked once): when it does, {@link spawnOsWorker}
+ * runs workers under `setpriv --pdeathsig KILL` by default.
  *
  * @example
- * if (!hasSetpriv()) console.warn('busy workers may outlive a crashed parent until the next registry start');
+ * if (!hasSetpriv()) console.warn('workers may outlive a SIGKILLed parent (no setpriv)');
  */
 export function hasSetpriv(): boolean {
   return (setprivPresent ??= process.platform === 'linux' && existsSync(SETPRIV_PATH));
@@ -25,18 +25,21 @@ export function hasSetpriv(): boolean {
 
 /**
  * The process registry option of every OS-process profile: a handle, a ref, or a local name
- * (default: the actor registered as `process-registry`).
+ * (default `process-registry`); see {@link resolveRegistry}.
  *
  * @example
- * const registry = await ProcessRegistry.start(system, { name: 'process-registry' });
- * const profile = stdioProfile({ command: './worker', registry });
+ * const registry: RegistryOption = await ProcessRegistry.start(system, { name: 'process-registry' });
  */
 export type RegistryOption = ProcessRegistryHandle | ActorRef<ProcessRegistryProtocol> | string;
 
 /**
  * Finds the profile's process registry: the given handle or ref, or the actor registered
- * under the given name (default `process-registry`). Undefined when there is none.
- * @internal
+ * under the given name (default `process-registry`). Undefined when there is none (a
+ * profile then fails its start with `WorkerStartError`).
+ *
+ * @example
+ * const registry = resolveRegistry(ctx.system, options.registry);
+ * if (registry === undefined) throw new WorkerStartError({ workerId: ctx.workerId, kind: 'mine', at: Date.now(), reason: 'startup_failed', detail: 'no process registry is running' });
  */
 export function resolveRegistry(system: ActorSystem, option: RegistryOption | undefined): ProcessRegistryHandle | undefined {
   if (option instanceof ProcessRegistryHandle) return option;
@@ -45,7 +48,13 @@ export function resolveRegistry(system: ActorSystem, option: RegistryOption | un
   return ref === undefined ? undefined : ProcessRegistry.of(ref);
 }
 
-/** What {@link spawnOsWorker} starts. @internal */
+/**
+ * What {@link spawnOsWorker} starts: the command line, its environment and stdio, and the
+ * wrappers (`setpriv --pdeathsig KILL`, `prlimit --as`).
+ *
+ * @example
+ * const spec: OsSpawn = { command: '/usr/bin/python3', args: ['worker.py'], stdio: ['pipe', 'pipe', 'inherit'] };
+ */
 export interface OsSpawn {
   readonly command: string;
   readonly args: readonly string[];
@@ -64,7 +73,10 @@ export interface OsSpawn {
  * A spawned, reserved (not yet active) OS worker: the child, the command line actually
  * run, and the two registry steps left to its profile: `activate()` at READY and
  * `release()` once the process is gone.
- * @internal
+ *
+ * @example
+ * const proc = await spawnOsWorker(ctx, registry, spec);
+ * proc.child.once('close', () => void proc.release());
  */
 export interface OsWorkerProcess {
   readonly child: ChildProcess;
@@ -84,7 +96,11 @@ export interface OsWorkerProcess {
  * under `setpriv --pdeathsig KILL` where setpriv exists (the kernel SIGKILLs it when this
  * process dies, even while it is busy), and under `prlimit --as` when a hard cap is asked.
  * Rejects with the spawn error (after unregistering) when the command cannot start.
- * @internal
+ * The profile then owns the process: `activate()` it at READY (false: the registry saw it
+ * die), kill its group with {@link signalGroup}, and `release()` it once it is gone.
+ *
+ * @example
+ * const proc = await spawnOsWorker(ctx, registry, { command: 'ruby', args: ['worker.rb'], stdio: ['pipe', 'pipe', 'inherit'] });
  */
 export async function spawnOsWorker(ctx: StartContext, registry: ProcessRegistryHandle, spec: OsSpawn): Promise<OsWorkerProcess> {
   const { workerId } = ctx;
@@ -127,7 +143,11 @@ export async function spawnOsWorker(ctx: StartContext, registry: ProcessRegistry
 
 /**
  * Sends `signal` to the worker's process group (it leads one: it was spawned detached), or
- * to the process alone if the group is gone. Never throws. @internal
+ * to the process alone if the group is gone. Never throws. Send it only while the
+ * process has not been reaped (before its `exit` event): a reaped pid may be reused.
+ *
+ * @example
+ * signalGroup(proc.pid, 'SIGKILL'); // the child's 'exit' reports it
  */
 export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
