@@ -93,6 +93,7 @@ export class WorkerChannel {
   #healthPing: HealthPing | undefined = undefined;
   #misses = 0;
   #onIdle: (() => void) | undefined = undefined;
+  #stopped: Promise<void> | undefined = undefined;
 
   constructor(host: ChannelHost, options: ResolvedWorkerOptions) {
     this.#host = host;
@@ -547,8 +548,12 @@ export class WorkerChannel {
    * The orderly stop: takes no new requests, lets the in-flight and queued ones finish for
    * up to stopGraceMs, then stops the workers; what is left rejects with WorkerExitError.
    */
-  async stop(): Promise<void> {
-    if (this.#state !== 'running') return;
+  stop(): Promise<void> {
+    if (this.#stopped === undefined) this.#stopped = this.#state === 'running' ? this.#drainAndStop() : Promise.resolve();
+    return this.#stopped;
+  }
+
+  async #drainAndStop(): Promise<void> {
     this.#state = 'stopping';
     if (this.#healthTimer !== undefined) clearInterval(this.#healthTimer);
     this.#healthTimer = undefined;

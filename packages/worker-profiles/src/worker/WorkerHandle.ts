@@ -123,7 +123,9 @@ export class WorkerHandle<H = unknown> {
   async stop(): Promise<void> {
     const ref = this.#ref;
     if (ref === undefined || !this.#system.isAlive(ref)) return;
-    const grace = this.#channel()?.options.stopGraceMs ?? 5_000;
+    const channel = this.#channel();
+    const grace = channel?.options.stopGraceMs ?? 5_000;
+    void channel?.stop(); // refuse new requests now; the actor's terminate awaits the same drain
     await this.#system.stop(ref, 'normal', { timeout: grace + EXIT_GRACE_MS + 2_000 }).catch((error: unknown) => {
       if (this.#system.isAlive(ref)) throw error;
     });
