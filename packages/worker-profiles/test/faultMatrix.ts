@@ -47,8 +47,8 @@ export interface FaultTarget {
     readonly throws: Call & { readonly message?: RegExp };
     /** Exits the worker with code 1 from inside a task (one or more ways). */
     readonly exits: readonly (Call & { readonly title: string })[];
-    /** Answers, then exits with code 2 while idle. */
-    readonly exitLater: Call;
+    /** Answers `reply`, then exits with code 2 while idle (at once, or once `trigger(pid)` runs after the reply). */
+    readonly exitIdle: { readonly call: Call; readonly reply: unknown; trigger?(pid: number | undefined): void };
     /** Runs until it is killed (the worker stays busy). */
     readonly busy: Call;
     /** Allocates past the memory cap. */
@@ -60,8 +60,8 @@ export interface FaultTarget {
     /** The capacity probe (run `capacity` times at once). */
     readonly probe: Call;
   };
-  /** Kills the busy worker from outside; what its exit then says. */
-  readonly killFromOutside: { readonly how: string; kill(handle: WorkerHandle<any>, pid: number | undefined): void; readonly exit: Partial<WorkerExit> };
+  /** Ways to kill the busy worker from outside, and what its exit then says. */
+  readonly killsFromOutside: readonly { readonly how: string; kill(handle: WorkerHandle<any>, pid: number | undefined): void; readonly exit: Partial<WorkerExit> }[];
   readonly memory: MemoryOutcome;
 }
 
@@ -197,7 +197,8 @@ export function faultMatrix(test: TestFn, target: FaultTarget): void {
     });
   }
 
-  test.serial(`${k}: ${target.killFromOutside.how} mid-task: WorkerExitError, the supervisor restarts the worker`, async (t) => {
+  for (const outside of target.killsFromOutside) {
+  test.serial(`${k}: ${outside.how} mid-task: WorkerExitError, the supervisor restarts the worker`, async (t) => {
     const seen = new Seen();
     const { name, sup, handle } = await supervised(target, {});
     const first = handle();
@@ -205,16 +206,17 @@ export function faultMatrix(test: TestFn, target: FaultTarget): void {
     seen.add(m.pid);
     const busy = settle(first.request(target.calls.busy[0], target.calls.busy[1]));
     await waitFor(t, () => first.load === 1, 'the task to be in flight');
-    target.killFromOutside.kill(first, m.pid);
+    outside.kill(first, m.pid);
     const o = await busy;
     t.false(o.ok);
-    if (!o.ok) exitOf(t, o.error, target.killFromOutside.exit, seen);
+    if (!o.ok) exitOf(t, o.error, outside.exit, seen);
     const again = await restarted(t, target, name, first.ref);
     await seen.addWorker(again);
     await probeCapacity(t, target, again);
     await target.system.stop(sup);
     await seen.check(t);
   });
+  }
 
   test.serial(`${k}: a task past the memory cap settles (${'dies' in target.memory ? 'the worker dies: oom' : `the task fails: ${target.memory.taskErrorName}`}), capacity comes back`, async (t) => {
     const seen = new Seen();
@@ -291,7 +293,9 @@ export function faultMatrix(test: TestFn, target: FaultTarget): void {
     const first = handle();
     const firstId = await seen.addWorker(first);
     const down = downOf(target.system, first.ref);
-    t.is(await first.request(target.calls.exitLater[0], target.calls.exitLater[1]), 'exiting');
+    const { call, reply, trigger } = target.calls.exitIdle;
+    t.is(await first.request(call[0], call[1]), reply);
+    trigger?.(firstId);
     const reason = await down;
     exitOf(t, reason, { reason: 'exit', code: 2 } as Partial<WorkerExit>, seen);
     await t.throwsAsync(first.request(target.calls.probe[0], target.calls.probe[1]), { instanceOf: WorkerStoppedError });

@@ -21,13 +21,16 @@ faultMatrix(test, {
   calls: {
     throws: Object.assign(['fail', 'boom'] as const, { message: /TypeError: boom/ }),
     exits: [Object.assign(['exit', 1] as const, { title: 'process.exit(1)' })],
-    exitLater: ['exitLater', 2],
+    exitIdle: { call: ['exitOnSignal', 2], reply: 'armed', trigger: (pid) => process.kill(pid!, 'SIGUSR2') },
     busy: ['spin', 60_000],
     oom: ['oom', null],
     cooperative: ['waitForAbort', null],
     cpuLoop: ['spin', 60_000],
     probe: ['spin', 20],
   },
-  killFromOutside: { how: 'SIGKILL from outside', kill: (_h, pid) => process.kill(pid!, 'SIGKILL'), exit: { reason: 'killed', by: 'external', signal: 'SIGKILL' } },
+  killsFromOutside: [
+    { how: 'SIGKILL from outside', kill: (_h, pid) => process.kill(pid!, 'SIGKILL'), exit: { reason: 'killed', by: 'external', signal: 'SIGKILL' } },
+    { how: 'SIGTERM from outside', kill: (_h, pid) => process.kill(pid!, 'SIGTERM'), exit: { reason: 'crash', signal: 'SIGTERM' } },
+  ],
   memory: { dies: { reason: 'oom' } },
 });

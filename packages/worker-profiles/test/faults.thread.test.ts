@@ -18,7 +18,7 @@ faultMatrix(test, {
   calls: {
     throws: Object.assign(['fail', 'boom'] as const, { message: /TypeError: boom/ }),
     exits: [Object.assign(['exit', 1] as const, { title: 'process.exit(1)' })],
-    exitLater: ['exitLater', 2],
+    exitIdle: { call: ['exitLater', 2], reply: 'exiting' },
     busy: ['spin', 60_000],
     oom: ['oom', null],
     cooperative: ['waitForAbort', null],
@@ -26,6 +26,6 @@ faultMatrix(test, {
     probe: ['spin', 20],
   },
   // A thread has no pid to signal: the closest outside kill is killing its actor (worker.terminate() on a busy thread).
-  killFromOutside: { how: 'the actor is killed (system.exit(ref, "kill"): worker.terminate())', kill: (h) => system.exit(h.ref, 'kill'), exit: { reason: 'killed', by: 'arbor', cause: 'shutdown' } },
+  killsFromOutside: [{ how: 'the actor is killed (system.exit(ref, "kill"): worker.terminate())', kill: (h) => system.exit(h.ref, 'kill'), exit: { reason: 'killed', by: 'arbor', cause: 'shutdown' } }],
   memory: { dies: { reason: 'oom' } },
 });
