@@ -1,5 +1,6 @@
 import { GenServer, isNormalExit, noReply, type Call, type ExitReason, type From, type StatusDetails, type SystemInfo } from '@arbor/core';
-import { registerChannel, WorkerChannel } from './WorkerChannel.js';
+import { registerChannel } from './channelRegistry.js';
+import { WorkerChannel } from './WorkerChannel.js';
 import type { WorkerMetadata, WorkerStats } from './WorkerInfo.js';
 import type { ResolvedWorkerOptions } from './WorkerOptions.js';
 
