@@ -1,9 +1,15 @@
 import { GenServer, isNormalExit, noReply, type Call, type ExitReason, type From, type StatusDetails, type SystemInfo } from '@arbor/core';
-import { registerChannel, WorkerChannel } from './WorkerChannel.js';
+import { registerChannel } from './channelRegistry.js';
+import { WorkerChannel } from './WorkerChannel.js';
 import type { WorkerMetadata, WorkerStats } from './WorkerInfo.js';
 import type { ResolvedWorkerOptions } from './WorkerOptions.js';
 
-/** What a recycle call answers (a failed start is a value, so the actor keeps running). @internal */
+/**
+ * What a recycle call answers (a failed start is a value, so the actor keeps running). @internal
+ *
+ * @example
+ * const outcome = await call(ref, { type: 'recycle' }); if (!outcome.ok) throw outcome.error;
+ */
 export type RecycleOutcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
 
 /**

@@ -7,6 +7,8 @@ import { RequestAbortedError, RequestTimeoutError, UnknownMethodError, WorkerExi
 import { watchRss } from '../memory/RssPoller.js';
 import { ConnSlot } from './ConnSlot.js';
 import { DeadlineTimer } from './DeadlineTimer.js';
+import { HealthProbe } from './HealthProbe.js';
+import { unregisterChannel } from './channelRegistry.js';
 import { WorkerQueueFullError } from './errors.js';
 import { PendingRequest, RequestState } from './PendingRequest.js';
 import { RingQueue } from './RingQueue.js';
@@ -28,7 +30,12 @@ export interface RequestOptions {
   readonly transfer?: readonly TransferListItem[];
 }
 
-/** What the channel needs from the actor that owns it. @internal */
+/**
+ * What the channel needs from the actor that owns it. @internal
+ *
+ * @example
+ * new WorkerChannel({ system: this.system, self: this.self, logger: this.logger, fail: (e) => this.stop(e) }, options);
+ */
 export interface ChannelHost {
   readonly system: ActorSystem;
   readonly self: ActorRef;
@@ -37,25 +44,16 @@ export interface ChannelHost {
   fail(error: unknown): void;
 }
 
-/** How long a worker asked to stop may take to exit before it is terminated. */
+/**
+ * How long a worker asked to stop may take to exit before it is terminated.
+ *
+ * @example
+ * await conn.stop(EXIT_GRACE_MS);
+ */
 export const EXIT_GRACE_MS = 1_000;
 const RSS_POLL_MS = 1_000;
 
 let workerCounter = 0;
-
-interface PingWaiter {
-  readonly slot: ConnSlot;
-  readonly sentAt: number;
-  readonly timer: NodeJS.Timeout;
-  readonly resolve: (r: HealthResult) => void;
-}
-
-interface HealthPing {
-  readonly id: number;
-  readonly slot: ConnSlot;
-  readonly busy: boolean;
-  readonly timer: NodeJS.Timeout;
-}
 
 type ChannelState = 'running' | 'stopping' | 'closed';
 
@@ -76,7 +74,7 @@ export class WorkerChannel {
   readonly #queue = new RingQueue<PendingRequest>();
   readonly #deadlines = new DeadlineTimer((rec) => this.#expire(rec, new RequestTimeoutError(this.workerId, rec.method, rec.timeoutMs)));
   readonly #draining = new Set<ConnSlot>();
-  readonly #pingWaiters = new Map<number, PingWaiter>();
+  readonly #health: HealthProbe;
   #active: ConnSlot | undefined = undefined;
   #methods: ReadonlySet<string> | undefined = undefined;
   #lastWorkerId = '';
@@ -88,10 +86,6 @@ export class WorkerChannel {
   #starts = 0;
   #recycles = 0;
   #lastExit: WorkerExit | undefined = undefined;
-  #pingSeq = 0;
-  #healthTimer: NodeJS.Timeout | undefined = undefined;
-  #healthPing: HealthPing | undefined = undefined;
-  #misses = 0;
   #onIdle: (() => void) | undefined = undefined;
   #stopped: Promise<void> | undefined = undefined;
 
@@ -100,6 +94,15 @@ export class WorkerChannel {
     this.options = options;
     this.capacity = options.profile.capacity;
     this.#limit = this.capacity + options.pipeline;
+    this.#health = new HealthProbe(
+      options.health,
+      () => (this.#state === 'running' ? this.#active : undefined),
+      (slot, missed) => {
+        slot.planned = { kind: 'health', missed };
+        this.#host.logger.warn('worker missed its health checks and is killed', { report: 'worker_health_timeout', workerId: slot.conn.workerId, missed });
+        slot.conn.kill('health_timeout');
+      },
+    );
   }
 
   /** The current (or last) worker's id. */
@@ -131,11 +134,7 @@ export class WorkerChannel {
       throw new WorkerStoppedError(JSON.stringify(slot.conn.workerId), '(start)');
     }
     this.#activate(slot);
-    const h = this.options.health;
-    if (h !== undefined) {
-      this.#healthTimer = setInterval(this.#healthTick, h.intervalMs);
-      this.#healthTimer.unref();
-    }
+    this.#health.start();
   }
 
   // ------------------------------------------------------------------ requests
@@ -260,7 +259,7 @@ export class WorkerChannel {
       }
       case 'pong':
         if (f.h !== undefined) this.#heap(slot, f.h);
-        this.#onPong(slot, f.id);
+        this.#health.onPong(slot, f.id);
         return;
       case 'stats':
         if (f.rss !== undefined) slot.rssBytes = f.rss;
@@ -316,7 +315,7 @@ export class WorkerChannel {
     this.#active = slot;
     this.#lastWorkerId = slot.conn.workerId;
     if (slot.methods !== undefined) this.#methods = slot.methods;
-    this.#misses = 0;
+    this.#health.reset();
     const r = this.options.recycle;
     if (r?.ttlMs !== undefined) {
       slot.ttlTimer = setTimeout(() => {
@@ -381,16 +380,7 @@ export class WorkerChannel {
       } else rec.state = RequestState.Done;
     }
     slot.inFlight.clear();
-    for (const [id, w] of this.#pingWaiters) {
-      if (w.slot !== slot) continue;
-      clearTimeout(w.timer);
-      this.#pingWaiters.delete(id);
-      w.resolve({ ok: false, reason: 'not_running' });
-    }
-    if (this.#healthPing?.slot === slot) {
-      clearTimeout(this.#healthPing.timer);
-      this.#healthPing = undefined;
-    }
+    this.#health.forget(slot);
     if (slot !== this.#active) {
       this.#host.logger.debug('worker connection ended', { report: 'worker_conn_exit', workerId: exit.workerId, exit: recorded });
       this.#checkIdle();
@@ -423,8 +413,7 @@ export class WorkerChannel {
   #close(): void {
     this.#state = 'closed';
     this.#deadlines.clear();
-    if (this.#healthTimer !== undefined) clearInterval(this.#healthTimer);
-    this.#healthTimer = undefined;
+    this.#health.stop();
     unregisterChannel(this.#host.system, this.#host.self.id, this);
   }
 
@@ -487,55 +476,11 @@ export class WorkerChannel {
 
   // ------------------------------------------------------------------ health
 
-  readonly #healthTick = (): void => {
-    const slot = this.#active;
-    const h = this.options.health;
-    if (this.#state !== 'running' || slot === undefined || h === undefined || this.#healthPing !== undefined) return;
-    const id = ++this.#pingSeq;
-    const timer = setTimeout(this.#healthMissed, h.timeoutMs);
-    this.#healthPing = { id, slot, busy: slot.inFlight.size > 0, timer };
-    slot.conn.send({ t: 'ping', id });
-  };
-
-  readonly #healthMissed = (): void => {
-    const p = this.#healthPing;
-    this.#healthPing = undefined;
-    const h = this.options.health;
-    if (p === undefined || h === undefined || p.slot !== this.#active || p.slot.dead) return;
-    if (p.busy || p.slot.inFlight.size > 0) return; // busy workers are judged by their requests' timeouts
-    if (++this.#misses < h.maxMisses) return;
-    p.slot.planned = { kind: 'health', missed: this.#misses };
-    this.#host.logger.warn('worker missed its health checks and is killed', { report: 'worker_health_timeout', workerId: p.slot.conn.workerId, missed: this.#misses });
-    p.slot.conn.kill('health_timeout');
-  };
-
-  #onPong(slot: ConnSlot, id: number): void {
-    if (this.#healthPing?.id === id) {
-      clearTimeout(this.#healthPing.timer);
-      this.#healthPing = undefined;
-      this.#misses = 0;
-      return;
-    }
-    const w = this.#pingWaiters.get(id);
-    if (w === undefined || w.slot !== slot) return;
-    clearTimeout(w.timer);
-    this.#pingWaiters.delete(id);
-    w.resolve({ ok: true, rttMs: performance.now() - w.sentAt });
-  }
-
   /** One ping over the connection: `{ ok: true, rttMs }`, or `{ ok: false, reason }`. */
   healthCheck(timeoutMs: number): Promise<HealthResult> {
     const slot = this.#active;
     if (this.#state !== 'running' || slot === undefined) return Promise.resolve({ ok: false, reason: 'not_running' });
-    const id = ++this.#pingSeq;
-    return new Promise<HealthResult>((resolve) => {
-      const timer = setTimeout(() => {
-        this.#pingWaiters.delete(id);
-        resolve({ ok: false, reason: 'timeout' });
-      }, timeoutMs);
-      this.#pingWaiters.set(id, { slot, sentAt: performance.now(), timer, resolve });
-      slot.conn.send({ t: 'ping', id });
-    });
+    return this.#health.check(slot, timeoutMs);
   }
 
   // ------------------------------------------------------------------ stopping
@@ -555,8 +500,7 @@ export class WorkerChannel {
 
   async #drainAndStop(): Promise<void> {
     this.#state = 'stopping';
-    if (this.#healthTimer !== undefined) clearInterval(this.#healthTimer);
-    this.#healthTimer = undefined;
+    this.#health.stop();
     if (this.#queued > 0 || this.load > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.stopGraceMs);
@@ -655,23 +599,4 @@ export class WorkerChannel {
       served: this.#served,
     };
   }
-}
-
-const channels = new WeakMap<ActorSystem, Map<string, WorkerChannel>>();
-
-/** Makes `channel` findable by its actor's ref id. @internal */
-export function registerChannel(system: ActorSystem, actorId: string, channel: WorkerChannel): void {
-  let m = channels.get(system);
-  if (m === undefined) channels.set(system, (m = new Map()));
-  m.set(actorId, channel);
-}
-
-function unregisterChannel(system: ActorSystem, actorId: string, channel: WorkerChannel): void {
-  const m = channels.get(system);
-  if (m?.get(actorId) === channel) m.delete(actorId);
-}
-
-/** The running channel of the worker actor `actorId`, if any. @internal */
-export function channelOf(system: ActorSystem, actorId: string): WorkerChannel | undefined {
-  return channels.get(system)?.get(actorId);
 }

@@ -2,7 +2,8 @@ import { ActorSystem, childSpec, InvalidOptionError, isActorRef, type ActorRef, 
 import type { ArgOf, MethodOf, ResultOf } from '../contract/Handlers.js';
 import { WorkerStoppedError } from '../errors/errors.js';
 import { WorkerActor, type WorkerProtocol } from './WorkerActor.js';
-import { channelOf, EXIT_GRACE_MS, type RequestOptions } from './WorkerChannel.js';
+import { channelOf } from './channelRegistry.js';
+import { EXIT_GRACE_MS, type RequestOptions } from './WorkerChannel.js';
 import type { HealthResult, WorkerMetadata, WorkerStats } from './WorkerInfo.js';
 import { resolveWorkerOptions, type WorkerOptions } from './WorkerOptions.js';
 
