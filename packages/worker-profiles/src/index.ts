@@ -10,6 +10,12 @@ export { estimateFrameSize, Outbox, type OutboxOptions, type WireWriter } from '
 export { encodeMessage, FramingError, MAX_MESSAGE_BYTES, MessageDecoder } from './transport/u32Framing.js';
 export type { StartContext, WorkerConn, WorkerProfile } from './contract/WorkerProfile.js';
 export { RequestAbortedError, RequestTimeoutError, UnknownMethodError, WorkerExitError, WorkerStartError, WorkerStoppedError, WorkerTaskError } from './errors/errors.js';
+export { WorkerQueueFullError } from './worker/errors.js';
+export { WorkerActor, type RecycleOutcome, type WorkerProtocol } from './worker/WorkerActor.js';
+export type { RequestOptions } from './worker/WorkerChannel.js';
+export { startWorker, WorkerHandle, workerOf, workerSpec } from './worker/WorkerHandle.js';
+export type { HealthResult, WorkerMetadata, WorkerStats } from './worker/WorkerInfo.js';
+export type { HealthOptions, RecycleOptions, WorkerOptions } from './worker/WorkerOptions.js';
 export { threadProfile, type ThreadProfileOptions } from './profiles/thread.js';
 export { nodeProcessProfile, type NodeProcessProfileOptions } from './profiles/nodeProcess.js';
 export { stdioProfile, type StdioProfileOptions } from './profiles/stdio.js';

@@ -17,7 +17,7 @@ test('a script\'s public functions are served; req/res/err with traceback, print
   const w = watch(conn);
   t.is(conn.kind, 'python');
   t.like(conn.meta, { lang: 'python' });
-  t.deepEqual([...conn.methods!].sort(), ['add', 'alloc', 'fail', 'hold', 'later', 'leave', 'pid', 'rendezvous', 'spin', 'unserializable', 'upper']);
+  t.deepEqual([...conn.methods!].sort(), ['add', 'alloc', 'exit_when_file', 'fail', 'hard_exit', 'hold', 'later', 'leave', 'pid', 'rendezvous', 'spin', 'unserializable', 'upper']);
   conn.send({ t: 'req', id: 1, m: 'add', a: { a: 2, b: 3 } });
   conn.send({ t: 'req', id: 2, m: 'upper', a: 'abc' });
   conn.send({ t: 'req', id: 3, m: 'fail', a: 'bad input' });
