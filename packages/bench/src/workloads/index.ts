@@ -17,6 +17,8 @@ import { tableOrderedInsertWorkload } from './tableOrderedInsert.js';
 import { tableRangeWorkload } from './tableRange.js';
 import { tableSetGetWorkload } from './tableSetGet.js';
 import { tableSetInsertWorkload } from './tableSetInsert.js';
+import { processTasksWorkload } from './workers/processes.js';
+import { pythonRttWorkload, pythonTasksWorkload } from './workers/python.js';
 import { threadRttWorkload, threadTasksWorkload } from './workers/threads.js';
 
 export { actorBytesWorkload, callWorkload, castWorkload, dynsupWorkload, loopLagWorkload, registryLookupWorkload, restartWorkload, spawnWorkload };
@@ -24,7 +26,7 @@ export { loopLagSlowHandlerWorkload, registryChurnWorkload };
 export { orphanScanWorkload, registryReserveActivateWorkload };
 export { machineCastWorkload };
 export { tableOrderedInsertWorkload, tableRangeWorkload, tableSetGetWorkload, tableSetInsertWorkload };
-export { threadRttWorkload, threadTasksWorkload };
+export { processTasksWorkload, pythonRttWorkload, pythonTasksWorkload, threadRttWorkload, threadTasksWorkload };
 
 /** A workload: its key in the report and the function that measures it. */
 export interface Workload {
@@ -59,6 +61,9 @@ export const workloads: readonly Workload[] = [
   // Workers (@arbor/worker-profiles) against the raw transports and the peer pools.
   { name: 'thread_tasks', run: threadTasksWorkload },
   { name: 'thread_rtt_us', run: threadRttWorkload },
+  { name: 'process_tasks', run: processTasksWorkload },
+  { name: 'python_tasks', run: pythonTasksWorkload },
+  { name: 'python_rtt_us', run: pythonRttWorkload },
 ];
 
 /** Runs the workloads one after another; `onStart` is told each name before it runs. */

@@ -15,6 +15,8 @@ import { trackChild } from './children.js';
 /** One worker's wire: send a value or a batch, receive replies (a value or a batch). */
 export interface RawEndpoint {
   send(message: number | number[]): void;
+  /** Stdio only: many single-value messages in one write (the batching of pools.md's raw stdio figures). */
+  sendEach?(values: readonly number[]): void;
   onReply(receiver: (message: number | number[]) => void): void;
   close(): Promise<void>;
 }
@@ -36,9 +38,10 @@ type Resolve = (v: number) => void;
  *
  * @example
  * const raw = fifoPool(await threadEndpoints(moduleUrl, 2), { batch: false });
+ * // batch: true sends one array per message; 'each' (stdio) one message per value, all in one write
  * await raw.run(1); // 2
  */
-export function fifoPool(endpoints: readonly RawEndpoint[], { batch }: { readonly batch: boolean }): TaskRunner {
+export function fifoPool(endpoints: readonly RawEndpoint[], { batch }: { readonly batch: boolean | 'each' }): TaskRunner {
   const waiting = endpoints.map(() => new Ring());
   const pending: number[][] = endpoints.map(() => []);
   let next = 0;
@@ -57,7 +60,8 @@ export function fifoPool(endpoints: readonly RawEndpoint[], { batch }: { readonl
       if (p.length === 0) continue;
       pending[i] = [];
       const ep = endpoints[i]!;
-      if (p.length === 1) ep.send(p[0]!);
+      if (batch === 'each') ep.sendEach!(p);
+      else if (p.length === 1) ep.send(p[0]!);
       else if (p.length <= RAW_BATCH_MAX) ep.send(p);
       else for (let k = 0; k < p.length; k += RAW_BATCH_MAX) ep.send(p.slice(k, k + RAW_BATCH_MAX));
     }
@@ -163,6 +167,7 @@ export function stdioEndpoint(command: string, args: readonly string[]): { child
     child,
     endpoint: {
       send: (m) => void child.stdin!.write(encode(m)),
+      sendEach: (values) => void child.stdin!.write(Buffer.concat(values.map(encode))),
       onReply: (cb) => {
         receiver = cb;
       },
