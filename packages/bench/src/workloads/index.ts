@@ -19,6 +19,7 @@ import { tableSetGetWorkload } from './tableSetGet.js';
 import { tableSetInsertWorkload } from './tableSetInsert.js';
 import { processTasksWorkload } from './workers/processes.js';
 import { pythonRttWorkload, pythonTasksWorkload } from './workers/python.js';
+import { workerStartWorkload } from './workers/startup.js';
 import { threadRttWorkload, threadTasksWorkload } from './workers/threads.js';
 
 export { actorBytesWorkload, callWorkload, castWorkload, dynsupWorkload, loopLagWorkload, registryLookupWorkload, restartWorkload, spawnWorkload };
@@ -26,7 +27,7 @@ export { loopLagSlowHandlerWorkload, registryChurnWorkload };
 export { orphanScanWorkload, registryReserveActivateWorkload };
 export { machineCastWorkload };
 export { tableOrderedInsertWorkload, tableRangeWorkload, tableSetGetWorkload, tableSetInsertWorkload };
-export { processTasksWorkload, pythonRttWorkload, pythonTasksWorkload, threadRttWorkload, threadTasksWorkload };
+export { processTasksWorkload, pythonRttWorkload, pythonTasksWorkload, threadRttWorkload, threadTasksWorkload, workerStartWorkload };
 
 /** A workload: its key in the report and the function that measures it. */
 export interface Workload {
@@ -64,6 +65,7 @@ export const workloads: readonly Workload[] = [
   { name: 'process_tasks', run: processTasksWorkload },
   { name: 'python_tasks', run: pythonTasksWorkload },
   { name: 'python_rtt_us', run: pythonRttWorkload },
+  { name: 'worker_start_ms', run: workerStartWorkload },
 ];
 
 /** Runs the workloads one after another; `onStart` is told each name before it runs. */
