@@ -3,4 +3,4 @@ def inc(x):
     return x + 1
 
 
-handlers = {'inc': inc}
+HANDLERS = {'inc': inc}
