@@ -8,7 +8,11 @@
  * reports `arbor: 0` and says why in `arbor_missing`. `ARBOR_BENCH_WORKERS=off` turns the
  * Arbor contenders off even when they exist (raw limits and peers only).
  */
-import type { ActorSystem } from '@arbor/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, createSystem, type ActorSystem } from '@arbor/core';
+import { ProcessRegistry } from '@arbor/process-registry';
 import { makeRecord, type RecordInput, type WorkloadRecord } from '../../record.js';
 import { trackPid } from './children.js';
 import type { TaskRunner } from './rawTransports.js';
@@ -86,4 +90,34 @@ export function workerRecord(arborMissing: string | undefined, input: RecordInpu
   if (arborMissing === undefined) return makeRecord(input);
   const r = makeRecord({ ...input, arbor: 0, extra: { ...input.extra, arbor_missing: arborMissing } });
   return { ...r, ratios: {}, targets: r.targets.map((t) => ({ ...t, actual: null, met: false })) };
+}
+
+/**
+ * A silent actor system with a process registry under the name Arbor's process profiles
+ * look up (`process-registry`), on a temporary LMDB file removed by `shutdown`.
+ *
+ * @example
+ * const { system, shutdown } = await workerSystem();
+ * try { ... } finally { await shutdown(); }
+ */
+export async function workerSystem(): Promise<{ readonly system: ActorSystem; shutdown(): Promise<void> }> {
+  const system = createSystem({ name: 'bench-workers', logger: createLogger('silent') });
+  const dir = mkdtempSync(join(tmpdir(), 'arbor-bench-workers-'));
+  try {
+    await ProcessRegistry.start(system, { path: join(dir, 'registry.mdb'), name: 'process-registry' });
+  } catch (e) {
+    await system.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    system,
+    shutdown: async () => {
+      try {
+        await system.shutdown();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
 }

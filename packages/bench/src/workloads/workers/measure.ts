@@ -123,9 +123,30 @@ export async function warmUp(runner: TaskRunner, n = 2_000): Promise<void> {
   for (let i = 0; i < 300; i++) await runner.run(i);
 }
 
-/** Closes every runner, even when one fails to close. */
+/** How long one runner's close may take before the bench stops waiting for it. */
+export const CLOSE_TIMEOUT_MS = 10_000;
+
+/**
+ * Closes every runner, even when one fails to close, and throws the first failure. A close
+ * that never settles (poolifier's `destroy()` sometimes does not: its promise stays pending
+ * with nothing left to keep the event loop alive, so node would exit mid-bench) is given up
+ * after {@link CLOSE_TIMEOUT_MS} with a warning on stderr; the OS processes the bench started
+ * itself are closed with a SIGKILL fallback (see `endChild`).
+ */
 export async function closeAll(runners: readonly (TaskRunner | undefined)[]): Promise<void> {
-  const results = await Promise.allSettled(runners.map((r) => r?.close()));
+  const bounded = runners.map(async (r, i) => {
+    if (r === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS);
+    });
+    try {
+      if ((await Promise.race([r.close(), gaveUp])) === 'timeout') process.stderr.write(`bench: worker runner ${i} did not close within ${CLOSE_TIMEOUT_MS} ms; going on\n`);
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+  const results = await Promise.allSettled(bounded);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed !== undefined) throw failed.reason;
 }

@@ -9,8 +9,7 @@
  */
 import type { WorkloadRecord } from '../../record.js';
 import type { Sizes } from '../../sizes.js';
-import { benchSystem } from '../../subjects.js';
-import { ARBOR_WORKER_MODULE, arborRunner, loadArborWorkers, workerRecord } from './arbor.js';
+import { ARBOR_WORKER_MODULE, arborRunner, loadArborWorkers, workerRecord, workerSystem } from './arbor.js';
 import { bracketedThroughput, closeAll, median, pairedRatio, warmUp } from './measure.js';
 import { fifoPool, ipcEndpoints, type TaskRunner } from './rawTransports.js';
 
@@ -21,7 +20,7 @@ const IPC_ECHO = new URL('./modules/ipcEcho.js', import.meta.url);
 export const ARBOR_PROCESS_PIPELINE = 1024;
 
 export async function processTasksWorkload(sizes: Sizes): Promise<WorkloadRecord> {
-  const system = benchSystem();
+  const { system, shutdown } = await workerSystem();
   const started: TaskRunner[] = [];
   try {
     const limit = fifoPool(await ipcEndpoints(IPC_ECHO, WORKERS, 'json'), { batch: false });
@@ -62,7 +61,7 @@ export async function processTasksWorkload(sizes: Sizes): Promise<WorkloadRecord
     try {
       await closeAll(started);
     } finally {
-      await system.shutdown();
+      await shutdown();
     }
   }
 }

@@ -18,8 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { WorkloadRecord } from '../../record.js';
 import type { Sizes } from '../../sizes.js';
-import { benchSystem } from '../../subjects.js';
-import { ARBOR_PYTHON_PIPELINE, arborRunner, loadArborWorkers, workerRecord } from './arbor.js';
+import { ARBOR_PYTHON_PIPELINE, arborRunner, loadArborWorkers, workerRecord, workerSystem } from './arbor.js';
 import { bracketedThroughput, closeAll, interleavedRtt, median, pairedRatio, warmUp } from './measure.js';
 import { fifoPool, stdioEndpoints, type TaskRunner } from './rawTransports.js';
 
@@ -47,13 +46,13 @@ interface PythonContenders {
 }
 
 async function startPythonContenders(): Promise<PythonContenders> {
-  const system = benchSystem();
+  const { system, shutdown } = await workerSystem();
   const started: TaskRunner[] = [];
   const close = async (): Promise<void> => {
     try {
       await closeAll(started);
     } finally {
-      await system.shutdown();
+      await shutdown();
     }
   };
   try {

@@ -15,9 +15,8 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import type { ActorSystem } from '@arbor/core';
 import type { WorkloadRecord } from '../../record.js';
 import type { Sizes } from '../../sizes.js';
-import { benchSystem } from '../../subjects.js';
 import { now } from '../../util.js';
-import { ARBOR_WORKER_MODULE, loadArborWorkers, workerRecord, type ArborWorkersApi } from './arbor.js';
+import { ARBOR_WORKER_MODULE, loadArborWorkers, workerRecord, workerSystem, type ArborWorkersApi } from './arbor.js';
 import { trackChild, trackPid } from './children.js';
 import { median, round3 } from './measure.js';
 import { PYTHON_ARBOR_SCRIPT, PYTHON_ECHO, pythonPath } from './python.js';
@@ -82,7 +81,7 @@ function arborStart(api: ArborWorkersApi, system: ActorSystem, profile: unknown,
 }
 
 export async function workerStartWorkload(sizes: Sizes): Promise<WorkloadRecord> {
-  const system = benchSystem();
+  const { system, shutdown } = await workerSystem();
   try {
     const api = await loadArborWorkers();
     const timers: Record<string, StartTimer> = { bare_thread: bareThread, bare_fork: bareFork, bare_python: barePython };
@@ -121,6 +120,6 @@ export async function workerStartWorkload(sizes: Sizes): Promise<WorkloadRecord>
       },
     });
   } finally {
-    await system.shutdown();
+    await shutdown();
   }
 }

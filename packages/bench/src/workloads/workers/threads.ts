@@ -12,8 +12,7 @@
  */
 import type { TargetSpec, WorkloadRecord } from '../../record.js';
 import type { Sizes } from '../../sizes.js';
-import { benchSystem } from '../../subjects.js';
-import { ARBOR_THREAD_CAPACITY, ARBOR_WORKER_MODULE, arborRunner, loadArborWorkers, workerRecord } from './arbor.js';
+import { ARBOR_THREAD_CAPACITY, ARBOR_WORKER_MODULE, arborRunner, loadArborWorkers, workerRecord, workerSystem } from './arbor.js';
 import { bracketedThroughput, closeAll, interleavedRtt, median, pairedRatio, round3, warmUp, type BracketedRuns } from './measure.js';
 import { threadPeers } from './peers.js';
 import { fifoPool, threadEndpoints, type TaskRunner } from './rawTransports.js';
@@ -30,7 +29,7 @@ interface ThreadContenders {
 }
 
 async function startThreadContenders(): Promise<ThreadContenders> {
-  const system = benchSystem();
+  const { system, shutdown } = await workerSystem();
   const started: TaskRunner[] = [];
   const keep = <T extends TaskRunner>(r: T): T => {
     started.push(r);
@@ -40,7 +39,7 @@ async function startThreadContenders(): Promise<ThreadContenders> {
     try {
       await closeAll(started);
     } finally {
-      await system.shutdown();
+      await shutdown();
     }
   };
   try {
