@@ -141,7 +141,7 @@ export async function closeAll(runners: readonly (TaskRunner | undefined)[]): Pr
       timer = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS);
     });
     try {
-      if ((await Promise.race([r.close(), gaveUp])) === 'timeout') process.stderr.write(`bench: worker runner ${i} did not close within ${CLOSE_TIMEOUT_MS} ms; going on\n`);
+      if ((await Promise.race([r.close(), gaveUp])) === 'timeout') process.stderr.write(`bench: worker runner ${r.label ?? String(i)} did not close within ${CLOSE_TIMEOUT_MS} ms; going on\n`);
     } finally {
       clearTimeout(timer);
     }

@@ -17,20 +17,21 @@ const WORKERPOOL_WORKER = new URL('./modules/workerpoolWorker.js', import.meta.u
 export const threadPeers: Readonly<Record<string, (workers: number) => Promise<TaskRunner>>> = {
   piscina: async (workers) => {
     const pool = new Piscina<number, number>({ filename: PEER_TASK.href, minThreads: workers, maxThreads: workers });
-    return { run: (x) => pool.run(x), close: () => pool.destroy() };
+    return { label: 'piscina', run: (x) => pool.run(x), close: () => pool.destroy() };
   },
   tinypool: async (workers) => {
     const pool = new Tinypool({ filename: PEER_TASK.href, minThreads: workers, maxThreads: workers });
-    return { run: (x) => pool.run(x) as Promise<number>, close: () => pool.destroy() };
+    return { label: 'tinypool', run: (x) => pool.run(x) as Promise<number>, close: () => pool.destroy() };
   },
   poolifier: async (workers) => {
     const pool = new FixedThreadPool<number, number>(workers, POOLIFIER_WORKER.pathname, { errorHandler: () => {} });
     if (pool.info.ready !== true) await new Promise<void>((resolve) => pool.emitter?.once('ready', () => resolve()));
-    return { run: (x) => pool.execute(x, 'inc'), close: () => pool.destroy() };
+    return { label: 'poolifier', run: (x) => pool.execute(x, 'inc'), close: () => pool.destroy() };
   },
   workerpool: async (workers) => {
     const pool = workerpool.pool(WORKERPOOL_WORKER.pathname, { minWorkers: workers, maxWorkers: workers, workerType: 'thread' });
     return {
+      label: 'workerpool',
       run: (x) => pool.exec('inc', [x]) as unknown as Promise<number>,
       close: async () => {
         await pool.terminate();

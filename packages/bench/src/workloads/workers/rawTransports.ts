@@ -23,6 +23,8 @@ export interface RawEndpoint {
 
 /** What every contender of a worker workload is: a task runner over its workers. */
 export interface TaskRunner {
+  /** What it is, for warnings (`piscina`, `raw`, ...). */
+  readonly label?: string;
   run(x: number): Promise<number>;
   close(): Promise<void>;
 }
