@@ -33,7 +33,12 @@ export interface ArborWorkersApi {
   resolvePython?(command?: string): Promise<string>;
 }
 
-/** Loads Arbor's worker API, or says why it is not there. */
+/**
+ * Loads Arbor's worker API, or says why it is not there.
+ *
+ * @example
+ * const api = await loadArborWorkers(); if (typeof api === 'string') console.log('no Arbor:', api);
+ */
 export async function loadArborWorkers(): Promise<ArborWorkersApi | string> {
   if (process.env['ARBOR_BENCH_WORKERS'] === 'off') return 'turned off (ARBOR_BENCH_WORKERS=off)';
   const name = '@arbor/worker-profiles';
@@ -52,7 +57,12 @@ export const ARBOR_THREAD_CAPACITY = 1024;
 /** Requests sent beyond capacity to each capacity-1 Python worker, so the pipe stays full (requests batched). */
 export const ARBOR_PYTHON_PIPELINE = 1024;
 
-/** Starts `count` Arbor workers with `options` (its `profile` included) and round-robins `inc` over them. */
+/**
+ * Starts `count` Arbor workers with `options` (its `profile` included) and round-robins `inc` over them.
+ *
+ * @example
+ * const arbor = await arborRunner(api, system, 2, (i) => ({ profile, name: `w${i}` })); await arbor.run(1); // 2
+ */
 export async function arborRunner(api: ArborWorkersApi, system: ActorSystem, count: number, options: (i: number) => Record<string, unknown>): Promise<TaskRunner> {
   const handles: WorkerHandleLike[] = [];
   try {

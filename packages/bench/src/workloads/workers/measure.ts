@@ -7,19 +7,34 @@
 import { collectGarbage, now, percentile, perSecond, sleep } from '../../util.js';
 import type { TaskRunner } from './rawTransports.js';
 
-/** The median of some numbers (the upper one of an even count). */
+/**
+ * The median of some numbers (the upper one of an even count).
+ *
+ * @example
+ * median([3, 1, 2]); // 2
+ */
 export function median(values: readonly number[]): number {
   if (values.length === 0) return 0;
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** Rounds to 3 significant decimals, for ratios in extras. */
+/**
+ * Rounds to 3 significant decimals, for ratios in extras.
+ *
+ * @example
+ * round3(2 / 3); // 0.667
+ */
 export function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** Tasks/s of `n` tasks `0..n-1` issued at once; throws unless every reply is `x + 1`. */
+/**
+ * Tasks/s of `n` tasks `0..n-1` issued at once; throws unless every reply is `x + 1`.
+ *
+ * @example
+ * const tasksPerSecond = await pipelined(raw, 100_000);
+ */
 export async function pipelined(runner: TaskRunner, n: number): Promise<number> {
   collectGarbage();
   await sleep(20);
@@ -41,6 +56,9 @@ export interface BracketedRuns {
 /**
  * `rounds` rounds; in each, every contender (order rotated per round) runs one pipelined block
  * of `n` tasks bracketed by a block of `limit` before and after.
+ *
+ * @example
+ * const runs = await bracketedThroughput(raw, { arbor, piscina }, 100_000, 3);
  */
 export async function bracketedThroughput(limit: TaskRunner, contenders: Readonly<Record<string, TaskRunner>>, n: number, rounds: number): Promise<BracketedRuns> {
   const names = Object.keys(contenders);
@@ -65,7 +83,12 @@ export async function bracketedThroughput(limit: TaskRunner, contenders: Readonl
   return { tput, reference };
 }
 
-/** Median of a contender's paired ratios (its block over the mean of the limit blocks around it). */
+/**
+ * Median of a contender's paired ratios (its block over the mean of the limit blocks around it).
+ *
+ * @example
+ * pairedRatio(runs, 'arbor'); // 0.93: Arbor ran at 93% of the raw blocks around it
+ */
 export function pairedRatio(runs: BracketedRuns, name: string): number {
   const v = runs.tput[name] ?? [];
   const ref = runs.reference[name] ?? [];
@@ -81,6 +104,9 @@ export interface RttRuns {
 /**
  * Sequential round trips: `s` per contender per round, in blocks of 100 interleaved across the
  * contenders, so load from neighbours hits all of them alike.
+ *
+ * @example
+ * const { median } = await interleavedRtt({ limit: raw, arbor }, 2_000, 3);
  */
 export async function interleavedRtt(contenders: Readonly<Record<string, TaskRunner>>, s: number, rounds: number): Promise<RttRuns> {
   const names = Object.keys(contenders);
@@ -117,7 +143,12 @@ export async function interleavedRtt(contenders: Readonly<Record<string, TaskRun
   return { median: med, p99 };
 }
 
-/** Warms a runner up: 2,000 tasks at once, then 300 one by one (JIT, pool start-up, buffers). */
+/**
+ * Warms a runner up: 2,000 tasks at once, then 300 one by one (JIT, pool start-up, buffers).
+ *
+ * @example
+ * await warmUp(arbor);
+ */
 export async function warmUp(runner: TaskRunner, n = 2_000): Promise<void> {
   await Promise.all(Array.from({ length: n }, (_, i) => runner.run(i)));
   for (let i = 0; i < 300; i++) await runner.run(i);
@@ -132,6 +163,9 @@ export const CLOSE_TIMEOUT_MS = 10_000;
  * with nothing left to keep the event loop alive, so node would exit mid-bench) is given up
  * after {@link CLOSE_TIMEOUT_MS} with a warning on stderr; the OS processes the bench started
  * itself are closed with a SIGKILL fallback (see `endChild`).
+ *
+ * @example
+ * await closeAll([raw, arbor, piscina]);
  */
 export async function closeAll(runners: readonly (TaskRunner | undefined)[]): Promise<void> {
   const bounded = runners.map(async (r, i) => {

@@ -13,7 +13,13 @@ const PEER_TASK = new URL('./modules/peerTask.js', import.meta.url);
 const POOLIFIER_WORKER = new URL('./modules/poolifierWorker.js', import.meta.url);
 const WORKERPOOL_WORKER = new URL('./modules/workerpoolWorker.js', import.meta.url);
 
-/** Factories of the peer pools by name, each over `workers` threads. */
+/**
+ * Factories of the peer pools by name, each over `workers` threads.
+ *
+ * @example
+ * const piscina = await threadPeers['piscina']!(2);
+ * await piscina.run(1); // 2
+ */
 export const threadPeers: Readonly<Record<string, (workers: number) => Promise<TaskRunner>>> = {
   piscina: async (workers) => {
     const pool = new Piscina<number, number>({ filename: PEER_TASK.href, minThreads: workers, maxThreads: workers });

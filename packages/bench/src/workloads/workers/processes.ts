@@ -19,6 +19,12 @@ const IPC_ECHO = new URL('./modules/ipcEcho.js', import.meta.url);
 /** Requests sent beyond capacity to each capacity-1 Node process worker (keeps the channel full, batched). */
 export const ARBOR_PROCESS_PIPELINE = 1024;
 
+/**
+ * `process_tasks` (see the file comment): Arbor's nodeProcessProfile against raw fork IPC json.
+ *
+ * @example
+ * const record = await processTasksWorkload(QUICK);
+ */
 export async function processTasksWorkload(sizes: Sizes): Promise<WorkloadRecord> {
   const { system, shutdown } = await workerSystem();
   const started: TaskRunner[] = [];

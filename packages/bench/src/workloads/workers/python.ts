@@ -30,7 +30,12 @@ export const PYTHON_ARBOR_SCRIPT = fileURLToPath(new URL('../../../../python/arb
 
 let resolved: string | undefined;
 
-/** The real path of `python3` (past any pyenv shim), resolved once per run. */
+/**
+ * The real path of `python3` (past any pyenv shim), resolved once per run.
+ *
+ * @example
+ * spawn(pythonPath(), [PYTHON_ECHO]);
+ */
 export function pythonPath(): string {
   resolved ??= execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
   return resolved;
@@ -78,6 +83,12 @@ async function startPythonContenders(): Promise<PythonContenders> {
   }
 }
 
+/**
+ * `python_tasks` (see the file comment): Arbor's pythonProfile against the raw batched framed echo.
+ *
+ * @example
+ * const record = await pythonTasksWorkload(QUICK);
+ */
 export async function pythonTasksWorkload(sizes: Sizes): Promise<WorkloadRecord> {
   const c = await startPythonContenders();
   try {
@@ -108,6 +119,12 @@ export async function pythonTasksWorkload(sizes: Sizes): Promise<WorkloadRecord>
   }
 }
 
+/**
+ * `python_rtt_us` (see the file comment): sequential round trips against the raw framed echo.
+ *
+ * @example
+ * const record = await pythonRttWorkload(QUICK);
+ */
 export async function pythonRttWorkload(sizes: Sizes): Promise<WorkloadRecord> {
   const c = await startPythonContenders();
   try {

@@ -89,7 +89,12 @@ export function fifoPool(endpoints: readonly RawEndpoint[], { batch }: { readonl
   };
 }
 
-/** `count` raw thread echoes, each on its own MessageChannel port (not `parentPort`), online and answering. */
+/**
+ * `count` raw thread echoes, each on its own MessageChannel port (not `parentPort`), online and answering.
+ *
+ * @example
+ * const raw = fifoPool(await threadEndpoints(echoUrl, 2), { batch: false });
+ */
 export async function threadEndpoints(module: URL, count: number): Promise<RawEndpoint[]> {
   const eps: RawEndpoint[] = [];
   for (let i = 0; i < count; i++) {
@@ -110,7 +115,12 @@ export async function threadEndpoints(module: URL, count: number): Promise<RawEn
   return eps;
 }
 
-/** Ends a child and waits for its exit (SIGKILL after `graceMs`). */
+/**
+ * Ends a child and waits for its exit (SIGKILL after `graceMs`).
+ *
+ * @example
+ * await endChild(child, () => child.stdin!.end());
+ */
 export async function endChild(c: ChildProcess, ask: () => void, graceMs = 2_000): Promise<void> {
   if (c.exitCode !== null || c.signalCode !== null) return;
   const exited = once(c, 'exit');
@@ -120,7 +130,12 @@ export async function endChild(c: ChildProcess, ask: () => void, graceMs = 2_000
   clearTimeout(timer);
 }
 
-/** `count` raw fork-IPC echoes (`serialization` json or advanced), each answering already. */
+/**
+ * `count` raw fork-IPC echoes (`serialization` json or advanced), each answering already.
+ *
+ * @example
+ * const raw = fifoPool(await ipcEndpoints(echoUrl, 2, 'json'), { batch: false });
+ */
 export async function ipcEndpoints(module: URL, count: number, serialization: 'json' | 'advanced'): Promise<RawEndpoint[]> {
   const eps: RawEndpoint[] = [];
   for (let i = 0; i < count; i++) {
@@ -147,7 +162,12 @@ function encode(v: unknown): Buffer {
   return out;
 }
 
-/** One framed-stdio child: u32 LE length + JSON each way; one write per message sent. */
+/**
+ * One framed-stdio child: u32 LE length + JSON each way; one write per message sent.
+ *
+ * @example
+ * const { child, endpoint } = stdioEndpoint(pythonPath(), [PYTHON_ECHO]);
+ */
 export function stdioEndpoint(command: string, args: readonly string[]): { child: ChildProcess; endpoint: RawEndpoint } {
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   trackChild(child);
@@ -178,7 +198,12 @@ export function stdioEndpoint(command: string, args: readonly string[]): { child
   };
 }
 
-/** `count` framed-stdio echoes (`command args`), each answering already. */
+/**
+ * `count` framed-stdio echoes (`command args`), each answering already.
+ *
+ * @example
+ * const raw = fifoPool(await stdioEndpoints(pythonPath(), [PYTHON_ECHO], 2), { batch: 'each' });
+ */
 export async function stdioEndpoints(command: string, args: readonly string[], count: number): Promise<RawEndpoint[]> {
   const eps: RawEndpoint[] = [];
   for (let i = 0; i < count; i++) {

@@ -80,6 +80,12 @@ function arborStart(api: ArborWorkersApi, system: ActorSystem, profile: unknown,
   };
 }
 
+/**
+ * `worker_start_ms` (see the file comment): each profile's start to first reply beside the bare start.
+ *
+ * @example
+ * const record = await workerStartWorkload(QUICK);
+ */
 export async function workerStartWorkload(sizes: Sizes): Promise<WorkloadRecord> {
   const { system, shutdown } = await workerSystem();
   try {

@@ -79,6 +79,9 @@ function pairedRatios(runs: BracketedRuns, names: readonly string[], suffix = ''
 /**
  * `thread_tasks`: see the file comment. Targets: >= 1.0x the raw per-message limit, >= 5x
  * piscina, and the 100k figure >= 0.9x the 10k one (`ratio_100k_to_10k`).
+ *
+ * @example
+ * const record = await threadTasksWorkload(QUICK);
  */
 export async function threadTasksWorkload(sizes: Sizes): Promise<WorkloadRecord> {
   const c = await startThreadContenders();
@@ -120,7 +123,12 @@ export async function threadTasksWorkload(sizes: Sizes): Promise<WorkloadRecord>
   }
 }
 
-/** `thread_rtt_us`: median sequential round trip in µs; target <= 1.5x the raw per-message limit. */
+/**
+ * `thread_rtt_us`: median sequential round trip in µs; target <= 1.5x the raw per-message limit.
+ *
+ * @example
+ * const record = await threadRttWorkload(QUICK);
+ */
 export async function threadRttWorkload(sizes: Sizes): Promise<WorkloadRecord> {
   const c = await startThreadContenders();
   try {
