@@ -34,6 +34,14 @@ export interface Sizes {
   readonly tableBigKeys: number;
   /** Range queries per round in `table_range`. */
   readonly rangeN: number;
+  /** Tasks in flight per block in `thread_tasks`, `process_tasks` and `python_tasks` (2 workers). */
+  readonly workerTasksN: number;
+  /** The smaller in-flight count of `thread_tasks` (its 100k-over-10k scaling). */
+  readonly workerTasksSmallN: number;
+  /** Sequential round trips per contender per round in `thread_rtt_us` and `python_rtt_us`. */
+  readonly workerRttN: number;
+  /** Worker starts per contender in `worker_start_ms` (the median counts). */
+  readonly workerStarts: number;
   /** Timed rounds per contender; the best one counts. */
   readonly rounds: number;
 }
@@ -57,6 +65,10 @@ export const FULL: Sizes = {
   tableKeys: 100_000,
   tableBigKeys: 1_000_000,
   rangeN: 200_000,
+  workerTasksN: 100_000,
+  workerTasksSmallN: 10_000,
+  workerRttN: 2_000,
+  workerStarts: 10,
   rounds: 3,
 };
 
@@ -82,5 +94,9 @@ export const QUICK: Sizes = {
   tableKeys: 10_000,
   tableBigKeys: 100_000,
   rangeN: 2_000,
+  workerTasksN: 2_000,
+  workerTasksSmallN: 500,
+  workerRttN: 200,
+  workerStarts: 2,
   rounds: 1,
 };

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { leftoverPids, startedPids } from '../src/workloads/workers/children.js';
 import { makeRecord, type WorkloadRecord } from '../src/record.js';
 import { renderJson, renderTable } from '../src/report.js';
 import { QUICK } from '../src/sizes.js';
@@ -15,9 +16,11 @@ function isPositiveNumber(v: unknown): boolean {
 
 test.serial('each workload reports arbor, limit, peers and unit', async (t) => {
   Object.assign(results, await runWorkloads(QUICK));
-  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'loop_lag_slow_handler', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_churn', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range']);
+  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'loop_lag_slow_handler', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_churn', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range', 'thread_tasks', 'thread_rtt_us', 'process_tasks', 'python_tasks', 'python_rtt_us', 'worker_start_ms']);
   for (const [name, r] of Object.entries(results)) {
-    t.true(isPositiveNumber(r.arbor), `${name}.arbor`);
+    // A worker workload run before Arbor's workers exist reports arbor 0 and says why.
+    if (typeof r['arbor_missing'] === 'string') t.is(r.arbor, 0, `${name}.arbor`);
+    else t.true(isPositiveNumber(r.arbor), `${name}.arbor`);
     t.true(r.limit === null || isPositiveNumber(r.limit), `${name}.limit`);
     t.is(typeof r.unit, 'string', `${name}.unit`);
     t.true(r.unit.length > 0, `${name}.unit`);
@@ -211,4 +214,53 @@ test.serial('the table workloads report their documented fields and targets', (t
   ]);
   t.is(results['table_range']!['span'], 100);
   t.is(results['table_range']!.unit, 'queries/s');
+});
+
+const WORKER_WORKLOADS = ['thread_tasks', 'thread_rtt_us', 'process_tasks', 'python_tasks', 'python_rtt_us', 'worker_start_ms'];
+
+test.serial('the worker workloads report their raw limits, peers and targets', (t) => {
+  const tasks = results['thread_tasks']!;
+  t.is(tasks.unit, 'tasks/s');
+  t.deepEqual(Object.keys(tasks.peers), ['raw_batched', 'piscina', 'tinypool', 'poolifier', 'workerpool']);
+  t.is(tasks['n'], QUICK.workerTasksN);
+  t.is(tasks['n_small'], QUICK.workerTasksSmallN);
+  for (const key of ['limit_small', 'paired_ratio_piscina', 'paired_ratio_raw_batched_small', 'workerpool_small']) t.true(isPositiveNumber(tasks[key]), `thread_tasks.${key}`);
+  t.deepEqual(tasks.targets.map((x) => [x.against, x.of ?? 'arbor', x.op, x.value]), [
+    ['limit', 'arbor', '>=', 1],
+    ['piscina', 'arbor', '>=', 5],
+    ['absolute', 'ratio_100k_to_10k', '>=', 0.9],
+  ]);
+  const rtt = results['thread_rtt_us']!;
+  t.is(rtt.better, 'lower');
+  t.true(isPositiveNumber(rtt['limit_p99']));
+  t.deepEqual(rtt.targets.map((x) => [x.against, x.op, x.value]), [['limit', '<=', 1.5]]);
+  t.deepEqual(Object.keys(results['process_tasks']!.peers), ['raw_advanced_batched']);
+  t.deepEqual(results['process_tasks']!.targets.map((x) => [x.against, x.value]), [['limit', 1], ['raw_advanced_batched', 0.3]]);
+  t.deepEqual(Object.keys(results['python_tasks']!.peers), ['raw_per_message', 'raw_array_batched']);
+  t.deepEqual(results['python_tasks']!.targets.map((x) => [x.against, x.op, x.value]), [['limit', '>=', 0.7]]);
+  t.deepEqual(results['python_rtt_us']!.targets.map((x) => [x.against, x.op, x.value]), [['limit', '<=', 1.3]]);
+  const start = results['worker_start_ms']!;
+  for (const key of ['bare_fork_ms', 'bare_python_ms']) t.true(isPositiveNumber(start[key]), `worker_start_ms.${key}`);
+  t.deepEqual(start.targets.map((x) => x.of ?? x.against), ['limit', 'node_process_ratio', 'python_ratio']);
+  for (const name of WORKER_WORKLOADS) {
+    const r = results[name]!;
+    t.true(isPositiveNumber(r.limit), `${name}.limit`);
+    // Without Arbor: no ratio and no target claims to be met.
+    if (typeof r['arbor_missing'] === 'string') {
+      t.deepEqual(r.ratios, {}, `${name}.ratios`);
+      t.true(r.targets.every((x) => !x.met && x.actual === null), `${name}.targets`);
+    }
+  }
+});
+
+test.after.always('every OS process the worker workloads started is gone', async (t) => {
+  if (process.platform !== 'linux') return;
+  t.true(startedPids().length >= 8, 'the raw fork, Python and start-up children were tracked');
+  // Bounded poll: a child's exit is reaped asynchronously.
+  let left = leftoverPids();
+  for (let i = 0; i < 100 && left.length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = leftoverPids();
+  }
+  t.deepEqual(left, [], 'no child alive or zombie');
 });

@@ -17,12 +17,17 @@ import { tableOrderedInsertWorkload } from './tableOrderedInsert.js';
 import { tableRangeWorkload } from './tableRange.js';
 import { tableSetGetWorkload } from './tableSetGet.js';
 import { tableSetInsertWorkload } from './tableSetInsert.js';
+import { processTasksWorkload } from './workers/processes.js';
+import { pythonRttWorkload, pythonTasksWorkload } from './workers/python.js';
+import { workerStartWorkload } from './workers/startup.js';
+import { threadRttWorkload, threadTasksWorkload } from './workers/threads.js';
 
 export { actorBytesWorkload, callWorkload, castWorkload, dynsupWorkload, loopLagWorkload, registryLookupWorkload, restartWorkload, spawnWorkload };
 export { loopLagSlowHandlerWorkload, registryChurnWorkload };
 export { orphanScanWorkload, registryReserveActivateWorkload };
 export { machineCastWorkload };
 export { tableOrderedInsertWorkload, tableRangeWorkload, tableSetGetWorkload, tableSetInsertWorkload };
+export { processTasksWorkload, pythonRttWorkload, pythonTasksWorkload, threadRttWorkload, threadTasksWorkload, workerStartWorkload };
 
 /** A workload: its key in the report and the function that measures it. */
 export interface Workload {
@@ -54,6 +59,13 @@ export const workloads: readonly Workload[] = [
   { name: 'table_set_insert', run: tableSetInsertWorkload },
   { name: 'table_ordered_insert', run: tableOrderedInsertWorkload },
   { name: 'table_range', run: tableRangeWorkload },
+  // Workers (@arbor/worker-profiles) against the raw transports and the peer pools.
+  { name: 'thread_tasks', run: threadTasksWorkload },
+  { name: 'thread_rtt_us', run: threadRttWorkload },
+  { name: 'process_tasks', run: processTasksWorkload },
+  { name: 'python_tasks', run: pythonTasksWorkload },
+  { name: 'python_rtt_us', run: pythonRttWorkload },
+  { name: 'worker_start_ms', run: workerStartWorkload },
 ];
 
 /** Runs the workloads one after another; `onStart` is told each name before it runs. */
