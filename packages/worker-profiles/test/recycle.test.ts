@@ -83,3 +83,13 @@ test('a draining worker that does not finish within drainTimeoutMs is killed; it
   t.is(await w.request('add', 1), 2);
   await w.stop();
 });
+
+test('recycle by age: a worker older than ttlMs is replaced', async (t) => {
+  const w = await startWorker(system, { profile: profile(), recycle: { ttlMs: 100 } });
+  const before = (await w.metadata()).threadId;
+  const s = await statsWhen(w, (x) => x.recycles >= 1 && x.lastExit !== undefined, 'the ttl recycle');
+  t.like(s.lastExit, { reason: 'recycled', trigger: 'ttl' });
+  t.not((await w.metadata()).threadId, before);
+  t.is(await w.request('add', 1), 2);
+  await w.stop();
+});

@@ -70,6 +70,15 @@ test('a supervisor restarts a dead worker under the same name; requests work aga
   t.false(system.isAlive(again.ref));
 });
 
+test('workerOf a name that is not running gives a handle whose requests reject with WorkerStoppedError', async (t) => {
+  const h = workerOf<TestApi>(system, 'nobody');
+  await t.throwsAsync(h.request('add', 1), { instanceOf: WorkerStoppedError, message: /"nobody" is not running/ });
+  t.is(h.load, 0);
+  t.throws(() => h.ref, { instanceOf: WorkerStoppedError });
+  t.deepEqual(await h.healthCheck(10), { ok: false, reason: 'not_running' });
+  await h.stop();
+});
+
 test('workerSpec defaults: id and name from options.name, shutdown = stopGraceMs + 2000', (t) => {
   const spec = workerSpec({ profile: profile(), name: 'x', stopGraceMs: 1000 });
   t.is(spec.id, 'x');

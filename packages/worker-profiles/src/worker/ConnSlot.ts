@@ -2,7 +2,12 @@ import type { KillCause, RecycleTrigger, WorkerExit } from '../contract/WorkerEx
 import type { WorkerConn } from '../contract/WorkerProfile.js';
 import type { PendingRequest } from './PendingRequest.js';
 
-/** Why Arbor ended a connection, when it did. @internal */
+/**
+ * Why Arbor ended a connection, when it did. @internal
+ *
+ * @example
+ * slot.planned = { kind: 'kill', cause: 'cancel_grace' };
+ */
 export type PlannedEnd =
   | { readonly kind: 'kill'; readonly cause: KillCause }
   | { readonly kind: 'recycle'; readonly trigger: RecycleTrigger }

@@ -1,6 +1,11 @@
 import type { TransferListItem } from 'node:worker_threads';
 
-/** Where a request is in its life. @internal */
+/**
+ * Where a request is in its life. @internal
+ *
+ * @example
+ * if (rec.state === RequestState.InFlight) slot.conn.send({ t: 'cancel', id: rec.id });
+ */
 export enum RequestState {
   /** In the parent-side queue. */
   Queued = 0,

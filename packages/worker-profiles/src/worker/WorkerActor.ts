@@ -3,7 +3,12 @@ import { registerChannel, WorkerChannel } from './WorkerChannel.js';
 import type { WorkerMetadata, WorkerStats } from './WorkerInfo.js';
 import type { ResolvedWorkerOptions } from './WorkerOptions.js';
 
-/** What a recycle call answers (a failed start is a value, so the actor keeps running). @internal */
+/**
+ * What a recycle call answers (a failed start is a value, so the actor keeps running). @internal
+ *
+ * @example
+ * const outcome = await call(ref, { type: 'recycle' }); if (!outcome.ok) throw outcome.error;
+ */
 export type RecycleOutcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
 
 /**

@@ -28,7 +28,12 @@ export interface RequestOptions {
   readonly transfer?: readonly TransferListItem[];
 }
 
-/** What the channel needs from the actor that owns it. @internal */
+/**
+ * What the channel needs from the actor that owns it. @internal
+ *
+ * @example
+ * new WorkerChannel({ system: this.system, self: this.self, logger: this.logger, fail: (e) => this.stop(e) }, options);
+ */
 export interface ChannelHost {
   readonly system: ActorSystem;
   readonly self: ActorRef;
@@ -37,7 +42,12 @@ export interface ChannelHost {
   fail(error: unknown): void;
 }
 
-/** How long a worker asked to stop may take to exit before it is terminated. */
+/**
+ * How long a worker asked to stop may take to exit before it is terminated.
+ *
+ * @example
+ * await conn.stop(EXIT_GRACE_MS);
+ */
 export const EXIT_GRACE_MS = 1_000;
 const RSS_POLL_MS = 1_000;
 
@@ -659,7 +669,12 @@ export class WorkerChannel {
 
 const channels = new WeakMap<ActorSystem, Map<string, WorkerChannel>>();
 
-/** Makes `channel` findable by its actor's ref id. @internal */
+/**
+ * Makes `channel` findable by its actor's ref id. @internal
+ *
+ * @example
+ * registerChannel(this.system, this.self.id, channel);
+ */
 export function registerChannel(system: ActorSystem, actorId: string, channel: WorkerChannel): void {
   let m = channels.get(system);
   if (m === undefined) channels.set(system, (m = new Map()));
@@ -671,7 +686,12 @@ function unregisterChannel(system: ActorSystem, actorId: string, channel: Worker
   if (m?.get(actorId) === channel) m.delete(actorId);
 }
 
-/** The running channel of the worker actor `actorId`, if any. @internal */
+/**
+ * The running channel of the worker actor `actorId`, if any. @internal
+ *
+ * @example
+ * channelOf(system, ref.id)?.request('add', 1, undefined);
+ */
 export function channelOf(system: ActorSystem, actorId: string): WorkerChannel | undefined {
   return channels.get(system)?.get(actorId);
 }

@@ -1,4 +1,4 @@
-import type { RecycleTrigger, WorkerExit } from '../contract/WorkerExit.js';
+import type { WorkerExit } from '../contract/WorkerExit.js';
 
 /**
  * What `WorkerHandle.stats()` answers: the live worker and the actor's counters.
@@ -56,8 +56,3 @@ export interface WorkerMetadata {
  * const h = await worker.healthCheck(500); if (!h.ok) console.warn(h.reason);
  */
 export type HealthResult = { readonly ok: true; readonly rttMs: number } | { readonly ok: false; readonly reason: 'timeout' | 'not_running' };
-
-/** A recycle's record, for the info log. @internal */
-export interface RecycleRecord {
-  readonly trigger: RecycleTrigger;
-}

@@ -1,7 +1,12 @@
 import { checkKnownKeys, InvalidOptionError, MAX_TIMER_MS } from '@arbor/core';
 import type { WorkerProfile } from '../contract/WorkerProfile.js';
 
-/** Health checking: a ping every `intervalMs`; `maxMisses` unanswered in a row (while idle) kill the worker. */
+/**
+ * Health checking: a ping every `intervalMs`; `maxMisses` unanswered in a row (while idle) kill the worker.
+ *
+ * @example
+ * await startWorker(system, { profile, health: { intervalMs: 1_000, timeoutMs: 500, maxMisses: 3 } });
+ */
 export interface HealthOptions {
   /** Default 5000. */
   readonly intervalMs?: number;
@@ -11,7 +16,12 @@ export interface HealthOptions {
   readonly maxMisses?: number;
 }
 
-/** When to replace the worker in place (the actor and its ref stay). */
+/**
+ * When to replace the worker in place (the actor and its ref stay).
+ *
+ * @example
+ * await startWorker(system, { profile, recycle: { maxRequests: 10_000, maxHeapBytes: 512 * 1024 ** 2 } });
+ */
 export interface RecycleOptions {
   /** After this many requests served. */
   readonly maxRequests?: number;
@@ -52,7 +62,12 @@ export interface WorkerOptions<H = unknown> {
   readonly recycle?: RecycleOptions;
 }
 
-/** Options with every default filled in. @internal */
+/**
+ * Options with every default filled in. @internal
+ *
+ * @example
+ * resolveWorkerOptions('startWorker', { profile }).stopGraceMs; // 5000
+ */
 export interface ResolvedWorkerOptions {
   readonly profile: WorkerProfile<unknown>;
   readonly name: string | undefined;
