@@ -27,7 +27,12 @@ export const handlers = {
   whoami: () => ({ threadId, osThreadId: Number(readlinkSync('/proc/thread-self').split('/').pop()) }),
 };
 
-/** The thread worker's API, for `threadProfile<ThreadApi>` and `workerOf<ThreadApi>`. */
+/**
+ * The thread worker's API, for `threadProfile<ThreadApi>` and `workerOf<ThreadApi>`.
+ *
+ * @example
+ * const n = await workerOf<ThreadApi>(system, 'thread').request('fib', 25); // 75025
+ */
 export type ThreadApi = typeof handlers;
 
 serveWorker(handlers);

@@ -42,7 +42,12 @@ export interface PyApi {
   sleeping(arg: null): number;
 }
 
-/** One request a worker served, as printed. */
+/**
+ * One request a worker served, as printed.
+ *
+ * @example
+ * const first: ServedRequest = { worker: 'py', method: 'add', arg: { a: 2, b: 3 }, reply: 5 };
+ */
 export interface ServedRequest {
   readonly worker: 'py' | 'thread';
   readonly method: string;
@@ -50,7 +55,12 @@ export interface ServedRequest {
   readonly reply: unknown;
 }
 
-/** What the workers scene observed. */
+/**
+ * What the workers scene observed.
+ *
+ * @example
+ * const { killed, restartedPyPid } = await runWorkers(console.log); // killed.exit: { reason: 'killed', by: 'external', ... }
+ */
 export interface WorkersSummary {
   /** The requests served before the kill, in order. */
   readonly served: readonly ServedRequest[];
