@@ -1,9 +1,10 @@
 /**
- * Entry point of `npm run demo`: runs the six parts in order, printing them to stdout:
+ * Entry point of `npm run demo`: runs the seven parts in order, printing them to stdout:
  * actors (one), a supervision tree seen through the dump (two), Agent / Task /
  * TaskSupervisor (three), an xstate machine crashed and restored (four), orphaned OS
- * workers cleaned up by the process registry (five) and shared tables from a table owner
- * (six). Exits 0 when all complete (each shuts its system down, so nothing keeps the
+ * workers cleaned up by the process registry (five), shared tables from a table owner
+ * (six) and a supervised Python worker and thread worker, one SIGKILLed mid-request
+ * (seven). Exits 0 when all complete (each shuts its system down, so nothing keeps the
  * process alive), 1 if a part fails.
  */
 import { runBehaviours } from './behaviours/behaviours.js';
@@ -12,6 +13,7 @@ import { runProcesses } from './processes/processes.js';
 import { runShowcase } from './showcase.js';
 import { runTables } from './tables/tables.js';
 import { runTree } from './tree/tree.js';
+import { runWorkers } from './workers/workers.js';
 
 try {
   await runShowcase(console.log);
@@ -20,6 +22,7 @@ try {
   await runMachine(console.log);
   await runProcesses(console.log);
   await runTables(console.log);
+  await runWorkers(console.log);
 } catch (error) {
   console.error('The showcase failed:', error);
   process.exitCode = 1;
