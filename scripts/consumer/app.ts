@@ -4,9 +4,10 @@
 import { call, cast, childSpec, createLogger, createSystem, GenServer, Supervisor, type Call } from '@arbor/core';
 import { TableOwner, TableSpec } from '@arbor/ets';
 import { ProcessRegistry } from '@arbor/process-registry';
+import { pythonProfile, startWorker, WorkerExitError } from '@arbor/worker-profiles';
 import { fromMachine } from '@arbor/xstate';
 import { createMachine } from 'xstate';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,6 +34,12 @@ const registry = await ProcessRegistry.start(system, { path: join(dir, 'registry
 const toggle = createMachine({ id: 'toggle', initial: 'off', states: { off: { on: { TOGGLE: 'on' } }, on: { on: { TOGGLE: 'off' } } } });
 const machine = await system.spawn(fromMachine(toggle), undefined);
 
+interface PyApi { add(arg: { a: number; b: number }): number }
+writeFileSync(join(dir, 'handlers.py'), 'def add(arg):\n    return arg["a"] + arg["b"]\n');
+const py = await startWorker(system, { profile: pythonProfile<PyApi>({ script: join(dir, 'handlers.py'), registry }) });
+const sum: number = await py.request('add', { a: 2, b: 3 });
+if (sum !== 5 || typeof WorkerExitError !== 'function') throw new Error(`python worker answered ${sum}`);
+
 await system.shutdown();
 rmSync(dir, { recursive: true, force: true });
-console.log(`consumer ok: counter=${n} hits=${String(hits)} registry=${typeof registry} machine=${typeof machine}`);
+console.log(`consumer ok: counter=${n} hits=${String(hits)} registry=${typeof registry} machine=${typeof machine} python=${sum}`);
