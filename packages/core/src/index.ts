@@ -71,6 +71,7 @@ export type { CrashReport } from './log/reports.js';
 export { ActorSystem, type DownCallback, type StartResult, type SystemOptions } from './system/ActorSystem.js';
 export type { ActorState, ActorStatus } from './system/ActorStatus.js';
 export { call, cast, createSystem, defaultSystem, exit, isAlive, openInbox, send, spawn } from './system/defaultSystem.js';
+export { currentActor } from './system/currentActor.js';
 export { Inbox } from './system/Inbox.js';
 export type { SchedulerOptions } from './system/Scheduler.js';
 export type { SpawnOptions, SpawnOptionsOf } from './system/SpawnOptions.js';
