@@ -1,14 +1,16 @@
 /**
- * Entry point of `npm run demo`: runs the seven parts in order, printing them to stdout:
+ * Entry point of `npm run demo`: runs the eight parts in order, printing them to stdout:
  * actors (one), a supervision tree seen through the dump (two), Agent / Task /
  * TaskSupervisor (three), an xstate machine crashed and restored (four), orphaned OS
  * workers cleaned up by the process registry (five), shared tables from a table owner
- * (six) and a supervised Python worker and thread worker, one SIGKILLed mid-request
- * (seven). Exits 0 when all complete (each shuts its system down, so nothing keeps the
+ * (six), a supervised Python worker and thread worker, one SIGKILLed mid-request
+ * (seven), and two named checkout pools, one of Python workers restarted by crashes and
+ * stopped by name (eight). Exits 0 when all complete (each shuts its system down, so nothing keeps the
  * process alive), 1 if a part fails.
  */
 import { runBehaviours } from './behaviours/behaviours.js';
 import { runMachine } from './machine/machine.js';
+import { runPools } from './pools/pools.js';
 import { runProcesses } from './processes/processes.js';
 import { runShowcase } from './showcase.js';
 import { runTables } from './tables/tables.js';
@@ -23,6 +25,7 @@ try {
   await runProcesses(console.log);
   await runTables(console.log);
   await runWorkers(console.log);
+  await runPools(console.log);
 } catch (error) {
   console.error('The showcase failed:', error);
   process.exitCode = 1;
