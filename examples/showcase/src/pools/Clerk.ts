@@ -6,7 +6,12 @@
  */
 import { GenServer, type Call } from '@arbor/core';
 
-/** What a clerk answers: who served, and how many customers it has served so far. */
+/**
+ * What a clerk answers: who served, and how many customers it has served so far.
+ *
+ * @example
+ * const s: Served = { clerk: 'clerk-2', customer: 'bob', served: 2 };
+ */
 export interface Served {
   readonly clerk: string;
   readonly customer: string;
