@@ -8,7 +8,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/tarballs" "$work/app"
-for p in core ets xstate process-registry worker-profiles cli; do
+for p in core ets xstate process-registry worker-profiles pool cli; do
   (cd "$repo/packages/$p" && npm pack --silent --pack-destination "$work/tarballs" >/dev/null)
 done
 cp "$repo/scripts/consumer/app.ts" "$repo/scripts/consumer/tsconfig.json" "$work/app/"
@@ -24,6 +24,7 @@ cat > package.json <<JSON
     "@arbor/xstate": "file:../tarballs/arbor-xstate-0.1.0.tgz",
     "@arbor/process-registry": "file:../tarballs/arbor-process-registry-0.1.0.tgz",
     "@arbor/worker-profiles": "file:../tarballs/arbor-worker-profiles-0.1.0.tgz",
+    "@arbor/pool": "file:../tarballs/arbor-pool-0.1.0.tgz",
     "@arbor/cli": "file:../tarballs/arbor-cli-0.1.0.tgz",
     "xstate": "$xs" },
   "devDependencies": { "typescript": "$ts", "@types/node": "$types" } }
@@ -36,7 +37,7 @@ npx --no-install arbor --help >/dev/null
 node -e '
 const fs = require("fs"), path = require("path");
 let bad = 0;
-for (const name of ["core", "ets", "xstate", "process-registry", "worker-profiles", "cli"]) {
+for (const name of ["core", "ets", "xstate", "process-registry", "worker-profiles", "pool", "cli"]) {
   const dir = path.join("node_modules/@arbor", name);
   const text = fs.readFileSync(path.join(dir, "README.md"), "utf8");
   for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {

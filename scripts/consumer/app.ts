@@ -3,6 +3,7 @@
 // (tsc's own default), and it runs.
 import { call, cast, childSpec, createLogger, createSystem, GenServer, Supervisor, type Call } from '@arbor/core';
 import { TableOwner, TableSpec } from '@arbor/ets';
+import { Pools, PoolStoppedError } from '@arbor/pool';
 import { ProcessRegistry } from '@arbor/process-registry';
 import { pythonProfile, startWorker, WorkerExitError } from '@arbor/worker-profiles';
 import { fromMachine } from '@arbor/xstate';
@@ -40,6 +41,17 @@ const py = await startWorker(system, { profile: pythonProfile<PyApi>({ script: j
 const sum: number = await py.request('add', { a: 2, b: 3 });
 if (sum !== 5 || typeof WorkerExitError !== 'function') throw new Error(`python worker answered ${sum}`);
 
+const pools = await Pools.start(system);
+const started = await pools.startPool({ name: 'counters', worker: childSpec(Counter, 40), size: 2 });
+if (started.status === 'error') throw started.reason;
+const pooled: number = await started.pool.transaction((worker) => call(worker, { type: 'get' }));
+const lease = await started.pool.checkout({ block: false });
+if (lease === 'full' || pooled !== 40) throw new Error(`pool answered ${pooled}, ${String(lease)}`);
+lease.checkin();
+const stopped = await pools.stopPool('counters');
+const after = await started.pool.status().then(() => 'running', (e: unknown) => (e instanceof PoolStoppedError ? e.code : String(e)));
+if (stopped !== 'ok' || after !== 'pool_stopped') throw new Error(`stopPool by name answered ${stopped}, then the pool was ${after}`);
+
 await system.shutdown();
 rmSync(dir, { recursive: true, force: true });
-console.log(`consumer ok: counter=${n} hits=${String(hits)} registry=${typeof registry} machine=${typeof machine} python=${sum}`);
+console.log(`consumer ok: counter=${n} hits=${String(hits)} registry=${typeof registry} machine=${typeof machine} python=${sum} pool=${pooled}`);
