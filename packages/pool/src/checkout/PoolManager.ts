@@ -28,7 +28,7 @@ export type CheckoutReply =
   | { readonly status: 'full' }
   | { readonly status: 'queue_full'; readonly maxWaiting: number }
   | { readonly status: 'timeout'; readonly timeoutMs: number }
-  | { readonly status: 'aborted' }
+  | { readonly status: 'aborted'; readonly reason?: string }
   | { readonly status: 'start_failed'; readonly error: unknown; readonly failures: number };
 
 /** What a lease's checkout asked for. @internal */
@@ -398,6 +398,8 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
     if (waiter !== undefined) {
       this.#waiters.delete(id);
       if (waiter.timer !== undefined) this.cancelTimer(waiter.timer);
+      // The caller may be another actor than the owner (`owner` option): its checkout settles.
+      this.reply(waiter.from, { status: 'aborted', reason: 'the owner of the checkout exited' });
       return;
     }
     const lease = this.#leases.get(id);
