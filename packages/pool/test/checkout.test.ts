@@ -263,3 +263,63 @@ test('a checkout that times out rejects with CheckoutTimeoutError naming the poo
   t.like(await pool.status(), { idle: 1, waiting: 0 });
   await pools.stopPool(pool.name);
 });
+
+test('stopping a pool rejects its waiting checkouts with PoolStoppedError; its leases end with it', async (t) => {
+  const pool = await newPool(1, 0);
+  const held = await pool.checkout();
+  const w = held.worker;
+  const waiting = pool.checkout({ timeoutMs: Infinity });
+  await waitFor(async () => (await pool.status()).waiting === 1, 'the checkout to wait');
+  t.is(await pools.stopPool(pool.name), 'ok');
+  await t.throwsAsync(waiting, { code: 'pool_stopped' } as never);
+  t.false(system.isAlive(w));
+  t.true(held.checkin(), 'a checkin after the stop is harmless');
+  await t.throwsAsync(pool.checkout(), { code: 'pool_stopped', message: /is not running; start it with pools.startPool/ } as never);
+});
+
+test('an idle worker that dies is replaced; an idle surplus worker that dies is not', async (t) => {
+  const pool = await newPool(2, 1, { overflowIdleMs: 60_000 });
+  const [a] = await live(pool);
+  await kill(system, a!);
+  await settled(system, TREE, pool);
+  t.like(await pool.status(), { idle: 2, overflow: 0 });
+  t.false((await live(pool)).includes(a!));
+  const leases = await Promise.all([pool.checkout(), pool.checkout(), pool.checkout()]);
+  const surplus = leases[2]!.worker;
+  for (const l of leases) l.checkin();
+  t.like(await pool.status(), { idle: 3, overflow: 1 }, 'the surplus worker lingers');
+  await kill(system, surplus);
+  t.like(await pool.status(), { idle: 2, overflow: 0, starting: 0 });
+  t.is((await live(pool)).length, 2);
+  await pools.stopPool(pool.name);
+});
+
+test("onOwnerDown 'checkin': the dead owner's worker goes to the first waiter", async (t) => {
+  const pool = await newPool(1, 0, { onOwnerDown: 'checkin' });
+  const owner = await client(system, pool);
+  const r = await system.call(owner, { type: 'checkout' });
+  const w = r !== 'full' && r.ok ? r.worker : undefined;
+  const waiting = pool.checkout({ timeoutMs: Infinity });
+  await waitFor(async () => (await pool.status()).waiting === 1, 'the checkout to wait');
+  await kill(system, owner);
+  const lease = await waiting;
+  t.truthy(w);
+  t.is<unknown>(lease.worker, w);
+  t.like(await pool.status(), { idle: 0, checkedOut: 1, waiting: 0 });
+  lease.checkin();
+  await pools.stopPool(pool.name);
+});
+
+test.serial('a pool with size 0 whose starts fail rejects each waiter with WorkerStartFailedError, never hangs', async (t) => {
+  failing.on = false;
+  const pool = await started(pools.startPool({ name: 'flaky0', worker: childSpec(Flaky, undefined), size: 0, maxOverflow: 2, startBackoff: { initialMs: 10, maxMs: 40 } }));
+  failing.on = true;
+  const results = await Promise.allSettled([pool.checkout(), pool.checkout(), pool.checkout()]);
+  t.true(results.every((r) => r.status === 'rejected' && r.reason instanceof WorkerStartFailedError), results.map((r) => r.status).join());
+  t.like(await pool.status(), { idle: 0, checkedOut: 0, waiting: 0 });
+  failing.on = false;
+  const lease = await pool.checkout({ timeoutMs: 5_000 });
+  t.is(await call(lease.worker as W, { type: 'double', n: 2 }), 4);
+  lease.checkin();
+  await pools.stopPool(pool.name);
+});

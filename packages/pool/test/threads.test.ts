@@ -60,3 +60,14 @@ test.serial("a thread that dies while leased: the holder's pending request rejec
   t.false(tids.includes(tid), 'a new thread replaced the dead one');
   t.like(await pool.status(), { idle: 2, checkedOut: 0 });
 });
+
+test.serial('a dismissed thread worker is killed: its thread exits, not just its actor, and a new thread replaces it', async (t) => {
+  const lease = await pool.checkout();
+  const tid = await lease.worker.request('threadId', undefined);
+  const record = threads.find((r) => r.conn.threadId === tid)!;
+  lease.dismiss('test: its state is unknown');
+  await settled(system, TREE, pool);
+  t.like(await pool.status(), { idle: 2, checkedOut: 0 });
+  t.true(await allThreadsExited([record]), 'the dismissed thread exited');
+  t.is(record.exit?.reason, 'killed');
+});

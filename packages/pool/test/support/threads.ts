@@ -28,10 +28,10 @@ export function trackedThreadProfile(): WorkerProfile<Api> {
   };
 }
 
-/** Whether every tracked thread reported its exit within 10 s. */
-export async function allThreadsExited(): Promise<boolean> {
+/** Whether every tracked thread (or each of `records`) reported its exit within 10 s. */
+export async function allThreadsExited(records: readonly { exit: WorkerExit | undefined }[] = threads): Promise<boolean> {
   const end = Date.now() + 10_000;
-  while (threads.some((r) => r.exit === undefined)) {
+  while (records.some((r) => r.exit === undefined)) {
     if (Date.now() > end) return false;
     await new Promise((r) => setTimeout(r, 10));
   }
