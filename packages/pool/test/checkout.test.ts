@@ -304,7 +304,7 @@ test("onOwnerDown 'checkin': the dead owner's worker goes to the first waiter", 
   await kill(system, owner);
   const lease = await waiting;
   t.truthy(w);
-  t.is<unknown>(lease.worker, w);
+  t.is(lease.worker as unknown, w);
   t.like(await pool.status(), { idle: 0, checkedOut: 1, waiting: 0 });
   lease.checkin();
   await pools.stopPool(pool.name);
