@@ -323,3 +323,19 @@ test.serial('a pool with size 0 whose starts fail rejects each waiter with Worke
   lease.checkin();
   await pools.stopPool(pool.name);
 });
+
+test.serial('a pool whose first workers fail to start answers error with PoolStartError, and leaves nothing running', async (t) => {
+  failing.on = true;
+  const before = failing.starts;
+  const r = await pools.startPool({ name: 'flaky-start', worker: childSpec(Flaky, undefined), size: 2 });
+  failing.on = false;
+  t.is(r.status, 'error');
+  if (r.status !== 'error') return;
+  t.is(r.reason.code, 'pool_start_failed');
+  t.regex(r.reason.message, /pool "flaky-start" failed to start: .*cannot connect/);
+  t.is(failing.starts - before, 2, 'the two starts, no retry loop');
+  t.is(pools.whereis('flaky-start'), undefined);
+  t.false(pools.names().includes('flaky-start'));
+  t.is((await pools.startPool({ name: 'flaky-start', worker: childSpec(Flaky, undefined), size: 2 })).status, 'started', 'the name is free again');
+  await pools.stopPool('flaky-start');
+});
