@@ -77,7 +77,7 @@ test('poolboy #70: checkouts timing out while workers are checked in: every one 
 });
 
 test('overflow workers linger overflowIdleMs after their checkin, then stop (poolboy #30, #49)', async (t) => {
-  const pool = await newPool(1, 1, { overflowIdleMs: 300 });
+  const pool = await newPool(1, 1, { overflowIdleMs: 1_000 });
   const l1 = await pool.checkout();
   const l2 = await pool.checkout();
   const both = [l1.worker, l2.worker];

@@ -345,7 +345,7 @@ test('cancelled checkouts are demonitored: timed out and aborted waiters leave n
   const pool = await newPool(1, 0);
   const c = await client(system, pool);
   const w = await checkout(system, c);
-  const timedOut = system.call(c, { type: 'checkout', options: { timeoutMs: 300 } });
+  const timedOut = system.call(c, { type: 'checkout', options: { timeoutMs: 1_000 } });
   await waitFor(async () => (await pool.status()).waiting === 1, 'the checkout to wait');
   t.is(await monitors(pool), 2);
   t.deepEqual(await timedOut, { ok: false, code: 'checkout_timeout' });
