@@ -339,3 +339,17 @@ test.serial('a pool whose first workers fail to start answers error with PoolSta
   t.is((await pools.startPool({ name: 'flaky-start', worker: childSpec(Flaky, undefined), size: 2 })).status, 'started', 'the name is free again');
   await pools.stopPool('flaky-start');
 });
+
+test('maxWaiting bounds checkouts waiting for a checkin, not those a worker is starting for (maxWaiting: 0 with overflow room)', async (t) => {
+  const pool = await newPool(1, 2, { maxWaiting: 0 });
+  const a = await pool.checkout();
+  const b = await pool.checkout(); // an overflow worker starts for it
+  const c = await pool.checkout({ block: false });
+  t.not(c, 'full', 'non-blocking: a worker may start, so it is no "full"');
+  t.like(await pool.status(), { state: 'full', idle: 0, overflow: 2, checkedOut: 3, waiting: 0 });
+  await t.throwsAsync(pool.checkout(), { instanceOf: PoolFullError }, 'none may start now: waiting is refused');
+  t.is(await pool.checkout({ block: false }), 'full');
+  for (const l of [a, b, c]) if (l !== 'full') l.checkin();
+  t.like(await pool.status(), { idle: 1, overflow: 0, checkedOut: 0 });
+  await pools.stopPool(pool.name);
+});

@@ -249,7 +249,9 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
     // A worker is on its way for this caller if one starts that no earlier waiter takes, or one may start.
     const coming = this.#starting > this.#waiters.size || (this.#room() > 0 && this.#backoff === undefined);
     if (!req.block && !coming) return { status: 'full' };
-    if (this.#waiters.size >= this.#o.maxWaiting) return req.block ? { status: 'queue_full', maxWaiting: this.#o.maxWaiting } : { status: 'full' };
+    // maxWaiting bounds the callers left waiting for a checkin; one a worker is starting for
+    // joins anyway (at most maxOverflow of those: each needs room for a start).
+    if (!coming && this.#waiters.size >= this.#o.maxWaiting) return { status: 'queue_full', maxWaiting: this.#o.maxWaiting };
     const timeoutMs = req.timeoutMs ?? this.#o.checkoutTimeoutMs;
     if (timeoutMs === 0) return { status: 'timeout', timeoutMs };
     const timer = Number.isFinite(timeoutMs) ? this.sendAfter({ type: 'waiter_timeout', id: req.id, timeoutMs }, timeoutMs) : undefined;
