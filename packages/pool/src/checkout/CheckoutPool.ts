@@ -237,7 +237,7 @@ export class CheckoutPool<W = unknown> {
       case 'timeout':
         throw new CheckoutTimeoutError(this.#name, r.timeoutMs);
       case 'aborted':
-        throw new CheckoutAbortedError(this.#name);
+        throw new CheckoutAbortedError(this.#name, r.reason);
       case 'start_failed':
         throw new WorkerStartFailedError(this.#name, r.error, r.failures);
     }

@@ -38,7 +38,7 @@ export interface CheckoutPoolOptions<Wk extends PoolWorker = PoolWorker> {
   readonly strategy?: 'lifo' | 'fifo';
   /** Default `timeoutMs` of a blocking checkout (default 5000, poolboy's; `Infinity` waits forever). */
   readonly checkoutTimeoutMs?: number;
-  /** Blocking checkouts allowed to wait at once (default `Infinity`); past it they reject with `PoolFullError`. */
+  /** Blocking checkouts allowed to wait for a checkin at once (default `Infinity`); past it they reject with `PoolFullError`. One a worker may still start for is not refused. */
   readonly maxWaiting?: number;
   /** A lease not checked in within this many ms is revoked and its worker killed (default `Infinity`). */
   readonly maxLeaseMs?: number;

@@ -28,7 +28,7 @@ export type CheckoutReply =
   | { readonly status: 'full' }
   | { readonly status: 'queue_full'; readonly maxWaiting: number }
   | { readonly status: 'timeout'; readonly timeoutMs: number }
-  | { readonly status: 'aborted' }
+  | { readonly status: 'aborted'; readonly reason?: string }
   | { readonly status: 'start_failed'; readonly error: unknown; readonly failures: number };
 
 /** What a lease's checkout asked for. @internal */
@@ -249,7 +249,9 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
     // A worker is on its way for this caller if one starts that no earlier waiter takes, or one may start.
     const coming = this.#starting > this.#waiters.size || (this.#room() > 0 && this.#backoff === undefined);
     if (!req.block && !coming) return { status: 'full' };
-    if (this.#waiters.size >= this.#o.maxWaiting) return req.block ? { status: 'queue_full', maxWaiting: this.#o.maxWaiting } : { status: 'full' };
+    // maxWaiting bounds the callers left waiting for a checkin; one a worker is starting for
+    // joins anyway (at most maxOverflow of those: each needs room for a start).
+    if (!coming && this.#waiters.size >= this.#o.maxWaiting) return { status: 'queue_full', maxWaiting: this.#o.maxWaiting };
     const timeoutMs = req.timeoutMs ?? this.#o.checkoutTimeoutMs;
     if (timeoutMs === 0) return { status: 'timeout', timeoutMs };
     const timer = Number.isFinite(timeoutMs) ? this.sendAfter({ type: 'waiter_timeout', id: req.id, timeoutMs }, timeoutMs) : undefined;
@@ -398,6 +400,8 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
     if (waiter !== undefined) {
       this.#waiters.delete(id);
       if (waiter.timer !== undefined) this.cancelTimer(waiter.timer);
+      // The caller may be another actor than the owner (`owner` option): its checkout settles.
+      this.reply(waiter.from, { status: 'aborted', reason: 'the owner of the checkout exited' });
       return;
     }
     const lease = this.#leases.get(id);

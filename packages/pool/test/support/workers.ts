@@ -1,13 +1,17 @@
-import { GenServer, type Call } from '@arbor/core';
+import { GenServer, noReply, type Call, type From, type NoReply } from '@arbor/core';
 
-/** The seed's worker: doubles a number (PoolToy's Doubler). */
+/** The seed's worker: doubles a number (PoolToy's Doubler); `sleep` answers after `ms` (a slow request). */
 export interface DoublerProtocol {
-  call: Call<'double', number, { n: number }> | Call<'crash', never>;
+  call: Call<'double', number, { n: number }> | Call<'crash', never> | Call<'sleep', number, { ms: number }>;
 }
 
 export class Doubler extends GenServer<DoublerProtocol, undefined, undefined> {
-  override handleCall(req: DoublerProtocol['call']): number {
+  override handleCall(req: DoublerProtocol['call'], from: From): number | NoReply {
     if (req.type === 'crash') throw new Error('asked to crash');
+    if (req.type === 'sleep') {
+      setTimeout(() => this.reply(from, req.ms), req.ms).unref();
+      return noReply;
+    }
     return req.n * 2;
   }
 }
@@ -20,7 +24,7 @@ export class Flaky extends GenServer<DoublerProtocol, undefined, undefined> {
     if (failing.on) throw new Error('cannot connect');
   }
   override handleCall(req: DoublerProtocol['call']): number {
-    if (req.type === 'crash') throw new Error('asked to crash');
+    if (req.type !== 'double') throw new Error(`Flaky serves double only, got ${req.type}`);
     return req.n * 2;
   }
 }
