@@ -317,7 +317,7 @@ test('status: state, idle, overflow and checked out as poolboy answers them', as
   await stopPool(p3);
 
   // poolboy's new_pool(0, 0) is a pool that serves nothing: here it is refused
-  await t.throwsAsync(newPool(0, 0), { instanceOf: InvalidOptionError, message: /startPool: size must be size \+ maxOverflow >= 1/ });
+  await t.throwsAsync(newPool(0, 0), { instanceOf: InvalidOptionError, message: /startPool: size must be at least 1, or maxOverflow at least 1/ });
 });
 
 test('waiters are demonitored: a waiter that got its worker and checked it in, or later died, leaves nothing behind', async (t) => {

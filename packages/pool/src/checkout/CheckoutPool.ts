@@ -34,7 +34,7 @@ export interface CheckoutOptions {
  * @example
  * await pool.transaction((w) => w.request('q', sql), { timeoutMs: 500, dismissOn: (e) => e instanceof DbGoneError });
  */
-export interface TransactionOptions extends CheckoutOptions {
+export interface TransactionOptions extends Omit<CheckoutOptions, 'block'> {
   /**
    * Whether an error `fn` threw leaves the worker in an unknown state, so it is dismissed
    * instead of checked in. Default: the worker died, a request to it timed out or was aborted
@@ -45,7 +45,7 @@ export interface TransactionOptions extends CheckoutOptions {
 }
 
 const CHECKOUT_KEYS = ['block', 'timeoutMs', 'signal', 'owner'];
-const TRANSACTION_KEYS = [...CHECKOUT_KEYS, 'dismissOn'];
+const TRANSACTION_KEYS = ['timeoutMs', 'signal', 'owner', 'dismissOn'];
 const BROKEN = new Set(['worker_exit', 'worker_stopped', 'request_timeout', 'aborted', 'timeout', 'exit']);
 
 /** The default `dismissOn`: errors after which a worker's state is unknown. */
@@ -118,7 +118,7 @@ export class CheckoutPool<W = unknown> {
     const { manager, id, block, timeoutMs, owner, signal } = req;
     if (signal?.aborted === true) return Promise.reject(new CheckoutAbortedError(this.#name, signal.reason));
     const reply = this.#system.call(manager, { type: 'checkout', id, block, timeoutMs, owner }, { timeout: Infinity });
-    if (signal === undefined) return reply.then((r) => this.#settle(manager, id, r), (e: unknown) => this.#stopped(e));
+    if (signal === undefined) return reply.then((r) => this.#settle(manager, id, r), (e: unknown) => this.#stopped('checkout', e));
     return new Promise<Lease<W> | 'full'>((resolve, reject) => {
       const onAbort = (): void => {
         // The manager removes the waiter, or takes back a worker whose reply crossed this cancel.
@@ -139,7 +139,7 @@ export class CheckoutPool<W = unknown> {
         (e: unknown) => {
           signal.removeEventListener('abort', onAbort);
           try {
-            this.#stopped(e);
+            this.#stopped('checkout', e);
           } catch (error) {
             reject(error);
           }
@@ -192,7 +192,34 @@ export class CheckoutPool<W = unknown> {
     try {
       return await this.#system.call(manager, { type: 'status' }, { timeout: 5_000 });
     } catch (error) {
-      return this.#stopped(error);
+      return this.#stopped('status', error);
+    }
+  }
+
+  /**
+   * Resolves once the pool answers (its manager is running and has started), e.g. after a
+   * crash while it restarts; rejects with `PoolStoppedError` if it does not within `timeoutMs`.
+   *
+   * @example
+   * system.exit(pool.manager!, 'kill');
+   * await pool.ready({ timeoutMs: 5_000 });
+   */
+  async ready(options?: { readonly timeoutMs?: number }): Promise<PoolStatus> {
+    checkKnownKeys('ready', options, ['timeoutMs']);
+    const timeoutMs = options?.timeoutMs ?? 5_000;
+    if (!(Number.isInteger(timeoutMs) && timeoutMs >= 0 && timeoutMs <= MAX_TIMER_MS)) {
+      throw new InvalidOptionError('ready: timeoutMs', `an integer number of milliseconds from 0 to ${MAX_TIMER_MS}`, timeoutMs);
+    }
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const manager = this.manager;
+      if (manager !== undefined) {
+        // A manager still in its init answers once its workers started (the call waits in its mailbox).
+        const status = await this.#system.call(manager, { type: 'status' }, { timeout: Math.max(1, deadline - Date.now()) }).catch(() => undefined);
+        if (status !== undefined) return status;
+      }
+      if (Date.now() >= deadline) throw new PoolStoppedError(this.#name, 'ready');
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
 
@@ -248,7 +275,7 @@ export class CheckoutPool<W = unknown> {
     return (kind === 'profile' ? workerOf(this.#system, ref) : ref) as W;
   }
 
-  #stopped(error: unknown): never {
-    throw new PoolStoppedError(this.#name, 'checkout', (error as { reason?: unknown })?.reason ?? error);
+  #stopped(op: string, error: unknown): never {
+    throw new PoolStoppedError(this.#name, op, (error as { reason?: unknown })?.reason ?? error);
   }
 }

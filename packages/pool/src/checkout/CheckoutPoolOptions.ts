@@ -137,7 +137,7 @@ export function resolvePoolOptions(op: string, options: unknown): ResolvedPoolOp
   const { kind, spec } = resolveWorker(op, o.worker);
   const size = intIn(op, 'size', o.size, 5, 0, 100_000);
   const maxOverflow = intIn(op, 'maxOverflow', o.maxOverflow, 0, 0, 100_000);
-  if (size + maxOverflow === 0) throw new InvalidOptionError(`${op}: size`, 'size + maxOverflow >= 1 (a pool with no workers serves nothing)', size);
+  if (size + maxOverflow === 0) throw new InvalidOptionError(`${op}: size`, 'at least 1, or maxOverflow at least 1 (a pool that may run no worker serves nothing)', size);
   if (o.strategy !== undefined && o.strategy !== 'lifo' && o.strategy !== 'fifo') throw new InvalidOptionError(`${op}: strategy`, "'lifo' or 'fifo'", o.strategy);
   if (o.onOwnerDown !== undefined && o.onOwnerDown !== 'dismiss' && o.onOwnerDown !== 'checkin') {
     throw new InvalidOptionError(`${op}: onOwnerDown`, "'dismiss' (kill and replace the worker) or 'checkin'", o.onOwnerDown);

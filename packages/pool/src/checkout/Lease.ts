@@ -6,7 +6,7 @@ import type { PoolManagerProtocol } from './PoolManager.js';
  * One checked-out worker, for the exclusive use of its holder until `checkin()` or
  * `dismiss()`. Works with explicit resource management: `await using lease = await
  * pool.checkout()` checks in at the end of the block. Ending a lease twice is a no-op
- * (the second call answers `false`); `worker` throws `LeaseEndedError` once it has ended.
+ * (the second call answers `false`); `worker` throws `LeaseEndedError` once it was ended here.
  *
  * @example
  * await using lease = await pool.checkout({ timeoutMs: 1_000 });
@@ -38,7 +38,11 @@ export class Lease<W> implements AsyncDisposable, Disposable {
     return this.#worker;
   }
 
-  /** False once checked in or dismissed here (a revocation by the pool is not seen here: the worker's requests reject then). */
+  /**
+   * False once checked in or dismissed through this lease. A lease the pool ended (`maxLeaseMs`,
+   * its owner died, its worker died, the pool restarted) is not marked here: the worker's
+   * requests reject then, and a later checkin is ignored.
+   */
   get active(): boolean {
     return !this.#ended;
   }

@@ -31,6 +31,9 @@ export type CheckoutReply =
   | { readonly status: 'aborted'; readonly reason?: string }
   | { readonly status: 'start_failed'; readonly error: unknown; readonly failures: number };
 
+/** Whether the manager's first worker starts (in its init) all succeeded. @internal */
+export type InitialStarts = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
+
 /** What a lease's checkout asked for. @internal */
 export interface CheckoutRequest {
   /** Unique in the process; the lease's id once a worker is handed out. */
@@ -49,7 +52,7 @@ export interface CheckoutRequest {
  * const s = await call(manager, { type: 'status' });
  */
 export interface PoolManagerProtocol {
-  call: Call<'checkout', CheckoutReply, CheckoutRequest> | Call<'status', PoolStatus>;
+  call: Call<'checkout', CheckoutReply, CheckoutRequest> | Call<'status', PoolStatus> | Call<'initial_starts', InitialStarts>;
   cast:
     | { readonly type: 'checkin'; readonly id: number }
     | { readonly type: 'dismiss'; readonly id: number; readonly reason: string }
@@ -122,6 +125,11 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
   #stopping = 0;
   #failures = 0;
   #backoff: TimerRef | undefined;
+  #initialError: unknown;
+  /** When recent unexpected worker exits happened (a crash storm backs off like failed starts). */
+  readonly #crashes: number[] = [];
+  /** Back-off steps of the current crash storm. */
+  #storms = 0;
   #lingerTokens = 0;
 
   override async init({ options, registry }: PoolManagerArg): Promise<void> {
@@ -129,16 +137,25 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
     const sup = registry.whereis(workersKey(options.name));
     if (sup === undefined) throw new Error(`pool ${JSON.stringify(options.name)}: its worker supervisor is not running`);
     this.#workerSup = sup as ActorRef<DynamicSupervisorProtocol>;
-    // The initial workers start here, so the pool answers `started` only once they serve.
-    // A start failure fails the pool's start (startPool answers error with the cause).
-    const results = await Promise.all(Array.from({ length: options.size }, () => DynamicSupervisor.startChild(this.#workerSup, options.spec)));
-    const failed = results.find((r) => r.status !== 'ok');
-    for (const r of results) if (r.status === 'ok') this.#adopt(r.ref);
-    if (failed !== undefined) throw failed.status === 'error' ? failed.reason : new Error('a worker ignored its start');
+    // The initial workers start here, so a started pool serves at once. A failed start does not
+    // fail the manager: a restarted pool whose workers cannot start yet stays up and backs off
+    // (it must not use up its supervisors' intensity and take every other pool down with it).
+    // `startPool` asks for `initialError` and stops a new pool whose first starts failed.
+    const results = await Promise.all(
+      Array.from({ length: options.size }, () => DynamicSupervisor.startChild(this.#workerSup, options.spec).catch((error: unknown) => ({ status: 'error' as const, reason: error }))),
+    );
+    for (const r of results) {
+      if (r.status === 'ok') this.#adopt(r.ref);
+      else {
+        this.#initialError ??= r.status === 'error' ? r.reason : new Error('a worker ignored its start');
+        this.#startFailed(this.#initialError);
+      }
+    }
   }
 
-  override handleCall(req: PoolManagerProtocol['call'], from: From): CheckoutReply | PoolStatus | NoReply {
+  override handleCall(req: PoolManagerProtocol['call'], from: From): CheckoutReply | PoolStatus | InitialStarts | NoReply {
     if (req.type === 'status') return this.status();
+    if (req.type === 'initial_starts') return this.#initialError === undefined ? { ok: true } : { ok: false, error: this.#initialError };
     return this.#checkout(req, from as From<CheckoutReply>);
   }
 
@@ -226,7 +243,7 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
     const active = this.#active();
     const overflow = Math.max(0, active - o.size);
     return {
-      state: poolState(this.#idle.length, overflow, o.maxOverflow),
+      state: poolState(this.#idle.length, overflow, o.maxOverflow, this.#backoff === undefined || this.#starting > this.#waiters.size),
       size: o.size,
       maxOverflow: o.maxOverflow,
       idle: this.#idle.length,
@@ -389,10 +406,31 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
     if (slot.lingerTimer !== undefined) this.cancelTimer(slot.lingerTimer);
     const leased = slot.lease !== undefined;
     if (slot.lease !== undefined) this.#endLease(slot.lease);
-    const log = isNormalExit(reason) ? 'info' : 'warn';
-    this.logger[log]('pool worker exited; a replacement starts if the pool needs one', {
+    const normal = isNormalExit(reason);
+    this.logger[normal ? 'info' : 'warn']('pool worker exited; a replacement starts if the pool needs one', {
       report: 'pool_worker_down', pool: this.#o.name, worker: slot.ref.id, leased, reason: formatReason(reason),
     });
+    if (!normal) this.#crashed(reason);
+  }
+
+  /**
+   * Workers that keep dying on their own (a bad deploy, a worker that exits right after READY)
+   * would be replaced forever: past `max(intensity, size + maxOverflow)` unexpected exits within
+   * `period`, replacements back off as failed starts do.
+   */
+  #crashed(reason: unknown): void {
+    const now = Date.now();
+    const window = this.#crashes;
+    while (window.length > 0 && window[0]! <= now - this.#o.period) window.shift();
+    if (window.length === 0) this.#storms = 0; // calm for a period: a new storm starts from the first step
+    window.push(now);
+    if (window.length <= Math.max(this.#o.intensity, this.#o.size + this.#o.maxOverflow)) return;
+    this.#storms++;
+    const delay = this.#backoffDelay(this.#storms);
+    this.logger.error('pool workers keep exiting on their own; replacements back off', {
+      report: 'pool_worker_crash_storm', pool: this.#o.name, exits: window.length, periodMs: this.#o.period, backoffMs: delay, reason: formatReason(reason),
+    });
+    this.#backOff(delay);
   }
 
   #ownerDown(id: number): void {
@@ -420,10 +458,19 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
       this.#dropWaiter(waiter);
       this.reply(waiter.from, { status: 'start_failed', error, failures: this.#failures });
     }
-    const delay = Math.min(this.#o.backoffMaxMs, this.#o.backoffInitialMs * 2 ** Math.min(this.#failures - 1, 30));
+    const delay = this.#backoffDelay(this.#failures);
     this.logger.error('pool worker failed to start; the pool backs off before the next start', {
       report: 'pool_worker_start_failed', pool: this.#o.name, failures: this.#failures, backoffMs: delay, reason: formatReason(error),
     });
+    this.#backOff(delay);
+  }
+
+  #backoffDelay(step: number): number {
+    return Math.min(this.#o.backoffMaxMs, this.#o.backoffInitialMs * 2 ** Math.min(step - 1, 30));
+  }
+
+  /** No worker starts for `delay` ms (a later back-off replaces an earlier one). */
+  #backOff(delay: number): void {
     if (this.#backoff !== undefined) this.cancelTimer(this.#backoff);
     this.#backoff = this.sendAfter({ type: 'backoff_over' }, delay);
   }

@@ -1,7 +1,8 @@
 /**
  * A checkout pool's counters (poolboy's `status/1`, plus workers starting).
  * - `state`: `ready` (an idle worker waits), `overflow` (none idle, but the pool may still
- *   start one), `full` (none idle and none may start: blocking checkouts wait).
+ *   start one), `full` (none idle and none may start now, at `maxOverflow` or backing off after
+ *   failed starts: blocking checkouts wait).
  * - `overflow`: workers running beyond `size`.
  *
  * @example
@@ -18,8 +19,8 @@ export interface PoolStatus {
   readonly starting: number;
 }
 
-/** poolboy's `state_name/1` (an idle overflow worker, lingering, makes the pool `ready`). @internal */
-export function poolState(idle: number, overflow: number, maxOverflow: number): PoolStatus['state'] {
+/** poolboy's `state_name/1` (an idle overflow worker, lingering, makes the pool `ready`; backing off after failed starts, it is `full`). @internal */
+export function poolState(idle: number, overflow: number, maxOverflow: number, canStart: boolean): PoolStatus['state'] {
   if (idle > 0) return 'ready';
-  return overflow >= maxOverflow ? 'full' : 'overflow';
+  return overflow >= maxOverflow || !canStart ? 'full' : 'overflow';
 }

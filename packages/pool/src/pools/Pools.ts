@@ -17,6 +17,8 @@ import { CheckoutPool } from '../checkout/CheckoutPool.js';
 import { checkPoolName, resolvePoolOptions, type CheckoutPoolOptions, type PoolWorker, type WorkerOf } from '../checkout/CheckoutPoolOptions.js';
 import { PoolNameTakenError, PoolSupervisor, type PoolEntry } from '../checkout/PoolSupervisor.js';
 import { PoolStartError, PoolStoppedError } from '../errors/errors.js';
+import type { InitialStarts, PoolManagerProtocol } from '../checkout/PoolManager.js';
+import { managerKey } from './keys.js';
 
 /**
  * The pools tree's options.
@@ -172,7 +174,13 @@ export class Pools {
       type: 'supervisor',
       restart: 'permanent',
     });
-    if (r.status === 'ok') return { status: 'started', pool: handle };
+    if (r.status === 'ok') {
+      // A new pool whose first workers failed to start is not started (a restarted one stays up and backs off).
+      const first = await this.#initialStarts(o.name);
+      if (first.ok) return { status: 'started', pool: handle };
+      await DynamicSupervisor.terminateChild(this.#supervisor('startPool'), r.ref).catch(() => undefined);
+      return { status: 'error', reason: new PoolStartError(o.name, first.error) };
+    }
     const cause = r.status === 'error' ? rootCause(r.reason) : new Error('the pool supervisor ignored its start');
     if (cause instanceof PoolNameTakenError) return { status: 'already_started', pool: handle };
     return { status: 'error', reason: new PoolStartError(o.name, cause) };
@@ -239,6 +247,12 @@ export class Pools {
   async stop(): Promise<void> {
     const ref = this.ref;
     if (ref !== undefined) await this.#system.stop(ref, 'shutdown').catch(() => undefined);
+  }
+
+  async #initialStarts(name: string): Promise<InitialStarts> {
+    const manager = this.#registry()?.whereis(managerKey(name)) as ActorRef<PoolManagerProtocol> | undefined;
+    if (manager === undefined) return { ok: false, error: new Error('the pool manager exited right after its start') };
+    return this.#system.call(manager, { type: 'initial_starts' }, { timeout: 10_000 }).catch((error: unknown) => ({ ok: false as const, error }));
   }
 
   #registry(): RegistryHandle<string, PoolEntry, any> | undefined {
