@@ -30,6 +30,7 @@ class Owner extends GenServer<{ call: Call<'ping', 'pong'> }, undefined, undefin
 
 const CLIENTS = 3;
 const POOL_CHECKOUT_TIMEOUT_MS = 60;
+const RUNS = process.env['POOL_PROP_RUNS'] !== undefined ? Number(process.env['POOL_PROP_RUNS']) : 60;
 
 interface PoolDef {
   readonly size: number;
@@ -37,6 +38,8 @@ interface PoolDef {
   readonly strategy: 'lifo' | 'fifo';
   readonly overflowIdleMs: number;
   readonly onOwnerDown: 'dismiss' | 'checkin';
+  /** Infinity (the default) mostly; sometimes short enough to revoke a lease held across sleeps. */
+  readonly maxLeaseMs: number;
 }
 
 type Cmd =
@@ -58,6 +61,7 @@ const poolDefArb: fc.Arbitrary<PoolDef> = fc
     strategy: fc.constantFrom('lifo' as const, 'fifo' as const),
     overflowIdleMs: fc.constantFrom(0, 15),
     onOwnerDown: fc.constantFrom('dismiss' as const, 'checkin' as const),
+    maxLeaseMs: fc.constantFrom(Infinity, Infinity, 25),
   })
   .filter((d) => d.size + d.maxOverflow > 0);
 
@@ -79,6 +83,8 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ c: fc.constant('workerKill' as const), target: fc.constantFrom('leased' as const, 'idle' as const), k }) },
 );
 
+/** JSON, with Infinity spelled out. */
+const show = (x: unknown): string => JSON.stringify(x, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -160,7 +166,7 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
       label,
       p.then(
         (r) => {
-          count(r === 'full' ? 'checkout full' : 'checkout lease');
+          count(`checkout ${cmd.mode} ${r === 'full' ? 'full' : 'lease'}`);
           if (r === 'full') {
             if (cmd.mode !== 'nonblock') violations.push(`${label}: a blocking checkout answered 'full'`);
             return;
@@ -169,7 +175,7 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
           if (draining) h.lease.checkin();
         },
         (e: unknown) => {
-          count(`checkout ${(e as Error)?.name}`);
+          count(`checkout ${cmd.mode}${cmd.timeoutMs === 0 ? ' timeoutMs 0' : ''} ${(e as Error)?.name}`);
           if (e instanceof CheckoutTimeoutError) return;
           if (e instanceof CheckoutAbortedError && ac?.signal.aborted === true) return;
           if (e instanceof CheckoutAbortedError && e.by === 'owner' && !system.isAlive(owner)) return;
@@ -213,7 +219,13 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
   };
 
   const checkInvariants = async (where: string): Promise<PoolStatus> => {
+    // Taken before the status call: every waiter the manager has then is a checkout not settled
+    // before, and every lease live here was handed out before it and not ended by the manager.
+    const unsettled = pending.filter((p) => !p.settled).length;
+    const liveBefore = live().length;
     const s = await pool.status();
+    if (s.waiting > unsettled) violations.push(`${where}: ${s.waiting} waiting, but only ${unsettled} checkouts unsettled`);
+    if (s.checkedOut < liveBefore) violations.push(`${where}: checkedOut ${s.checkedOut}, but ${liveBefore} leases are live (owner and worker alive, not ended)`);
     if (s.idle + s.checkedOut + s.starting > cap) violations.push(`${where}: idle ${s.idle} + checkedOut ${s.checkedOut} + starting ${s.starting} > ${cap}`);
     if (s.overflow > def.maxOverflow) violations.push(`${where}: overflow ${s.overflow} > maxOverflow ${def.maxOverflow}`);
     const counts = await DynamicSupervisor.countChildren(workersSup);
@@ -229,7 +241,7 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
   };
 
   const fail = (): never => {
-    throw new Error(`pool ${JSON.stringify(def)}:\n  ${violations.join('\n  ')}`);
+    throw new Error(`pool ${show(def)}:\n  ${violations.join('\n  ')}`);
   };
 
   try {
@@ -271,11 +283,13 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
             const hs = live();
             const h = hs[cmd.k % Math.max(1, hs.length)];
             if (h !== undefined) system.exit(h.worker, 'kill');
+            count(h !== undefined ? `workerKill leased${h.txn ? ' (transaction)' : ''}` : 'workerKill leased: none held');
           } else {
             const heldNow = new Set(live().map((h) => h.worker));
             const idle = (await DynamicSupervisor.whichChildren(workersSup)).flatMap((c) => (typeof c.ref === 'object' && !heldNow.has(c.ref as W) ? [c.ref] : []));
             const w = idle[cmd.k % Math.max(1, idle.length)];
             if (w !== undefined) system.exit(w, 'kill');
+            count(w !== undefined ? 'workerKill idle' : 'workerKill idle: none');
           }
           break;
         }
@@ -310,6 +324,26 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
     }
     await checkInvariants('after quiescence');
     if (violations.length > 0) fail();
+    if (def.size >= 2) {
+      // At rest the strategy is deterministic: check every worker out, in again in order, and take one.
+      const all: Lease<W>[] = [];
+      for (let i = 0; i < def.size; i++) {
+        const l = await pool.checkout({ block: false, owner: null });
+        if (l === 'full') violations.push(`at rest: checkout ${i + 1} of ${def.size} answered 'full'`);
+        else all.push(l);
+      }
+      const order = all.map((l) => l.worker);
+      for (const l of all) l.checkin();
+      const next = await pool.checkout({ block: false, owner: null });
+      const want = def.strategy === 'lifo' ? order.at(-1) : order[0];
+      if (next === 'full') violations.push(`at rest: a checkout after the check-ins answered 'full'`);
+      else {
+        if (next.worker !== want) violations.push(`at rest (${def.strategy}): got worker ${next.worker.id}, want ${want?.id} of [${order.map((w) => w.id).join(', ')}]`);
+        next.checkin();
+      }
+      count(`strategy ${def.strategy} checked`);
+      if (violations.length > 0) fail();
+    }
   } finally {
     for (const p of pending) p.ac?.abort('run over');
     for (const o of owners) system.exit(o, 'kill');
@@ -350,7 +384,7 @@ test('random command sequences keep the checkout pool consistent and bring it ba
     fc.asyncProperty(poolDefArb, fc.array(cmdArb, { maxLength: 40, size: 'max' }), async (def, cmds) => {
       await play(pools, def, cmds);
     }),
-    { numRuns: 60, seed, ...(path !== undefined ? { path } : {}), interruptAfterTimeLimit: 80_000 },
+    { numRuns: RUNS, seed, ...(path !== undefined ? { path } : {}), interruptAfterTimeLimit: 80_000 },
   );
   await pools.stop();
   t.log(`runs ${details.numRuns}: ${JSON.stringify(seen)}`);
@@ -360,13 +394,13 @@ test('random command sequences keep the checkout pool consistent and bring it ba
       [
         `seed ${details.seed}, path ${details.counterexamplePath} (POOL_PROP_SEED=${details.seed} POOL_PROP_PATH=${details.counterexamplePath})`,
         `shrunk counterexample after ${details.numShrinks} shrinks:`,
-        `  pool: ${JSON.stringify(def)}`,
-        `  commands:\n    ${cmds.map((c) => JSON.stringify(c)).join('\n    ')}`,
+        `  pool: ${show(def)}`,
+        `  commands:\n    ${cmds.map((c) => show(c)).join('\n    ')}`,
         `error: ${(details.errorInstance as Error)?.message ?? String(details.errorInstance)}`,
       ].join('\n'),
     );
     return;
   }
   t.false(details.interrupted, `interrupted after ${details.numRuns} runs`);
-  t.is(details.numRuns, 60);
+  t.is(details.numRuns, RUNS);
 });
