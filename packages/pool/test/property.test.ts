@@ -13,7 +13,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { call, childSpec, createSystem, DynamicSupervisor, GenServer, Supervisor, type ActorRef, type Call, type DynamicSupervisorProtocol } from '@arbor/core';
-import { CheckoutAbortedError, CheckoutTimeoutError, Pools, type CheckoutOptions, type CheckoutPool, type Lease, type PoolStatus } from '../src/index.js';
+import { CheckoutAbortedError, CheckoutTimeoutError, Pools, WorkerStartFailedError, type CheckoutOptions, type CheckoutPool, type Lease, type PoolStatus } from '../src/index.js';
 import { Doubler, waitFor, type DoublerProtocol } from './support/workers.js';
 
 const system = createSystem();
@@ -28,9 +28,20 @@ class Owner extends GenServer<{ call: Call<'ping', 'pong'> }, undefined, undefin
   }
 }
 
+/** A Doubler whose start fails while its pool's `flag.failing` is set (the arg is shared by reference). */
+class FlakyDoubler extends GenServer<DoublerProtocol, undefined, { failing: boolean }> {
+  override init(flag: { failing: boolean }): void {
+    if (flag.failing) throw new Error('cannot start now');
+  }
+  override handleCall(req: DoublerProtocol['call']): number {
+    if (req.type === 'crash') throw new Error('asked to crash');
+    return req.n * 2;
+  }
+}
+
 const CLIENTS = 3;
 const POOL_CHECKOUT_TIMEOUT_MS = 60;
-const RUNS = process.env['POOL_PROP_RUNS'] !== undefined ? Number(process.env['POOL_PROP_RUNS']) : 60;
+const RUNS = process.env['POOL_PROP_RUNS'] !== undefined ? Number(process.env['POOL_PROP_RUNS']) : 150;
 
 interface PoolDef {
   readonly size: number;
@@ -52,7 +63,9 @@ type Cmd =
   | { readonly c: 'abort'; readonly k: number }
   | { readonly c: 'sleep'; readonly ms: number }
   | { readonly c: 'ownerKill'; readonly client: number }
-  | { readonly c: 'workerKill'; readonly target: 'leased' | 'idle'; readonly k: number };
+  | { readonly c: 'workerKill'; readonly target: 'leased' | 'idle'; readonly k: number }
+  /** From now on worker starts fail (`on`) or succeed again. */
+  | { readonly c: 'startFailures'; readonly on: boolean };
 
 const poolDefArb: fc.Arbitrary<PoolDef> = fc
   .record({
@@ -81,6 +94,7 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ c: fc.constant('sleep' as const), ms: fc.constantFrom(1, 10, 30) }) },
   { weight: 1, arbitrary: fc.record({ c: fc.constant('ownerKill' as const), client }) },
   { weight: 1, arbitrary: fc.record({ c: fc.constant('workerKill' as const), target: fc.constantFrom('leased' as const, 'idle' as const), k }) },
+  { weight: 1, arbitrary: fc.record({ c: fc.constant('startFailures' as const), on: fc.boolean() }) },
 );
 
 /** JSON, with Infinity spelled out. */
@@ -116,7 +130,14 @@ const count = (what: string): void => {
 async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<void> {
   const name = `prop-${++runs}`;
   const cap = def.size + def.maxOverflow;
-  const started = await pools.startPool({ name, worker: childSpec(Doubler, undefined), checkoutTimeoutMs: POOL_CHECKOUT_TIMEOUT_MS, ...def });
+  const flag = { failing: false };
+  const started = await pools.startPool({
+    name,
+    worker: childSpec(FlakyDoubler, flag),
+    checkoutTimeoutMs: POOL_CHECKOUT_TIMEOUT_MS,
+    startBackoff: { initialMs: 5, maxMs: 20 },
+    ...def,
+  });
   if (started.status !== 'started') throw new Error(`the pool did not start: ${started.status}`);
   const pool: CheckoutPool<W> = started.pool;
   const poolSup = pools.whereis(name)!;
@@ -176,7 +197,7 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
         },
         (e: unknown) => {
           count(`checkout ${cmd.mode}${cmd.timeoutMs === 0 ? ' timeoutMs 0' : ''} ${(e as Error)?.name}`);
-          if (e instanceof CheckoutTimeoutError) return;
+          if (e instanceof CheckoutTimeoutError || e instanceof WorkerStartFailedError) return;
           if (e instanceof CheckoutAbortedError && ac?.signal.aborted === true) return;
           if (e instanceof CheckoutAbortedError && e.by === 'owner' && !system.isAlive(owner)) return;
           violations.push(`${label}: rejected with ${(e as Error)?.name}: ${(e as Error)?.message}`);
@@ -210,7 +231,7 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
         },
         (e: unknown) => {
           if (fnRan) return; // fn's own error, or a call to a worker that was killed
-          if (e instanceof CheckoutTimeoutError) return;
+          if (e instanceof CheckoutTimeoutError || e instanceof WorkerStartFailedError) return;
           if (e instanceof CheckoutAbortedError && e.by === 'owner' && !system.isAlive(owner)) return;
           violations.push(`${label}: rejected before fn with ${(e as Error)?.name}: ${(e as Error)?.message}`);
         },
@@ -219,13 +240,15 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
   };
 
   const checkInvariants = async (where: string): Promise<PoolStatus> => {
-    // Taken before the status call: every waiter the manager has then is a checkout not settled
-    // before, and every lease live here was handed out before it and not ended by the manager.
+    // Every waiter the manager has at the status call is a checkout not settled before it. Every
+    // lease live both before and after it was handed out before it, and the manager cannot have
+    // ended it since (that takes a check-in, or kills its worker or owner: a revocation kills).
     const unsettled = pending.filter((p) => !p.settled).length;
-    const liveBefore = live().length;
+    const liveBefore = live();
     const s = await pool.status();
+    const liveThrough = liveBefore.filter(isLive).length;
     if (s.waiting > unsettled) violations.push(`${where}: ${s.waiting} waiting, but only ${unsettled} checkouts unsettled`);
-    if (s.checkedOut < liveBefore) violations.push(`${where}: checkedOut ${s.checkedOut}, but ${liveBefore} leases are live (owner and worker alive, not ended)`);
+    if (s.checkedOut < liveThrough) violations.push(`${where}: checkedOut ${s.checkedOut}, but ${liveThrough} leases are live (owner and worker alive, not ended)`);
     if (s.idle + s.checkedOut + s.starting > cap) violations.push(`${where}: idle ${s.idle} + checkedOut ${s.checkedOut} + starting ${s.starting} > ${cap}`);
     if (s.overflow > def.maxOverflow) violations.push(`${where}: overflow ${s.overflow} > maxOverflow ${def.maxOverflow}`);
     const counts = await DynamicSupervisor.countChildren(workersSup);
@@ -270,6 +293,9 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
           waiting[cmd.k % Math.max(1, waiting.length)]?.ac!.abort('abort command');
           break;
         }
+        case 'startFailures':
+          flag.failing = cmd.on;
+          break;
         case 'sleep':
           await sleep(cmd.ms);
           break;
@@ -302,11 +328,12 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
     // Quiescence: check everything in, let every checkout settle (bounded), let linger timers elapse.
     step = cmds.length;
     draining = true;
+    flag.failing = false;
     for (const h of live()) if (!h.txn) h.lease.checkin();
     const allSettled = Promise.allSettled(pending.map((p) => p.promise));
-    await Promise.race([allSettled, sleep(1_000)]);
+    await Promise.race([allSettled, sleep(2_000)]);
     const unsettled = pending.filter((p) => !p.settled).map((p) => p.label);
-    if (unsettled.length > 0) violations.push(`checkouts never settled (waited 1 s): ${unsettled.join(', ')}`);
+    if (unsettled.length > 0) violations.push(`checkouts never settled (waited 2 s): ${unsettled.join(', ')}`);
     let last: PoolStatus | undefined;
     let lastActive = -1;
     try {
@@ -317,7 +344,7 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
           return last.idle === def.size && last.checkedOut === 0 && last.waiting === 0 && last.starting === 0 && lastActive === def.size;
         },
         'quiescence',
-        1_000,
+        2_000,
       );
     } catch {
       violations.push(`after quiescence: ${JSON.stringify(last)}, ${lastActive} live workers (want idle ${def.size}, checkedOut 0, waiting 0, starting 0, ${def.size} live)`);
