@@ -13,7 +13,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { call, childSpec, createSystem, DynamicSupervisor, GenServer, Supervisor, type ActorRef, type Call, type DynamicSupervisorProtocol } from '@arbor/core';
-import { CheckoutAbortedError, CheckoutTimeoutError, Pools, WorkerStartFailedError, type CheckoutOptions, type CheckoutPool, type Lease, type PoolStatus } from '../src/index.js';
+import { CheckoutAbortedError, CheckoutTimeoutError, PoolFullError, Pools, WorkerStartFailedError, type CheckoutOptions, type CheckoutPool, type Lease, type PoolStatus } from '../src/index.js';
 import { Doubler, waitFor, type DoublerProtocol } from './support/workers.js';
 
 const system = createSystem();
@@ -22,9 +22,13 @@ test.after.always(() => system.shutdown());
 type W = ActorRef<DoublerProtocol>;
 
 /** A simulated client: the owner its checkouts are tied to, killed to drive owner death. */
-class Owner extends GenServer<{ call: Call<'ping', 'pong'> }, undefined, undefined> {
-  override handleCall(): 'pong' {
-    return 'pong';
+interface OwnerProtocol {
+  /** Runs `fn` in the handler's synchronous part (so `currentActor()` is this owner); its promise comes back boxed. */
+  call: Call<'run', { readonly p: Promise<Lease<W> | 'full'> }, { readonly fn: () => Promise<Lease<W> | 'full'> }>;
+}
+class Owner extends GenServer<OwnerProtocol, undefined, undefined> {
+  override handleCall(req: OwnerProtocol['call']): { readonly p: Promise<Lease<W> | 'full'> } {
+    return { p: req.fn() };
   }
 }
 
@@ -51,12 +55,15 @@ interface PoolDef {
   readonly onOwnerDown: 'dismiss' | 'checkin';
   /** Infinity (the default) mostly; sometimes short enough to revoke a lease held across sleeps. */
   readonly maxLeaseMs: number;
+  /** Infinity (the default) mostly; sometimes 1. */
+  readonly maxWaiting: number;
 }
 
 type Cmd =
-  | { readonly c: 'checkout'; readonly client: number; readonly mode: 'block' | 'nonblock'; readonly timeoutMs: number | undefined }
+  /** viaOwner: the owner actor itself checks out, without an `owner` option (the default owner, `currentActor()`). */
+  | { readonly c: 'checkout'; readonly client: number; readonly mode: 'block' | 'nonblock'; readonly timeoutMs: number | undefined; readonly viaOwner?: boolean }
   /** abortAfterMs: -1 aborts right after the call is sent (the cancel queues behind it); undefined: only an `abort` command aborts it. */
-  | { readonly c: 'checkout'; readonly client: number; readonly mode: 'signal'; readonly timeoutMs: number | undefined; readonly abortAfterMs: number | undefined }
+  | { readonly c: 'checkout'; readonly client: number; readonly mode: 'signal'; readonly timeoutMs: number | undefined; readonly abortAfterMs: number | undefined; readonly viaOwner?: boolean }
   | { readonly c: 'checkin'; readonly k: number }
   | { readonly c: 'dismiss'; readonly k: number }
   | { readonly c: 'transaction'; readonly client: number; readonly timeoutMs: number | undefined; readonly outcome: 'ok' | 'throw' | 'crash'; readonly holdMs: number }
@@ -75,6 +82,7 @@ const poolDefArb: fc.Arbitrary<PoolDef> = fc
     overflowIdleMs: fc.constantFrom(0, 15),
     onOwnerDown: fc.constantFrom('dismiss' as const, 'checkin' as const),
     maxLeaseMs: fc.constantFrom(Infinity, Infinity, 25),
+    maxWaiting: fc.constantFrom(Infinity, Infinity, 1),
   })
   .filter((d) => d.size + d.maxOverflow > 0);
 
@@ -82,8 +90,20 @@ const client = fc.integer({ min: 0, max: CLIENTS - 1 });
 const timeoutMs = fc.constantFrom(undefined, 0, 5, 20, 40);
 const k = fc.nat({ max: 7 });
 const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ c: fc.constant('checkout' as const), client, mode: fc.constantFrom('block' as const, 'nonblock' as const), timeoutMs }) },
-  { weight: 2, arbitrary: fc.record({ c: fc.constant('checkout' as const), client, mode: fc.constant('signal' as const), timeoutMs, abortAfterMs: fc.constantFrom(undefined, -1, 0, 3, 15) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record(
+      { c: fc.constant('checkout' as const), client, mode: fc.constantFrom('block' as const, 'nonblock' as const), timeoutMs, viaOwner: fc.boolean() },
+      { requiredKeys: ['c', 'client', 'mode', 'timeoutMs'] },
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record(
+      { c: fc.constant('checkout' as const), client, mode: fc.constant('signal' as const), timeoutMs, abortAfterMs: fc.constantFrom(undefined, -1, 0, 3, 15), viaOwner: fc.boolean() },
+      { requiredKeys: ['c', 'client', 'mode', 'timeoutMs', 'abortAfterMs'] },
+    ),
+  },
   { weight: 4, arbitrary: fc.record({ c: fc.constant('checkin' as const), k }) },
   { weight: 1, arbitrary: fc.record({ c: fc.constant('dismiss' as const), k }) },
   {
@@ -146,7 +166,7 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
   if (workersEntry === undefined || typeof workersEntry.ref !== 'object') throw new Error('no worker supervisor under the pool supervisor');
   const workersSup = workersEntry.ref as ActorRef<DynamicSupervisorProtocol>;
 
-  const owners: ActorRef[] = [];
+  const owners: ActorRef<OwnerProtocol>[] = [];
   for (let i = 0; i < CLIENTS; i++) owners.push(await system.spawn(Owner, undefined));
   const held: Held[] = [];
   const pending: Pending[] = [];
@@ -174,11 +194,17 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
     pending.push(entry);
   };
 
-  const checkout = (cmd: Extract<Cmd, { c: 'checkout' }>, label: string): void => {
+  const checkout = async (cmd: Extract<Cmd, { c: 'checkout' }>, label: string): Promise<void> => {
     const owner = owners[cmd.client]!;
     const ac = cmd.mode === 'signal' ? new AbortController() : undefined;
-    const options: CheckoutOptions = { block: cmd.mode !== 'nonblock', owner, ...(cmd.timeoutMs !== undefined ? { timeoutMs: cmd.timeoutMs } : {}), ...(ac !== undefined ? { signal: ac.signal } : {}) };
-    const p: Promise<Lease<W> | 'full'> = pool.checkout(options);
+    const options: CheckoutOptions = {
+      block: cmd.mode !== 'nonblock',
+      ...(cmd.viaOwner === true ? {} : { owner }),
+      ...(cmd.timeoutMs !== undefined ? { timeoutMs: cmd.timeoutMs } : {}),
+      ...(ac !== undefined ? { signal: ac.signal } : {}),
+    };
+    // The owner is alive here (an ownerKill replaces it at once), so the call answers.
+    const p: Promise<Lease<W> | 'full'> = cmd.viaOwner === true ? (await call(owner, { type: 'run', fn: () => pool.checkout(options) })).p : pool.checkout(options);
     if (cmd.mode === 'signal' && cmd.abortAfterMs !== undefined) {
       if (cmd.abortAfterMs < 0) ac!.abort('at once');
       else setTimeout(() => ac!.abort('timer'), cmd.abortAfterMs);
@@ -198,6 +224,7 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
         (e: unknown) => {
           count(`checkout ${cmd.mode}${cmd.timeoutMs === 0 ? ' timeoutMs 0' : ''} ${(e as Error)?.name}`);
           if (e instanceof CheckoutTimeoutError || e instanceof WorkerStartFailedError) return;
+          if (e instanceof PoolFullError && cmd.mode !== 'nonblock' && def.maxWaiting !== Infinity) return;
           if (e instanceof CheckoutAbortedError && ac?.signal.aborted === true) return;
           if (e instanceof CheckoutAbortedError && e.by === 'owner' && !system.isAlive(owner)) return;
           violations.push(`${label}: rejected with ${(e as Error)?.name}: ${(e as Error)?.message}`);
@@ -232,6 +259,7 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
         (e: unknown) => {
           if (fnRan) return; // fn's own error, or a call to a worker that was killed
           if (e instanceof CheckoutTimeoutError || e instanceof WorkerStartFailedError) return;
+          if (e instanceof PoolFullError && def.maxWaiting !== Infinity) return;
           if (e instanceof CheckoutAbortedError && e.by === 'owner' && !system.isAlive(owner)) return;
           violations.push(`${label}: rejected before fn with ${(e as Error)?.name}: ${(e as Error)?.message}`);
         },
@@ -247,6 +275,7 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
     const liveBefore = live();
     const s = await pool.status();
     const liveThrough = liveBefore.filter(isLive).length;
+    if (s.waiting > def.maxWaiting) violations.push(`${where}: ${s.waiting} waiting > maxWaiting ${def.maxWaiting}`);
     if (s.waiting > unsettled) violations.push(`${where}: ${s.waiting} waiting, but only ${unsettled} checkouts unsettled`);
     if (s.checkedOut < liveThrough) violations.push(`${where}: checkedOut ${s.checkedOut}, but ${liveThrough} leases are live (owner and worker alive, not ended)`);
     if (s.idle + s.checkedOut + s.starting > cap) violations.push(`${where}: idle ${s.idle} + checkedOut ${s.checkedOut} + starting ${s.starting} > ${cap}`);
@@ -273,7 +302,7 @@ async function play(pools: Pools, def: PoolDef, cmds: readonly Cmd[]): Promise<v
       const label = `#${step} ${cmd.c}`;
       switch (cmd.c) {
         case 'checkout':
-          checkout(cmd, label);
+          await checkout(cmd, label);
           break;
         case 'transaction':
           transaction(cmd, label);
