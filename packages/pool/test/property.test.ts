@@ -1,14 +1,19 @@
 /**
- * A property test of the checkout pool: random pool definitions driven by random command
- * sequences (checkouts blocking / non-blocking / with an AbortSignal, check-ins, dismissals,
- * transactions, aborts, sleeps that let timeouts and linger timers fire, owner kills, worker
- * kills), over real actor workers under the pool's real worker supervisor. After every step:
- * no worker is held by two live leases, the manager's counters and the worker supervisor's live
- * children stay within `size + maxOverflow`, and every settled checkout settled in an allowed
- * way. At the end (everything checked in, linger timers elapsed): every checkout settled, and
- * the pool is back to `size` idle workers, none out, none waiting, none starting.
+ * A property test of the checkout pool: random pool definitions (size 0..3, maxOverflow 0..3,
+ * lifo|fifo, overflowIdleMs 0|15, onOwnerDown dismiss|checkin, sometimes maxLeaseMs 25 or
+ * maxWaiting 1) driven by random command sequences (checkouts blocking / non-blocking / with an
+ * AbortSignal, made for an owner or by the owner actor itself; check-ins, dismissals,
+ * transactions that succeed, throw or crash their worker; aborts; sleeps that let timeouts and
+ * linger timers fire; owner kills; worker kills; worker starts failing for a while), over real
+ * actor workers under the pool's real worker supervisor. After every step: no worker is held by
+ * two live leases, the manager's counters agree with the leases and waits the test sees and stay
+ * within `size + maxOverflow`, as do the worker supervisor's live children, and every settled
+ * checkout settled in an allowed way. At the end (everything checked in, linger timers elapsed):
+ * every checkout settled, the pool is back to `size` idle workers, none out, none waiting, none
+ * starting, and its strategy hands out the worker lifo/fifo says.
  *
- * Reproduce a failure with POOL_PROP_SEED=<seed> (and POOL_PROP_PATH=<path>) from its report.
+ * Runs: POOL_PROP_RUNS (default 150). Replay a failure with the POOL_PROP_SEED and
+ * POOL_PROP_PATH of its report (the pool is concurrent: a replay may not fail again).
  */
 import test from 'ava';
 import fc from 'fast-check';
