@@ -22,7 +22,8 @@ export interface CheckoutOptions {
   readonly signal?: AbortSignal;
   /**
    * The actor the lease is tied to: when it dies its worker is dismissed (or checked in, by the
-   * pool's `onOwnerDown`). Default: the actor calling `checkout` (in its handler's synchronous
+   * pool's `onOwnerDown`); when it dies while the checkout waits, the checkout rejects with
+   * `CheckoutAbortedError` (`by: 'owner'`). Default: the actor calling `checkout` (in its handler's synchronous
    * part), none from plain code; `null`: none.
    */
   readonly owner?: ActorRef | null;
@@ -264,7 +265,9 @@ export class CheckoutPool<W = unknown> {
       case 'timeout':
         throw new CheckoutTimeoutError(this.#name, r.timeoutMs);
       case 'aborted':
-        throw new CheckoutAbortedError(this.#name, r.reason);
+        throw new CheckoutAbortedError(this.#name);
+      case 'owner_down':
+        throw new CheckoutAbortedError(this.#name, r.reason, 'owner');
       case 'start_failed':
         throw new WorkerStartFailedError(this.#name, r.error, r.failures);
     }

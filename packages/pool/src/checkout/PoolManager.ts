@@ -28,7 +28,8 @@ export type CheckoutReply =
   | { readonly status: 'full' }
   | { readonly status: 'queue_full'; readonly maxWaiting: number }
   | { readonly status: 'timeout'; readonly timeoutMs: number }
-  | { readonly status: 'aborted'; readonly reason?: string }
+  | { readonly status: 'aborted' }
+  | { readonly status: 'owner_down'; readonly reason: unknown }
   | { readonly status: 'start_failed'; readonly error: unknown; readonly failures: number };
 
 /** Whether the manager's first worker starts (in its init) all succeeded. @internal */
@@ -394,7 +395,7 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
     const w = this.#watched.get(monitor);
     if (w === undefined) return;
     this.#watched.delete(monitor);
-    if (w.kind === 'owner') return this.#ownerDown(w.id);
+    if (w.kind === 'owner') return this.#ownerDown(w.id, reason);
     const slot = w.slot;
     this.#slots.delete(slot.ref);
     if (slot.state === 'stopping') {
@@ -433,13 +434,13 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
     this.#backOff(delay);
   }
 
-  #ownerDown(id: number): void {
+  #ownerDown(id: number, reason: unknown): void {
     const waiter = this.#waiters.get(id);
     if (waiter !== undefined) {
       this.#waiters.delete(id);
       if (waiter.timer !== undefined) this.cancelTimer(waiter.timer);
-      // The caller may be another actor than the owner (`owner` option): its checkout settles.
-      this.reply(waiter.from, { status: 'aborted', reason: 'the owner of the checkout exited' });
+      // The caller need not be the owner (an explicit `owner`): it still waits for an answer.
+      this.reply(waiter.from, { status: 'owner_down', reason });
       return;
     }
     const lease = this.#leases.get(id);

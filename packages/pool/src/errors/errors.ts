@@ -15,16 +15,21 @@ export class CheckoutTimeoutError extends ArborError {
 }
 
 /**
- * The checkout's `signal` aborted. Its place in the queue was removed; a worker already
- * handed to it went back to the pool.
+ * The checkout's `signal` aborted (`by: 'signal'`), or its `owner` actor exited while it
+ * waited (`by: 'owner'`, `reason`: the owner's exit reason). Its place in the queue was
+ * removed; a worker already handed to it went back to the pool.
  *
  * @example
  * catch (e) { if (e instanceof CheckoutAbortedError) return }
  */
 export class CheckoutAbortedError extends ArborError {
   readonly code = 'checkout_aborted' as const;
-  constructor(readonly pool: string, readonly reason?: unknown) {
-    super(`checkout from pool ${JSON.stringify(pool)} was aborted by its signal${reason !== undefined ? ` (${formatReason(reason)})` : ''}`);
+  constructor(readonly pool: string, readonly reason?: unknown, readonly by: 'signal' | 'owner' = 'signal') {
+    super(
+      by === 'owner'
+        ? `checkout from pool ${JSON.stringify(pool)} was aborted: its owner actor exited while it waited (${formatReason(reason)}); pass a live { owner }, or owner: null`
+        : `checkout from pool ${JSON.stringify(pool)} was aborted by its signal${reason !== undefined ? ` (${formatReason(reason)})` : ''}`,
+    );
   }
 }
 
