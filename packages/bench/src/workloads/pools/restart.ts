@@ -17,14 +17,14 @@
  *   starting 2 of the same worker spec in parallel (each start resolves once the worker is
  *   ready, as the pool's do). Left out (null) when Arbor's workers are switched off.
  *
- * The four timings take turns (the order rotated at each kill), each after a full GC.
+ * The four timings take turns (the order rotated at each kill), after one full GC per turn.
  */
 import { DynamicSupervisor, childSpec, GenServer, type ActorRef, type ActorSystem, type Call, type ChildSpec, type DynamicSupervisorProtocol } from '@arbor/core';
 import { Pools, PoolStoppedError, type CheckoutPool } from '@arbor/pool';
 import { threadProfile, workerOf, workerSpec, type WorkerHandle } from '@arbor/worker-profiles';
 import { makeRecord, type WorkloadRecord } from '../../record.js';
 import type { Sizes } from '../../sizes.js';
-import { collectGarbage, now, percentile } from '../../util.js';
+import { collectGarbage, now, percentile, sleep } from '../../util.js';
 import { ARBOR_WORKER_MODULE, loadArborWorkers, workerSystem } from '../workers/arbor.js';
 import { median, round3 } from '../workers/measure.js';
 import type { handlers } from '../workers/modules/arborWorker.js';
@@ -159,9 +159,12 @@ export async function poolRestartWorkload(sizes: Sizes): Promise<WorkloadRecord>
     const ms: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
     for (const n of names) await timers[n]!(); // warm-up: module caches, JIT
     for (let i = 0; i < sizes.poolKills; i++) {
+      // One full GC per turn of the four, then a pause for the sweeper: a GC right before each
+      // sub-millisecond timing would weigh on it more than the work it times.
+      collectGarbage();
+      await sleep(5);
       for (let k = 0; k < names.length; k++) {
         const n = names[(k + i) % names.length]!;
-        collectGarbage();
         ms[n]!.push(await timers[n]!());
       }
     }
