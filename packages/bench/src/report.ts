@@ -43,7 +43,7 @@ function formatRatio(r: number): string {
 }
 
 /** Extra fields in the workload's own unit (ms or us) although their names do not say so. */
-const UNIT_EXTRAS = new Set(['max', 'idle_p99', 'limit_max', 'ms', 'median', 'p99', 'limit_p99', 'respawn_median', 'respawn_p99']);
+const UNIT_EXTRAS = new Set(['max', 'idle_p99', 'limit_max', 'ms', 'median', 'p99', 'limit_p99', 'respawn_median', 'respawn_p99', 'p95', 'limit_p95', 'thread_p95', 'thread_start_p95']);
 
 /** An absolute target's bound or figure: in the workload's unit, unless it bounds an extra figure in another one. */
 function formatAbsolute(t: TargetResult, value: number, unit: string): string {

@@ -42,6 +42,12 @@ export interface Sizes {
   readonly workerRttN: number;
   /** Worker starts per contender in `worker_start_ms` (the median counts). */
   readonly workerStarts: number;
+  /** Checkout + one request + checkin operations per block in `checkout_checkin`. */
+  readonly checkoutN: number;
+  /** Concurrent clients looping in `checkout_checkin` (the pool has 2 workers, so most wait). */
+  readonly checkoutClients: number;
+  /** Manager kills (and reference starts) per pool in `pool_restart_ms` (median and p95 over them). */
+  readonly poolKills: number;
   /** Timed rounds per contender; the best one counts. */
   readonly rounds: number;
 }
@@ -69,6 +75,9 @@ export const FULL: Sizes = {
   workerTasksSmallN: 10_000,
   workerRttN: 2_000,
   workerStarts: 10,
+  checkoutN: 30_000,
+  checkoutClients: 64,
+  poolKills: 40,
   rounds: 3,
 };
 
@@ -98,5 +107,8 @@ export const QUICK: Sizes = {
   workerTasksSmallN: 500,
   workerRttN: 200,
   workerStarts: 2,
+  checkoutN: 500,
+  checkoutClients: 8,
+  poolKills: 3,
   rounds: 1,
 };

@@ -16,7 +16,7 @@ function isPositiveNumber(v: unknown): boolean {
 
 test.serial('each workload reports arbor, limit, peers and unit', async (t) => {
   Object.assign(results, await runWorkloads(QUICK));
-  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'loop_lag_slow_handler', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_churn', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range', 'thread_tasks', 'thread_rtt_us', 'process_tasks', 'python_tasks', 'python_rtt_us', 'worker_start_ms']);
+  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'loop_lag_slow_handler', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_churn', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range', 'thread_tasks', 'thread_rtt_us', 'process_tasks', 'python_tasks', 'python_rtt_us', 'worker_start_ms', 'checkout_checkin', 'pool_restart_ms']);
   for (const [name, r] of Object.entries(results)) {
     // A worker workload run before Arbor's workers exist reports arbor 0 and says why.
     if (typeof r['arbor_missing'] === 'string') t.is(r.arbor, 0, `${name}.arbor`);
@@ -250,6 +250,39 @@ test.serial('the worker workloads report their raw limits, peers and targets', (
       t.deepEqual(r.ratios, {}, `${name}.ratios`);
       t.true(r.targets.every((x) => !x.met && x.actual === null), `${name}.targets`);
     }
+  }
+});
+
+test.serial('the checkout pool workloads report the bound, generic-pool and the restart times', (t) => {
+  const c = results['checkout_checkin']!;
+  t.is(c.unit, 'checkouts/s');
+  t.is(c.better, 'higher');
+  t.deepEqual(Object.keys(c.peers), ['generic-pool']);
+  t.true(isPositiveNumber(c.limit), 'the bound W / raw RTT');
+  // The bound is W / raw RTT, both measured in the run: 2 workers, RTT in microseconds.
+  t.is(c['workers'], 2);
+  t.true(isPositiveNumber(c['raw_rtt_us']));
+  for (const key of ['raw_w_loops', 'paired_ratio_generic_pool', 'paired_ratio_raw_w_loops']) t.true(isPositiveNumber(c[key]), `checkout_checkin.${key}`);
+  t.is(c['n'], QUICK.checkoutN);
+  t.is(c['clients'], QUICK.checkoutClients);
+  t.deepEqual(c.targets.map((x) => [x.against, x.op, x.value]), [['limit', '>=', 0.6], ['generic-pool', '>=', 2]]);
+  if (typeof c['arbor_missing'] !== 'string') {
+    t.true(isPositiveNumber(c['transaction']), 'checkout_checkin.transaction');
+    t.true(isPositiveNumber(c['paired_ratio_arbor']), 'checkout_checkin.paired_ratio_arbor');
+  }
+
+  const r = results['pool_restart_ms']!;
+  t.is(r.unit, 'ms');
+  t.is(r.better, 'lower');
+  t.deepEqual(r.peers, {});
+  t.is(typeof r['peer'], 'string');
+  t.is(r['median'], r.arbor);
+  t.true(isPositiveNumber(r.limit), 'starting the same workers');
+  t.true((r['p95'] as number) >= (r['median'] as number), 'p95 is not below the median');
+  t.is(r['kills'], QUICK.poolKills);
+  t.deepEqual(r.targets.map((x) => [x.against, x.of ?? 'arbor', x.op, x.value]), [['limit', 'arbor', '<=', 1.2], ['absolute', 'thread_ratio', '<=', 1.2]]);
+  if (typeof r['thread_missing'] !== 'string') {
+    for (const key of ['thread_ms', 'thread_p95', 'thread_start_ms', 'thread_ratio']) t.true(isPositiveNumber(r[key]), `pool_restart_ms.${key}`);
   }
 });
 

@@ -17,6 +17,8 @@ import { tableOrderedInsertWorkload } from './tableOrderedInsert.js';
 import { tableRangeWorkload } from './tableRange.js';
 import { tableSetGetWorkload } from './tableSetGet.js';
 import { tableSetInsertWorkload } from './tableSetInsert.js';
+import { checkoutCheckinWorkload } from './pools/checkout.js';
+import { poolRestartWorkload } from './pools/restart.js';
 import { processTasksWorkload } from './workers/processes.js';
 import { pythonRttWorkload, pythonTasksWorkload } from './workers/python.js';
 import { workerStartWorkload } from './workers/startup.js';
@@ -27,6 +29,7 @@ export { loopLagSlowHandlerWorkload, registryChurnWorkload };
 export { orphanScanWorkload, registryReserveActivateWorkload };
 export { machineCastWorkload };
 export { tableOrderedInsertWorkload, tableRangeWorkload, tableSetGetWorkload, tableSetInsertWorkload };
+export { checkoutCheckinWorkload, poolRestartWorkload };
 export { processTasksWorkload, pythonRttWorkload, pythonTasksWorkload, threadRttWorkload, threadTasksWorkload, workerStartWorkload };
 
 /** A workload: its key in the report and the function that measures it. */
@@ -66,6 +69,9 @@ export const workloads: readonly Workload[] = [
   { name: 'python_tasks', run: pythonTasksWorkload },
   { name: 'python_rtt_us', run: pythonRttWorkload },
   { name: 'worker_start_ms', run: workerStartWorkload },
+  // Checkout pools (@arbor/pool).
+  { name: 'checkout_checkin', run: checkoutCheckinWorkload },
+  { name: 'pool_restart_ms', run: poolRestartWorkload },
 ];
 
 /** Runs the workloads one after another; `onStart` is told each name before it runs. */

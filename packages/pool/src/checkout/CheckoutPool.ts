@@ -71,13 +71,18 @@ export class CheckoutPool<W = unknown> {
   readonly #system: ActorSystem;
   readonly #registry: () => RegistryHandle<string, PoolEntry, any> | undefined;
   readonly #name: string;
+  /** The manager's key in the pools registry (built once: every checkout looks it up). */
+  readonly #managerKey: string;
   #kind: PoolEntry['kind'] | undefined;
+  /** The worker handed out for each worker ref (a `WorkerHandle` holds only the system and the ref, so one per ref serves every lease of it). */
+  readonly #handles = new WeakMap<ActorRef, W>();
 
   /** @internal Use `startPool` or `pools.pool(name)`. */
   constructor(system: ActorSystem, registry: () => RegistryHandle<string, PoolEntry, any> | undefined, name: string) {
     this.#system = system;
     this.#registry = registry;
     this.#name = name;
+    this.#managerKey = managerKey(name);
   }
 
   /** The pool's name. */
@@ -92,7 +97,7 @@ export class CheckoutPool<W = unknown> {
 
   /** The pool's manager actor now (a new ref after each restart), or undefined while it is not running. */
   get manager(): ActorRef<PoolManagerProtocol> | undefined {
-    return this.#lookup(managerKey(this.#name)) as ActorRef<PoolManagerProtocol> | undefined;
+    return this.#lookup(this.#managerKey) as ActorRef<PoolManagerProtocol> | undefined;
   }
 
   /**
@@ -162,9 +167,14 @@ export class CheckoutPool<W = unknown> {
     checkKnownKeys('transaction', options, TRANSACTION_KEYS);
     const dismissOn = options?.dismissOn ?? brokeTheWorker;
     if (typeof dismissOn !== 'function') throw new InvalidOptionError('transaction: dismissOn', 'a function (error) => boolean', dismissOn);
-    const { dismissOn: _, ...checkoutOptions } = options ?? {};
     const owner = options?.owner === undefined ? (currentActor() ?? null) : options.owner;
-    const lease = await this.checkout({ ...checkoutOptions, owner, block: true });
+    let checkoutOptions: CheckoutOptions & { readonly block: true };
+    if (options === undefined) checkoutOptions = { owner, block: true }; // the common call: no rest/spread copies
+    else {
+      const { dismissOn: _, ...rest } = options;
+      checkoutOptions = { ...rest, owner, block: true };
+    }
+    const lease = await this.checkout(checkoutOptions);
     let result: R;
     try {
       result = await fn(lease.worker, lease);
@@ -233,7 +243,7 @@ export class CheckoutPool<W = unknown> {
   }
 
   #manager(op: string): ActorRef<PoolManagerProtocol> {
-    const manager = this.#lookup(managerKey(this.#name));
+    const manager = this.#lookup(this.#managerKey);
     if (manager === undefined) throw new PoolStoppedError(this.#name, op);
     return manager as ActorRef<PoolManagerProtocol>;
   }
@@ -275,7 +285,10 @@ export class CheckoutPool<W = unknown> {
 
   #wrap(ref: ActorRef): W {
     const kind = (this.#kind ??= this.#registry()?.lookup(this.#name)[0]?.value.kind);
-    return (kind === 'profile' ? workerOf(this.#system, ref) : ref) as W;
+    if (kind !== 'profile') return ref as W;
+    let handle = this.#handles.get(ref);
+    if (handle === undefined) this.#handles.set(ref, (handle = workerOf(this.#system, ref) as W));
+    return handle;
   }
 
   #stopped(op: string, error: unknown): never {

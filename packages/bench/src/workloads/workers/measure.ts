@@ -167,7 +167,7 @@ export const CLOSE_TIMEOUT_MS = 10_000;
  * @example
  * await closeAll([raw, arbor, piscina]);
  */
-export async function closeAll(runners: readonly (TaskRunner | undefined)[]): Promise<void> {
+export async function closeAll(runners: readonly (Pick<TaskRunner, 'label' | 'close'> | undefined)[]): Promise<void> {
   const bounded = runners.map(async (r, i) => {
     if (r === undefined) return;
     let timer: NodeJS.Timeout | undefined;
