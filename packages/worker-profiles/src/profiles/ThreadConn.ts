@@ -4,6 +4,7 @@ import type { WorkerConn } from '../contract/WorkerProfile.js';
 import type { KillCause, WorkerExit } from '../contract/WorkerExit.js';
 import { WorkerStartError } from '../errors/errors.js';
 import { Outbox } from '../transport/Outbox.js';
+import { packFrames, unpackFrames } from '../transport/threadWire.js';
 import { toWireError } from '../transport/wireError.js';
 
 /** The error code Node gives a thread that hit its `resourceLimits`. */
@@ -53,7 +54,7 @@ export class ThreadConn implements WorkerConn {
     this.meta = meta;
     this.#worker = worker;
     this.#port = port;
-    this.#outbox = new Outbox<ParentFrame>((message, transfer) => port.postMessage(message, transfer));
+    this.#outbox = new Outbox<ParentFrame>((message, transfer) => port.postMessage(packFrames(message), transfer));
     port.on('message', this.#onStartMessage);
     worker.on('error', (error: unknown) => {
       this.#error ??= error; // the 'exit' that follows classifies it
@@ -111,9 +112,10 @@ export class ThreadConn implements WorkerConn {
   }
 
   /** The port's listener until READY: the first frame must be READY. */
-  readonly #onStartMessage = (message: ChildFrame | ChildFrame[]): void => {
+  readonly #onStartMessage = (message: unknown): void => {
     if (this.#ready || this.#exit !== undefined) return;
-    const frames = Array.isArray(message) ? message : [message];
+    const frames: ChildFrame[] = [];
+    unpackFrames<ChildFrame>(message, (f) => frames.push(f));
     const first = frames[0] as ChildFrame | undefined;
     if (first?.t !== 'ready') {
       this.#startFailure = `it sent ${JSON.stringify(first?.t)} before READY (is the module served by serveWorker from @arbor/worker-profiles/worker?)`;
@@ -136,17 +138,15 @@ export class ThreadConn implements WorkerConn {
     this.meta = { ...this.meta, ...ready.meta };
   }
 
-  /** The hot path: one wire message, one frame or a batch, to the receiver. */
-  readonly #onMessage = (message: ChildFrame | ChildFrame[]): void => {
+  /** The hot path: one wire message (packed, see threadWire.ts), one frame or a batch, to the receiver. */
+  readonly #onMessage = (message: unknown): void => {
     const receiver = this.#receiver;
     if (receiver === undefined) {
       const early = (this.#early ??= []);
-      if (Array.isArray(message)) early.push(...message);
-      else early.push(message);
+      unpackFrames<ChildFrame>(message, (f) => early.push(f));
       return;
     }
-    if (Array.isArray(message)) for (let i = 0; i < message.length; i++) receiver(message[i]!);
-    else receiver(message);
+    unpackFrames(message, receiver);
   };
 
   #onExit(code: number): void {
