@@ -5,7 +5,7 @@ import type { KillCause, WorkerExit } from '../contract/WorkerExit.js';
 import { WorkerStartError } from '../errors/errors.js';
 import { Outbox } from '../transport/Outbox.js';
 import { packFrames, unpackFrames } from '../transport/threadWire.js';
-import { toWireError } from '../transport/wireError.js';
+import { toWireError, unsendableReply } from '../transport/wireError.js';
 
 /** The error code Node gives a thread that hit its `resourceLimits`. */
 export const THREAD_OOM_CODE = 'ERR_WORKER_OUT_OF_MEMORY';
@@ -54,7 +54,8 @@ export class ThreadConn implements WorkerConn {
     this.meta = meta;
     this.#worker = worker;
     this.#port = port;
-    this.#outbox = new Outbox<ParentFrame>((message, transfer) => port.postMessage(packFrames(message), transfer));
+    // postMessage throws only for what it cannot clone (a closed port drops silently): that request alone fails
+    this.#outbox = new Outbox<ParentFrame>((message, transfer) => port.postMessage(packFrames(message), transfer), { onUnsendable: (frame, error) => this.#refuse(frame, error) });
     port.on('message', this.#onStartMessage);
     worker.on('error', (error: unknown) => {
       this.#error ??= error; // the 'exit' that follows classifies it
@@ -105,6 +106,15 @@ export class ThreadConn implements WorkerConn {
     this.#killCause = cause;
     this.#outbox.close();
     this.#worker.terminate().catch(() => undefined); // the 'exit' event reports it
+  }
+
+  /** Answers a request that could not be sent with an `err` frame, as if the worker had (after this flush). */
+  #refuse(frame: ParentFrame, error: unknown): void {
+    const reply = unsendableReply(frame, error);
+    if (reply === undefined) return;
+    queueMicrotask(() => {
+      if (this.#exit === undefined) this.#receiver?.(reply);
+    });
   }
 
   #whenExited(): Promise<WorkerExit> {
