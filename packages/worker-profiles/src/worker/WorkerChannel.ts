@@ -409,6 +409,7 @@ export class WorkerChannel {
     this.#deadlines.clear();
     this.#health.stop();
     unregisterChannel(this.#host.system, this.#host.self.id, this);
+    this.#onIdle?.(); // a stop waiting for the drain: the exit path settled (or the actor's end settles) the rest
   }
 
   // ------------------------------------------------------------------ recycling
