@@ -17,27 +17,25 @@ export enum RequestState {
   Done = 3,
 }
 
-let capturedResolve: ((value: unknown) => void) | undefined;
-let capturedReject: ((error: unknown) => void) | undefined;
-/** One executor for every request's promise (no closure per request): it hands over the settle functions. */
-function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
-  capturedResolve = resolve;
-  capturedReject = reject;
+let captured: ((value: unknown) => void) | undefined;
+/** One executor for every request's promise (no closure per request): it hands over `resolve` (reject goes through it too). */
+function capture(resolve: (value: unknown) => void): void {
+  captured = resolve;
 }
 
 /**
  * One request's record and its promise (made with a shared executor, so no closure per
- * request): the only allocations besides its frame on the hot path. The caller settles it
+ * request, and only its resolve function kept): the only allocations besides its frame on the hot path. The caller settles it
  * once, through `resolve` or `reject`, after `finish`. @internal
  *
  * @example
- * const rec = new PendingRequest('add', 1, undefined, Infinity, Infinity, undefined);
+ * const rec = new PendingRequest('add', 1, undefined, undefined);
  * rec.finish(RequestState.Done); rec.resolve(2); await rec.promise; // 2
  */
 export class PendingRequest {
   readonly promise: Promise<unknown>;
+  /** Fulfils the promise (a worker's value is plain data, never a thenable). */
   readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
   state: RequestState = RequestState.Queued;
   /** Its id on the connection it was sent on (0 while queued). */
   id = 0;
@@ -45,19 +43,28 @@ export class PendingRequest {
   slot: object | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
   graceTimer: NodeJS.Timeout | undefined = undefined;
+  /** Set only for a request with a finite timeout (undefined otherwise, so no number is boxed per request). */
+  timeoutMs: number | undefined = undefined;
+  /** `Date.now()` past which it times out; set with `timeoutMs`. */
+  deadline: number | undefined = undefined;
 
   constructor(
     readonly method: string,
     public arg: unknown,
     public transfer: readonly TransferListItem[] | undefined,
-    readonly deadline: number,
-    readonly timeoutMs: number,
     readonly signal: AbortSignal | undefined,
   ) {
     this.promise = new Promise<unknown>(capture);
-    this.resolve = capturedResolve!;
-    this.reject = capturedReject!;
-    capturedResolve = capturedReject = undefined;
+    this.resolve = captured!;
+    captured = undefined;
+  }
+
+  /**
+   * Rejects the promise with `error`: resolved with a rejected promise, so only `resolve` is
+   * kept per request (the reject function would cost ~70 bytes for each request in flight).
+   */
+  reject(error: unknown): void {
+    this.resolve(Promise.reject(error));
   }
 
   /** Marks it settled (the caller resolves or rejects it) and drops its abort listener. */

@@ -72,7 +72,7 @@ export class WorkerChannel {
   readonly #host: ChannelHost;
   readonly #limit: number;
   readonly #queue = new RingQueue<PendingRequest>();
-  readonly #deadlines = new DeadlineTimer((rec) => this.#expire(rec, new RequestTimeoutError(this.workerId, rec.method, rec.timeoutMs)));
+  readonly #deadlines = new DeadlineTimer((rec) => this.#expire(rec, new RequestTimeoutError(this.workerId, rec.method, rec.timeoutMs!)));
   readonly #draining = new Set<ConnSlot>();
   readonly #health: HealthProbe;
   #active: ConnSlot | undefined = undefined;
@@ -171,13 +171,17 @@ export class WorkerChannel {
     const slot = this.#active;
     const direct = slot !== undefined && this.#queued === 0 && slot.inFlight.size < this.#limit;
     if (!direct && this.#queued >= this.options.maxQueue) return Promise.reject(new WorkerQueueFullError(this.workerId, method, this.options.maxQueue));
-    const rec = new PendingRequest(method, arg, transfer, timeoutMs === Infinity ? Infinity : Date.now() + timeoutMs, timeoutMs, signal);
+    const rec = new PendingRequest(method, arg, transfer, signal);
     if (direct) this.#send(slot, rec);
     else {
       this.#queue.push(rec);
       this.#queued++;
     }
-    if (timeoutMs !== Infinity) this.#deadlines.add(rec);
+    if (timeoutMs !== Infinity) {
+      rec.timeoutMs = timeoutMs;
+      rec.deadline = Date.now() + timeoutMs;
+      this.#deadlines.add(rec);
+    }
     if (signal !== undefined) {
       rec.onAbort = () => this.#expire(rec, new RequestAbortedError(this.workerId, method, signal.reason));
       signal.addEventListener('abort', rec.onAbort, { once: true });
