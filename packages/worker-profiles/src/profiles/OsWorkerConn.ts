@@ -4,6 +4,7 @@ import type { ChildFrame, ParentFrame, ReadyFrame, WireError } from '../contract
 import type { StartContext, WorkerConn } from '../contract/WorkerProfile.js';
 import type { KillCause, WorkerExit } from '../contract/WorkerExit.js';
 import { WorkerStartError } from '../errors/errors.js';
+import { unsendableReply } from '../transport/wireError.js';
 import { signalGroup, type OsWorkerProcess } from './osProcess.js';
 
 /** How many bytes of the child's stderr (and stdout, for IPC children) are kept for start-failure details. */
@@ -141,6 +142,15 @@ export class OsWorkerConn implements WorkerConn {
     if (Array.isArray(message)) {
       for (const frame of message) this.#deliverFrame(frame as ChildFrame);
     } else this.#deliverFrame(message as ChildFrame);
+  }
+
+  /**
+   * The transport could not serialize `frame`: a request is answered with an `err` frame
+   * (code `unserializable_request`) as if the worker had, after the current flush. @internal
+   */
+  refuse(frame: ParentFrame, error: unknown): void {
+    const reply = unsendableReply(frame, error);
+    if (reply !== undefined) queueMicrotask(() => this.deliver(reply));
   }
 
   /** The transport's channel ended (stdout EOF, IPC disconnect): no more frames; the child should exit now. @internal */

@@ -4,7 +4,8 @@ import type { WorkerConn } from '../contract/WorkerProfile.js';
 import type { KillCause, WorkerExit } from '../contract/WorkerExit.js';
 import { WorkerStartError } from '../errors/errors.js';
 import { Outbox } from '../transport/Outbox.js';
-import { toWireError } from '../transport/wireError.js';
+import { packFrames, unpackFrames } from '../transport/threadWire.js';
+import { toWireError, unsendableReply } from '../transport/wireError.js';
 
 /** The error code Node gives a thread that hit its `resourceLimits`. */
 export const THREAD_OOM_CODE = 'ERR_WORKER_OUT_OF_MEMORY';
@@ -53,7 +54,8 @@ export class ThreadConn implements WorkerConn {
     this.meta = meta;
     this.#worker = worker;
     this.#port = port;
-    this.#outbox = new Outbox<ParentFrame>((message, transfer) => port.postMessage(message, transfer));
+    // postMessage throws only for what it cannot clone (a closed port drops silently): that request alone fails
+    this.#outbox = new Outbox<ParentFrame>((message, transfer) => port.postMessage(packFrames(message), transfer), { onUnsendable: (frame, error) => this.#refuse(frame, error) });
     port.on('message', this.#onStartMessage);
     worker.on('error', (error: unknown) => {
       this.#error ??= error; // the 'exit' that follows classifies it
@@ -106,14 +108,24 @@ export class ThreadConn implements WorkerConn {
     this.#worker.terminate().catch(() => undefined); // the 'exit' event reports it
   }
 
+  /** Answers a request that could not be sent with an `err` frame, as if the worker had (after this flush). */
+  #refuse(frame: ParentFrame, error: unknown): void {
+    const reply = unsendableReply(frame, error);
+    if (reply === undefined) return;
+    queueMicrotask(() => {
+      if (this.#exit === undefined) this.#receiver?.(reply);
+    });
+  }
+
   #whenExited(): Promise<WorkerExit> {
     return (this.#exited ??= new Promise<WorkerExit>((resolve) => (this.#resolveExited = resolve)));
   }
 
   /** The port's listener until READY: the first frame must be READY. */
-  readonly #onStartMessage = (message: ChildFrame | ChildFrame[]): void => {
+  readonly #onStartMessage = (message: unknown): void => {
     if (this.#ready || this.#exit !== undefined) return;
-    const frames = Array.isArray(message) ? message : [message];
+    const frames: ChildFrame[] = [];
+    unpackFrames<ChildFrame>(message, (f) => frames.push(f));
     const first = frames[0] as ChildFrame | undefined;
     if (first?.t !== 'ready') {
       this.#startFailure = `it sent ${JSON.stringify(first?.t)} before READY (is the module served by serveWorker from @arbor/worker-profiles/worker?)`;
@@ -136,17 +148,15 @@ export class ThreadConn implements WorkerConn {
     this.meta = { ...this.meta, ...ready.meta };
   }
 
-  /** The hot path: one wire message, one frame or a batch, to the receiver. */
-  readonly #onMessage = (message: ChildFrame | ChildFrame[]): void => {
+  /** The hot path: one wire message (packed, see threadWire.ts), one frame or a batch, to the receiver. */
+  readonly #onMessage = (message: unknown): void => {
     const receiver = this.#receiver;
     if (receiver === undefined) {
       const early = (this.#early ??= []);
-      if (Array.isArray(message)) early.push(...message);
-      else early.push(message);
+      unpackFrames<ChildFrame>(message, (f) => early.push(f));
       return;
     }
-    if (Array.isArray(message)) for (let i = 0; i < message.length; i++) receiver(message[i]!);
-    else receiver(message);
+    unpackFrames(message, receiver);
   };
 
   #onExit(code: number): void {

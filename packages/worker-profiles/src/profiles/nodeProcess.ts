@@ -75,10 +75,13 @@ export function nodeProcessProfile<H>(options: NodeProcessProfileOptions): Worke
 /** Frames over the child's IPC channel, batched per microtask; disconnect ends the channel. */
 function ipcTransport(conn: OsWorkerConn): OsTransport {
   const child = conn.proc.child;
-  const outbox = new Outbox<ParentFrame>((message) => {
-    if (!child.connected) throw new Error('IPC channel closed');
-    child.send(message);
-  });
+  const outbox: Outbox<ParentFrame> = new Outbox<ParentFrame>(
+    (message) => {
+      if (!child.connected) return outbox.close(); // the child's exit settles what was in flight
+      child.send(message); // throws only for a message it cannot serialize
+    },
+    { onUnsendable: (frame, error) => conn.refuse(frame, error) },
+  );
   child.on('message', (message) => conn.deliver(message));
   child.once('disconnect', () => {
     outbox.close();

@@ -102,7 +102,7 @@ export function stdioProfileOf<H>(
 function stdioTransport(conn: OsWorkerConn): OsTransport {
   const { stdin, stdout } = conn.proc.child;
   let encoded: string[] = [];
-  const outbox = new Outbox<ParentFrame>(
+  const outbox: Outbox<ParentFrame> = new Outbox<ParentFrame>(
     () => {
       const parts = encoded;
       encoded = [];
@@ -111,10 +111,12 @@ function stdioTransport(conn: OsWorkerConn): OsTransport {
       const message = Buffer.allocUnsafe(4 + size);
       message.writeUInt32LE(size, 0);
       message.write(json, 4, 'utf8');
-      if (stdin === null || stdin.writableEnded || stdin.destroyed) throw new Error('stdin closed');
+      if (stdin === null || stdin.writableEnded || stdin.destroyed) return outbox.close(); // the child's exit settles what was in flight
       stdin.write(message);
     },
     {
+      // a frame JSON cannot carry (a BigInt, a cycle) throws here, alone: its request fails, not the batch
+      onUnsendable: (frame, error) => conn.refuse(frame, error),
       sizeOf: (frame) => {
         const json = JSON.stringify(frame);
         encoded.push(json);

@@ -1,6 +1,7 @@
 import { isMainThread, MessagePort, workerData } from 'node:worker_threads';
 import type { ChildFrame } from '../contract/frames.js';
 import type { WireWriter } from '../transport/Outbox.js';
+import { packFrames, unpackFrames } from '../transport/threadWire.js';
 import { encodeMessage, MessageDecoder } from '../transport/u32Framing.js';
 
 /**
@@ -53,9 +54,9 @@ export function detectTransport(): RuntimeTransport {
 function threadTransport(port: MessagePort): RuntimeTransport {
   return {
     kind: 'thread',
-    write: (message, transfer) => port.postMessage(message, transfer),
+    write: (message, transfer) => port.postMessage(packFrames(message), transfer),
     listen(receive, end) {
-      port.on('message', receive);
+      port.on('message', (message: unknown) => unpackFrames(message, receive));
       port.once('close', end);
     },
   };

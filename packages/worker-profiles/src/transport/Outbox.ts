@@ -12,6 +12,13 @@ export interface OutboxOptions<F extends Frame> {
   readonly maxBytes?: number;
   /** The size estimate of a frame (default: string / buffer length of its payload, else 32). */
   readonly sizeOf?: (frame: F) => number;
+  /**
+   * Gets each frame that cannot be written, even alone (its payload does not serialize:
+   * `sizeOf` or the writer threw for it), instead of the outbox closing; the other frames
+   * of its batch are written one by one. A writer given this must not throw for a closed
+   * channel (it closes the outbox instead).
+   */
+  readonly onUnsendable?: (frame: F, error: unknown) => void;
 }
 
 const resolved = Promise.resolve();
@@ -39,8 +46,11 @@ export class Outbox<F extends Frame = Frame> {
   readonly #maxFrames: number;
   readonly #maxBytes: number;
   readonly #sizeOf: (frame: F) => number;
+  readonly #onUnsendable: ((frame: F, error: unknown) => void) | undefined;
   #frames: F[] = [];
   #transfer: TransferListItem[] | undefined = undefined;
+  /** Each frame's own transfer list, by its index in `#frames` (for the one-by-one retry). */
+  #transferOf: Map<number, readonly TransferListItem[]> | undefined = undefined;
   #bytes = 0;
   #scheduled = false;
   #closed = false;
@@ -54,6 +64,7 @@ export class Outbox<F extends Frame = Frame> {
     this.#maxFrames = options.maxFrames ?? MAX_BATCH_FRAMES;
     this.#maxBytes = options.maxBytes ?? MAX_BATCH_BYTES;
     this.#sizeOf = options.sizeOf ?? estimateFrameSize;
+    this.#onUnsendable = options.onUnsendable;
   }
 
   /** Frames waiting for the next flush. */
@@ -64,9 +75,20 @@ export class Outbox<F extends Frame = Frame> {
   /** Queues a frame for this microtask's message; dropped once the outbox is closed. */
   push(frame: F, transfer?: readonly TransferListItem[]): void {
     if (this.#closed) return;
+    let size: number;
+    try {
+      size = this.#sizeOf(frame);
+    } catch (error) {
+      if (this.#onUnsendable === undefined) throw error;
+      this.#onUnsendable(frame, error);
+      return;
+    }
     this.#frames.push(frame);
-    if (transfer !== undefined && transfer.length > 0) (this.#transfer ??= []).push(...transfer);
-    this.#bytes += this.#sizeOf(frame);
+    if (transfer !== undefined && transfer.length > 0) {
+      (this.#transfer ??= []).push(...transfer);
+      (this.#transferOf ??= new Map()).set(this.#frames.length - 1, transfer);
+    }
+    this.#bytes += size;
     if (this.#frames.length >= this.#maxFrames || this.#bytes >= this.#maxBytes) this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
@@ -74,18 +96,37 @@ export class Outbox<F extends Frame = Frame> {
     }
   }
 
-  /** Writes what is queued now. A writer that throws (a closed channel) closes the outbox. */
+  /**
+   * Writes what is queued now. A writer that throws closes the outbox (the channel is gone:
+   * the exit path settles what was in flight), unless `onUnsendable` is given: then the
+   * batch is retried frame by frame and each frame that fails alone goes to it.
+   */
   flush(): void {
     const frames = this.#frames;
     if (frames.length === 0 || this.#closed) return;
     const transfer = this.#transfer;
+    const transferOf = this.#transferOf;
     this.#frames = [];
-    this.#transfer = undefined;
+    this.#transfer = this.#transferOf = undefined;
     this.#bytes = 0;
     try {
       this.#write(frames.length === 1 ? frames[0]! : frames, transfer);
-    } catch {
-      this.#closed = true; // the channel is gone: the exit path settles what was in flight
+    } catch (error) {
+      const unsendable = this.#onUnsendable;
+      if (unsendable === undefined) this.#closed = true;
+      else if (frames.length === 1) unsendable(frames[0]!, error);
+      else this.#writeOneByOne(frames, transferOf, unsendable);
+    }
+  }
+
+  #writeOneByOne(frames: readonly F[], transferOf: Map<number, readonly TransferListItem[]> | undefined, unsendable: (frame: F, error: unknown) => void): void {
+    for (let i = 0; i < frames.length && !this.#closed; i++) {
+      const own = transferOf?.get(i);
+      try {
+        this.#write(frames[i]!, own === undefined ? undefined : [...own]);
+      } catch (error) {
+        unsendable(frames[i]!, error);
+      }
     }
   }
 
@@ -93,6 +134,6 @@ export class Outbox<F extends Frame = Frame> {
   close(): void {
     this.#closed = true;
     this.#frames = [];
-    this.#transfer = undefined;
+    this.#transfer = this.#transferOf = undefined;
   }
 }

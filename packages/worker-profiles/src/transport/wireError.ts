@@ -1,4 +1,4 @@
-import type { WireError } from '../contract/frames.js';
+import type { ErrFrame, ParentFrame, WireError } from '../contract/frames.js';
 
 /**
  * Turns anything thrown into the {@link WireError} that crosses the wire: `name`, `message`,
@@ -29,4 +29,22 @@ function describeThrown(value: unknown): string {
   } catch {
     return Object.prototype.toString.call(value);
   }
+}
+
+/**
+ * The `err` reply a connection answers in the worker's place when request `frame` could not
+ * be sent (its argument does not serialize for the transport): the caller gets a
+ * WorkerTaskError with code `unserializable_request`. Undefined for any other frame.
+ *
+ * @example
+ * const outbox = new Outbox(write, { onUnsendable: (f, e) => { const r = unsendableReply(f, e); if (r) deliver(r); } });
+ */
+export function unsendableReply(frame: ParentFrame, error: unknown): ErrFrame | undefined {
+  if (frame.t !== 'req') return undefined;
+  const cause = toWireError(error);
+  return {
+    t: 'err',
+    id: frame.id,
+    e: { name: cause.name, message: `the request could not be sent to the worker (${cause.message}); pass plain data (structured-clone data for threads, JSON data for process workers)`, code: 'unserializable_request' },
+  };
 }

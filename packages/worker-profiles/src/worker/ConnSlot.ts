@@ -1,5 +1,6 @@
 import type { KillCause, RecycleTrigger, WorkerExit } from '../contract/WorkerExit.js';
 import type { WorkerConn } from '../contract/WorkerProfile.js';
+import { InFlightTable } from './InFlightTable.js';
 import type { PendingRequest } from './PendingRequest.js';
 
 /**
@@ -14,18 +15,17 @@ export type PlannedEnd =
   | { readonly kind: 'health'; readonly missed: number };
 
 /**
- * One worker connection as the channel sees it: its in-flight table (id → request), its id
- * counter and counters, and its timers. A recycle or a cancel-grace kill makes a new one;
+ * One worker connection as the channel sees it: its in-flight table (id → request, ids in
+ * order), its counters, and its timers. A recycle or a cancel-grace kill makes a new one;
  * the actor and its ref stay. @internal
  *
  * @example
- * const slot = new ConnSlot(conn); slot.inFlight.set(slot.nextId++, rec);
+ * const slot = new ConnSlot(conn); rec.id = slot.inFlight.add(rec);
  */
 export class ConnSlot {
-  readonly inFlight = new Map<number, PendingRequest>();
+  readonly inFlight = new InFlightTable<PendingRequest>();
   readonly methods: ReadonlySet<string> | undefined;
   readonly startedAt = Date.now();
-  nextId = 1;
   served = 0;
   heapUsedBytes: number | undefined = undefined;
   rssBytes: number | undefined = undefined;

@@ -19,12 +19,14 @@ export class DeadlineTimer {
     this.#expire = expire;
   }
 
-  /** Tracks a request with a finite deadline. */
+  /** Tracks a request with a finite deadline (`timeoutMs` and `deadline` set). */
   add(rec: PendingRequest): void {
-    let group = this.#groups.get(rec.timeoutMs);
-    if (group === undefined) this.#groups.set(rec.timeoutMs, (group = new RingQueue()));
+    const timeoutMs = rec.timeoutMs!;
+    const deadline = rec.deadline!;
+    let group = this.#groups.get(timeoutMs);
+    if (group === undefined) this.#groups.set(timeoutMs, (group = new RingQueue()));
     group.push(rec);
-    if (rec.deadline < this.#armedFor) this.#arm(rec.deadline);
+    if (deadline < this.#armedFor) this.#arm(deadline);
   }
 
   /** Drops every tracked request and the timer. */
@@ -49,13 +51,13 @@ export class DeadlineTimer {
     for (const [timeoutMs, group] of this.#groups) {
       for (let head = group.peek(); head !== undefined; head = group.peek()) {
         const live = head.state === RequestState.Queued || head.state === RequestState.InFlight;
-        if (live && head.deadline > now) break;
+        if (live && head.deadline! > now) break;
         group.shift();
         if (live) this.#expire(head);
       }
       const head = group.peek();
       if (head === undefined) this.#groups.delete(timeoutMs);
-      else if (head.deadline < next) next = head.deadline;
+      else if (head.deadline! < next) next = head.deadline!;
     }
     if (next !== Infinity && next < this.#armedFor) this.#arm(next);
   };

@@ -72,7 +72,7 @@ export class WorkerChannel {
   readonly #host: ChannelHost;
   readonly #limit: number;
   readonly #queue = new RingQueue<PendingRequest>();
-  readonly #deadlines = new DeadlineTimer((rec) => this.#expire(rec, new RequestTimeoutError(this.workerId, rec.method, rec.timeoutMs)));
+  readonly #deadlines = new DeadlineTimer((rec) => this.#expire(rec, new RequestTimeoutError(this.workerId, rec.method, rec.timeoutMs!)));
   readonly #draining = new Set<ConnSlot>();
   readonly #health: HealthProbe;
   #active: ConnSlot | undefined = undefined;
@@ -171,29 +171,29 @@ export class WorkerChannel {
     const slot = this.#active;
     const direct = slot !== undefined && this.#queued === 0 && slot.inFlight.size < this.#limit;
     if (!direct && this.#queued >= this.options.maxQueue) return Promise.reject(new WorkerQueueFullError(this.workerId, method, this.options.maxQueue));
-    let rec!: PendingRequest;
-    const promise = new Promise<unknown>((resolve, reject) => {
-      rec = new PendingRequest(method, arg, transfer, resolve, reject, timeoutMs === Infinity ? Infinity : Date.now() + timeoutMs, timeoutMs, signal);
-    });
+    const rec = new PendingRequest(method, arg, transfer, signal);
     if (direct) this.#send(slot, rec);
     else {
       this.#queue.push(rec);
       this.#queued++;
     }
-    if (timeoutMs !== Infinity) this.#deadlines.add(rec);
+    if (timeoutMs !== Infinity) {
+      rec.timeoutMs = timeoutMs;
+      rec.deadline = Date.now() + timeoutMs;
+      this.#deadlines.add(rec);
+    }
     if (signal !== undefined) {
       rec.onAbort = () => this.#expire(rec, new RequestAbortedError(this.workerId, method, signal.reason));
       signal.addEventListener('abort', rec.onAbort, { once: true });
     }
-    return promise;
+    return rec.promise;
   }
 
   #send(slot: ConnSlot, rec: PendingRequest): void {
-    const id = slot.nextId++;
+    const id = slot.inFlight.add(rec);
     rec.id = id;
     rec.slot = slot;
     rec.state = RequestState.InFlight;
-    slot.inFlight.set(id, rec);
     slot.conn.send({ t: 'req', id, m: rec.method, a: rec.arg }, rec.transfer);
     rec.arg = undefined;
     rec.transfer = undefined;
@@ -236,9 +236,8 @@ export class WorkerChannel {
   #onFrame(slot: ConnSlot, f: ChildFrame): void {
     switch (f.t) {
       case 'res': {
-        const rec = slot.inFlight.get(f.id);
+        const rec = slot.inFlight.take(f.id);
         if (rec === undefined) return;
-        slot.inFlight.delete(f.id);
         if (rec.state === RequestState.InFlight) {
           rec.finish(RequestState.Done);
           rec.resolve(f.v);
@@ -247,9 +246,8 @@ export class WorkerChannel {
         return;
       }
       case 'err': {
-        const rec = slot.inFlight.get(f.id);
+        const rec = slot.inFlight.take(f.id);
         if (rec === undefined) return;
-        slot.inFlight.delete(f.id);
         if (rec.state === RequestState.InFlight) {
           rec.finish(RequestState.Done);
           rec.reject(this.#taskError(slot, rec.method, f.e));
@@ -415,6 +413,7 @@ export class WorkerChannel {
     this.#deadlines.clear();
     this.#health.stop();
     unregisterChannel(this.#host.system, this.#host.self.id, this);
+    this.#onIdle?.(); // a stop waiting for the drain: the exit path settled (or the actor's end settles) the rest
   }
 
   // ------------------------------------------------------------------ recycling
