@@ -61,7 +61,7 @@ export interface PoolManagerProtocol {
   info:
     | { readonly type: 'started'; readonly ok: true; readonly ref: ActorRef }
     | { readonly type: 'started'; readonly ok: false; readonly error: unknown }
-    | { readonly type: 'waiter_timeout'; readonly id: number; readonly timeoutMs: number }
+    | { readonly type: 'deadline' }
     | { readonly type: 'lease_expired'; readonly id: number }
     | { readonly type: 'linger'; readonly worker: ActorRef; readonly token: number }
     | { readonly type: 'backoff_over' };
@@ -88,7 +88,9 @@ interface Waiter {
   readonly from: From<CheckoutReply>;
   readonly owner: ActorRef | undefined;
   readonly ownerMonitor: MonitorRef | undefined;
-  readonly timer: TimerRef | undefined;
+  /** `performance.now()` past which it times out (Infinity: never). */
+  readonly deadline: number;
+  readonly timeoutMs: number;
 }
 
 interface Lease {
@@ -126,6 +128,8 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
   #stopping = 0;
   #failures = 0;
   #backoff: TimerRef | undefined;
+  #deadlineTimer: TimerRef | undefined;
+  #deadlineAt = Infinity;
   #initialError: unknown;
   /** When recent unexpected worker exits happened (a crash storm backs off like failed starts). */
   readonly #crashes: number[] = [];
@@ -203,14 +207,11 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
           this.#startFailed(msg.error);
         }
         break;
-      case 'waiter_timeout': {
-        const waiter = this.#waiters.get(msg.id);
-        if (waiter !== undefined) {
-          this.#dropWaiter(waiter);
-          this.reply(waiter.from, { status: 'timeout', timeoutMs: msg.timeoutMs });
-        }
+      case 'deadline':
+        this.#deadlineTimer = undefined;
+        this.#deadlineAt = Infinity;
+        this.#expireWaiters();
         break;
-      }
       case 'lease_expired': {
         const lease = this.#endLease(msg.id);
         if (lease !== undefined) {
@@ -272,8 +273,9 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
     if (!coming && this.#waiters.size >= this.#o.maxWaiting) return { status: 'queue_full', maxWaiting: this.#o.maxWaiting };
     const timeoutMs = req.timeoutMs ?? this.#o.checkoutTimeoutMs;
     if (timeoutMs === 0) return { status: 'timeout', timeoutMs };
-    const timer = Number.isFinite(timeoutMs) ? this.sendAfter({ type: 'waiter_timeout', id: req.id, timeoutMs }, timeoutMs) : undefined;
-    this.#waiters.set(req.id, { id: req.id, from, owner: req.owner, ownerMonitor: this.#watch(req.owner, req.id), timer });
+    const deadline = performance.now() + timeoutMs;
+    this.#waiters.set(req.id, { id: req.id, from, owner: req.owner, ownerMonitor: this.#watch(req.owner, req.id), deadline, timeoutMs });
+    if (deadline < this.#deadlineAt) this.#armDeadline(deadline);
     this.#balance();
     return noReply;
   }
@@ -311,8 +313,31 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
 
   #dropWaiter(waiter: Waiter): void {
     this.#waiters.delete(waiter.id);
-    if (waiter.timer !== undefined) this.cancelTimer(waiter.timer);
     this.#unwatch(waiter.ownerMonitor);
+  }
+
+  /**
+   * One timer for every waiter: armed at the earliest deadline. Waiters with the pool's
+   * default timeout arrive in deadline order, so a checkout that waits costs no timer of its
+   * own (a timer per waiter cost ~0.5-0.9 us per checkout under load).
+   */
+  #armDeadline(at: number): void {
+    if (this.#deadlineTimer !== undefined) this.cancelTimer(this.#deadlineTimer);
+    this.#deadlineAt = at;
+    this.#deadlineTimer = this.sendAfter({ type: 'deadline' }, Math.max(0, Math.ceil(at - performance.now())));
+  }
+
+  /** Answers `timeout` to every waiter past its deadline, then re-arms for the next one. */
+  #expireWaiters(): void {
+    const now = performance.now();
+    let next = Infinity;
+    for (const waiter of [...this.#waiters.values()]) {
+      if (waiter.deadline <= now + 0.5) {
+        this.#dropWaiter(waiter);
+        this.reply(waiter.from, { status: 'timeout', timeoutMs: waiter.timeoutMs });
+      } else if (waiter.deadline < next) next = waiter.deadline;
+    }
+    if (next !== Infinity) this.#armDeadline(next);
   }
 
   #endLease(id: number): Lease | undefined {
@@ -354,7 +379,6 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
     const waiter = this.#waiters.values().next().value;
     if (waiter !== undefined) {
       this.#waiters.delete(waiter.id);
-      if (waiter.timer !== undefined) this.cancelTimer(waiter.timer);
       this.reply(waiter.from, this.#lease(slot, waiter.id, waiter.owner, waiter.ownerMonitor));
       return;
     }
@@ -438,7 +462,6 @@ export class PoolManager extends GenServer<PoolManagerProtocol, undefined, PoolM
     const waiter = this.#waiters.get(id);
     if (waiter !== undefined) {
       this.#waiters.delete(id);
-      if (waiter.timer !== undefined) this.cancelTimer(waiter.timer);
       // The caller need not be the owner (an explicit `owner`): it still waits for an answer.
       this.reply(waiter.from, { status: 'owner_down', reason });
       return;
