@@ -1,27 +1,16 @@
 // The issue's checkout semantics beyond poolboy's list: its open issues (#70, #30/#49, #122), maxWaiting,
 // maxLeaseMs, leases (`await using`, double checkin), transaction's dismissOn, and option errors.
 import test from 'ava';
-import { call, CallTimeoutError, childSpec, createSystem, InvalidOptionError, type ActorRef } from '@arbor/core';
-import { CheckoutAbortedError, CheckoutTimeoutError, LeaseEndedError, PoolFullError, Pools, WorkerStartFailedError, type CheckoutPool, type CheckoutPoolOptions } from '../src/index.js';
+import { call, CallTimeoutError, childSpec, InvalidOptionError, type ActorRef } from '@arbor/core';
+import { CheckoutAbortedError, CheckoutTimeoutError, LeaseEndedError, PoolFullError, WorkerStartFailedError, type CheckoutPool, type CheckoutPoolOptions } from '../src/index.js';
 import { client, kill, liveWorkers, ownerMonitors, settled, started } from './support/clients.js';
-import { Doubler, failing, Flaky, waitFor, type DoublerProtocol } from './support/workers.js';
+import { poolRig, type W } from './support/rig.js';
+import { Doubler, failing, Flaky, waitFor } from './support/workers.js';
 
-const system = createSystem();
 const TREE = 'checkout';
-let pools: Pools;
-test.before(async () => {
-  pools = await Pools.start(system, { name: TREE });
-});
-test.after.always(async () => {
-  await pools.stop();
-  await system.shutdown();
-});
+const rig = poolRig(test, TREE);
+const { system, newPool } = rig;
 
-type W = ActorRef<DoublerProtocol>;
-let n = 0;
-function newPool(size: number, maxOverflow: number, extra: Omit<Partial<CheckoutPoolOptions>, 'name' | 'worker'> = {}): Promise<CheckoutPool<W>> {
-  return started(pools.startPool({ name: `c${++n}`, worker: childSpec(Doubler, undefined), size, maxOverflow, ...extra }));
-}
 const live = (pool: CheckoutPool<unknown>) => liveWorkers(system, TREE, pool.name);
 const ids = async (pool: CheckoutPool<unknown>) => (await live(pool)).map((w) => w.id).sort();
 const tick = () => new Promise<void>((r) => setImmediate(r));
@@ -55,7 +44,7 @@ test('poolboy #70: a checkout aborted in the same tick its worker is checked in 
   t.is(served, 0);
   t.deepEqual(await ids(pool), workers, 'the worker was given back, not dismissed');
   t.is((await ownerMonitors(system, TREE, pool)).length, 0);
-  await pools.stopPool(pool.name);
+  await rig.pools.stopPool(pool.name);
 });
 
 test('poolboy #70: checkouts timing out while workers are checked in: every one settles, after quiescence idle == size', async (t) => {
@@ -73,7 +62,7 @@ test('poolboy #70: checkouts timing out while workers are checked in: every one 
   for (const h of holders) h.checkin();
   await settled(system, TREE, pool);
   t.like(await pool.status(), { idle: 2, overflow: 0, checkedOut: 0, waiting: 0 });
-  await pools.stopPool(pool.name);
+  await rig.pools.stopPool(pool.name);
 });
 
 test('overflow workers linger overflowIdleMs after their checkin, then stop (poolboy #30, #49)', async (t) => {
@@ -102,8 +91,8 @@ test('overflow workers linger overflowIdleMs after their checkin, then stop (poo
   t.like(await fast.status(), { idle: 0, overflow: 0, checkedOut: 1 });
   await waitFor(() => !system.isAlive(f2w), 'the surplus worker to stop');
   f1.checkin();
-  await pools.stopPool(pool.name);
-  await pools.stopPool(fast.name);
+  await rig.pools.stopPool(pool.name);
+  await rig.pools.stopPool(fast.name);
 });
 
 test('maxWaiting: a blocking checkout past it rejects with PoolFullError, a non-blocking one answers full', async (t) => {
@@ -120,7 +109,7 @@ test('maxWaiting: a blocking checkout past it rejects with PoolFullError, a non-
   const got = await waiting;
   t.is(got.worker, hw, 'the waiter got the worker checked in');
   t.like(await pool.status(), { checkedOut: 1, waiting: 0 });
-  await pools.stopPool(pool.name);
+  await rig.pools.stopPool(pool.name);
 });
 
 test('maxLeaseMs: a lease held too long is revoked, its worker killed and replaced', async (t) => {
@@ -136,12 +125,12 @@ test('maxLeaseMs: a lease held too long is revoked, its worker killed and replac
   lease.checkin(); // too late: a no-op at the pool
   t.like(await pool.status(), { idle: 1, checkedOut: 0 });
   t.true(system.isAlive(replacement!));
-  await pools.stopPool(pool.name);
+  await rig.pools.stopPool(pool.name);
 });
 
 test.serial('a worker that fails to start fails that checkout, the pool stays up, starts back off, and it recovers (poolboy #122, generic-pool #175)', async (t) => {
   failing.on = false;
-  const pool = await started(pools.startPool({ name: 'flaky', worker: childSpec(Flaky, undefined), size: 1, maxOverflow: 1, startBackoff: { initialMs: 20, maxMs: 100 } }));
+  const pool = await started(rig.pools.startPool({ name: 'flaky', worker: childSpec(Flaky, undefined), size: 1, maxOverflow: 1, startBackoff: { initialMs: 20, maxMs: 100 } }));
   const manager = pool.manager!;
   const held = await pool.checkout();
   failing.on = true;
@@ -169,7 +158,7 @@ test.serial('a worker that fails to start fails that checkout, the pool stays up
   await waitFor(async () => (await pool.status()).idle === 1, 'the pool to recover', 10_000);
   t.is(await pool.transaction((w) => call(w as W, { type: 'double', n: 21 })), 42);
   t.is(pool.manager, manager, 'the same manager all along: no restart');
-  await pools.stopPool(pool.name);
+  await rig.pools.stopPool(pool.name);
 });
 
 test('`await using lease = await pool.checkout()` checks the worker in at the end of the block', async (t) => {
@@ -187,7 +176,7 @@ test('`await using lease = await pool.checkout()` checks the worker in at the en
     t.is(lease.worker, inside);
   }
   t.like(await pool.status(), { idle: 1, checkedOut: 0 });
-  await pools.stopPool(pool.name);
+  await rig.pools.stopPool(pool.name);
 });
 
 test("a lease's second checkin is a no-op, and lease.worker then throws LeaseEndedError", async (t) => {
@@ -204,7 +193,7 @@ test("a lease's second checkin is a no-op, and lease.worker then throws LeaseEnd
   const [a, b] = await Promise.all([pool.checkout(), pool.checkout()]);
   t.not(a.worker, b.worker, 'no worker is handed out twice');
   t.is(await pool.checkout({ block: false }), 'full');
-  await pools.stopPool(pool.name);
+  await rig.pools.stopPool(pool.name);
 });
 
 test("transaction dismisses the worker when fn's error is a worker timeout, and checks it in after an ordinary error", async (t) => {
@@ -220,7 +209,7 @@ test("transaction dismisses the worker when fn's error is a worker timeout, and 
   t.deepEqual(await live(pool), [replacement], 'an ordinary error checks the worker in');
   await t.throwsAsync(pool.transaction(() => Promise.reject(new Error('broken')), { dismissOn: () => true }));
   await waitFor(() => !system.isAlive(replacement!), 'dismissOn: () => true dismisses');
-  await pools.stopPool(pool.name);
+  await rig.pools.stopPool(pool.name);
 });
 
 test('an owner that dies while its checkout waits: the waiter leaves the queue and the checkout settles', async (t) => {
@@ -234,12 +223,12 @@ test('an owner that dies while its checkout waits: the waiter leaves the queue a
   t.like(await pool.status(), { waiting: 0, checkedOut: 1 });
   held.checkin();
   t.like(await pool.status(), { idle: 1, checkedOut: 0 });
-  await pools.stopPool(pool.name);
+  await rig.pools.stopPool(pool.name);
 });
 
 test('bad options are InvalidOptionError naming the option and the fix', async (t) => {
   const w = childSpec(Doubler, undefined);
-  const bad = (o: unknown) => pools.startPool(o as CheckoutPoolOptions);
+  const bad = (o: unknown) => rig.pools.startPool(o as CheckoutPoolOptions);
   await t.throwsAsync(bad({ name: 'x', worker: w, size: -1 }), { instanceOf: InvalidOptionError, message: /^startPool: size must be an integer from 0 to 100000, got: -1 \(number\)$/ });
   await t.throwsAsync(bad({ name: 'x', worker: w, strategy: 'random' }), { instanceOf: InvalidOptionError, message: /^startPool: strategy must be 'lifo' or 'fifo', got: .*random/ });
   await t.throwsAsync(bad({ name: 'x', worker: 5 }), { instanceOf: InvalidOptionError, message: /^startPool: worker must be a worker profile .*childSpec\(Behaviour, arg\).*got: 5 \(number\)$/ });
@@ -249,8 +238,8 @@ test('bad options are InvalidOptionError naming the option and the fix', async (
   const pool = await newPool(1, 0);
   await t.throwsAsync(pool.checkout({ timeoutMs: -1 }), { instanceOf: InvalidOptionError, message: /checkout: timeoutMs must be an integer number of milliseconds/ });
   await t.throwsAsync(pool.checkout({ blok: false } as never), { instanceOf: InvalidOptionError, message: /did you mean block\?/ });
-  t.false(pools.names().includes('x'), 'no bad definition started anything');
-  await pools.stopPool(pool.name);
+  t.false(rig.pools.names().includes('x'), 'no bad definition started anything');
+  await rig.pools.stopPool(pool.name);
 });
 
 test('a checkout that times out rejects with CheckoutTimeoutError naming the pool and the fix', async (t) => {
@@ -261,7 +250,7 @@ test('a checkout that times out rejects with CheckoutTimeoutError naming the poo
   t.regex(e!.message, new RegExp(`pool "${pool.name}" got no worker within 30 ms; raise \\{ timeoutMs \\}`));
   held.checkin();
   t.like(await pool.status(), { idle: 1, waiting: 0 });
-  await pools.stopPool(pool.name);
+  await rig.pools.stopPool(pool.name);
 });
 
 test('stopping a pool rejects its waiting checkouts with PoolStoppedError; its leases end with it', async (t) => {
@@ -270,11 +259,11 @@ test('stopping a pool rejects its waiting checkouts with PoolStoppedError; its l
   const w = held.worker;
   const waiting = pool.checkout({ timeoutMs: Infinity });
   await waitFor(async () => (await pool.status()).waiting === 1, 'the checkout to wait');
-  t.is(await pools.stopPool(pool.name), 'ok');
+  t.is(await rig.pools.stopPool(pool.name), 'ok');
   await t.throwsAsync(waiting, { code: 'pool_stopped' } as never);
   t.false(system.isAlive(w));
   t.true(held.checkin(), 'a checkin after the stop is harmless');
-  await t.throwsAsync(pool.checkout(), { code: 'pool_stopped', message: /is not running; start it with pools.startPool/ } as never);
+  await t.throwsAsync(pool.checkout(), { code: 'pool_stopped', message: /is not running; start it with rig.pools.startPool/ } as never);
 });
 
 test('an idle worker that dies is replaced; an idle surplus worker that dies is not', async (t) => {
@@ -291,7 +280,7 @@ test('an idle worker that dies is replaced; an idle surplus worker that dies is 
   await kill(system, surplus);
   t.like(await pool.status(), { idle: 2, overflow: 0, starting: 0 });
   t.is((await live(pool)).length, 2);
-  await pools.stopPool(pool.name);
+  await rig.pools.stopPool(pool.name);
 });
 
 test("onOwnerDown 'checkin': the dead owner's worker goes to the first waiter", async (t) => {
@@ -307,12 +296,12 @@ test("onOwnerDown 'checkin': the dead owner's worker goes to the first waiter", 
   t.is(lease.worker as unknown, w);
   t.like(await pool.status(), { idle: 0, checkedOut: 1, waiting: 0 });
   lease.checkin();
-  await pools.stopPool(pool.name);
+  await rig.pools.stopPool(pool.name);
 });
 
 test.serial('a pool with size 0 whose starts fail rejects each waiter with WorkerStartFailedError, never hangs', async (t) => {
   failing.on = false;
-  const pool = await started(pools.startPool({ name: 'flaky0', worker: childSpec(Flaky, undefined), size: 0, maxOverflow: 2, startBackoff: { initialMs: 10, maxMs: 40 } }));
+  const pool = await started(rig.pools.startPool({ name: 'flaky0', worker: childSpec(Flaky, undefined), size: 0, maxOverflow: 2, startBackoff: { initialMs: 10, maxMs: 40 } }));
   failing.on = true;
   const results = await Promise.allSettled([pool.checkout(), pool.checkout(), pool.checkout()]);
   t.true(results.every((r) => r.status === 'rejected' && r.reason instanceof WorkerStartFailedError), results.map((r) => r.status).join());
@@ -321,23 +310,23 @@ test.serial('a pool with size 0 whose starts fail rejects each waiter with Worke
   const lease = await pool.checkout({ timeoutMs: 5_000 });
   t.is(await call(lease.worker as W, { type: 'double', n: 2 }), 4);
   lease.checkin();
-  await pools.stopPool(pool.name);
+  await rig.pools.stopPool(pool.name);
 });
 
 test.serial('a pool whose first workers fail to start answers error with PoolStartError, and leaves nothing running', async (t) => {
   failing.on = true;
   const before = failing.starts;
-  const r = await pools.startPool({ name: 'flaky-start', worker: childSpec(Flaky, undefined), size: 2 });
+  const r = await rig.pools.startPool({ name: 'flaky-start', worker: childSpec(Flaky, undefined), size: 2 });
   failing.on = false;
   t.is(r.status, 'error');
   if (r.status !== 'error') return;
   t.is(r.reason.code, 'pool_start_failed');
   t.regex(r.reason.message, /pool "flaky-start" failed to start: .*cannot connect/);
   t.is(failing.starts - before, 2, 'the two starts, no retry loop');
-  t.is(pools.whereis('flaky-start'), undefined);
-  t.false(pools.names().includes('flaky-start'));
-  t.is((await pools.startPool({ name: 'flaky-start', worker: childSpec(Flaky, undefined), size: 2 })).status, 'started', 'the name is free again');
-  await pools.stopPool('flaky-start');
+  t.is(rig.pools.whereis('flaky-start'), undefined);
+  t.false(rig.pools.names().includes('flaky-start'));
+  t.is((await rig.pools.startPool({ name: 'flaky-start', worker: childSpec(Flaky, undefined), size: 2 })).status, 'started', 'the name is free again');
+  await rig.pools.stopPool('flaky-start');
 });
 
 test('maxWaiting bounds checkouts waiting for a checkin, not those a worker is starting for (maxWaiting: 0 with overflow room)', async (t) => {
@@ -351,5 +340,5 @@ test('maxWaiting bounds checkouts waiting for a checkin, not those a worker is s
   t.is(await pool.checkout({ block: false }), 'full');
   for (const l of [a, b, c]) if (l !== 'full') l.checkin();
   t.like(await pool.status(), { idle: 1, overflow: 0, checkedOut: 0 });
-  await pools.stopPool(pool.name);
+  await rig.pools.stopPool(pool.name);
 });

@@ -2,27 +2,16 @@
 // with actor workers (Doubler), lease owners that are actors (Client), and the pool's own answers
 // (status(), its manager's monitors, its worker supervisor's live children) instead of sleeps.
 import test from 'ava';
-import { call, childSpec, createSystem, InvalidOptionError, type ActorRef } from '@arbor/core';
-import { CheckoutAbortedError, CheckoutTimeoutError, Pools, type CheckoutPool, type CheckoutPoolOptions } from '../src/index.js';
-import { checkin, checkout, client, kill, liveWorkers, ownerMonitors, settled, started, stopped } from './support/clients.js';
-import { Doubler, waitFor, type DoublerProtocol } from './support/workers.js';
+import { call, InvalidOptionError, type ActorRef } from '@arbor/core';
+import { CheckoutAbortedError, CheckoutTimeoutError, type CheckoutPool } from '../src/index.js';
+import { checkin, checkout, client, kill, liveWorkers, ownerMonitors, settled, stopped } from './support/clients.js';
+import { poolRig, type W } from './support/rig.js';
+import { waitFor } from './support/workers.js';
 
-const system = createSystem();
 const TREE = 'poolboy';
-let pools: Pools;
-test.before(async () => {
-  pools = await Pools.start(system, { name: TREE });
-});
-test.after.always(async () => {
-  await pools.stop();
-  await system.shutdown();
-});
+const rig = poolRig(test, TREE);
+const { system, newPool } = rig;
 
-type W = ActorRef<DoublerProtocol>;
-let pools_n = 0;
-function newPool(size: number, maxOverflow: number, extra: Omit<Partial<CheckoutPoolOptions>, 'name' | 'worker'> = {}): Promise<CheckoutPool<W>> {
-  return started(pools.startPool({ name: `pb${++pools_n}`, worker: childSpec(Doubler, undefined), size, maxOverflow, ...extra }));
-}
 const live = (pool: CheckoutPool<W>) => liveWorkers(system, TREE, pool.name);
 const monitors = async (pool: CheckoutPool<W>) => (await ownerMonitors(system, TREE, pool)).length;
 const dead = (w: ActorRef) => waitFor(() => !system.isAlive(w), `worker ${w.id} to stop`);
@@ -32,7 +21,7 @@ async function checkouts(c: ActorRef<any>, n: number): Promise<ActorRef[]> {
   return ws;
 }
 async function stopPool(pool: CheckoutPool<W>): Promise<void> {
-  if ((await pools.stopPool(pool.name)) !== 'ok') throw new Error(`stopPool(${pool.name}) did not answer ok`);
+  if ((await rig.pools.stopPool(pool.name)) !== 'ok') throw new Error(`stopPool(${pool.name}) did not answer ok`);
 }
 
 test('pool startup: checkouts take idle workers, a checkin gives one back, one owner monitor per lease', async (t) => {
