@@ -263,7 +263,7 @@ test('stopping a pool rejects its waiting checkouts with PoolStoppedError; its l
   await t.throwsAsync(waiting, { code: 'pool_stopped' } as never);
   t.false(system.isAlive(w));
   t.true(held.checkin(), 'a checkin after the stop is harmless');
-  await t.throwsAsync(pool.checkout(), { code: 'pool_stopped', message: /is not running; start it with rig.pools.startPool/ } as never);
+  await t.throwsAsync(pool.checkout(), { code: 'pool_stopped', message: /is not running; start it with pools.startPool/ } as never);
 });
 
 test('an idle worker that dies is replaced; an idle surplus worker that dies is not', async (t) => {
