@@ -9,4 +9,13 @@ export { PoolManager, type PoolManagerProtocol } from './checkout/PoolManager.js
 export type { PoolStatus } from './checkout/PoolStatus.js';
 export { PoolSupervisor } from './checkout/PoolSupervisor.js';
 export { CheckoutAbortedError, CheckoutTimeoutError, LeaseEndedError, PoolFullError, PoolStartError, PoolStoppedError, WorkerStartFailedError } from './errors/errors.js';
-export { Pools, type PoolsOptions, type StartPoolResult } from './pools/Pools.js';
+export { Pools, type PoolsOptions, type StartJobPoolResult, type StartPoolResult } from './pools/Pools.js';
+export { defineTask, taskFromSource, type Task, type TaskArgs, type TaskResult } from './jobs/Task.js';
+export type { RunOptions } from './jobs/Job.js';
+export { JobPool, JobRef } from './jobs/JobPool.js';
+export type { JobPoolOptions } from './jobs/JobPoolOptions.js';
+export type { JobPoolStatus } from './jobs/JobPoolCore.js';
+export { JobPoolManager } from './jobs/JobPoolManager.js';
+export { JobPoolSupervisor } from './jobs/JobPoolSupervisor.js';
+export { InsufficientMemoryError, JobKilledError, JobRejectedError, JobTimeoutError, JobWorkerExitError, NoWorkersError, QueueFullError, QueueTimeoutError } from './errors/jobErrors.js';
+export { TASK_WORKER_URL } from './jobs/taskWorkerUrl.js';

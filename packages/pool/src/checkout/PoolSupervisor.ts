@@ -5,7 +5,7 @@ import { PoolManager } from './PoolManager.js';
 
 /** What a pool's name maps to in the pools registry. @internal */
 export interface PoolEntry {
-  readonly kind: 'profile' | 'actor';
+  readonly kind: 'profile' | 'actor' | 'jobs';
 }
 
 /** The start argument of a `PoolSupervisor`. @internal */

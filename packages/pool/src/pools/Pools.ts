@@ -19,6 +19,9 @@ import { PoolNameTakenError, PoolSupervisor, type PoolEntry } from '../checkout/
 import { PoolStartError, PoolStoppedError } from '../errors/errors.js';
 import type { InitialStarts, PoolManagerProtocol } from '../checkout/PoolManager.js';
 import { managerKey } from './keys.js';
+import { JobPool } from '../jobs/JobPool.js';
+import { resolveJobPoolOptions, type JobPoolOptions } from '../jobs/JobPoolOptions.js';
+import { JobPoolSupervisor } from '../jobs/JobPoolSupervisor.js';
 
 /**
  * The pools tree's options.
@@ -45,6 +48,17 @@ export interface PoolsOptions {
 export type StartPoolResult<W> =
   | { readonly status: 'started'; readonly pool: CheckoutPool<W> }
   | { readonly status: 'already_started'; readonly pool: CheckoutPool<W> }
+  | { readonly status: 'error'; readonly reason: PoolStartError };
+
+/**
+ * What `startJobPool` answers.
+ *
+ * @example
+ * const r = await pools.startJobPool(spec); if (r.status === 'error') throw r.reason;
+ */
+export type StartJobPoolResult =
+  | { readonly status: 'started'; readonly pool: JobPool }
+  | { readonly status: 'already_started'; readonly pool: JobPool }
   | { readonly status: 'error'; readonly reason: PoolStartError };
 
 const DEFAULT_NAME = 'arbor.pools';
@@ -179,6 +193,37 @@ export class Pools {
       const first = await this.#initialStarts(o.name);
       if (first.ok) return { status: 'started', pool: handle };
       await DynamicSupervisor.terminateChild(this.#supervisor('startPool'), r.ref).catch(() => undefined);
+      return { status: 'error', reason: new PoolStartError(o.name, first.error) };
+    }
+    const cause = r.status === 'error' ? rootCause(r.reason) : new Error('the pool supervisor ignored its start');
+    if (cause instanceof PoolNameTakenError) return { status: 'already_started', pool: handle };
+    return { status: 'error', reason: new PoolStartError(o.name, cause) };
+  }
+
+  /**
+   * Starts a job pool named `options.name` in this tree: `started`, `already_started`, or
+   * `error` with a `PoolStartError` (its first workers failed). A bad definition rejects with
+   * `InvalidOptionError` naming the option.
+   *
+   * @example
+   * const r = await pools.startJobPool({ name: 'thumbs', profile: threadProfile({ module: TASK_WORKER_URL }), maxWorkers: 4 });
+   * if (r.status !== 'error') await r.pool.run(thumb, [img]);
+   */
+  async startJobPool(options: JobPoolOptions): Promise<StartJobPoolResult> {
+    const o = resolveJobPoolOptions('startJobPool', options);
+    const registry = this.#registryOrThrow('startJobPool');
+    const handle = new JobPool(this.#system, o.name);
+    if (registry.whereis(o.name) !== undefined) return { status: 'already_started', pool: handle };
+    const r = await DynamicSupervisor.startChild(this.#supervisor('startJobPool'), {
+      id: o.name,
+      start: { behaviour: JobPoolSupervisor, arg: { options: o, registry } },
+      type: 'supervisor',
+      restart: 'permanent',
+    });
+    if (r.status === 'ok') {
+      const first = await this.#initialStarts(o.name);
+      if (first.ok) return { status: 'started', pool: handle };
+      await DynamicSupervisor.terminateChild(this.#supervisor('startJobPool'), r.ref).catch(() => undefined);
       return { status: 'error', reason: new PoolStartError(o.name, first.error) };
     }
     const cause = r.status === 'error' ? rootCause(r.reason) : new Error('the pool supervisor ignored its start');

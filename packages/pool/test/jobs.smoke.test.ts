@@ -1,0 +1,26 @@
+import test from 'ava';
+import { createSystem } from '@arbor/core';
+import { threadProfile } from '@arbor/worker-profiles';
+import { defineTask, JobPool, JobRejectedError, TASK_WORKER_URL, taskFromSource } from '../src/index.js';
+
+const system = createSystem();
+test.after.always(() => system.shutdown());
+const tasks = new URL('./fixtures/tasks.js', import.meta.url);
+const add = defineTask<[number, number], number>(tasks, 'add');
+const sleep = defineTask<[number], number>(tasks, 'sleep');
+
+test('a thread job pool runs module tasks and source tasks, kills by name', async (t) => {
+  const pool = await JobPool.start(system, { name: 'smoke', profile: threadProfile({ module: TASK_WORKER_URL }), minWorkers: 2, maxWorkers: 2, capacityPerWorker: 4 });
+  t.is(await pool.run(add, [1, 2]), 3);
+  const many = await Promise.all(Array.from({ length: 1000 }, (_, i) => pool.run(add, [i, 1])));
+  t.is(many[999], 1000);
+  t.is(await pool.run(taskFromSource((n: number) => n * n), [7]), 49);
+  const slow = pool.run(sleep, [10_000], { name: 'slow' });
+  await new Promise((r) => setTimeout(r, 50));
+  t.is(pool.kill('slow'), 1);
+  await t.throwsAsync(slow, { code: 'killed' } as never);
+  const ref = pool.async(sleep, [10]);
+  if (ref instanceof JobRejectedError) return t.fail();
+  t.is(await pool.await(ref), 10);
+  t.like(pool.status(), { workers: 2, running: 0, queued: 0 });
+});
