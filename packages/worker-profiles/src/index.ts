@@ -8,7 +8,7 @@ export { formatWorkerExit, WORKER_EXIT_REASONS, type KillCause, type RecycleTrig
 export type { ArgOf, MethodOf, ResultOf, TaskContext, WorkerApi } from './contract/Handlers.js';
 export { estimateFrameSize, Outbox, type OutboxOptions, type WireWriter } from './transport/Outbox.js';
 export { encodeMessage, FramingError, MAX_MESSAGE_BYTES, MessageDecoder } from './transport/u32Framing.js';
-export type { StartContext, WorkerConn, WorkerProfile } from './contract/WorkerProfile.js';
+export type { StartContext, StartLogger, WorkerConn, WorkerProfile } from './contract/WorkerProfile.js';
 export { RequestAbortedError, RequestTimeoutError, UnknownMethodError, WorkerExitError, WorkerStartError, WorkerStoppedError, WorkerTaskError } from './errors/errors.js';
 export { WorkerQueueFullError } from './worker/errors.js';
 export { WorkerActor, type RecycleOutcome, type WorkerProtocol } from './worker/WorkerActor.js';
