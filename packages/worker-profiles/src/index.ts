@@ -19,6 +19,6 @@ export type { HealthOptions, RecycleOptions, WorkerOptions } from './worker/Work
 export { threadProfile, type ThreadProfileOptions } from './profiles/thread.js';
 export { nodeProcessProfile, type NodeProcessProfileOptions } from './profiles/nodeProcess.js';
 export { stdioProfile, type StdioProfileOptions } from './profiles/stdio.js';
-export { pythonProfile, resolvePython, PYTHON_RUNTIME_PATH, type PythonProfileOptions } from './profiles/python.js';
+export { pythonProfile, resolvePython, PYTHON_RUNTIME_PATH, PYTHON_TASKS_PATH, type PythonProfileOptions } from './profiles/python.js';
 export { watchRss, DEFAULT_RSS_INTERVAL_MS } from './memory/RssPoller.js';
 export { hasSetpriv, resolveRegistry, signalGroup, spawnOsWorker, type OsSpawn, type OsWorkerProcess, type RegistryOption } from './profiles/osProcess.js';
