@@ -79,6 +79,12 @@ test.serial('a Node child capped by withHeapLimit aborts and is classified oom (
   await neighbour.stop();
 });
 
+test.serial('a Node child capped through the NODE_OPTIONS it is given is classified oom too', async (t) => {
+  const capped = await worker(nodeProcessProfile<Api>({ module, env: { NODE_OPTIONS: '--max-old-space-size=32' } }));
+  const error = await t.throwsAsync(capped.request('oom', undefined as never), { instanceOf: WorkerExitError });
+  t.like(error?.exit, { reason: 'oom', signal: 'SIGABRT' });
+});
+
 test('stdioProfile and pythonProfile have no withHeapLimit (a pool must check for it); a bad byte count names the call', (t) => {
   t.is(stdioProfile({ command: 'cat' }).withHeapLimit, undefined);
   t.is(pythonProfile({ script: fileURLToPath(new URL('../../test/fixtures/worker.py', import.meta.url)) }).withHeapLimit, undefined);
