@@ -11,7 +11,7 @@ import { ProcessRegistry } from '@arbor/process-registry';
 import { nodeProcessProfile, threadProfile } from '@arbor/worker-profiles';
 import { defineTask, JobPool, Pools, TASK_WORKER_URL, type JobPoolOptions } from '../src/index.js';
 import { resolveJobPoolOptions } from '../src/jobs/JobPoolOptions.js';
-import type { Taint } from '../src/jobs/CrashBarrier.js';
+import type { Taint } from '../src/index.js';
 
 const system = createSystem({ name: 'crash-barrier' });
 const dir = mkdtempSync(join(tmpdir(), 'arbor-barrier-'));
