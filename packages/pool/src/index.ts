@@ -15,6 +15,7 @@ export type { RunOptions } from './jobs/Job.js';
 export { JobPool, JobRef } from './jobs/JobPool.js';
 export type { JobPoolOptions } from './jobs/JobPoolOptions.js';
 export type { JobPoolStatus } from './jobs/JobPoolCore.js';
+export type { CrashBarrierOptions, Taint } from './jobs/CrashBarrier.js';
 export { JobPoolManager } from './jobs/JobPoolManager.js';
 export { JobPoolSupervisor } from './jobs/JobPoolSupervisor.js';
 export { InsufficientMemoryError, JobKilledError, JobRejectedError, JobTimeoutError, JobWorkerExitError, NoWorkersError, QueueFullError, QueueTimeoutError } from './errors/jobErrors.js';

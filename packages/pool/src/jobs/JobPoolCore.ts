@@ -1,7 +1,9 @@
 import { checkKnownKeys, InvalidOptionError, MAX_TIMER_MS, type ActorRef } from '@arbor/core';
+import type { SetTable } from '@arbor/ets';
 import { RequestAbortedError, RequestTimeoutError, WorkerExitError, WorkerStoppedError, type WorkerHandle } from '@arbor/worker-profiles';
 import { PoolStoppedError } from '../errors/errors.js';
 import { InsufficientMemoryError, JobKilledError, JobRejectedError, JobTimeoutError, JobWorkerExitError, NoWorkersError, QueueFullError, QueueTimeoutError } from '../errors/jobErrors.js';
+import { CrashBarrier, type Taint } from './CrashBarrier.js';
 import { Histogram } from './Histogram.js';
 import { Job, type RunOptions } from './Job.js';
 import type { ResolvedJobPoolOptions } from './JobPoolOptions.js';
@@ -30,6 +32,8 @@ export interface JobPoolHost {
   startWorker(heapClass: number | undefined): void;
   stopWorker(slot: JobSlot): void;
   parent(name: string): JobPoolCore | undefined;
+  /** The pools tree's taint table (undefined: taints are kept in memory). */
+  taintTable?(): SetTable<string, Taint> | undefined;
 }
 
 /**
@@ -55,6 +59,10 @@ export interface JobPoolStatus {
   readonly runP99Ms: number | null;
   readonly waitP50Ms: number | null;
   readonly waitP99Ms: number | null;
+  /** Slots tainted by the crash barrier now. */
+  readonly taints: number;
+  /** Jobs run again after their worker died (crash barrier). */
+  readonly retries: number;
 }
 
 const RUN_KEYS = ['name', 'timeoutMs', 'maxHeapBytes', 'idempotent', 'signal', 'transfer'];
@@ -92,6 +100,7 @@ export class JobPoolCore {
   #failed = 0;
   #killed = 0;
   readonly #rejected: Record<string, number> = {};
+  readonly #barrier: CrashBarrier | undefined;
 
   constructor(options: ResolvedJobPoolOptions, host: JobPoolHost) {
     this.name = options.name;
@@ -99,6 +108,7 @@ export class JobPoolCore {
     this.#host = host;
     this.#node = options.profile !== undefined && NODE_KINDS.has(options.profile.kind);
     this.#canCap = typeof (options.profile as { withHeapLimit?: unknown } | undefined)?.withHeapLimit === 'function';
+    if (options.crashBarrier !== undefined) this.#barrier = new CrashBarrier(options.name, options.crashBarrier, () => host.taintTable?.());
   }
 
   get options(): ResolvedJobPoolOptions {
@@ -199,11 +209,21 @@ export class JobPoolCore {
   /** The least-loaded worker of the class with room (ties: the most recently used); a capped job runs alone. */
   #route(heapClass: number | undefined): JobSlot | undefined {
     let best: JobSlot | undefined;
+    // crash barrier: tainted slots only when no untainted one has room (the least recently tainted)
+    const barrier = this.#barrier?.any() === true ? this.#barrier : undefined;
+    const now = barrier === undefined ? 0 : Date.now();
+    let fallback: JobSlot | undefined;
+    let fallbackAt = Infinity;
     for (const s of this.#slots) {
       if (s.heapClass !== heapClass || s.load >= (heapClass === undefined ? s.capacity : 1)) continue;
+      const taint = barrier?.taintOf(s.slotId, now);
+      if (taint !== undefined) {
+        if (taint.at < fallbackAt) [fallback, fallbackAt] = [s, taint.at];
+        continue;
+      }
       if (best === undefined || s.load < best.load || (s.load === best.load && s.lastUsed > best.lastUsed)) best = s;
     }
-    return best;
+    return best ?? fallback;
   }
 
   #startingFor(heapClass: number | undefined): boolean {
@@ -285,9 +305,34 @@ export class JobPoolCore {
         job.state = 'queued';
         job.attempts = 0;
         this.#queue(job.heapClass).unshift(job);
-      } else this.#settle(job, false, this.#failure(job, value));
+      } else if (!(value instanceof WorkerExitError && this.#crashed(job, slot, value))) this.#settle(job, false, this.#failure(job, value));
     }
     this.#pump(slot.heapClass);
+  }
+
+  /** Crash barrier: an exit of `markOn` taints the slot; answers true when the job runs again after the back-off. */
+  #crashed(job: Job, slot: JobSlot, error: WorkerExitError): boolean {
+    const barrier = this.#barrier;
+    if (barrier === undefined) return false;
+    if (!barrier.taint(slot.slotId, error.exit)) return false; // not an exit of markOn: the barrier stays out
+    const delay = this.#stopped ? undefined : barrier.retryDelay(job);
+    if (delay === undefined) return false;
+    job.state = 'new';
+    job.slot = undefined;
+    barrier.schedule(job, delay, () => {
+      if (job.settled) return;
+      if (this.#stopped) return this.#settle(job, false, new JobKilledError(this.name, job.label, 'pool_stopped'));
+      const next = this.#route(job.heapClass);
+      if (next !== undefined) return this.#start(job, next);
+      // no worker has room: the head of its queue (its wait counts from now)
+      job.state = 'queued';
+      job.enqueuedAt = performance.now();
+      this.#queue(job.heapClass).unshift(job);
+      const expires = Math.min(job.enqueuedAt + this.#o.queueTimeoutMs, job.deadline);
+      if (expires < this.#queueTimerAt) this.#armQueueTimer(expires);
+      this.#grow(job.heapClass);
+    });
+    return true;
   }
 
   #failure(job: Job, error: unknown): unknown {
@@ -382,7 +427,7 @@ export class JobPoolCore {
   killJob(job: Job, error?: Error): boolean {
     if (job.settled) return false;
     const reason = error ?? new JobKilledError(this.name, job.label, 'user_killed');
-    if (job.state === 'queued') {
+    if (job.state === 'queued' || this.#barrier?.cancel(job) === true) {
       this.#settle(job, false, reason);
       return true;
     }
@@ -518,6 +563,8 @@ export class JobPoolCore {
       runP99Ms: this.#run.quantile(0.99),
       waitP50Ms: this.#wait.quantile(0.5),
       waitP99Ms: this.#wait.quantile(0.99),
+      taints: this.#barrier?.count() ?? 0,
+      retries: this.#barrier?.retries ?? 0,
     };
   }
 }

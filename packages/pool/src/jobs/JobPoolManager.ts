@@ -15,6 +15,7 @@ import {
 } from '@arbor/core';
 import { workerOf, workerSpec, type WorkerProfile } from '@arbor/worker-profiles';
 import { workersKey } from '../pools/keys.js';
+import { taintTableOf } from './CrashBarrier.js';
 import { JobPoolCore, type JobPoolStatus, type JobSlot } from './JobPoolCore.js';
 import type { ResolvedJobPoolOptions } from './JobPoolOptions.js';
 
@@ -40,6 +41,8 @@ export interface JobPoolManagerProtocol {
 export interface JobPoolManagerArg {
   readonly options: ResolvedJobPoolOptions;
   readonly registry: RegistryHandle<string, unknown, any>;
+  /** The pools tree's name: its table owner keeps the crash barrier's taints across pool restarts. */
+  readonly tree?: string | undefined;
 }
 
 /**
@@ -63,7 +66,7 @@ export class JobPoolManager extends GenServer<JobPoolManagerProtocol, undefined,
   #backoff = false;
   #pending: (number | undefined)[] = [];
 
-  override async init({ options, registry }: JobPoolManagerArg): Promise<void> {
+  override async init({ options, registry, tree }: JobPoolManagerArg): Promise<void> {
     this.#o = options;
     const sup = registry.whereis(workersKey(options.name));
     if (sup === undefined) throw new Error(`job pool ${JSON.stringify(options.name)}: its worker supervisor is not running`);
@@ -73,6 +76,7 @@ export class JobPoolManager extends GenServer<JobPoolManagerProtocol, undefined,
       startWorker: (heapClass) => this.#startWorker(heapClass),
       stopWorker: (slot) => void DynamicSupervisor.terminateChild(this.#workerSup, slot.ref).catch(() => this.exit(slot.ref, 'kill')),
       parent: (name) => coreOf(system, name),
+      ...(tree !== undefined && options.crashBarrier !== undefined ? { taintTable: taintTableOf(system, tree) } : {}),
     });
     this.#core = core;
     // Every job ends when the manager does, a kill included (terminate does not run then).
@@ -164,6 +168,8 @@ export class JobPoolManager extends GenServer<JobPoolManagerProtocol, undefined,
       utilisation: Math.round(s.utilisation * 100) / 100,
       runP99Ms: s.runP99Ms,
       waitP99Ms: s.waitP99Ms,
+      taints: s.taints,
+      retries: s.retries,
     };
   }
 

@@ -1,6 +1,7 @@
 import { checkKnownKeys, InvalidOptionError, MAX_TIMER_MS } from '@arbor/core';
 import type { RecycleOptions, WorkerOptions, WorkerProfile } from '@arbor/worker-profiles';
 import { checkPoolName } from '../checkout/CheckoutPoolOptions.js';
+import { resolveCrashBarrier, type CrashBarrierOptions, type ResolvedCrashBarrier } from './CrashBarrier.js';
 
 /**
  * A job pool's definition. A pool with `delegateTo` and no `profile` runs nothing itself: it
@@ -42,6 +43,11 @@ export interface JobPoolOptions {
   /** The pool supervisor's restart intensity (default 3 in 5000 ms). */
   readonly intensity?: number;
   readonly period?: number;
+  /**
+   * The crash barrier: a worker that died of a crash taints its slot and its idempotent job
+   * runs again on another worker (default on for process profiles, off for threads; `false`: off).
+   */
+  readonly crashBarrier?: false | CrashBarrierOptions;
 }
 
 /** Checked options. @internal */
@@ -62,9 +68,10 @@ export interface ResolvedJobPoolOptions {
   readonly idleTimeoutMs: number;
   readonly intensity: number;
   readonly period: number;
+  readonly crashBarrier: ResolvedCrashBarrier | undefined;
 }
 
-const KEYS = ['name', 'profile', 'worker', 'minWorkers', 'maxWorkers', 'capacityPerWorker', 'maxQueue', 'queueTimeoutMs', 'onFull', 'maxMemoryBytes', 'defaultMaxHeapBytes', 'delegateTo', 'recycle', 'idleTimeoutMs', 'intensity', 'period'];
+const KEYS = ['name', 'profile', 'worker', 'minWorkers', 'maxWorkers', 'capacityPerWorker', 'maxQueue', 'queueTimeoutMs', 'onFull', 'maxMemoryBytes', 'defaultMaxHeapBytes', 'delegateTo', 'recycle', 'idleTimeoutMs', 'intensity', 'period', 'crashBarrier'];
 
 function int(op: string, key: string, v: unknown, dflt: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (v === undefined) return dflt;
@@ -121,5 +128,6 @@ export function resolveJobPoolOptions(op: string, options: unknown): ResolvedJob
     idleTimeoutMs: int(op, 'idleTimeoutMs', o.idleTimeoutMs, 30_000, 1, MAX_TIMER_MS),
     intensity: int(op, 'intensity', o.intensity, 3, 0),
     period: int(op, 'period', o.period, 5_000, 1, MAX_TIMER_MS),
+    crashBarrier: resolveCrashBarrier(op, o.crashBarrier, profile),
   };
 }

@@ -8,6 +8,8 @@ import type { ResolvedJobPoolOptions } from './JobPoolOptions.js';
 export interface JobPoolSupervisorArg {
   readonly options: ResolvedJobPoolOptions;
   readonly registry: RegistryHandle<string, PoolEntry, any>;
+  /** The pools tree's name (its table owner holds the crash barrier's taints). */
+  readonly tree?: string | undefined;
 }
 
 /**
@@ -27,14 +29,14 @@ export class JobPoolSupervisor extends Supervisor<JobPoolSupervisorArg> {
     return super.init(arg);
   }
 
-  protected override configure({ options, registry }: JobPoolSupervisorArg): SupervisorDef {
+  protected override configure({ options, registry, tree }: JobPoolSupervisorArg): SupervisorDef {
     return {
       strategy: 'one_for_all',
       intensity: options.intensity,
       period: options.period,
       children: [
         DynamicSupervisor.childSpec({}, { id: 'workers', options: { name: registry.via(workersKey(options.name)) } }),
-        childSpec(JobPoolManager, { options, registry }, { id: 'manager', options: { name: registry.via(managerKey(options.name)) } }),
+        childSpec(JobPoolManager, { options, registry, tree }, { id: 'manager', options: { name: registry.via(managerKey(options.name)) } }),
       ],
     };
   }

@@ -20,6 +20,7 @@ import { PoolStartError, PoolStoppedError } from '../errors/errors.js';
 import type { InitialStarts, PoolManagerProtocol } from '../checkout/PoolManager.js';
 import { managerKey } from './keys.js';
 import { JobPool } from '../jobs/JobPool.js';
+import { taintTables } from '../jobs/CrashBarrier.js';
 import { resolveJobPoolOptions, type JobPoolOptions } from '../jobs/JobPoolOptions.js';
 import { JobPoolSupervisor } from '../jobs/JobPoolSupervisor.js';
 
@@ -76,8 +77,10 @@ function resolveTreeOptions(op: string, options: PoolsOptions | undefined): Requ
 }
 
 /**
- * The pools tree: `rest_for_one` over `[Registry, PoolsSupervisor]` (as PoolToy's
- * application). The registry starts first because every pool registers in it; if it
+ * The pools tree: `rest_for_one` over `[TableOwner, Registry, PoolsSupervisor]` (as PoolToy's
+ * application, with the table owner of the job pools' crash-barrier taints, `<name>.tables`
+ * owning `<name>.worker_taints`, first: it has no other work, and taints must outlive pool
+ * restarts). The registry starts before the pools because every pool registers in it; if it
  * crashes the names it held are gone, so the pools supervisor (and every pool) restarts
  * after it; if the pools supervisor crashes, the registry keeps serving. @internal
  */
@@ -86,6 +89,8 @@ export class PoolsTree extends Supervisor<Required<PoolsOptions>> {
     return {
       strategy: 'rest_for_one',
       children: [
+        // first: the crash barrier's taints outlive every pool (and registry) restart
+        taintTables(name).childSpec(),
         { id: 'registry', start: { behaviour: Registry, arg: { keys: 'unique', name: `${name}.registry` } } },
         DynamicSupervisor.childSpec({ intensity, period }, { id: 'pools', options: { name: `${name}.supervisor` } }),
       ],
@@ -216,7 +221,7 @@ export class Pools {
     if (registry.whereis(o.name) !== undefined) return { status: 'already_started', pool: handle };
     const r = await DynamicSupervisor.startChild(this.#supervisor('startJobPool'), {
       id: o.name,
-      start: { behaviour: JobPoolSupervisor, arg: { options: o, registry } },
+      start: { behaviour: JobPoolSupervisor, arg: { options: o, registry, tree: this.#name } },
       type: 'supervisor',
       restart: 'permanent',
     });
