@@ -24,3 +24,15 @@ test('a thread job pool runs module tasks and source tasks, kills by name', asyn
   t.is(await pool.await(ref), 10);
   t.like(pool.status(), { workers: 2, running: 0, queued: 0 });
 });
+
+test.serial('a second kill of a job being killed counts nothing and keeps the first kill\'s error', async (t) => {
+  const pool = await JobPool.start(system, { name: 'smoke-kill', profile: threadProfile({ module: TASK_WORKER_URL }), minWorkers: 1, maxWorkers: 1, capacityPerWorker: 2 });
+  const a = pool.run(sleep, [10_000], { name: 'job' });
+  const b = pool.run(sleep, [10_000], { name: 'job' });
+  t.is(pool.status().running, 2);
+  t.is(pool.kill('job'), 2);
+  t.is(pool.kill('job'), 0);
+  t.is(pool.flush(new Error('later')), 0);
+  for (const job of [a, b]) await t.throwsAsync(job, { code: 'killed', message: /user_killed/ } as never);
+  t.like(pool.status(), { running: 0, killed: 2 });
+});

@@ -380,7 +380,8 @@ export class JobPoolCore {
 
   /** Kills one job: a queued one is dropped, a running one cancelled in its worker. Answers whether it was live. */
   killJob(job: Job, error?: Error): boolean {
-    if (job.settled) return false;
+    // A job already being killed (its worker is stopping it) is not counted again, and keeps the first kill's error.
+    if (job.settled || job.killedWith !== undefined) return false;
     const reason = error ?? new JobKilledError(this.name, job.label, 'user_killed');
     if (job.state === 'queued') {
       this.#settle(job, false, reason);
