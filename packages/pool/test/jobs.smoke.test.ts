@@ -36,3 +36,16 @@ test.serial('a second kill of a job being killed counts nothing and keeps the fi
   for (const job of [a, b]) await t.throwsAsync(job, { code: 'killed', message: /user_killed/ } as never);
   t.like(pool.status(), { running: 0, killed: 2 });
 });
+
+test.serial('a tenant job with its own maxHeapBytes runs on a worker capped there in the pool it is delegated to', async (t) => {
+  const MiB = 2 ** 20;
+  const heapLimit = defineTask<[], number>(tasks, 'heapLimit');
+  const shared = await JobPool.start(system, { name: 'smoke-shared', profile: threadProfile({ module: TASK_WORKER_URL }), minWorkers: 1, maxWorkers: 2 });
+  const tenant = await JobPool.start(system, { name: 'smoke-tenant', delegateTo: 'smoke-shared', maxMemoryBytes: 64 * MiB });
+  const uncapped = await shared.run(heapLimit, []);
+  const capped = await tenant.run(heapLimit, [], { maxHeapBytes: 32 * MiB });
+  t.true(capped < 128 * MiB, `the tenant job's worker has a heap limit of ${capped} bytes`);
+  t.true(capped < uncapped / 4, `capped ${capped}, default ${uncapped}`);
+  t.like(tenant.status(), { committedBytes: 0, completed: 1 });
+  t.like(shared.status(), { committedBytes: 0, completed: 2 });
+});
