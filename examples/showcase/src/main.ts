@@ -1,14 +1,16 @@
 /**
- * Entry point of `npm run demo`: runs the eight parts in order, printing them to stdout:
+ * Entry point of `npm run demo`: runs the nine parts in order, printing them to stdout:
  * actors (one), a supervision tree seen through the dump (two), Agent / Task /
  * TaskSupervisor (three), an xstate machine crashed and restored (four), orphaned OS
  * workers cleaned up by the process registry (five), shared tables from a table owner
  * (six), a supervised Python worker and thread worker, one SIGKILLed mid-request
- * (seven), and two named checkout pools, one of Python workers restarted by crashes and
- * stopped by name (eight). Exits 0 when all complete (each shuts its system down, so nothing keeps the
+ * (seven), two named checkout pools, one of Python workers restarted by crashes and
+ * stopped by name (eight), and job pools: a tenant pool delegating to a shared pool of
+ * threads, budgets, an OOM job and kills by name (nine). Exits 0 when all complete (each shuts its system down, so nothing keeps the
  * process alive), 1 if a part fails.
  */
 import { runBehaviours } from './behaviours/behaviours.js';
+import { runJobs } from './jobs/jobs.js';
 import { runMachine } from './machine/machine.js';
 import { runPools } from './pools/pools.js';
 import { runProcesses } from './processes/processes.js';
@@ -26,6 +28,7 @@ try {
   await runTables(console.log);
   await runWorkers(console.log);
   await runPools(console.log);
+  await runJobs(console.log);
 } catch (error) {
   console.error('The showcase failed:', error);
   process.exitCode = 1;

@@ -24,3 +24,28 @@ test('a thread job pool runs module tasks and source tasks, kills by name', asyn
   t.is(await pool.await(ref), 10);
   t.like(pool.status(), { workers: 2, running: 0, queued: 0 });
 });
+
+test.serial('a second kill of a job being killed counts nothing and keeps the first kill\'s error', async (t) => {
+  const pool = await JobPool.start(system, { name: 'smoke-kill', profile: threadProfile({ module: TASK_WORKER_URL }), minWorkers: 1, maxWorkers: 1, capacityPerWorker: 2 });
+  const a = pool.run(sleep, [10_000], { name: 'job' });
+  const b = pool.run(sleep, [10_000], { name: 'job' });
+  t.is(pool.status().running, 2);
+  t.is(pool.kill('job'), 2);
+  t.is(pool.kill('job'), 0);
+  t.is(pool.flush(new Error('later')), 0);
+  for (const job of [a, b]) await t.throwsAsync(job, { code: 'killed', message: /user_killed/ } as never);
+  t.like(pool.status(), { running: 0, killed: 2 });
+});
+
+test.serial('a tenant job with its own maxHeapBytes runs on a worker capped there in the pool it is delegated to', async (t) => {
+  const MiB = 2 ** 20;
+  const heapLimit = defineTask<[], number>(tasks, 'heapLimit');
+  const shared = await JobPool.start(system, { name: 'smoke-shared', profile: threadProfile({ module: TASK_WORKER_URL }), minWorkers: 1, maxWorkers: 2 });
+  const tenant = await JobPool.start(system, { name: 'smoke-tenant', delegateTo: 'smoke-shared', maxMemoryBytes: 64 * MiB });
+  const uncapped = await shared.run(heapLimit, []);
+  const capped = await tenant.run(heapLimit, [], { maxHeapBytes: 32 * MiB });
+  t.true(capped < 128 * MiB, `the tenant job's worker has a heap limit of ${capped} bytes`);
+  t.true(capped < uncapped / 4, `capped ${capped}, default ${uncapped}`);
+  t.like(tenant.status(), { committedBytes: 0, completed: 1 });
+  t.like(shared.status(), { committedBytes: 0, completed: 2 });
+});

@@ -136,6 +136,7 @@ export class JobPoolCore {
     const heap = own ?? this.#o.defaultMaxHeapBytes ?? 0;
     const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
     const job = new Job(task, args, name, deadline, timeoutMs, heap, own !== undefined && this.#canCap ? own : undefined, options?.idempotent === true, options?.transfer);
+    job.ownHeapBytes = own;
     if (killable || name !== undefined || signal !== undefined) job.abort = new AbortController();
     return this.#admit(job, signal);
   }
@@ -143,7 +144,10 @@ export class JobPoolCore {
   /** A tenant's job, admitted here with the tenant's deadline and cap (delegation). */
   submitDelegated(outer: Job): Job | JobRejectedError {
     if (this.#stopped) return this.#reject(new QueueFullError(this.name, 0)); // unreachable in practice: a stopped core is unregistered
-    const job = new Job(outer.task, outer.args, outer.name, outer.deadline, outer.timeoutMs, outer.heapBytes, outer.heapClass !== undefined && this.#canCap ? outer.heapClass : undefined, outer.idempotent, outer.transfer);
+    // The tenant cannot cap (it has no workers): its job's own maxHeapBytes is its heap class here.
+    const own = outer.ownHeapBytes;
+    const job = new Job(outer.task, outer.args, outer.name, outer.deadline, outer.timeoutMs, outer.heapBytes, own !== undefined && this.#canCap ? own : undefined, outer.idempotent, outer.transfer);
+    job.ownHeapBytes = own;
     job.abort = new AbortController();
     return this.#admit(job, undefined);
   }
@@ -425,7 +429,8 @@ export class JobPoolCore {
 
   /** Kills one job: a queued one is dropped, a running one cancelled in its worker. Answers whether it was live. */
   killJob(job: Job, error?: Error): boolean {
-    if (job.settled) return false;
+    // A job already being killed (its worker is stopping it) is not counted again, and keeps the first kill's error.
+    if (job.settled || job.killedWith !== undefined) return false;
     const reason = error ?? new JobKilledError(this.name, job.label, 'user_killed');
     if (job.state === 'queued' || this.#barrier?.cancel(job) === true) {
       this.#settle(job, false, reason);
