@@ -48,6 +48,8 @@ export interface Sizes {
   readonly checkoutClients: number;
   /** Manager kills (and reference starts) per pool in `pool_restart_ms` (median and p95 over them). */
   readonly poolKills: number;
+  /** Rounds of every fault in `fault_settle_ms` (the worst counts). */
+  readonly faultRounds: number;
   /** Timed rounds per contender; the best one counts. */
   readonly rounds: number;
 }
@@ -78,6 +80,7 @@ export const FULL: Sizes = {
   checkoutN: 30_000,
   checkoutClients: 64,
   poolKills: 40,
+  faultRounds: 5,
   rounds: 3,
 };
 
@@ -110,5 +113,6 @@ export const QUICK: Sizes = {
   checkoutN: 500,
   checkoutClients: 8,
   poolKills: 3,
+  faultRounds: 1,
   rounds: 1,
 };

@@ -16,7 +16,7 @@ function isPositiveNumber(v: unknown): boolean {
 
 test.serial('each workload reports arbor, limit, peers and unit', async (t) => {
   Object.assign(results, await runWorkloads(QUICK));
-  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'loop_lag_slow_handler', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_churn', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range', 'thread_tasks', 'thread_rtt_us', 'process_tasks', 'python_tasks', 'python_rtt_us', 'worker_start_ms', 'checkout_checkin', 'pool_restart_ms']);
+  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'loop_lag_slow_handler', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_churn', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range', 'thread_tasks', 'thread_rtt_us', 'process_tasks', 'python_tasks', 'python_rtt_us', 'worker_start_ms', 'checkout_checkin', 'pool_restart_ms', 'jobpool_thread_tasks', 'jobpool_rtt_us', 'jobpool_python_tasks', 'fault_settle_ms']);
   for (const [name, r] of Object.entries(results)) {
     // A worker workload run before Arbor's workers exist reports arbor 0 and says why.
     if (typeof r['arbor_missing'] === 'string') t.is(r.arbor, 0, `${name}.arbor`);
@@ -283,6 +283,42 @@ test.serial('the checkout pool workloads report the bound, generic-pool and the 
   t.deepEqual(r.targets.map((x) => [x.against, x.of ?? 'arbor', x.op, x.value]), [['limit', 'arbor', '<=', 1.2], ['absolute', 'thread_ratio', '<=', 1.2]]);
   if (typeof r['thread_missing'] !== 'string') {
     for (const key of ['thread_ms', 'thread_p95', 'thread_start_ms', 'thread_ratio']) t.true(isPositiveNumber(r[key]), `pool_restart_ms.${key}`);
+  }
+});
+
+test.serial('the job pool workloads report the limit, the bare worker, the best peer and the fault figures', (t) => {
+  const j = results['jobpool_thread_tasks']!;
+  t.is(j.unit, 'tasks/s');
+  t.true(isPositiveNumber(j.limit), 'raw per-message postMessage');
+  t.deepEqual(j.targets.map((x) => [x.against, x.of ?? 'arbor', x.op, x.value]), [['limit', 'arbor', '>=', 1], ['best_peer', 'arbor', '>=', 5], ['absolute', 'ratio_100k_to_10k', '>=', 0.9]]);
+  for (const p of ['raw_batched', 'piscina', 'tinypool', 'poolifier', 'workerpool', 'best_peer']) t.true(isPositiveNumber(j.peers[p]), `jobpool_thread_tasks.peers.${p}`);
+  // best_peer is the best of the four pools, named beside it
+  t.is(j.peers['best_peer'], Math.max(...['piscina', 'tinypool', 'poolifier', 'workerpool'].map((p) => j.peers[p]!)));
+  t.is(j.peers[j['best_peer_name'] as string], j.peers['best_peer']);
+  t.is(j['n'], QUICK.workerTasksN);
+  t.is(j['n_small'], QUICK.workerTasksSmallN);
+
+  const rtt = results['jobpool_rtt_us']!;
+  t.is(rtt.better, 'lower');
+  t.deepEqual(rtt.targets.map((x) => [x.against, x.op, x.value]), [['limit', '<=', 1.5]]);
+  t.is(rtt.peers['best_peer'], Math.min(...['piscina', 'tinypool', 'poolifier', 'workerpool'].map((p) => rtt.peers[p]!)));
+
+  const py = results['jobpool_python_tasks']!;
+  t.deepEqual(py.targets.map((x) => [x.against, x.op, x.value]), [['limit', '>=', 0.7]]);
+  t.true(isPositiveNumber(py.limit), 'the raw batched framed-stdio echo');
+
+  const f = results['fault_settle_ms']!;
+  t.is(f.unit, 'ms');
+  t.is(f.better, 'lower');
+  t.is(f.limit, null);
+  t.deepEqual(f.targets.map((x) => [x.of ?? 'arbor', x.op, x.value]), [['arbor', '<=', 1000], ['capacity_ratio', '<=', 1]]);
+  if (typeof f['arbor_missing'] !== 'string') {
+    for (const fault of ['exit', 'uncaught', 'throw', 'sigkill', 'oom']) {
+      t.true(isPositiveNumber(f[`${fault}_settle_ms`]), `fault_settle_ms.${fault}_settle_ms`);
+      t.true((f[`${fault}_capacity_ms`] as number) >= (f[`${fault}_settle_ms`] as number), `${fault}: capacity comes back after the settle`);
+    }
+    t.is(f.arbor, Math.max(...['exit', 'uncaught', 'throw', 'sigkill', 'oom'].map((x) => f[`${x}_settle_ms`] as number)));
+    t.is(f['rounds'], QUICK.faultRounds);
   }
 });
 

@@ -22,6 +22,9 @@ import { poolRestartWorkload } from './pools/restart.js';
 import { processTasksWorkload } from './workers/processes.js';
 import { pythonRttWorkload, pythonTasksWorkload } from './workers/python.js';
 import { workerStartWorkload } from './workers/startup.js';
+import { faultSettleWorkload } from './jobs/faults.js';
+import { jobPoolPythonTasksWorkload } from './jobs/python.js';
+import { jobPoolRttWorkload, jobPoolThreadTasksWorkload } from './jobs/threads.js';
 import { threadRttWorkload, threadTasksWorkload } from './workers/threads.js';
 
 export { actorBytesWorkload, callWorkload, castWorkload, dynsupWorkload, loopLagWorkload, registryLookupWorkload, restartWorkload, spawnWorkload };
@@ -30,6 +33,7 @@ export { orphanScanWorkload, registryReserveActivateWorkload };
 export { machineCastWorkload };
 export { tableOrderedInsertWorkload, tableRangeWorkload, tableSetGetWorkload, tableSetInsertWorkload };
 export { checkoutCheckinWorkload, poolRestartWorkload };
+export { faultSettleWorkload, jobPoolPythonTasksWorkload, jobPoolRttWorkload, jobPoolThreadTasksWorkload };
 export { processTasksWorkload, pythonRttWorkload, pythonTasksWorkload, threadRttWorkload, threadTasksWorkload, workerStartWorkload };
 
 /** A workload: its key in the report and the function that measures it. */
@@ -72,6 +76,11 @@ export const workloads: readonly Workload[] = [
   // Checkout pools (@arbor/pool).
   { name: 'checkout_checkin', run: checkoutCheckinWorkload },
   { name: 'pool_restart_ms', run: poolRestartWorkload },
+  // Job pools (@arbor/pool).
+  { name: 'jobpool_thread_tasks', run: jobPoolThreadTasksWorkload },
+  { name: 'jobpool_rtt_us', run: jobPoolRttWorkload },
+  { name: 'jobpool_python_tasks', run: jobPoolPythonTasksWorkload },
+  { name: 'fault_settle_ms', run: faultSettleWorkload },
 ];
 
 /** Runs the workloads one after another; `onStart` is told each name before it runs. */

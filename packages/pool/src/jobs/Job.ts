@@ -41,6 +41,9 @@ export class Job {
   /** Present when the job can be cancelled in its worker (named, async, or with a signal). */
   abort: AbortController | undefined;
   enqueuedAt = 0;
+  /** The pool's list of live jobs (admission order). */
+  prevLive: Job | undefined = undefined;
+  nextLive: Job | undefined = undefined;
   startedAt = 0;
   readonly promise: Promise<unknown>;
   resolve!: (value: unknown) => void;
