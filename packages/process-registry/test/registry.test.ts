@@ -103,7 +103,10 @@ test('queries: info, fingerprints, pids, stats, size, dead actors', async (t) =>
   t.deepEqual(await registry.cleanupDeadWorkers(), { removed: [], terminating: ['a'] });
   a.child.kill('SIGKILL');
   await once(a.child, 'exit');
-  t.deepEqual(await registry.cleanupDeadWorkers(), { removed: ['a'], terminating: [] });
+  // The background sweep armed by the first cleanup may remove 'a' first: either way it goes, once.
+  const second = await registry.cleanupDeadWorkers();
+  t.deepEqual(second.terminating, []);
+  t.true(second.removed.length === 0 || (second.removed.length === 1 && second.removed[0] === 'a'), `removed ${JSON.stringify(second.removed)}`);
   t.deepEqual((await registry.listAllWorkers()).map((w) => w.workerId).sort(), ['b', 'c']);
   await system.shutdown();
   t.false(isRunning(b.pid));
