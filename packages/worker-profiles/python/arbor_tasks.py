@@ -45,6 +45,7 @@ class TaskArgumentError(TypeError):
 
 
 _modules = {}  # real path -> module
+_fns = {}  # (u, n) as sent -> the function: a job's hot path is one dict look-up
 _lock = threading.Lock()  # with capacity > 1, requests run on threads: import each file once
 
 
@@ -91,7 +92,13 @@ def run_task(arg):
     """The ``$task`` handler: ``{ "u": path, "n": name, "a": [args] }`` -> ``name(*args)`` from that file."""
     if not isinstance(arg, dict):
         raise TaskArgumentError("$task takes { u: <.py path>, n: <function name>, a: [<args>] }, got %r" % (arg,))
-    path = _path_of(arg.get("u"))
+    u = arg.get("u")
+    fn = _fns.get((u, arg.get("n"))) if isinstance(u, str) else None
+    if fn is not None:
+        args = arg.get("a")
+        if isinstance(args, list):
+            return fn(*args)
+    path = _path_of(u)
     name = arg.get("n")
     if not isinstance(name, str) or name == "":
         raise TaskArgumentError("$task: n must be a function name in %s, got %r" % (path, name))
@@ -105,6 +112,7 @@ def run_task(arg):
     if fn is None or not callable(fn):
         defined = sorted(k for k, v in vars(module).items() if callable(v) and not k.startswith("_") and getattr(v, "__module__", None) == module.__name__)
         raise TaskNotFoundError("$task: %s has no function %r (it defines: %s)" % (path, name, ", ".join(defined) or "none"))
+    _fns[(u, name)] = fn
     return fn(*args)  # a coroutine is awaited by arbor_worker's _run
 
 
