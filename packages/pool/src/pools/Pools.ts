@@ -90,7 +90,7 @@ export class PoolsTree extends Supervisor<Required<PoolsOptions>> {
       strategy: 'rest_for_one',
       children: [
         // first: the crash barrier's taints outlive every pool (and registry) restart
-        taintTables(name).childSpec(),
+        { ...taintTables(name).childSpec(), id: 'tables' },
         { id: 'registry', start: { behaviour: Registry, arg: { keys: 'unique', name: `${name}.registry` } } },
         DynamicSupervisor.childSpec({ intensity, period }, { id: 'pools', options: { name: `${name}.supervisor` } }),
       ],
