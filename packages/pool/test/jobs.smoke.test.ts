@@ -49,3 +49,14 @@ test.serial('a tenant job with its own maxHeapBytes runs on a worker capped ther
   t.like(tenant.status(), { committedBytes: 0, completed: 1 });
   t.like(shared.status(), { committedBytes: 0, completed: 2 });
 });
+
+test('two JobPool.start calls at once on a fresh system share one pools tree', async (t) => {
+  const fresh = createSystem();
+  const [a, b] = await Promise.all([
+    JobPool.start(fresh, { name: 'twin-a', profile: threadProfile({ module: TASK_WORKER_URL }), minWorkers: 1, maxWorkers: 1 }),
+    JobPool.start(fresh, { name: 'twin-b', profile: threadProfile({ module: TASK_WORKER_URL }), minWorkers: 1, maxWorkers: 1 }),
+  ]);
+  t.is(await a.run(add, [1, 1]), 2);
+  t.is(await b.run(add, [2, 2]), 4);
+  await fresh.shutdown();
+});

@@ -10,6 +10,22 @@ import type { Task, TaskArgs, TaskResult } from './Task.js';
 
 const jobOf = new WeakMap<JobRef<unknown>, { job: Job; core: JobPoolCore }>();
 
+/** The default pools tree's start, once per system (two `JobPool.start` at once share it). */
+const treeStarts = new WeakMap<ActorSystem, { done: boolean; promise: Promise<unknown> }>();
+
+function defaultTree(system: ActorSystem, pools: Pools): Promise<unknown> {
+  const last = treeStarts.get(system);
+  if (last !== undefined && (!last.done || pools.ref !== undefined)) return last.promise;
+  if (pools.ref !== undefined) return Promise.resolve(); // started by someone else
+  const entry = { done: false, promise: Pools.start(system) as Promise<unknown> };
+  entry.promise.then(
+    () => (entry.done = true),
+    () => treeStarts.delete(system),
+  );
+  treeStarts.set(system, entry);
+  return entry.promise;
+}
+
 /**
  * A job started with `pool.async`: pass it to `pool.await(ref)` for the result, or to
  * `pool.killRef(ref)`. Opaque.
@@ -59,7 +75,7 @@ export class JobPool {
   static async start(system: ActorSystem, options: JobPoolOptions): Promise<JobPool> {
     if (!(system instanceof ActorSystem)) throw new InvalidOptionError('JobPool.start: system', 'an ActorSystem (createSystem())', system);
     const pools = Pools.of(system);
-    if (pools.ref === undefined) await Pools.start(system);
+    await defaultTree(system, pools);
     const r = await pools.startJobPool(options);
     if (r.status === 'error') throw r.reason;
     return r.pool;
