@@ -9,6 +9,8 @@ import type { JobPoolOptions } from './JobPoolOptions.js';
 import type { Task, TaskArgs, TaskResult } from './Task.js';
 
 const jobOf = new WeakMap<JobRef<unknown>, { job: Job; core: JobPoolCore }>();
+/** The default pools tree being started by `JobPool.start`, per system (concurrent starts share it). */
+const treeStarts = new WeakMap<ActorSystem, Promise<unknown>>();
 
 /**
  * A job started with `pool.async`: pass it to `pool.await(ref)` for the result, or to
@@ -59,7 +61,12 @@ export class JobPool {
   static async start(system: ActorSystem, options: JobPoolOptions): Promise<JobPool> {
     if (!(system instanceof ActorSystem)) throw new InvalidOptionError('JobPool.start: system', 'an ActorSystem (createSystem())', system);
     const pools = Pools.of(system);
-    if (pools.ref === undefined) await Pools.start(system);
+    let tree = treeStarts.get(system);
+    if (tree === undefined && pools.ref === undefined) {
+      tree = Pools.start(system).finally(() => treeStarts.delete(system));
+      treeStarts.set(system, tree);
+    }
+    if (tree !== undefined) await tree;
     const r = await pools.startJobPool(options);
     if (r.status === 'error') throw r.reason;
     return r.pool;
