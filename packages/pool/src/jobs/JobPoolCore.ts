@@ -380,7 +380,7 @@ export class JobPoolCore {
 
   /** Kills one job: a queued one is dropped, a running one cancelled in its worker. Answers whether it was live. */
   killJob(job: Job, error?: Error): boolean {
-    if (job.settled) return false;
+    if (job.settled || job.killedWith !== undefined) return false; // killed already: its cancel is on its way
     const reason = error ?? new JobKilledError(this.name, job.label, 'user_killed');
     if (job.state === 'queued') {
       this.#settle(job, false, reason);
