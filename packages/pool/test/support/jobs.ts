@@ -41,10 +41,10 @@ export function jobRig(test: TestFn, minThreads = 1) {
   });
   return {
     system,
-    /** A started job pool of tracked threads (capacity `threadCapacity`, default 1). */
-    pool(prefix: string, extra: Omit<Partial<JobPoolOptions>, 'name'> & { threadCapacity?: number } = {}): Promise<JobPool> {
-      const { threadCapacity, ...rest } = extra;
-      return JobPool.start(system, { name: `${prefix}${++n}`, profile: trackedTaskProfile(threadCapacity ?? 1), ...rest });
+    /** A started job pool of tracked threads (capacity `threadCapacity`, default 1; heap classes when `capped`). */
+    pool(prefix: string, extra: Omit<Partial<JobPoolOptions>, 'name'> & { threadCapacity?: number; capped?: boolean } = {}): Promise<JobPool> {
+      const { threadCapacity, capped, ...rest } = extra;
+      return JobPool.start(system, { name: `${prefix}${++n}`, profile: trackedTaskProfile(threadCapacity ?? 1, capped ?? false), ...rest });
     },
     /** A started pool with `delegateTo` and no profile. */
     tenant(prefix: string, extra: Omit<Partial<JobPoolOptions>, 'name' | 'profile'> & Pick<JobPoolOptions, 'delegateTo'>): Promise<JobPool> {

@@ -4,7 +4,7 @@ import { TASK_WORKER_URL } from '../../src/index.js';
 /** Every task-worker thread the tracked profiles started, and its exit once Node reported it. */
 export const taskThreads: { conn: WorkerConn; exit: WorkerExit | undefined }[] = [];
 
-function track(profile: WorkerProfile<any>): WorkerProfile<any> {
+function track(profile: WorkerProfile<any>, capped: boolean): WorkerProfile<any> {
   const tracked: WorkerProfile<any> & { withHeapLimit?(bytes: number): WorkerProfile<any> } = {
     ...profile,
     async start(ctx) {
@@ -21,16 +21,19 @@ function track(profile: WorkerProfile<any>): WorkerProfile<any> {
     },
   };
   const limit = (profile as { withHeapLimit?(bytes: number): WorkerProfile<any> }).withHeapLimit;
-  if (typeof limit === 'function') tracked.withHeapLimit = (bytes) => track(limit.call(profile, bytes));
+  if (!capped) delete tracked.withHeapLimit;
+  else if (typeof limit === 'function') tracked.withHeapLimit = (bytes) => track(limit.call(profile, bytes), true);
   return tracked;
 }
 
 /**
  * `threadProfile({ module: TASK_WORKER_URL })` recording each started thread and its exit
  * (heap-class profiles too), so a test file can check at its end that every thread it started is gone.
+ * Uncapped by default (no `withHeapLimit`: a job's maxHeapBytes is only committed against the
+ * budget, as for a profile that cannot cap); `capped` keeps heap classes.
  */
-export function trackedTaskProfile(capacity = 1): WorkerProfile<any> {
-  return track(threadProfile({ module: TASK_WORKER_URL, capacity }));
+export function trackedTaskProfile(capacity = 1, capped = false): WorkerProfile<any> {
+  return track(threadProfile({ module: TASK_WORKER_URL, capacity }), capped);
 }
 
 /** Whether every tracked thread reported its exit within 10 s. */
