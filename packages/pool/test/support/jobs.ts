@@ -17,6 +17,7 @@ export const T = {
   threadIdAfter: defineTask<[number], number>(tasks, 'threadIdAfter'),
   note: defineTask<[string, string, number], string>(tasks, 'note'),
   stubborn: defineTask<[number], number>(tasks, 'stubborn'),
+  hog: defineTask<[], number>(tasks, 'hog'),
 };
 
 /** A fresh file for `note` tasks, and its lines. */
@@ -63,3 +64,5 @@ export async function until(cond: () => boolean, what: string): Promise<void> {
 }
 
 export const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export const MiB = 2 ** 20;
