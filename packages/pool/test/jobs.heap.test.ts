@@ -38,3 +38,13 @@ test('an out-of-memory job fails as oom (JobWorkerExitError); a job on the defau
   t.is(await pool.run(T.add, [2, 2], { maxHeapBytes: 32 * MiB }), 4);
   t.like(pool.status(), { running: 0, committedBytes: 0 });
 });
+
+test("a tenant's job with its own maxHeapBytes is capped in the shared pool too (it runs on a worker of that class there)", async (t) => {
+  const shared = await rig.pool('heapShared', { minWorkers: 1, maxWorkers: 2, capped: true });
+  const tenant = await rig.tenant('heapTenant', { delegateTo: shared.name, maxMemoryBytes: 256 * MiB });
+  const dflt = await shared.run(T.threadId, []);
+  t.is(await tenant.run(T.threadId, []), dflt, 'an uncapped tenant job: the default worker');
+  const capped = await tenant.run(T.threadId, [], { maxHeapBytes: 48 * MiB });
+  t.not(capped, dflt, 'a capped tenant job: a worker of its class');
+  t.is(await shared.run(T.threadId, [], { maxHeapBytes: 48 * MiB }), capped, "the same class as the shared pool's own 48 MiB jobs");
+});

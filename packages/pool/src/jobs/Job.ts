@@ -36,6 +36,8 @@ export class Job {
   slot: unknown;
   /** Set when killed while running: what the caller gets once the worker stops it. */
   killedWith: Error | undefined;
+  /** The job's own `maxHeapBytes`, if it declared one: its cap wherever it runs (a tenant's job keeps it in the parent). */
+  declaredHeap: number | undefined;
   /** Present when the job can be cancelled in its worker (named, async, or with a signal). */
   abort: AbortController | undefined;
   enqueuedAt = 0;

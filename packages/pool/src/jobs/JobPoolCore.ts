@@ -126,6 +126,7 @@ export class JobPoolCore {
     const heap = own ?? this.#o.defaultMaxHeapBytes ?? 0;
     const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
     const job = new Job(task, args, name, deadline, timeoutMs, heap, own !== undefined && this.#canCap ? own : undefined, options?.idempotent === true, options?.transfer);
+    job.declaredHeap = own;
     if (killable || name !== undefined || signal !== undefined) job.abort = new AbortController();
     return this.#admit(job, signal);
   }
@@ -133,7 +134,8 @@ export class JobPoolCore {
   /** A tenant's job, admitted here with the tenant's deadline and cap (delegation). */
   submitDelegated(outer: Job): Job | JobRejectedError {
     if (this.#stopped) return this.#reject(new QueueFullError(this.name, 0)); // unreachable in practice: a stopped core is unregistered
-    const job = new Job(outer.task, outer.args, outer.name, outer.deadline, outer.timeoutMs, outer.heapBytes, outer.heapClass !== undefined && this.#canCap ? outer.heapClass : undefined, outer.idempotent, outer.transfer);
+    const job = new Job(outer.task, outer.args, outer.name, outer.deadline, outer.timeoutMs, outer.heapBytes, outer.declaredHeap !== undefined && this.#canCap ? outer.declaredHeap : undefined, outer.idempotent, outer.transfer);
+    job.declaredHeap = outer.declaredHeap;
     job.abort = new AbortController();
     return this.#admit(job, undefined);
   }
