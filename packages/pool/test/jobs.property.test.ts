@@ -10,6 +10,9 @@
  * its workers' capacity and workers <= maxWorkers). At quiescence every job settled exactly
  * once with an allowed outcome, and every pool is back to 0 running, 0 queued, 0 committed.
  *
+ * It runs twice: over a profile that cannot cap (maxHeapBytes is only committed), and over a
+ * capping one, where sized jobs run alone on workers of their heap class (20, 40 or 60 units of 16 MiB).
+ *
  * Runs: JOBS_PROP_RUNS (default 30); replay with JOBS_PROP_SEED and JOBS_PROP_PATH.
  */
 import test from 'ava';
@@ -19,7 +22,6 @@ import { JobKilledError, JobRejectedError, JobTimeoutError, Pools, type JobPool,
 import { delay, jobRig, T, until } from './support/jobs.js';
 
 const rig = jobRig(test, 1);
-const SHARED = { maxWorkers: 3, capacityPerWorker: 2, maxMemoryBytes: 100 };
 
 const tenantArb = fc.record({
   maxWorkers: fc.integer({ min: 1, max: 3 }),
@@ -39,11 +41,13 @@ const cmdArb = fc.oneof(
 );
 
 let run = 0;
-/** Outcomes by code over all runs: the run must have seen each kind. */
-const seen = new Map<string, number>();
 
-test('job pools with random tenants: limits hold at every level at every step; every job settles once; all back to 0 at quiescence', async (t) => {
-  const shared = await rig.pool('propShared', { minWorkers: 1, ...SHARED, threadCapacity: 2, maxQueue: 6, queueTimeoutMs: 200 });
+for (const capped of [false, true]) {
+test(`job pools with random tenants${capped ? ', heap classes (a capping profile, sizes in 16 MiB units)' : ''}: limits hold at every level at every step; every job settles once; all back to 0 at quiescence`, async (t) => {
+  const seen = new Map<string, number>();
+  const unit = capped ? 16 * 2 ** 20 : 1;
+  const SHARED = { maxWorkers: 3, capacityPerWorker: 2, maxMemoryBytes: 100 * unit };
+  const shared = await rig.pool('propShared', { minWorkers: 1, ...SHARED, threadCapacity: 2, maxQueue: 6, queueTimeoutMs: 200, capped });
   const runs = Number(process.env.JOBS_PROP_RUNS ?? 30);
   const seed = process.env.JOBS_PROP_SEED === undefined ? undefined : Number(process.env.JOBS_PROP_SEED);
   const path = process.env.JOBS_PROP_PATH;
@@ -51,7 +55,10 @@ test('job pools with random tenants: limits hold at every level at every step; e
     fc.asyncProperty(fc.array(tenantArb, { minLength: 1, maxLength: 3 }), fc.array(cmdArb, { minLength: 1, maxLength: 25 }), async (tenantDefs, cmds) => {
       run++;
       const tenants: { pool: JobPool; def: (typeof tenantDefs)[number] }[] = [];
-      for (const [i, def] of tenantDefs.entries()) tenants.push({ pool: await rig.tenant(`propT${run}_${i}_`, { delegateTo: shared.name, ...def }), def });
+      for (const [i, d] of tenantDefs.entries()) {
+        const def = { ...d, maxMemoryBytes: d.maxMemoryBytes * unit };
+        tenants.push({ pool: await rig.tenant(`propT${run}_${i}_`, { delegateTo: shared.name, ...def }), def });
+      }
       const violations: string[] = [];
       const check = (when: string): void => {
         const s = shared.status();
@@ -89,7 +96,7 @@ test('job pools with random tenants: limits hold at every level at every step; e
               const pool = poolOf(c.target);
               const ac = c.signal ? new AbortController() : undefined;
               if (ac !== undefined) controllers.push(ac);
-              const options = { ...(c.name !== undefined ? { name: c.name } : {}), ...(c.heap > 0 ? { maxHeapBytes: c.heap } : {}), ...(c.timeoutMs !== undefined ? { timeoutMs: c.timeoutMs } : {}), ...(ac !== undefined ? { signal: ac.signal } : {}) };
+              const options = { ...(c.name !== undefined ? { name: c.name } : {}), ...(c.heap > 0 ? { maxHeapBytes: capped ? Math.ceil(c.heap / 20) * 20 * unit : c.heap } : {}), ...(c.timeoutMs !== undefined ? { timeoutMs: c.timeoutMs } : {}), ...(ac !== undefined ? { signal: ac.signal } : {}) };
               const id = submitted++;
               if (c.via === 'run') track(id, pool.run(T.sleep, [c.ms], options));
               else {
@@ -146,3 +153,4 @@ test('job pools with random tenants: limits hold at every level at every step; e
   t.log(Object.fromEntries(seen));
   for (const code of ['ok', 'killed', 'insufficient_memory', 'queue_full', 'timeout']) t.true((seen.get(code) ?? 0) > 0, `some job ended ${code}`);
 });
+}
