@@ -132,3 +132,18 @@ test('an unnamed run() job (no name, no signal) killed by flush: its caller is a
   t.true(notes.has('end plain'));
   t.false(notes.has('abort plain'));
 });
+
+test('one long-lived AbortSignal shared by many jobs: no abort listener is left behind once they settled; aborting it later kills nothing', async (t) => {
+  const events = (await import('node:events')) as unknown as { getEventListeners(target: EventTarget, type: string): unknown[] };
+  const getEventListeners = events.getEventListeners;
+  const pool = await rig.pool('sigl', { minWorkers: 1, maxWorkers: 1, capacityPerWorker: 8, threadCapacity: 8 });
+  const ac = new AbortController();
+  const results = await Promise.all(Array.from({ length: 200 }, (_, i) => pool.run(T.add, [i, 1], { signal: ac.signal })));
+  t.is(results[199], 200);
+  t.is(getEventListeners(ac.signal, 'abort').length, 0);
+  const live = pool.run(T.sleep, [10_000], { signal: ac.signal });
+  t.is(getEventListeners(ac.signal, 'abort').length, 1, 'a live job listens');
+  ac.abort();
+  await t.throwsAsync(live, { instanceOf: RequestAbortedError });
+  t.is(pool.status().killed + pool.status().failed, 1);
+});

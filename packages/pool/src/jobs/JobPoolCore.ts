@@ -169,7 +169,11 @@ export class JobPoolCore {
     }
     if (signal !== undefined && !job.settled) {
       if (signal.aborted) this.killJob(job, new RequestAbortedError('job', job.label, signal.reason));
-      else signal.addEventListener('abort', () => this.killJob(job, new RequestAbortedError('job', job.label, signal.reason)), { once: true });
+      else {
+        job.signal = signal;
+        job.onAbort = () => this.killJob(job, new RequestAbortedError('job', job.label, signal.reason));
+        signal.addEventListener('abort', job.onAbort, { once: true });
+      }
     }
     return job;
   }
@@ -304,6 +308,7 @@ export class JobPoolCore {
     if (job.state === 'queued') this.#queue(job.heapClass).dropped();
     job.settled = true;
     job.state = 'settled';
+    if (job.onAbort !== undefined) job.signal!.removeEventListener('abort', job.onAbort);
     this.#committed -= job.heapBytes;
     this.#live.delete(job);
     if (job.name !== undefined) {
