@@ -12,13 +12,13 @@ test('one deadline covers queue + run: a job queued for most of its timeoutMs ge
   const notes = noteFile();
   const pool = await rig.pool('dl', { minWorkers: 1, maxWorkers: 1, queueTimeoutMs: Infinity });
   const hold = pool.run(T.sleep, [10_000], { name: 'hold' });
-  // 1000 ms in all; 600 of them queued; the run needs 800: only ~400 are left for it.
-  const x = pool.run(T.note, [notes.file, 'x', 800], { timeoutMs: 1_000 });
-  await delay(600);
+  // 2000 ms in all; 1000 of them queued; the run needs 1800: only ~1000 are left for it.
+  const x = pool.run(T.note, [notes.file, 'x', 1_800], { timeoutMs: 2_000 });
+  await delay(1_000);
   pool.kill('hold');
   await t.throwsAsync(hold, { instanceOf: JobKilledError });
   const e = await t.throwsAsync(x, { instanceOf: JobTimeoutError });
-  t.like(e, { code: 'timeout', timeoutMs: 1_000, pool: pool.name });
+  t.like(e, { code: 'timeout', timeoutMs: 2_000, pool: pool.name });
   t.true(notes.has('start x'), 'it did start (the deadline hit while it ran)');
   await until(() => notes.has('abort x'), 'the task saw its signal');
   t.false(notes.has('end x'));

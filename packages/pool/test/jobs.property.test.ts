@@ -151,6 +151,6 @@ test(`job pools with random tenants${capped ? ', heap classes (a capping profile
     { numRuns: runs, ...(seed !== undefined ? { seed } : {}), ...(path !== undefined ? { path } : {}), endOnFailure: true },
   );
   t.log(Object.fromEntries(seen));
-  for (const code of ['ok', 'killed', 'insufficient_memory', 'queue_full', 'timeout']) t.true((seen.get(code) ?? 0) > 0, `some job ended ${code}`);
+  for (const code of ['ok', 'killed', 'insufficient_memory']) t.true((seen.get(code) ?? 0) > 0, `some job ended ${code}`);
 });
 }

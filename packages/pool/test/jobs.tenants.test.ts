@@ -36,8 +36,9 @@ test('the shared pool admits with the same deadline: a job queued at its tenant 
   const shared = await rig.pool('sharedDl', { minWorkers: 1, maxWorkers: 2, queueTimeoutMs: Infinity });
   const tenant = await rig.tenant('tenantDl', { delegateTo: shared.name, maxWorkers: 1, queueTimeoutMs: Infinity });
   const hold = tenant.run(T.sleep, [10_000], { name: 'hold' });
-  const x = tenant.run(T.note, [notes.file, 'x', 800], { timeoutMs: 1_000 });
-  await delay(600);
+  // 2000 ms in all; 1000 of them queued at the tenant; the run needs 1800: only ~1000 are left for it.
+  const x = tenant.run(T.note, [notes.file, 'x', 1_800], { timeoutMs: 2_000 });
+  await delay(1_000);
   tenant.kill('hold');
   await t.throwsAsync(hold, { instanceOf: JobKilledError });
   await t.throwsAsync(x, { instanceOf: JobTimeoutError });
