@@ -147,3 +147,14 @@ test('one long-lived AbortSignal shared by many jobs: no abort listener is left 
   await t.throwsAsync(live, { instanceOf: RequestAbortedError });
   t.is(pool.status().killed + pool.status().failed, 1);
 });
+
+test('a job whose signal is aborted already is never admitted: it rejects with RequestAbortedError, commits nothing, never reaches a worker', async (t) => {
+  const notes = noteFile();
+  const pool = await rig.pool('presig', { minWorkers: 1, maxWorkers: 1, capacityPerWorker: 4, threadCapacity: 4, maxMemoryBytes: 100 });
+  await pool.run(T.add, [0, 0]);
+  const jobs = Array.from({ length: 20 }, (_, i) => pool.run(T.note, [notes.file, `p${i}`, 0], { signal: AbortSignal.abort(), maxHeapBytes: 10 }));
+  t.like(pool.status(), { running: 0, queued: 0, committedBytes: 0 });
+  for (const p of jobs) await t.throwsAsync(p, { instanceOf: RequestAbortedError });
+  t.is(await pool.run(T.note, [notes.file, 'after', 0]), 'after');
+  t.deepEqual(notes.lines(), ['start after', 'end after']);
+});

@@ -142,6 +142,14 @@ export class JobPoolCore {
 
   #admit(job: Job, signal: AbortSignal | undefined): Job | JobRejectedError {
     const o = this.#o;
+    if (signal?.aborted === true) {
+      // aborted before it was submitted: it is not admitted (nothing committed, no worker sees it)
+      job.settled = true;
+      job.state = 'settled';
+      this.#failed++;
+      job.reject(new RequestAbortedError('job', job.label, signal.reason));
+      return job;
+    }
     // 1. the memory budget
     if (job.heapBytes > 0 && this.#committed + job.heapBytes > o.maxMemoryBytes) {
       return this.#reject(new InsufficientMemoryError(this.name, job.heapBytes, this.#committed, o.maxMemoryBytes));
@@ -168,12 +176,9 @@ export class JobPoolCore {
       else this.#delegate(job);
     }
     if (signal !== undefined && !job.settled) {
-      if (signal.aborted) this.killJob(job, new RequestAbortedError('job', job.label, signal.reason));
-      else {
-        job.signal = signal;
-        job.onAbort = () => this.killJob(job, new RequestAbortedError('job', job.label, signal.reason));
-        signal.addEventListener('abort', job.onAbort, { once: true });
-      }
+      job.signal = signal;
+      job.onAbort = () => this.killJob(job, new RequestAbortedError('job', job.label, signal.reason));
+      signal.addEventListener('abort', job.onAbort, { once: true });
     }
     return job;
   }
