@@ -70,6 +70,7 @@ test('kill by name, killRef and flush at the tenant reach the job running in the
   const viaParent = tenant.run(T.note, [notes.file, 'p', 10_000], { name: 'p' });
   await until(() => notes.has('start p'), 'p running');
   t.is(shared.kill('p'), 1);
+  t.is(tenant.kill('p'), 0, 'killed in the parent already: the tenant kills nothing more');
   t.like(await t.throwsAsync(viaParent, { instanceOf: JobKilledError }), { pool: shared.name });
   await until(() => tenant.status().running === 0 && shared.status().running === 0, 'both free');
 });

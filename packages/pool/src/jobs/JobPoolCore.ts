@@ -398,10 +398,15 @@ export class JobPoolCore {
       this.#settle(job, false, reason);
       return true;
     }
-    job.killedWith = reason;
     const where = job.slot as { parent?: JobPoolCore; inner?: Job } | undefined;
-    if (where?.parent !== undefined && where.inner !== undefined) where.parent.killJob(where.inner, reason);
-    else if (job.abort !== undefined) job.abort.abort(reason);
+    if (where?.parent !== undefined && where.inner !== undefined) {
+      // delegated: it is killed where it runs, unless it ended or was killed there already
+      if (!where.parent.killJob(where.inner, reason)) return false;
+      job.killedWith = reason;
+      return true;
+    }
+    job.killedWith = reason;
+    if (job.abort !== undefined) job.abort.abort(reason);
     else this.#settle(job, false, reason); // not cancellable in the worker: its caller is answered now, the worker finishes it
     return true;
   }
