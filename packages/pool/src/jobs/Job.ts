@@ -36,8 +36,11 @@ export class Job {
   slot: unknown;
   /** Set when killed while running: what the caller gets once the worker stops it. */
   killedWith: Error | undefined;
-  /** The job's own `maxHeapBytes` (not the pool's default): the heap class a pool it is delegated to runs it in. */
-  ownHeapBytes: number | undefined;
+  /** The job's own `maxHeapBytes`, if it declared one: its cap wherever it runs (a tenant's job keeps it in the parent). */
+  declaredHeap: number | undefined;
+  /** The caller's signal and the listener this job added to it (removed when it settles). */
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
   /** Present when the job can be cancelled in its worker (named, async, or with a signal). */
   abort: AbortController | undefined;
   enqueuedAt = 0;

@@ -138,7 +138,7 @@ export class JobPoolCore {
     const heap = own ?? this.#o.defaultMaxHeapBytes ?? 0;
     const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
     const job = new Job(task, args, name, deadline, timeoutMs, heap, own !== undefined && this.#canCap ? own : undefined, options?.idempotent === true, options?.transfer);
-    job.ownHeapBytes = own;
+    job.declaredHeap = own;
     if (killable || name !== undefined || signal !== undefined) job.abort = new AbortController();
     return this.#admit(job, signal);
   }
@@ -146,16 +146,22 @@ export class JobPoolCore {
   /** A tenant's job, admitted here with the tenant's deadline and cap (delegation). */
   submitDelegated(outer: Job): Job | JobRejectedError {
     if (this.#stopped) return this.#reject(new QueueFullError(this.name, 0)); // unreachable in practice: a stopped core is unregistered
-    // The tenant cannot cap (it has no workers): its job's own maxHeapBytes is its heap class here.
-    const own = outer.ownHeapBytes;
-    const job = new Job(outer.task, outer.args, outer.name, outer.deadline, outer.timeoutMs, outer.heapBytes, own !== undefined && this.#canCap ? own : undefined, outer.idempotent, outer.transfer);
-    job.ownHeapBytes = own;
+    const job = new Job(outer.task, outer.args, outer.name, outer.deadline, outer.timeoutMs, outer.heapBytes, outer.declaredHeap !== undefined && this.#canCap ? outer.declaredHeap : undefined, outer.idempotent, outer.transfer);
+    job.declaredHeap = outer.declaredHeap;
     job.abort = new AbortController();
     return this.#admit(job, undefined);
   }
 
   #admit(job: Job, signal: AbortSignal | undefined): Job | JobRejectedError {
     const o = this.#o;
+    if (signal?.aborted === true) {
+      // aborted before it was submitted: it is not admitted (nothing committed, no worker sees it)
+      job.settled = true;
+      job.state = 'settled';
+      this.#failed++;
+      job.reject(new RequestAbortedError('job', job.label, signal.reason));
+      return job;
+    }
     // 1. the memory budget
     if (job.heapBytes > 0 && this.#committed + job.heapBytes > o.maxMemoryBytes) {
       return this.#reject(new InsufficientMemoryError(this.name, job.heapBytes, this.#committed, o.maxMemoryBytes));
@@ -182,8 +188,9 @@ export class JobPoolCore {
       else this.#delegate(job);
     }
     if (signal !== undefined && !job.settled) {
-      if (signal.aborted) this.killJob(job, new RequestAbortedError('job', job.label, signal.reason));
-      else signal.addEventListener('abort', () => this.killJob(job, new RequestAbortedError('job', job.label, signal.reason)), { once: true });
+      job.signal = signal;
+      job.onAbort = () => this.killJob(job, new RequestAbortedError('job', job.label, signal.reason));
+      signal.addEventListener('abort', job.onAbort, { once: true });
     }
     return job;
   }
@@ -355,6 +362,7 @@ export class JobPoolCore {
     if (job.state === 'queued') this.#queue(job.heapClass).dropped();
     job.settled = true;
     job.state = 'settled';
+    if (job.onAbort !== undefined) job.signal!.removeEventListener('abort', job.onAbort);
     this.#committed -= job.heapBytes;
     const { prevLive, nextLive } = job;
     if (prevLive !== undefined || this.#liveHead === job) {
@@ -440,17 +448,21 @@ export class JobPoolCore {
 
   /** Kills one job: a queued one is dropped, a running one cancelled in its worker. Answers whether it was live. */
   killJob(job: Job, error?: Error): boolean {
-    // A job already being killed (its worker is stopping it) is not counted again, and keeps the first kill's error.
-    if (job.settled || job.killedWith !== undefined) return false;
+    if (job.settled || job.killedWith !== undefined) return false; // killed already: its cancel is on its way
     const reason = error ?? new JobKilledError(this.name, job.label, 'user_killed');
     if (job.state === 'queued' || this.#barrier?.cancel(job) === true) {
       this.#settle(job, false, reason);
       return true;
     }
-    job.killedWith = reason;
     const where = job.slot as { parent?: JobPoolCore; inner?: Job } | undefined;
-    if (where?.parent !== undefined && where.inner !== undefined) where.parent.killJob(where.inner, reason);
-    else if (job.abort !== undefined) job.abort.abort(reason);
+    if (where?.parent !== undefined && where.inner !== undefined) {
+      // delegated: it is killed where it runs, unless it ended or was killed there already
+      if (!where.parent.killJob(where.inner, reason)) return false;
+      job.killedWith = reason;
+      return true;
+    }
+    job.killedWith = reason;
+    if (job.abort !== undefined) job.abort.abort(reason);
     else this.#settle(job, false, reason); // not cancellable in the worker: its caller is answered now, the worker finishes it
     return true;
   }
