@@ -47,10 +47,22 @@ test('4. a kill by name at the tenant reaches the jobs in the shared pool and th
   t.is(k.refOutcome, 'JobKilledError (killed, user_killed)');
 });
 
+test('5. the crash barrier: a Python worker crashes under an idempotent job, its slot is tainted, the job runs again on the other worker', (t) => {
+  const c = summary.crashBarrier;
+  t.is(c.pyPidsBefore.length, 2, 'two Python workers');
+  t.true(c.pyPidsBefore.includes(c.retried.crashed_pid), 'the first run crashed one of them');
+  t.true(c.pyPidsBefore.includes(c.retried.pid), 'the retry ran on the other');
+  t.not(c.retried.pid, c.retried.crashed_pid);
+  t.is(c.taints, 1);
+  t.is(c.retries, 1);
+  t.is(c.notIdempotent, 'JobWorkerExitError (worker_exit)');
+  t.deepEqual(c.pyPidsLeft, [], 'no Python worker is left after the application stopped');
+});
+
 test('6. status and the dump; the application stops and no worker thread is left', (t) => {
   t.like(summary.statuses.shared, { running: 0, queued: 0, committedBytes: 0, failed: 1 });
   t.like(summary.statuses.tenant, { running: 0, queued: 0, committedBytes: 0, killed: 3, rejected: { insufficient_memory: 1 } });
-  t.is(summary.managerDumpLines.length, 2);
+  t.is(summary.managerDumpLines.length, 3);
   t.regex(summary.managerDumpLines[0]!, /JobPoolManager .*pool=shared kind=thread workers=2 running=0 queued=0 committedBytes=0/);
   t.regex(summary.managerDumpLines[1]!, /JobPoolManager .*pool=tenant-a kind=delegates workers=0 running=0/);
   t.is(summary.stopResult, 'stopped');

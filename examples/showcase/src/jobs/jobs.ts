@@ -21,18 +21,19 @@
  *    neighbours finish and the default workers are the same threads after it.
  * 4. Kills: `tenant.kill(name)` reaches the jobs in the shared pool (and the one still
  *    queued in the tenant), `killRef` kills one `async` job; the budgets go back to 0.
- * 5. (A spot for the crash barrier: a crashing Python worker tainted, an idempotent job
- *    retried elsewhere.)
+ * 5. The crash barrier: a Python worker crashes (SIGSEGV) under an idempotent job; its slot
+ *    is tainted and the job runs again on the other worker; a job that is not idempotent
+ *    fails `worker_exit` after one run.
  * 6. The status of each pool and the managers' lines in the dump; the application stops,
  *    and every worker thread the pools ran is gone (checked in /proc/self/task).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childSpec, createLogger, createSystem, dump, renderDump, startApplication, Supervisor, type ActorSystem, type LogLevel } from '@arbor/core';
 import { defineTask, JobKilledError, JobRejectedError, JobWorkerExitError, Pools, TASK_WORKER_URL, type JobPool, type JobPoolStatus } from '@arbor/pool';
 import { ProcessRegistry } from '@arbor/process-registry';
-import { threadProfile } from '@arbor/worker-profiles';
+import { pythonProfile, PYTHON_TASKS_PATH, threadProfile } from '@arbor/worker-profiles';
 
 const MiB = 2 ** 20;
 /** The tasks module (this module runs from `dist/src/jobs/`, next to `tasks.js`). */
@@ -41,6 +42,10 @@ const add = defineTask<[number, number], number>(TASKS, 'add');
 const whoami = defineTask<[], { threadId: number; osThreadId: number }>(TASKS, 'whoami');
 const sleep = defineTask<[number], number>(TASKS, 'sleep');
 const hog = defineTask<[], never>(TASKS, 'hog');
+/** Python tasks (python/crashy_tasks.py; this module runs from dist/src/jobs/). */
+const PY_TASKS = new URL('../../../python/crashy_tasks.py', import.meta.url);
+const pyPid = defineTask<[], number>(PY_TASKS, 'pid');
+const flaky = defineTask<[string], { pid: number; crashed_pid: number }>(PY_TASKS, 'flaky');
 
 /**
  * What the job pools scene observed.
@@ -90,11 +95,33 @@ export interface JobsSummary {
     readonly refOutcome: string;
   };
   /** 6. Each pool's status, the managers' dump lines, the OS threads the pools ran and those left after the stop, how the application stopped. */
+  /** 5. The Python workers' pids, the retried job's answer (its pid, the pid that crashed), the taints and retries after it, and the non-idempotent job's outcome. */
+  readonly crashBarrier: {
+    readonly pyPidsBefore: readonly number[];
+    readonly retried: { readonly pid: number; readonly crashed_pid: number };
+    readonly taints: number;
+    readonly retries: number;
+    readonly notIdempotent: string;
+    /** Every Python worker pid the step saw, and those still alive after the application stopped. */
+    readonly pyPids: readonly number[];
+    readonly pyPidsLeft: readonly number[];
+  };
   readonly statuses: { readonly shared: JobPoolStatus; readonly tenant: JobPoolStatus };
   readonly managerDumpLines: readonly string[];
   readonly osThreads: readonly number[];
   readonly threadsLeft: readonly number[];
   readonly stopResult: string;
+}
+
+/** Whether `pid` is a live process (not a zombie), from /proc. */
+function processAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
 }
 
 /** Polls `cond` every 20 ms, up to `timeoutMs`; throws naming `what` if it never holds. */
@@ -254,11 +281,22 @@ export async function runJobs(print: (line: string) => void, options: { logLevel
     print(`  shared.killRef(ref) → ${killRef[0]}, again → ${killRef[1]}; shared.await(ref) → ${refOutcome}`);
 
     // ------------------------------------------------------------------ 5. the crash barrier
-    // CRASH BARRIER (to be wired when the crash barrier lands, branch jbarrier): a job pool of
-    // Python workers (pythonProfile({ script: PYTHON_TASKS_PATH }), through the process registry
-    // above) whose worker crashes under a job: the worker's slot is tainted, and an
-    // idempotent job (`idempotent: true`) is retried on another, untainted worker.
-    print('5. (the crash barrier, a crashing Python worker tainted and an idempotent job retried elsewhere, comes with the crash barrier)');
+    // A job pool of Python workers (through the process registry above): the crash barrier is on
+    // by default for process profiles. A worker crashes (SIGSEGV) under an idempotent job: its
+    // slot is tainted, and the job runs again on the other, untainted worker.
+    print('5. the crash barrier: a Python worker crashes under an idempotent job');
+    const p = await pools.startJobPool({ name: 'py', profile: pythonProfile({ script: PYTHON_TASKS_PATH, registry: 'process-registry' }), minWorkers: 2, maxWorkers: 2 });
+    if (p.status === 'error') throw p.reason;
+    const py = p.pool;
+    const pyPidsBefore = [...new Set(await Promise.all([py.run(pyPid, [], { name: 'pid' }), py.run(pyPid, [])]))].sort((a, b) => a - b);
+    const marker = join(dir, 'crashed-once');
+    const retried = await py.run(flaky, [marker], { idempotent: true });
+    const pyStatus = py.status();
+    const notIdempotent = await outcome(py.run(flaky, [join(dir, 'crashed-twice')]));
+    print(`  py.run(flaky, [marker], { idempotent: true }) → answered by pid ${retried.pid}; the first run crashed pid ${retried.crashed_pid}`);
+    print(`  py.status() → taints ${pyStatus.taints}, retries ${pyStatus.retries}: the crashed worker's slot is avoided for taintMs`);
+    print(`  the same task, not idempotent → ${notIdempotent} (run once, never again)`);
+    const crashBarrier = { pyPidsBefore, retried, taints: pyStatus.taints, retries: pyStatus.retries, notIdempotent };
 
     // ------------------------------------------------------------------ 6. status, dump, stop
     await Promise.all([who(shared), who(shared)]); // one on each default worker (capacity 1): the threads serving now, for the /proc check
@@ -279,6 +317,10 @@ export async function runJobs(print: (line: string) => void, options: { logLevel
       await waitFor('the worker threads to end', () => all.every((tid) => !existsSync(`/proc/self/task/${tid}`))).catch(() => undefined);
       threadsLeft = all.filter((tid) => existsSync(`/proc/self/task/${tid}`));
     }
+    const pyPids = [...new Set([...crashBarrier.pyPidsBefore, crashBarrier.retried.pid, crashBarrier.retried.crashed_pid])].sort((a, b) => a - b);
+    await waitFor('the Python workers to exit', () => pyPids.every((pid) => !processAlive(pid))).catch(() => undefined);
+    const pyPidsLeft = pyPids.filter(processAlive);
+    print(`the Python workers (pids ${pyPids.join(', ')}) ${pyPidsLeft.length === 0 ? 'are gone' : `still run: ${pyPidsLeft.join(', ')}`}`);
     print(`the application stopped (${stopResult}); the OS threads the jobs ran on (${all.join(', ')}) ${threadsLeft.length === 0 ? 'are gone' : `still run: ${threadsLeft.join(', ')}`}`);
     return {
       rootChildren,
@@ -297,6 +339,7 @@ export async function runJobs(print: (line: string) => void, options: { logLevel
         afterwards,
       },
       kill: { sharedRunningBefore, tenantQueuedBefore, killed, killedAgain, outcomes, after, killRef, refOutcome },
+      crashBarrier: { ...crashBarrier, pyPids, pyPidsLeft },
       statuses,
       managerDumpLines,
       osThreads: all,
