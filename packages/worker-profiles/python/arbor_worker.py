@@ -35,6 +35,8 @@ def _error(exc, code=None):
         "message": str(exc),
         "stack": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
     }
+    if code is None and isinstance(getattr(exc, "code", None), str):
+        code = exc.code  # an exception's string code travels, as a JS error's does
     if code is not None:
         err["code"] = code
     return err

@@ -8,7 +8,7 @@ export { formatWorkerExit, WORKER_EXIT_REASONS, type KillCause, type RecycleTrig
 export type { ArgOf, MethodOf, ResultOf, TaskContext, WorkerApi } from './contract/Handlers.js';
 export { estimateFrameSize, Outbox, type OutboxOptions, type WireWriter } from './transport/Outbox.js';
 export { encodeMessage, FramingError, MAX_MESSAGE_BYTES, MessageDecoder } from './transport/u32Framing.js';
-export type { StartContext, WorkerConn, WorkerProfile } from './contract/WorkerProfile.js';
+export type { StartContext, StartLogger, WorkerConn, WorkerProfile } from './contract/WorkerProfile.js';
 export { RequestAbortedError, RequestTimeoutError, UnknownMethodError, WorkerExitError, WorkerStartError, WorkerStoppedError, WorkerTaskError } from './errors/errors.js';
 export { WorkerQueueFullError } from './worker/errors.js';
 export { WorkerActor, type RecycleOutcome, type WorkerProtocol } from './worker/WorkerActor.js';
@@ -19,6 +19,6 @@ export type { HealthOptions, RecycleOptions, WorkerOptions } from './worker/Work
 export { threadProfile, type ThreadProfileOptions } from './profiles/thread.js';
 export { nodeProcessProfile, type NodeProcessProfileOptions } from './profiles/nodeProcess.js';
 export { stdioProfile, type StdioProfileOptions } from './profiles/stdio.js';
-export { pythonProfile, resolvePython, PYTHON_RUNTIME_PATH, type PythonProfileOptions } from './profiles/python.js';
+export { pythonProfile, resolvePython, PYTHON_RUNTIME_PATH, PYTHON_TASKS_PATH, type PythonProfileOptions } from './profiles/python.js';
 export { watchRss, DEFAULT_RSS_INTERVAL_MS } from './memory/RssPoller.js';
 export { hasSetpriv, resolveRegistry, signalGroup, spawnOsWorker, type OsSpawn, type OsWorkerProcess, type RegistryOption } from './profiles/osProcess.js';

@@ -18,6 +18,18 @@ export interface StartContext {
   readonly actor: ActorRef;
   /** `start` rejects (and leaves nothing running) if READY has not come within this time. */
   readonly readyTimeoutMs: number;
+  /** The owning actor's logger (the worker actor passes its own); a profile reports what the caller must know through it. */
+  readonly logger?: StartLogger;
+}
+
+/**
+ * The part of a logger a profile uses in `start` (Arbor's winston logger fits).
+ *
+ * @example
+ * const logger: StartLogger = { warn: (message, meta) => console.warn(message, meta) };
+ */
+export interface StartLogger {
+  warn(message: string, meta?: Record<string, unknown>): void;
 }
 
 /**
@@ -83,6 +95,19 @@ export interface WorkerProfile<H = unknown> {
   readonly isProcess: boolean;
   /** Starts one worker; resolves once it is READY, rejects with `WorkerStartError` (leaving nothing running). */
   start(ctx: StartContext): Promise<WorkerConn>;
+  /**
+   * Optional capability: a copy of this profile whose workers are hard-capped at
+   * `maxHeapBytes` of V8 old generation (rounded up to whole MiB); a worker past it exits
+   * `oom`. `threadProfile` (`resourceLimits.maxOldGenerationSizeMb`) and
+   * `nodeProcessProfile` (`--max-old-space-size`) have it; `stdioProfile` and
+   * `pythonProfile` do not (use their `addressSpaceLimitBytes`, or RSS recycling). A pool
+   * that enforces per-job caps checks `profile.withHeapLimit !== undefined` first.
+   *
+   * @example
+   * const capped = profile.withHeapLimit?.(64 * 1024 * 1024);
+   * if (capped === undefined) throw new Error(`${profile.kind} workers cannot be heap-capped`);
+   */
+  withHeapLimit?(maxHeapBytes: number): WorkerProfile<H>;
   /** Type only: the worker's API. */
   readonly [apiType]?: H;
 }

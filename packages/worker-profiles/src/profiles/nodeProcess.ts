@@ -3,6 +3,7 @@ import { checkKnownKeys, InvalidOptionError } from '@arbor/core';
 import type { ParentFrame } from '../contract/frames.js';
 import type { StartContext, WorkerConn, WorkerProfile } from '../contract/WorkerProfile.js';
 import { Outbox } from '../transport/Outbox.js';
+import { hasHeapFlag, heapLimitMb, withHeapFlag } from './heapLimit.js';
 import type { OsWorkerConn, OsTransport } from './OsWorkerConn.js';
 import type { RegistryOption } from './osProcess.js';
 import { startOsWorker } from './startOsWorker.js';
@@ -32,12 +33,15 @@ const NODE_PROCESS_KEYS = ['module', 'capacity', 'execArgv', 'serialization', 'e
  * Workers that are Node child processes speaking frames over Node IPC: spawned as
  * `node [...execArgv] <module>` under `setpriv --pdeathsig KILL`, registered in the process
  * registry, with stderr's last 4 KiB quoted when a start fails (stdout and stderr are not
- * forwarded to a logger).
+ * forwarded to a logger). `withHeapLimit(bytes)` gives a copy whose children run with
+ * `--max-old-space-size=<ceil(bytes / MiB)>` (replacing one in `execArgv`); V8's abort past
+ * it (SIGABRT) is classified `oom`.
  *
  * @example
  * const profile = nodeProcessProfile<typeof import('./worker.js').handlers>({
  *   module: new URL('./worker.js', import.meta.url), execArgv: ['--max-old-space-size=64'],
  * });
+ * const smaller = profile.withHeapLimit!(32 * 1024 * 1024); // execArgv: ['--max-old-space-size=32']
  */
 export function nodeProcessProfile<H>(options: NodeProcessProfileOptions): WorkerProfile<H> {
   checkKnownKeys('nodeProcessProfile', options, NODE_PROCESS_KEYS);
@@ -46,12 +50,17 @@ export function nodeProcessProfile<H>(options: NodeProcessProfileOptions): Worke
   const execArgv = stringsOf('nodeProcessProfile: execArgv', options.execArgv);
   const serialization = options.serialization ?? 'json';
   if (serialization !== 'json' && serialization !== 'advanced') throw new InvalidOptionError('nodeProcessProfile: serialization', "'json' or 'advanced'", serialization);
-  const oomOnAbort = execArgv.some((arg) => arg.startsWith('--max-old-space-size'));
-  const env = { ...process.env, ...options.env, ARBOR_WORKER_TRANSPORT: 'ipc' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, ARBOR_WORKER_TRANSPORT: 'ipc' };
+  // V8 aborts (SIGABRT) at the heap cap: execArgv's flag, or one in the NODE_OPTIONS the child inherits
+  const oomOnAbort = hasHeapFlag(execArgv) || hasHeapFlag((env.NODE_OPTIONS ?? '').split(/\s+/));
   return {
     kind: 'node-process',
     capacity,
     isProcess: true,
+    withHeapLimit(maxHeapBytes: number): WorkerProfile<H> {
+      const mb = heapLimitMb('nodeProcessProfile: withHeapLimit', maxHeapBytes);
+      return nodeProcessProfile<H>({ ...options, execArgv: withHeapFlag(execArgv, mb) });
+    },
     start: (ctx: StartContext): Promise<WorkerConn> =>
       startOsWorker(ctx, {
         kind: 'node-process',

@@ -17,8 +17,28 @@ export interface PythonProfileOptions extends Omit<StdioProfileOptions, 'command
   readonly args?: readonly string[];
 }
 
-/** The Python runtime shipped in this package (`python/arbor_worker.py`). */
+/**
+ * The Python runtime shipped in this package (`python/arbor_worker.py`).
+ *
+ * @example
+ * spawn('python3', ['-u', PYTHON_RUNTIME_PATH, 'handlers.py']);
+ */
 export const PYTHON_RUNTIME_PATH = fileURLToPath(new URL('../../../python/arbor_worker.py', import.meta.url));
+
+/**
+ * The task runner for job pools shipped in this package (`python/arbor_tasks.py`): a
+ * handlers script serving one handler, `$task`, whose argument `{ u, n, a }` names a `.py`
+ * file (a path or `file:` URL), a function in it and its positional arguments. Each file is
+ * imported once per worker, so its module state stays across calls; async functions are
+ * awaited. An unknown file or function fails the request with code `task_not_found`.
+ *
+ * @example
+ * interface Tasks { $task(arg: { u: string; n: string; a: unknown[] }): unknown }
+ * const profile = pythonProfile<Tasks>({ script: PYTHON_TASKS_PATH });
+ * const worker = await startWorker(system, { profile });
+ * await worker.request('$task', { u: '/app/tasks.py', n: 'count', a: [1] }); // 1
+ */
+export const PYTHON_TASKS_PATH = fileURLToPath(new URL('../../../python/arbor_tasks.py', import.meta.url));
 
 const resolved = new Map<string, Promise<string>>();
 

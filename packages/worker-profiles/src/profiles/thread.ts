@@ -6,6 +6,7 @@ import type { StartContext, WorkerConn, WorkerProfile } from '../contract/Worker
 import { WorkerStartError } from '../errors/errors.js';
 import { THREAD_DATA_KEY, type ThreadWorkerData } from '../runtime/transports.js';
 import { toWireError } from '../transport/wireError.js';
+import { heapLimitMb, parentHeapFlag } from './heapLimit.js';
 import { ThreadConn } from './ThreadConn.js';
 
 /**
@@ -23,7 +24,7 @@ export interface ThreadProfileOptions {
    * The thread's V8 limits (`maxOldGenerationSizeMb` and the rest); reaching one ends the
    * worker with an `oom` exit. Note nodejs/node#43991: when this process was started with
    * `--max-old-space-size` (in its argv or NODE_OPTIONS), that flag wins over
-   * `maxOldGenerationSizeMb`; the profile warns once (`ARBOR_THREAD_LIMITS` warning).
+   * `maxOldGenerationSizeMb`; the first capped start warns once (report `heap_limit_overridden`).
    */
   readonly resourceLimits?: ResourceLimits;
   /** Node flags for the thread (`Worker` `execArgv`). */
@@ -48,14 +49,19 @@ const LIMIT_KEYS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeR
  * Exits: `ERR_WORKER_OUT_OF_MEMORY` → `oom`; another uncaught error → `crash`; exit code 0 →
  * `normal`, n → `exit`; Arbor's `terminate()` → `killed` (`signal: 'terminate'`, `by: 'arbor'`).
  *
- * A parent started with `--max-old-space-size` overrides `resourceLimits.maxOldGenerationSizeMb`
- * (nodejs/node#43991): the profile warns once when both are set.
+ * `withHeapLimit(bytes)` gives a copy whose threads get `maxOldGenerationSizeMb = ceil(bytes / MiB)`
+ * (the other `resourceLimits` kept). A parent started with `--max-old-space-size` (argv or
+ * NODE_OPTIONS) overrides `maxOldGenerationSizeMb` (nodejs/node#43991): the first start of a
+ * capped thread in such a process warns once through the actor's logger (report
+ * `heap_limit_overridden`; `process.emitWarning` with code `ARBOR_THREAD_LIMITS` when the
+ * start context has no logger).
  *
  * @example
  * import type { Api } from './worker.js';
  * const profile = threadProfile<Api>({ module: new URL('./worker.js', import.meta.url), capacity: 4 });
  * const worker = await startWorker(system, { profile, name: 'hash' });
  * await worker.request('add', 1); // 2
+ * const capped = profile.withHeapLimit!(64 * 1024 * 1024); // resourceLimits.maxOldGenerationSizeMb: 64
  */
 export function threadProfile<H = unknown>(options: ThreadProfileOptions): WorkerProfile<H> {
   checkKnownKeys('threadProfile', options, KNOWN_KEYS);
@@ -70,14 +76,19 @@ export function threadProfile<H = unknown>(options: ThreadProfileOptions): Worke
   if (env !== undefined && (typeof env !== 'object' || env === null || Array.isArray(env))) throw new InvalidOptionError('threadProfile: options.env', 'an object of environment variables', env);
   const name = options.name;
   if (name !== undefined && (typeof name !== 'string' || name === '')) throw new InvalidOptionError('threadProfile: options.name', 'a non-empty string', name);
-  if (resourceLimits?.maxOldGenerationSizeMb !== undefined) warnIfHeapFlagWins();
+  const capped = resourceLimits?.maxOldGenerationSizeMb !== undefined;
   const meta: Record<string, unknown> = { module: module.href };
   if (resourceLimits !== undefined) meta.resourceLimits = resourceLimits;
   return {
     kind: 'thread',
     capacity,
     isProcess: false,
+    withHeapLimit(maxHeapBytes: number): WorkerProfile<H> {
+      const maxOldGenerationSizeMb = heapLimitMb('threadProfile: withHeapLimit', maxHeapBytes);
+      return threadProfile<H>({ ...options, resourceLimits: { ...resourceLimits, maxOldGenerationSizeMb } });
+    },
     start(ctx: StartContext): Promise<WorkerConn> {
+      if (capped) warnIfHeapFlagWins(ctx, resourceLimits!.maxOldGenerationSizeMb!);
       const { port1, port2 } = new MessageChannel();
       const data: ThreadWorkerData = { port: port2, workerId: ctx.workerId };
       let worker: Worker;
@@ -129,11 +140,11 @@ function checkStrings(key: 'execArgv' | 'argv', value: readonly string[] | undef
 }
 
 let warnedHeapFlag = false;
-/** nodejs/node#43991: the parent's --max-old-space-size beats a thread's maxOldGenerationSizeMb. Warns once. */
-function warnIfHeapFlagWins(): void {
-  if (warnedHeapFlag) return;
-  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  if (!flags.some((flag) => /^--max[-_]old[-_]space[-_]size(=|$)/.test(flag))) return;
+/** nodejs/node#43991: the parent's --max-old-space-size beats a thread's maxOldGenerationSizeMb. Warns once per process. */
+function warnIfHeapFlagWins(ctx: StartContext, maxOldGenerationSizeMb: number): void {
+  if (warnedHeapFlag || !parentHeapFlag()) return;
   warnedHeapFlag = true;
-  process.emitWarning('this process was started with --max-old-space-size, which overrides resourceLimits.maxOldGenerationSizeMb of worker threads (nodejs/node#43991); cap the thread heap by starting the parent without it', { code: 'ARBOR_THREAD_LIMITS' });
+  const message = 'this process runs with --max-old-space-size (argv or NODE_OPTIONS), which overrides resourceLimits.maxOldGenerationSizeMb of worker threads (nodejs/node#43991): thread heap caps are not enforced; start the parent without it';
+  if (ctx.logger !== undefined) ctx.logger.warn(message, { report: 'heap_limit_overridden', workerId: ctx.workerId, maxOldGenerationSizeMb });
+  else process.emitWarning(message, { code: 'ARBOR_THREAD_LIMITS' });
 }

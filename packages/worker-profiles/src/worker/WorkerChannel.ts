@@ -301,7 +301,7 @@ export class WorkerChannel {
   async #startConn(): Promise<ConnSlot> {
     const workerId = `${this.options.name ?? this.options.profile.kind}-${++workerCounter}`;
     this.#lastWorkerId ||= workerId;
-    const conn = await this.options.profile.start({ workerId, system: this.#host.system, actor: this.#host.self, readyTimeoutMs: this.options.readyTimeoutMs });
+    const conn = await this.options.profile.start({ workerId, system: this.#host.system, actor: this.#host.self, readyTimeoutMs: this.options.readyTimeoutMs, logger: this.#host.logger });
     this.#starts++;
     const slot = new ConnSlot(conn);
     conn.onFrame((f) => this.#onFrame(slot, f));
