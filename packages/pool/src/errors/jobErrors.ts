@@ -117,7 +117,9 @@ export class JobKilledError extends ArborError {
 export class JobWorkerExitError extends ArborError {
   readonly code: 'worker_exit' | 'oom';
   constructor(readonly pool: string, readonly task: string, readonly exit: WorkerExit, readonly attempts: number) {
-    super(`job ${task} in pool ${JSON.stringify(pool)} lost its worker: ${formatWorkerExit(exit)}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`);
+    // one line: a start-up death's exit carries the worker's last output (kept whole on `exit`)
+    const how = formatWorkerExit(exit).replace(/\s*\n\s*/g, ' ');
+    super(`job ${task} in pool ${JSON.stringify(pool)} lost its worker: ${how}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`);
     this.code = exit.reason === 'oom' ? 'oom' : 'worker_exit';
   }
 }

@@ -507,6 +507,7 @@ export class JobPoolCore {
     if (this.#slots.some((s) => s.heapClass === heapClass)) return;
     const job = this.#queue(heapClass).shift();
     if (job === undefined) return;
+    job.state = 'new'; // shifted: #settle must not count it out of the queue again
     const exit = (error as { exit?: unknown } | null)?.exit ?? (error as { reason?: { exit?: unknown } } | null)?.reason?.exit;
     this.#settle(job, false, exit !== undefined ? new JobWorkerExitError(this.name, job.label, exit as never, 0) : error);
   }
