@@ -4,7 +4,8 @@
  * 1..3 random tenant pools delegating to it (random maxWorkers, budgets, queues, queue
  * timeouts, onFull), driven by random commands: jobs of random heap sizes and durations
  * submitted through run or async to a tenant or to the shared pool directly (sometimes named,
- * with a deadline, or with an AbortSignal), kill(name), killRef, flush, aborts and waits.
+ * with a deadline, or with an AbortSignal), jobs that exit their worker, kill(name), killRef,
+ * flush, aborts and waits.
  * After every command, and sampled every millisecond meanwhile, the limits hold at every level
  * (committed <= maxMemoryBytes, tenants' running <= maxWorkers, the shared pool's running <=
  * its workers' capacity and workers <= maxWorkers). At quiescence every job settled exactly
@@ -18,7 +19,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { RequestAbortedError } from '@arbor/worker-profiles';
-import { JobKilledError, JobRejectedError, JobTimeoutError, Pools, type JobPool, type JobRef } from '../src/index.js';
+import { JobKilledError, JobRejectedError, JobTimeoutError, JobWorkerExitError, Pools, type JobPool, type JobRef } from '../src/index.js';
 import { delay, jobRig, T, until } from './support/jobs.js';
 
 const rig = jobRig(test, 1);
@@ -38,6 +39,7 @@ const cmdArb = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('abort' as const), i: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('flush' as const), target: fc.integer({ min: -1, max: 2 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 30 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('crash' as const), target: fc.integer({ min: -1, max: 2 }) }) },
 );
 
 let run = 0;
@@ -127,10 +129,17 @@ test(`job pools with random tenants${capped ? ', heap classes (a capping profile
             case 'wait':
               await delay(c.ms);
               break;
+            case 'crash':
+              track(submitted++, poolOf(c.target).run(T.exit, [3]));
+              break;
           }
           check(`after step ${step} (${c.kind})`);
         }
-        await Promise.all(pending);
+        const allSettled = Promise.all(pending).then(() => true);
+        if (!(await Promise.race([allSettled, delay(15_000).then(() => false)]))) {
+          const open = [...settles.entries()].filter(([, n]) => n === 0).map(([id]) => id);
+          throw new Error(`jobs ${open.join(',')} never settled; shared ${JSON.stringify(shared.status())}; tenants ${tenants.map((x) => JSON.stringify(x.pool.status())).join(' ')}; commands ${JSON.stringify(cmds)}`);
+        }
         const all = [shared, ...tenants.map((x) => x.pool)];
         await until(() => all.every((p) => p.status().running === 0 && p.status().queued === 0 && p.status().committedBytes === 0), 'quiescence');
         check('at quiescence');
@@ -139,7 +148,7 @@ test(`job pools with random tenants${capped ? ', heap classes (a capping profile
         for (const { pool } of tenants) await Pools.of(rig.system).stopPool(pool.name);
       }
       const twice = [...settles.entries()].filter(([, n]) => n !== 1);
-      const bad = outcomes.filter((o) => typeof o !== 'number' && !(o instanceof JobRejectedError || o instanceof JobKilledError || o instanceof JobTimeoutError || o instanceof RequestAbortedError));
+      const bad = outcomes.filter((o) => typeof o !== 'number' && !(o instanceof JobRejectedError || o instanceof JobKilledError || o instanceof JobTimeoutError || o instanceof RequestAbortedError || o instanceof JobWorkerExitError));
       if (violations.length > 0 || twice.length > 0 || bad.length > 0 || settles.size !== submitted) {
         throw new Error(`violations: ${violations.slice(0, 5).join('; ')} | settled not once: ${twice.length} | bad outcomes: ${bad.map(String).slice(0, 3).join('; ')} | ${settles.size} of ${submitted}`);
       }

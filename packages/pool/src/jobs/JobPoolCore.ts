@@ -316,7 +316,10 @@ export class JobPoolCore {
     if (!job.settled) {
       if (ok) this.#settle(job, true, value);
       else if (value instanceof WorkerStoppedError && job.attempts === 1 && !this.#stopped) {
-        // the worker was gone before the job reached it: it never ran, so it goes back to the head
+        // the worker was gone before the job reached it: it never ran, so it goes back to the head,
+        // and the stopped worker takes no more jobs (else the pump hands it the same job again and
+        // again in microtasks, before the manager's DOWN can remove it: the event loop spins)
+        this.removeSlot(slot.ref);
         job.state = 'queued';
         job.attempts = 0;
         this.#queue(job.heapClass).unshift(job);
