@@ -4,7 +4,7 @@
 // jobs in the restarted parent settle too, and a killed tenant cancels its jobs in the parent.
 import test from 'ava';
 import { Supervisor, type ActorRef, type ActorSystem } from '@arbor/core';
-import { JobKilledError, JobPool, JobWorkerExitError, Pools, PoolStoppedError } from '../src/index.js';
+import { JobKilledError, JobPool, JobPoolStoppedError, JobRejectedError, JobWorkerExitError, Pools } from '../src/index.js';
 import { jobRig, noteFile, T, until } from './support/jobs.js';
 
 const rig = jobRig(test, 3);
@@ -42,12 +42,13 @@ test.serial('the manager killed: queued and running jobs settle; the pool restar
   await until(() => pool.status().workers === 2, 'minWorkers again');
 });
 
-test.serial('a call while the pool restarts rejects with PoolStoppedError (run) or throws it (async)', async (t) => {
+test.serial('a call while the pool restarts is rejected pool_stopped: run rejects with JobPoolStoppedError, async returns it', async (t) => {
   const pool = await rig.pool('rsc', { minWorkers: 1, maxWorkers: 1 });
   rig.system.exit(await managerOf(rig.system, pool.name), 'kill');
   await until(() => { try { pool.status(); return false; } catch { return true; } }, 'the core gone');
-  await t.throwsAsync(pool.run(T.add, [1, 1]), { instanceOf: PoolStoppedError });
-  t.throws(() => pool.async(T.add, [1, 1]), { instanceOf: PoolStoppedError });
+  await t.throwsAsync(pool.run(T.add, [1, 1]), { instanceOf: JobPoolStoppedError, code: 'pool_stopped' } as never);
+  const r = pool.async(T.add, [1, 1]);
+  t.true(r instanceof JobPoolStoppedError && r instanceof JobRejectedError, 'async returns the rejection');
   t.is(pool.kill('x'), 0);
   t.is(pool.flush(), 0);
   await pool.ready();

@@ -2,7 +2,7 @@
 // then the shared pool admits with the same deadline; both release at the end; kills at the
 // tenant reach the job in the parent; a delegateTo function routes by job name.
 import test from 'ava';
-import { InsufficientMemoryError, JobKilledError, JobRejectedError, JobTimeoutError, PoolStoppedError, QueueFullError } from '../src/index.js';
+import { InsufficientMemoryError, JobKilledError, JobRejectedError, JobPoolStoppedError, JobTimeoutError, QueueFullError } from '../src/index.js';
 import { delay, jobRig, noteFile, T, until } from './support/jobs.js';
 
 const rig = jobRig(test, 2);
@@ -75,7 +75,7 @@ test('kill by name, killRef and flush at the tenant reach the job running in the
   await until(() => tenant.status().running === 0 && shared.status().running === 0, 'both free');
 });
 
-test('a delegateTo function routes by job name; a target that is not running rejects with PoolStoppedError', async (t) => {
+test('a delegateTo function routes by job name; a target that is not running rejects with JobPoolStoppedError (pool_stopped)', async (t) => {
   const sa = await rig.pool('sa', { minWorkers: 1, maxWorkers: 1 });
   const sb = await rig.pool('sb', { minWorkers: 1, maxWorkers: 1 });
   const router = await rig.tenant('router', { delegateTo: (job) => (job.name?.startsWith('a') ? sa.name : job.name?.startsWith('b') ? sb.name : 'nowhere'), maxWorkers: 4 });
@@ -84,6 +84,6 @@ test('a delegateTo function routes by job name; a target that is not running rej
   t.is(await router.run(T.add, [1, 3], { name: 'b1' }), 4);
   t.is(sa.status().completed, 2);
   t.is(sb.status().completed, 1);
-  await t.throwsAsync(router.run(T.add, [1, 1], { name: 'c' }), { instanceOf: PoolStoppedError });
+  await t.throwsAsync(router.run(T.add, [1, 1], { name: 'c' }), { instanceOf: JobPoolStoppedError, code: 'pool_stopped' } as never);
   t.like(router.status(), { running: 0, committedBytes: 0 });
 });

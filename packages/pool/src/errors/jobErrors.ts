@@ -3,14 +3,14 @@ import { formatWorkerExit, type WorkerExit } from '@arbor/worker-profiles';
 
 /**
  * The job pool did not take the job (admission); nothing of it ran. `code` says why:
- * `insufficient_memory`, `no_workers`, `queue_full`, `queue_timeout`. `async` returns it,
+ * `insufficient_memory`, `no_workers`, `queue_full`, `queue_timeout`, `pool_stopped`. `async` returns it,
  * `run` rejects with it.
  *
  * @example
  * const ref = pool.async(task, args); if (ref instanceof JobRejectedError) return reply503(ref.code);
  */
 export abstract class JobRejectedError extends ArborError {
-  abstract override readonly code: 'insufficient_memory' | 'no_workers' | 'queue_full' | 'queue_timeout';
+  abstract override readonly code: 'insufficient_memory' | 'no_workers' | 'queue_full' | 'queue_timeout' | 'pool_stopped';
   constructor(readonly pool: string, message: string) {
     super(`job pool ${JSON.stringify(pool)} rejected the job: ${message}`);
   }
@@ -76,6 +76,20 @@ export class QueueTimeoutError extends JobRejectedError {
   readonly code = 'queue_timeout' as const;
   constructor(pool: string, readonly waitedMs: number) {
     super(pool, `it waited ${waitedMs} ms in the queue without a worker (queueTimeoutMs or its timeoutMs); it did not run`);
+  }
+}
+
+/**
+ * The job pool is not running (stopped, never started, or between a crash and its
+ * restart): the job was not taken. Retry once `pool.ready()` resolves.
+ *
+ * @example
+ * const ref = pool.async(task, args); if (ref instanceof JobPoolStoppedError) await pool.ready();
+ */
+export class JobPoolStoppedError extends JobRejectedError {
+  readonly code = 'pool_stopped' as const;
+  constructor(pool: string) {
+    super(pool, `the pool is not running (stopped, or restarting); retry after pool.ready(), or start it with pools.startJobPool({ name: ${JSON.stringify(pool)}, ... })`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { ActorSystem, InvalidOptionError } from '@arbor/core';
 import { PoolStoppedError } from '../errors/errors.js';
-import { JobRejectedError } from '../errors/jobErrors.js';
+import { JobPoolStoppedError, JobRejectedError } from '../errors/jobErrors.js';
 import { Pools } from '../pools/Pools.js';
 import type { Job, RunOptions } from './Job.js';
 import type { JobPoolCore, JobPoolStatus } from './JobPoolCore.js';
@@ -98,17 +98,19 @@ export class JobPool {
 
   /**
    * Runs `task(...args)` in a worker and resolves with its result. Rejects with a
-   * `JobRejectedError` (`insufficient_memory`, `no_workers`, `queue_full`, `queue_timeout`),
-   * `JobTimeoutError`, `JobKilledError`, `JobWorkerExitError` (code `worker_exit` or `oom`),
-   * the task's own error (`WorkerTaskError`, with its stack), or `PoolStoppedError`.
+   * `JobRejectedError` (`insufficient_memory`, `no_workers`, `queue_full`, `queue_timeout`,
+   * `pool_stopped`), `JobTimeoutError`, `JobKilledError`, `JobWorkerExitError` (code
+   * `worker_exit` or `oom`), or the task's own error (`WorkerTaskError`, with its stack).
    *
    * @example
    * const png = await pool.run(thumb, [img, 128], { timeoutMs: 10_000, maxHeapBytes: 64 * 2 ** 20 });
    */
   run<T extends Task<any, any>>(task: T, args: TaskArgs<T>, options?: RunOptions): Promise<TaskResult<T>> {
+    const core = coreOf(this.#system, this.#name);
+    if (core === undefined) return Promise.reject(new JobPoolStoppedError(this.#name));
     let job;
     try {
-      job = this.#core('run').submit(task, args, options, false);
+      job = core.submit(task, args, options, false);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -124,7 +126,8 @@ export class JobPool {
    * if (ref instanceof JobRejectedError) return ref.code;
    */
   async<T extends Task<any, any>>(task: T, args: TaskArgs<T>, options?: RunOptions): JobRef<TaskResult<T>> | JobRejectedError {
-    const core = this.#core('async');
+    const core = coreOf(this.#system, this.#name);
+    if (core === undefined) return new JobPoolStoppedError(this.#name);
     const job = core.submit(task, args, options, true);
     if (job instanceof JobRejectedError) return job;
     const ref = new JobRef<TaskResult<T>>(this.#name, job.id);

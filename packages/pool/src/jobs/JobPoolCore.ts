@@ -1,8 +1,7 @@
 import { checkKnownKeys, InvalidOptionError, MAX_TIMER_MS, type ActorRef } from '@arbor/core';
 import type { SetTable } from '@arbor/ets';
 import { RequestAbortedError, RequestTimeoutError, WorkerExitError, WorkerStoppedError, type WorkerHandle } from '@arbor/worker-profiles';
-import { PoolStoppedError } from '../errors/errors.js';
-import { InsufficientMemoryError, JobKilledError, JobRejectedError, JobTimeoutError, JobWorkerExitError, NoWorkersError, QueueFullError, QueueTimeoutError } from '../errors/jobErrors.js';
+import { InsufficientMemoryError, JobKilledError, JobPoolStoppedError, JobRejectedError, JobTimeoutError, JobWorkerExitError, NoWorkersError, QueueFullError, QueueTimeoutError } from '../errors/jobErrors.js';
 import { CrashBarrier, type Taint } from './CrashBarrier.js';
 import { Histogram } from './Histogram.js';
 import { Job, type RunOptions } from './Job.js';
@@ -124,7 +123,7 @@ export class JobPoolCore {
     if (!isTask(task)) throw new InvalidOptionError('run: task', 'a task (defineTask(url, name) or taskFromSource(fn))', task);
     if (!Array.isArray(args)) throw new InvalidOptionError('run: args', 'an array of the task\'s arguments', args);
     if (options !== undefined) checkKnownKeys('run', options, RUN_KEYS);
-    if (this.#stopped) throw new PoolStoppedError(this.name, 'run');
+    if (this.#stopped) return this.#reject(new JobPoolStoppedError(this.name));
     const timeoutMs = options?.timeoutMs ?? Infinity;
     if (timeoutMs !== Infinity && !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= MAX_TIMER_MS)) {
       throw new InvalidOptionError('run: timeoutMs', `an integer number of milliseconds from 1 to ${MAX_TIMER_MS}, or Infinity`, timeoutMs);
@@ -286,7 +285,7 @@ export class JobPoolCore {
   #delegate(job: Job): void {
     const to = typeof this.#o.delegateTo === 'function' ? this.#o.delegateTo({ name: job.name, task: job.label }) : this.#o.delegateTo!;
     const parent = this.#host.parent(to);
-    if (parent === undefined) return this.#settle(job, false, new PoolStoppedError(to, `run (delegated by ${JSON.stringify(this.name)})`));
+    if (parent === undefined) return this.#settle(job, false, new JobPoolStoppedError(to));
     job.state = 'running';
     job.startedAt = performance.now();
     this.#running++;
