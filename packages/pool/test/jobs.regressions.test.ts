@@ -38,3 +38,19 @@ test.serial('a job whose Node-process worker dies at start-up rejects with a one
   t.false(error!.message.includes('\n'), error!.message);
   t.is(await pool.run(add, [1, 2]), 3);
 });
+
+test.serial('workers that keep dying under their jobs are replaced with back-off, not in a loop (a crash storm)', async (t) => {
+  const exit = defineTask<[number], never>(new URL('./fixtures/tasks.js', import.meta.url), 'exit');
+  const before = conns.length;
+  const pool = await JobPool.start(system, { name: 'storm', profile: tracked(threadProfile({ module: TASK_WORKER_URL }), conns), minWorkers: 1, maxWorkers: 1, period: 2_000, intensity: 1 });
+  const end = Date.now() + 1_500;
+  let failed = 0;
+  while (Date.now() < end) {
+    await pool.run(exit, [3], { timeoutMs: 3_000 }).catch(() => failed++);
+  }
+  const starts = conns.length - before;
+  // A thread starts in ~40 ms: without back-off 1.5 s of jobs that each kill their worker start ~30 workers.
+  t.true(failed >= 2, `the jobs killed their workers (${failed})`);
+  t.true(starts < 16, `replacements backed off (${starts} workers started in 1.5 s)`);
+  t.is(await pool.run(add, [1, 2], { timeoutMs: 10_000 }), 3, 'the pool serves once the storm is over');
+});

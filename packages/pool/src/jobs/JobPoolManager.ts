@@ -65,6 +65,9 @@ export class JobPoolManager extends GenServer<JobPoolManagerProtocol, undefined,
   #failures = 0;
   #backoff = false;
   #pending: (number | undefined)[] = [];
+  /** When recent unexpected worker exits happened, and the back-off steps of the current storm. */
+  readonly #crashes: number[] = [];
+  #storms = 0;
 
   override async init({ options, registry, tree }: JobPoolManagerArg): Promise<void> {
     this.#o = options;
@@ -115,6 +118,7 @@ export class JobPoolManager extends GenServer<JobPoolManagerProtocol, undefined,
           this.logger.warn('job pool worker exited; a replacement starts if the pool needs one', {
             report: 'jobpool_worker_down', pool: this.#o.name, worker: slot.ref.id, slot: slot.slotId, reason: formatReason(msg.reason),
           });
+          this.#crashed(msg.reason);
         }
         this.#core.ensureMin();
         return;
@@ -171,6 +175,29 @@ export class JobPoolManager extends GenServer<JobPoolManagerProtocol, undefined,
       taints: s.taints,
       retries: s.retries,
     };
+  }
+
+  /**
+   * Workers that keep dying (a bad deploy, jobs that crash every worker) would be replaced
+   * forever: past `max(intensity, maxWorkers)` unexpected exits within `period`, replacements
+   * back off as failed starts do (the back-off grows while the storm lasts). The pool itself
+   * stays up: escalating to its supervisor would restart it, then use up the pools
+   * supervisor's intensity and take the other pools down with it.
+   */
+  #crashed(reason: unknown): void {
+    const now = Date.now();
+    const window = this.#crashes;
+    while (window.length > 0 && window[0]! <= now - this.#o.period) window.shift();
+    if (window.length === 0) this.#storms = 0;
+    window.push(now);
+    if (window.length <= Math.max(this.#o.intensity, this.#o.maxWorkers) || this.#backoff) return;
+    this.#storms++;
+    const delay = Math.min(5_000, 100 * 2 ** Math.min(this.#storms - 1, 10));
+    this.logger.error('job pool workers keep exiting; replacements back off', {
+      report: 'jobpool_worker_crash_storm', pool: this.#o.name, exits: window.length, periodMs: this.#o.period, backoffMs: delay, reason: formatReason(reason),
+    });
+    this.#backoff = true;
+    this.sendAfter({ type: 'backoff_over' }, delay);
   }
 
   #spec(heapClass: number | undefined): ChildSpec {
