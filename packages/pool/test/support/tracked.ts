@@ -3,6 +3,7 @@ import type { WorkerConn, WorkerExit, WorkerProfile } from '@arbor/worker-profil
 
 /** One worker a tracked profile started: its pid (OS workers), and its exit once reported. */
 export interface TrackedConn {
+  readonly conn: WorkerConn;
   readonly kind: string;
   readonly pid: number | undefined;
   exit: WorkerExit | undefined;
@@ -20,7 +21,7 @@ export function tracked<H>(profile: WorkerProfile<H>, into: TrackedConn[]): Work
     ...(capped !== undefined ? { withHeapLimit: (bytes: number) => tracked(capped.call(profile, bytes), into) } : {}),
     async start(ctx) {
       const conn = await profile.start(ctx);
-      const record: TrackedConn = { kind: conn.kind, pid: conn.pid, exit: undefined };
+      const record: TrackedConn = { conn, kind: conn.kind, pid: conn.pid, exit: undefined };
       into.push(record);
       const onExit = conn.onExit.bind(conn);
       (conn as { onExit: WorkerConn['onExit'] }).onExit = (receiver) =>
@@ -65,4 +66,9 @@ export function killLeft(pids: Iterable<number>): number[] {
     }
   }
   return left;
+}
+
+/** Whether every record reported its exit within `ms` (default 10 s). */
+export async function allExited(records: readonly { exit: WorkerExit | undefined }[], ms = 10_000): Promise<boolean> {
+  return eventually(() => records.every((r) => r.exit !== undefined), ms);
 }
