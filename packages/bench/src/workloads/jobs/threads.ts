@@ -15,7 +15,7 @@ import { TASK_WORKER_URL } from '@arbor/pool';
 import type { TargetSpec, WorkloadRecord } from '../../record.js';
 import type { Sizes } from '../../sizes.js';
 import { ARBOR_THREAD_CAPACITY, ARBOR_WORKER_MODULE, arborRunner, loadArborWorkers, workerRecord, workerSystem } from '../workers/arbor.js';
-import { bracketedThroughput, closeAll, interleavedRtt, median, pairedRatio, round3, warmUp, type BracketedRuns } from '../workers/measure.js';
+import { bracketedThroughput, closeAll, figures, interleavedRtt, median, pairedRatios, round3, warmUp } from '../workers/measure.js';
 import { threadPeers } from '../workers/peers.js';
 import { fifoPool, threadEndpoints, type TaskRunner } from '../workers/rawTransports.js';
 import { jobPoolRunner } from './jobRunner.js';
@@ -84,19 +84,6 @@ function bestPeer(peers: Readonly<Record<string, number>>, better: 'higher' | 'l
     }
   }
   return { value: value === Infinity ? 0 : value, name };
-}
-
-function figures(runs: BracketedRuns, peers: readonly string[]): { arbor: number; limit: number; peers: Record<string, number> } {
-  const hasArbor = (runs.tput['arbor']?.length ?? 0) > 0;
-  return {
-    arbor: hasArbor ? median(runs.tput['arbor']!) : 0,
-    limit: median(hasArbor ? runs.reference['arbor']! : runs.tput['limit']!),
-    peers: Object.fromEntries(peers.map((p) => [p, median(runs.tput[p]!)])),
-  };
-}
-
-function pairedRatios(runs: BracketedRuns, names: readonly string[], suffix = ''): Record<string, number> {
-  return Object.fromEntries(names.filter((n) => (runs.tput[n]?.length ?? 0) > 0).map((n) => [`paired_ratio_${n}${suffix}`, pairedRatio(runs, n)]));
 }
 
 /**

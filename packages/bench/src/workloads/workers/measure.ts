@@ -95,6 +95,21 @@ export function pairedRatio(runs: BracketedRuns, name: string): number {
   return round3(median(v.map((x, i) => x / ref[i]!)));
 }
 
+/** Medians of a bracketed run: arbor (0 when missing), the limit around arbor, the peers. */
+export function figures(runs: BracketedRuns, peers: readonly string[]): { arbor: number; limit: number; peers: Record<string, number> } {
+  const hasArbor = (runs.tput['arbor']?.length ?? 0) > 0;
+  return {
+    arbor: hasArbor ? median(runs.tput['arbor']!) : 0,
+    limit: median(hasArbor ? runs.reference['arbor']! : runs.tput['limit']!),
+    peers: Object.fromEntries(peers.map((p) => [p, median(runs.tput[p]!)])),
+  };
+}
+
+/** Each contender's paired ratio to the limit (its block over the limit blocks around it), `paired_ratio_<name>`. */
+export function pairedRatios(runs: BracketedRuns, names: readonly string[], suffix = ''): Record<string, number> {
+  return Object.fromEntries(names.filter((n) => (runs.tput[n]?.length ?? 0) > 0).map((n) => [`paired_ratio_${n}${suffix}`, pairedRatio(runs, n)]));
+}
+
 /** Per contender: the median and p99 round trip in microseconds, per round. */
 export interface RttRuns {
   readonly median: Record<string, number[]>;

@@ -13,7 +13,7 @@
 import type { TargetSpec, WorkloadRecord } from '../../record.js';
 import type { Sizes } from '../../sizes.js';
 import { ARBOR_THREAD_CAPACITY, ARBOR_WORKER_MODULE, arborRunner, loadArborWorkers, workerRecord, workerSystem } from './arbor.js';
-import { bracketedThroughput, closeAll, interleavedRtt, median, pairedRatio, round3, warmUp, type BracketedRuns } from './measure.js';
+import { bracketedThroughput, closeAll, figures, interleavedRtt, median, pairedRatios, round3, warmUp } from './measure.js';
 import { threadPeers } from './peers.js';
 import { fifoPool, threadEndpoints, type TaskRunner } from './rawTransports.js';
 
@@ -59,21 +59,6 @@ async function startThreadContenders(): Promise<ThreadContenders> {
     await close();
     throw e;
   }
-}
-
-/** Medians of a bracketed run: arbor (0 when missing), the limit around arbor, the peers. */
-function figures(runs: BracketedRuns, peers: readonly string[]): { arbor: number; limit: number; peers: Record<string, number> } {
-  const hasArbor = (runs.tput['arbor']?.length ?? 0) > 0;
-  return {
-    arbor: hasArbor ? median(runs.tput['arbor']!) : 0,
-    limit: median(hasArbor ? runs.reference['arbor']! : runs.tput['limit']!),
-    peers: Object.fromEntries(peers.map((p) => [p, median(runs.tput[p]!)])),
-  };
-}
-
-/** Each contender's paired ratio to the limit (its block over the limit blocks around it), `paired_ratio_<name>`. */
-function pairedRatios(runs: BracketedRuns, names: readonly string[], suffix = ''): Record<string, number> {
-  return Object.fromEntries(names.filter((n) => (runs.tput[n]?.length ?? 0) > 0).map((n) => [`paired_ratio_${n}${suffix}`, pairedRatio(runs, n)]));
 }
 
 /**
