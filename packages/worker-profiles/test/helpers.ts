@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger, createSystem, GenServer, type ActorRef, type ActorSystem } from '@arbor/core';
 import { ProcessRegistry, type ProcessRegistryHandle } from '@arbor/process-registry';
 import type { StartContext, WorkerConn, WorkerProfile } from '../src/index.js';
+import { isAlive } from '@arbor/test-support';
 
 /** A fixture file (test/fixtures, not compiled). */
 export function fixture(name: string): string {
@@ -22,16 +23,7 @@ export function track(pid: number | undefined): number {
   return pid;
 }
 
-/** Whether a pid is a live (non-zombie) process, from /proc/PID/stat. */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
+export { isAlive };
 
 /** Polls `check` until it holds or `ms` pass. */
 export async function eventually(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<boolean> {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { WorkerConn, WorkerExit, WorkerProfile } from '@arbor/worker-profiles';
+import { isAlive } from '@arbor/test-support';
 
 /** One worker a tracked profile started: its pid (OS workers), and its exit once reported. */
 export interface TrackedConn {
@@ -34,16 +34,7 @@ export function tracked<H>(profile: WorkerProfile<H>, into: TrackedConn[]): Work
   };
 }
 
-/** Whether `pid` is a live (non-zombie) process, from /proc/PID/stat. */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
+export { isAlive };
 
 /** Polls `check` (every 20 ms) until it holds or `ms` pass; answers whether it held. */
 export async function eventually(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
