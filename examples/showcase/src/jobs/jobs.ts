@@ -27,13 +27,17 @@
  * 6. The status of each pool and the managers' lines in the dump; the application stops,
  *    and every worker thread the pools ran is gone (checked in /proc/self/task).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childSpec, createLogger, createSystem, dump, renderDump, startApplication, Supervisor, type ActorSystem, type LogLevel } from '@arbor/core';
 import { defineTask, JobKilledError, JobRejectedError, JobWorkerExitError, Pools, TASK_WORKER_URL, type JobPool, type JobPoolStatus } from '@arbor/pool';
 import { ProcessRegistry } from '@arbor/process-registry';
 import { pythonProfile, PYTHON_TASKS_PATH, threadProfile } from '@arbor/worker-profiles';
+import { alive, waitFor } from '../support/proc.js';
+
+/** `waitFor` of this scene, 10 s by default. */
+const waitJobs = (what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> => waitFor('job pools', what, cond, timeoutMs);
 
 const MiB = 2 ** 20;
 /** The tasks module (this module runs from `dist/src/jobs/`, next to `tasks.js`). */
@@ -111,26 +115,6 @@ export interface JobsSummary {
   readonly osThreads: readonly number[];
   readonly threadsLeft: readonly number[];
   readonly stopResult: string;
-}
-
-/** Whether `pid` is a live process (not a zombie), from /proc. */
-function processAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
-
-/** Polls `cond` every 20 ms, up to `timeoutMs`; throws naming `what` if it never holds. */
-async function waitFor(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`the job pools scene timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** The threadIds of a job pool's default workers, from the dump (`worker:default` lines). */
@@ -227,7 +211,7 @@ export async function runJobs(print: (line: string) => void, options: { logLevel
     if (!(second instanceof JobRejectedError)) throw new Error('the second 64 MiB tenant job was admitted past tenant-a\'s 96 MiB');
     const rejected = { errorClass: second.name, code: second.code, pool: second.pool, never: (second as { never?: boolean }).never === true };
     print(`  tenant.run(sleep, [300], { maxHeapBytes: 64 MiB }) runs; tenant.async(add, [1, 1], { maxHeapBytes: 64 MiB }) → ${second.name} (${second.code}): ${second.message}`);
-    await waitFor('the tenant job to run in shared', () => shared.status().running === 1);
+    await waitJobs('the tenant job to run in shared', () => shared.status().running === 1);
     const workersMeanwhile = workerClasses(system);
     print(`  shared's workers meanwhile: ${workersMeanwhile.join(', ')} (a job's own maxHeapBytes runs it alone on a worker capped there)`);
     const tenantCommittedMiB = tenant.status().committedBytes / MiB;
@@ -252,7 +236,7 @@ export async function runJobs(print: (line: string) => void, options: { logLevel
     if (!(oomError instanceof JobWorkerExitError)) throw new Error(`the hog job failed with ${String(oomError)}, not a JobWorkerExitError`);
     print(`  shared.run(hog, [], { maxHeapBytes: 32 MiB }) → ${oomError.name} (${oomError.code}): ${oomError.message}`);
     const neighbours = await Promise.all(neighbourJobs);
-    await waitFor('the capped worker to be gone', () => shared.status().workers === workersBefore && workerClasses(system).length === workersBefore);
+    await waitJobs('the capped worker to be gone', () => shared.status().workers === workersBefore && workerClasses(system).length === workersBefore);
     const defaultThreadsAfter = defaultThreads(system);
     const committedAfter = shared.status().committedBytes;
     const afterwards = await shared.run(add, [40, 2]);
@@ -264,7 +248,7 @@ export async function runJobs(print: (line: string) => void, options: { logLevel
     // ------------------------------------------------------------------ 4. kills
     print("4. kills: tenant.kill('batch') reaches the jobs delegated to shared");
     const batch = [1, 2, 3].map(() => tenant.run(sleep, [10_000], { name: 'batch' })); // 16 MiB each: tenant-a's defaultMaxHeapBytes
-    await waitFor('two batch jobs to run in shared', () => shared.status().running === 2);
+    await waitJobs('two batch jobs to run in shared', () => shared.status().running === 2);
     const sharedRunningBefore = shared.status().running;
     const tenantQueuedBefore = tenant.status().queued;
     print(`  three jobs named 'batch' (tenant-a runs 2 at once; 16 MiB each by default, committed only): shared ${brief(shared.status())}; tenant-a ${brief(tenant.status())}`);
@@ -314,12 +298,12 @@ export async function runJobs(print: (line: string) => void, options: { logLevel
     const all = [...osThreads].sort((a, b) => a - b);
     let threadsLeft = all.filter((tid) => existsSync(`/proc/self/task/${tid}`));
     if (threadsLeft.length > 0) {
-      await waitFor('the worker threads to end', () => all.every((tid) => !existsSync(`/proc/self/task/${tid}`))).catch(() => undefined);
+      await waitJobs('the worker threads to end', () => all.every((tid) => !existsSync(`/proc/self/task/${tid}`))).catch(() => undefined);
       threadsLeft = all.filter((tid) => existsSync(`/proc/self/task/${tid}`));
     }
     const pyPids = [...new Set([...crashBarrier.pyPidsBefore, crashBarrier.retried.pid, crashBarrier.retried.crashed_pid])].sort((a, b) => a - b);
-    await waitFor('the Python workers to exit', () => pyPids.every((pid) => !processAlive(pid))).catch(() => undefined);
-    const pyPidsLeft = pyPids.filter(processAlive);
+    await waitJobs('the Python workers to exit', () => pyPids.every((pid) => !alive(pid))).catch(() => undefined);
+    const pyPidsLeft = pyPids.filter(alive);
     print(`the Python workers (pids ${pyPids.join(', ')}) ${pyPidsLeft.length === 0 ? 'are gone' : `still run: ${pyPidsLeft.join(', ')}`}`);
     print(`the application stopped (${stopResult}); the OS threads the jobs ran on (${all.join(', ')}) ${threadsLeft.length === 0 ? 'are gone' : `still run: ${threadsLeft.join(', ')}`}`);
     return {

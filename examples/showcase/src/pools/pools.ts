@@ -30,6 +30,7 @@ import { ProcessRegistry } from '@arbor/process-registry';
 import { pythonProfile, type WorkerHandle } from '@arbor/worker-profiles';
 import type { PyApi } from '../workers/workers.js';
 import { Clerk, type Served } from './Clerk.js';
+import { alive, waitFor } from '../support/proc.js';
 
 /**
  * One Python generation of the `py` pool: the manager killed, and the workers' pids
@@ -107,17 +108,6 @@ const PY_SCRIPT = fileURLToPath(new URL('../../../python/handlers.py', import.me
 /** The environment variable that marks this run's Python workers, so /proc can be searched for them. */
 const MARKER = 'ARBOR_SHOWCASE_POOL';
 
-/** Whether a pid runs: a zombie (exited, not yet reaped) does not. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
-
 /** The running pids whose environment holds `MARKER=token` (this run's Python workers). */
 function markedPids(token: string): number[] {
   const needle = `${MARKER}=${token}`;
@@ -131,15 +121,6 @@ function markedPids(token: string): number[] {
     }
   }
   return found;
-}
-
-/** Polls `cond` every 20 ms, up to `timeoutMs`; throws naming `what` if it never holds. */
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`the pools scene timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** True when `wait` resolves, false when it rejects (a bounded poll that ran out). */
@@ -271,7 +252,7 @@ export async function runPools(print: (line: string) => void, options: { logLeve
     const overflowPid = leasePids[2]!;
     print(`  three leases (pids ${leasePids.join(', ')}; the third is an overflow worker): status ${brief(pyFull)}; py.checkout({ block: false }) → ${show(pyNonBlocking)}`);
     overflowLease.checkin();
-    const overflowStopped = await settlesTrue(waitFor('the overflow worker to stop', () => !alive(overflowPid)));
+    const overflowStopped = await settlesTrue(waitFor('pools', 'the overflow worker to stop', () => !alive(overflowPid)));
     for (const l of pyLeases) l.checkin();
     const pyAfterCheckin = await py.status();
     print(`  checked in, the overflow worker stops at once (overflowIdleMs 0): pid ${overflowPid} ${overflowStopped ? 'is gone' : 'still runs'}; status ${brief(pyAfterCheckin)}`);
@@ -289,7 +270,7 @@ export async function runPools(print: (line: string) => void, options: { logLeve
       const sup = pools.whereis('py');
       if (manager === undefined || sup === undefined) throw new Error('py is not running before a kill');
       system.exit(manager, 'kill');
-      await waitFor(`py to answer by name after kill ${kill}`, async () => {
+      await waitFor('pools', `py to answer by name after kill ${kill}`, async () => {
         const m = py.manager;
         if (m === undefined || m === manager) return false;
         const s = await py.status().catch(() => undefined);
@@ -299,7 +280,7 @@ export async function runPools(print: (line: string) => void, options: { logLeve
       const pidsAfter = await pidsOf(py, 2);
       for (const pid of pidsAfter) pythonPids.add(pid);
       const before = pidsBefore;
-      const oldPidsGone = await settlesTrue(waitFor('the killed generation’s Python workers to stop', () => !before.some(alive), 10_000));
+      const oldPidsGone = await settlesTrue(waitFor('pools', 'the killed generation’s Python workers to stop', () => !before.some(alive), 10_000));
       kills.push({ kill, supervisorRestarted, pidsBefore, pidsAfter, oldPidsGone });
       const who = supervisorRestarted
         ? `the pool supervisor exceeded its intensity and exited; the pools supervisor restarted the pool (a new supervisor, registered as 'py' again)`
@@ -340,7 +321,7 @@ export async function runPools(print: (line: string) => void, options: { logLeve
     print(`4. pools.stopPool('py') → ${show(stopPool)}; pools.whereis('py') → ${foundAfterStop ? 'a ref' : 'undefined'}; pools.names() → ${show(namesAfterStop)}`);
     print(`  pools.pool('py').status() → ${callAfterStop}; pools.stopPool('py') again → ${show(stopPoolAgain)}`);
     const all = [...pythonPids].sort((a, b) => a - b);
-    const gone = await settlesTrue(waitFor('the Python workers to be gone', () => !all.some(alive) && markedPids(token).length === 0, 10_000));
+    const gone = await settlesTrue(waitFor('pools', 'the Python workers to be gone', () => !all.some(alive) && markedPids(token).length === 0, 10_000));
     const pidsLeft = gone ? [] : all.filter(alive);
     const markedLeft = gone ? [] : markedPids(token);
     print(

@@ -11,13 +11,14 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { childSpec, createLogger, createSystem, Supervisor, type ActorRef, type LogLevel } from '@arbor/core';
 import { ProcessRegistry, spawnWorker, type KillOutcome, type ProcessRegistryProtocol } from '@arbor/process-registry';
+import { alive } from '../support/proc.js';
 
 /** What the processes scene observed. */
 export interface ProcessesSummary {
@@ -32,17 +33,6 @@ export interface ProcessesSummary {
   readonly onlyCurrentRun: boolean;
   /** Whether the new run's own worker was stopped by the orderly stop. */
   readonly ownWorkerStoppedOnShutdown: boolean;
-}
-
-/** Whether a pid runs: a zombie (exited, not yet reaped by whoever adopted it) does not. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
 }
 
 async function gone(pid: number): Promise<boolean> {

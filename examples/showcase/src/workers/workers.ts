@@ -17,7 +17,7 @@
  * 3. The dump shows each worker's `formatStatus` (kind, pid or threadId, state, served).
  * 4. The orderly stop of the tree stops both workers; no process (or thread) is left.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,7 @@ import { childSpec, createLogger, createSystem, dump, renderDump, Supervisor, ty
 import { ProcessRegistry } from '@arbor/process-registry';
 import { pythonProfile, threadProfile, WorkerExitError, workerOf, workerSpec, WorkerStoppedError, type WorkerExit } from '@arbor/worker-profiles';
 import type { ThreadApi } from './threadWorker.js';
+import { alive, waitFor } from '../support/proc.js';
 
 /**
  * What `python/handlers.py` serves, written once as an interface (Python has no types
@@ -97,26 +98,6 @@ export interface WorkersSummary {
 const PY_SCRIPT = fileURLToPath(new URL('../../../python/handlers.py', import.meta.url));
 const THREAD_MODULE = new URL('./threadWorker.js', import.meta.url);
 
-/** Whether a pid runs: a zombie (exited, not yet reaped) does not. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
-
-/** Polls `cond` every 20 ms, up to `timeoutMs`; throws naming `what` if it never holds. */
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`the workers scene timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 function show(value: unknown): string {
   return JSON.stringify(value);
 }
@@ -179,14 +160,14 @@ export async function runWorkers(print: (line: string) => void, options: { logLe
       (error: unknown) => error,
     );
     let sleepingWhenKilled = 0;
-    await waitFor('the Python sleep to start', async () => (sleepingWhenKilled = await py.request('sleeping', null)) > 0);
+    await waitFor('workers', 'the Python sleep to start', async () => (sleepingWhenKilled = await py.request('sleeping', null)) > 0);
     print(`py.request("sleep", 10) is running in pid ${firstPyPid} (sleeping: ${sleepingWhenKilled}); now SIGKILL from outside: process.kill(${firstPyPid}, 'SIGKILL')`);
     process.kill(firstPyPid, 'SIGKILL');
     const error = await slow;
     if (!(error instanceof WorkerExitError)) throw new Error(`the killed request's caller got ${String(error)}, not a WorkerExitError`);
     const exit = error.exit;
     print(`  the caller's promise rejected: ${error.name} (${error.code}): ${error.message}`);
-    await waitFor('the supervisor to restart py', () => {
+    await waitFor('workers', 'the supervisor to restart py', () => {
       const ref = system.whereis('py');
       return ref !== undefined && ref !== pyRef && workerOf<PyApi>(system, 'py').capacity > 0;
     });
@@ -212,8 +193,8 @@ export async function runWorkers(print: (line: string) => void, options: { logLe
     // ------------------------------------------------------------------ orderly stop
     await system.stop(sup as ActorRef, 'shutdown');
     const pids = [firstPyPid, restartedPyPid];
-    const pidsGone = await settlesTrue(waitFor('the Python workers to be gone', () => !pids.some(alive), 10_000));
-    const threadGone = await settlesTrue(waitFor('the worker thread to be gone', () => !threadRuns(who.osThreadId), 10_000));
+    const pidsGone = await settlesTrue(waitFor('workers', 'the Python workers to be gone', () => !pids.some(alive), 10_000));
+    const threadGone = await settlesTrue(waitFor('workers', 'the worker thread to be gone', () => !threadRuns(who.osThreadId), 10_000));
     const pidsLeft = pidsGone ? [] : pids.filter(alive);
     print(`the tree stopped in order: python pids ${pids.join(', ')} ${pidsLeft.length === 0 ? 'are gone' : `left running: ${pidsLeft.join(', ')}`}; OS thread ${who.osThreadId} ${threadGone ? 'is gone' : 'still runs'}`);
     return {
