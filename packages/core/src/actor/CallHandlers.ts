@@ -1,4 +1,4 @@
-import type { From, NoReply } from '../behaviour/markers.js';
+import type { From, NoReply } from '../kernel/markers.js';
 import type { CallOf, CallTypeOf, ReplyOf } from './Protocol.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { ActorRef } from '../actor/ActorRef.js';
-import { isThenable } from '../actor/Envelope.js';
+import type { ActorRef } from '../kernel/ActorRef.js';
+import { isThenable } from '../kernel/Envelope.js';
 import type { Call } from '../actor/Protocol.js';
 import { Behaviour, type CallOptions } from '../behaviour/Behaviour.js';
 import type { StatusDetails } from '../behaviour/StatusDetails.js';

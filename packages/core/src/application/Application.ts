@@ -1,6 +1,6 @@
 import { constants as osConstants } from 'node:os';
-import type { ActorRef } from '../actor/ActorRef.js';
-import { Cell } from '../actor/Cell.js';
+import type { ActorRef } from '../kernel/ActorRef.js';
+import { Cell } from '../kernel/Cell.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import { formatReason, type ExitReason } from '../exit/ExitReason.js';
 import { ActorSystem } from '../system/ActorSystem.js';

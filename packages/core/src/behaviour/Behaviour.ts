@@ -1,19 +1,19 @@
 import type { Logger } from 'winston';
-import type { ActorRef, MonitorRef } from '../actor/ActorRef.js';
-import { protocolType } from '../actor/ActorRef.js';
-import { running, type Cell } from '../actor/Cell.js';
-import { noop } from '../actor/Envelope.js';
-import { BUSY, CONTINUE, DEAD, INIT, STOP_REQUESTED, STOPPING, TRAP_EXIT } from '../actor/flags.js';
+import type { ActorRef, MonitorRef } from '../kernel/ActorRef.js';
+import { protocolType } from '../kernel/ActorRef.js';
+import { running, type Cell } from '../kernel/Cell.js';
+import { noop } from '../kernel/Envelope.js';
+import { BUSY, CONTINUE, DEAD, INIT, STOP_REQUESTED, STOPPING, TRAP_EXIT } from '../kernel/flags.js';
 import type { CallOf, CallRequest, CastMessage, CastOf, InfoMessage, InfoOf, Protocol, ReplyOf, SystemInfo } from '../actor/Protocol.js';
 import { InvalidOptionError, UnhandledMessageError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
-import { demonitorFrom, link, monitorFrom, unlink } from '../system/signals.js';
+import { demonitorFrom, link, monitorFrom, unlink } from '../kernel/signals.js';
 import type { SpawnOptionsOf } from '../system/SpawnOptions.js';
-import type { TimerRef } from '../system/TimerRef.js';
+import type { TimerRef } from '../kernel/TimerRef.js';
 import { checkOptions } from '../validation/options.js';
 import { isActorRef, badRef } from '../validation/ref.js';
-import type { From, Ignore } from './markers.js';
+import type { From, Ignore } from '../kernel/markers.js';
 import type { StatusDetails } from './StatusDetails.js';
 
 /** Options of `call`. */

@@ -1,10 +1,10 @@
-import { Cell } from '../actor/Cell.js';
+import { Cell } from '../kernel/Cell.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import { formatReason } from '../exit/ExitReason.js';
 import { describeName } from '../names/NameProvider.js';
 import { describeSupervisor, isSupervising, type SupervisedChildInfo, type SupervisorInfo } from '../supervisor/introspection.js';
 import { ActorSystem as ActorSystemClass, type ActorSystem } from '../system/ActorSystem.js';
-import { statusOf } from '../system/ActorStatus.js';
+import { statusOf } from '../kernel/ActorStatus.js';
 import type { Dump, DumpNode, DumpOptions } from './DumpNode.js';
 
 const DEFAULT_MAX_DEPTH = 500;

@@ -1,4 +1,4 @@
-import type { protocolType } from '../actor/ActorRef.js';
+import type { protocolType } from '../kernel/ActorRef.js';
 import type { Protocol, UnknownProtocol } from '../actor/Protocol.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import { isViaName, type ProtocolMark, type ViaName } from './NameProvider.js';

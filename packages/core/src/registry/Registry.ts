@@ -1,6 +1,6 @@
-import type { ActorRef } from '../actor/ActorRef.js';
-import { Cell } from '../actor/Cell.js';
-import { DEAD } from '../actor/flags.js';
+import type { ActorRef } from '../kernel/ActorRef.js';
+import { Cell } from '../kernel/Cell.js';
+import { DEAD } from '../kernel/flags.js';
 import { GenServer } from '../actor/GenServer.js';
 import type { Call, Protocol, UnknownProtocol } from '../actor/Protocol.js';
 import { AlreadyStartedError, InvalidOptionError, NoProcError } from '../errors/errors.js';

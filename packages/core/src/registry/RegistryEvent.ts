@@ -1,7 +1,7 @@
-import type { ActorRef } from '../actor/ActorRef.js';
-import { Cell } from '../actor/Cell.js';
-import { Envelope, INFO } from '../actor/Envelope.js';
-import { DEAD } from '../actor/flags.js';
+import type { ActorRef } from '../kernel/ActorRef.js';
+import { Cell } from '../kernel/Cell.js';
+import { Envelope, INFO } from '../kernel/Envelope.js';
+import { DEAD } from '../kernel/flags.js';
 import type { ActorSystem } from '../system/ActorSystem.js';
 
 /**

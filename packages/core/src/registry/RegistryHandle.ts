@@ -1,6 +1,6 @@
-import type { ActorRef } from '../actor/ActorRef.js';
-import { Cell, running } from '../actor/Cell.js';
-import { DEAD } from '../actor/flags.js';
+import type { ActorRef } from '../kernel/ActorRef.js';
+import { Cell, running } from '../kernel/Cell.js';
+import { DEAD } from '../kernel/flags.js';
 import type { Protocol, UnknownProtocol } from '../actor/Protocol.js';
 import { InvalidOptionError, NoProcError } from '../errors/errors.js';
 import { via, type NameProvider, type ViaName } from '../names/NameProvider.js';

@@ -1,9 +1,9 @@
-import type { ActorRef, MonitorRef } from '../actor/ActorRef.js';
-import { Cell, type DownHook } from '../actor/Cell.js';
-import { DEAD } from '../actor/flags.js';
+import type { ActorRef, MonitorRef } from '../kernel/ActorRef.js';
+import { Cell, type DownHook } from '../kernel/Cell.js';
+import { DEAD } from '../kernel/flags.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import type { NameProvider } from '../names/NameProvider.js';
-import { addMonitor, demonitorFrom } from '../system/signals.js';
+import { addMonitor, demonitorFrom } from '../kernel/signals.js';
 import { DuplicateKeysError } from './errors.js';
 import { Listeners } from './RegistryEvent.js';
 import type { RegistryKeys, ValidOptions } from './RegistryOptions.js';

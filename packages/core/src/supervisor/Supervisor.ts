@@ -1,5 +1,5 @@
-import type { ActorRef } from '../actor/ActorRef.js';
-import { Cell } from '../actor/Cell.js';
+import type { ActorRef } from '../kernel/ActorRef.js';
+import { Cell } from '../kernel/Cell.js';
 import { GenServer, type InitArgOf } from '../actor/GenServer.js';
 import type { SystemInfo } from '../actor/Protocol.js';
 import type { AnyBehaviour } from '../behaviour/Behaviour.js';

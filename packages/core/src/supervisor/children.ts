@@ -1,12 +1,12 @@
-import type { ActorRef } from '../actor/ActorRef.js';
-import { Cell } from '../actor/Cell.js';
-import { DEAD } from '../actor/flags.js';
+import type { ActorRef } from '../kernel/ActorRef.js';
+import { Cell } from '../kernel/Cell.js';
+import { DEAD } from '../kernel/flags.js';
 import { Behaviour, type AnyBehaviour, type BehaviourClass, type InitArgOf, type ProtocolOf } from '../behaviour/Behaviour.js';
 import type { CallRequest, Protocol, ReplyOf } from '../actor/Protocol.js';
 import { InitError, InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { StartResult } from '../system/ActorSystem.js';
-import { linkCells, unlink } from '../system/signals.js';
+import { linkCells, unlink } from '../kernel/signals.js';
 import type { SpawnOptions, SpawnOptionsOf } from '../system/SpawnOptions.js';
 import { badRef } from '../system/validateBehaviour.js';
 import type { ChildStarter, NormalizedSpec } from './ChildSpec.js';

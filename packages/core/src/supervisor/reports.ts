@@ -1,5 +1,5 @@
 import type { Logger } from 'winston';
-import type { Cell } from '../actor/Cell.js';
+import type { Cell } from '../kernel/Cell.js';
 import { formatReason } from '../exit/ExitReason.js';
 import { logs } from '../log/reports.js';
 

@@ -1,6 +1,6 @@
-import { Cell } from '../actor/Cell.js';
-import { DEAD } from '../actor/flags.js';
-import { addMonitor, unlink } from '../system/signals.js';
+import { Cell } from '../kernel/Cell.js';
+import { DEAD } from '../kernel/flags.js';
+import { addMonitor, unlink } from '../kernel/signals.js';
 import type { Shutdown } from './ChildSpec.js';
 
 /** The outcome of stopping a child: the reason it exited with, and whether that was the expected one. @internal */

@@ -1,5 +1,5 @@
-import type { ActorRef, MonitorRef } from '../actor/ActorRef.js';
-import type { Cell } from '../actor/Cell.js';
+import type { ActorRef, MonitorRef } from '../kernel/ActorRef.js';
+import type { Cell } from '../kernel/Cell.js';
 import { GenServer } from '../actor/GenServer.js';
 import type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
 import type { SystemInfo } from '../actor/Protocol.js';

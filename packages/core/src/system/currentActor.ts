@@ -1,6 +1,6 @@
-import type { ActorRef } from '../actor/ActorRef.js';
-import { running } from '../actor/Cell.js';
-import { DEAD } from '../actor/flags.js';
+import type { ActorRef } from '../kernel/ActorRef.js';
+import { running } from '../kernel/Cell.js';
+import { DEAD } from '../kernel/flags.js';
 
 /**
  * The actor whose handler (or `init`) is running right now, in its synchronous part; `undefined`

@@ -1,5 +1,5 @@
-import type { ActorRef } from '../actor/ActorRef.js';
-import { Cell } from '../actor/Cell.js';
+import type { ActorRef } from '../kernel/ActorRef.js';
+import { Cell } from '../kernel/Cell.js';
 import { InvalidOptionError } from '../errors/errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Cell } from '../actor/Cell.js';
+import type { Cell } from './Cell.js';
 
 /**
  * A system's live cells as an intrusive doubly linked list in start order: O(1) add and

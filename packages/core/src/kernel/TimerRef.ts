@@ -1,4 +1,4 @@
-import type { Cell } from '../actor/Cell.js';
+import type { Cell } from './Cell.js';
 
 /**
  * A pending `sendAfter` message. Cancel it with `cancel()` (or `cancelTimer`);

@@ -1,5 +1,5 @@
 import type { Cell } from './Cell.js';
-import type { Protocol } from './Protocol.js';
+import type { Protocol } from '../actor/Protocol.js';
 
 /** Runtime key of the phantom protocol type carried by refs (types only; never set). */
 export const protocolType: unique symbol = Symbol('arbor.protocolType');

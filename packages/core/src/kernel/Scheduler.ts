@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { Cell } from '../actor/Cell.js';
-import { BUSY, SCHEDULED } from '../actor/flags.js';
+import type { Cell } from './Cell.js';
+import { BUSY, SCHEDULED } from './flags.js';
 import { InvalidOptionError } from '../errors/errors.js';
 
 const resolved = Promise.resolve();

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { PendingCall } from '../actor/Envelope.js';
+import type { PendingCall } from './Envelope.js';
 import { CallTimeoutError } from '../errors/errors.js';
 
 /** Timeouts at or above this use coarse epochs; shorter ones get exact deadlines. */

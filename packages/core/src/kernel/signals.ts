@@ -1,7 +1,7 @@
-import { MonitorRef, type ActorRef } from '../actor/ActorRef.js';
-import { Cell, type Watcher } from '../actor/Cell.js';
-import { Envelope, SIGNAL } from '../actor/Envelope.js';
-import { DEAD, TRAP_EXIT } from '../actor/flags.js';
+import { MonitorRef, type ActorRef } from './ActorRef.js';
+import { Cell, type Watcher } from './Cell.js';
+import { Envelope, SIGNAL } from './Envelope.js';
+import { DEAD, TRAP_EXIT } from './flags.js';
 import { InvalidOptionError, NoProcError } from '../errors/errors.js';
 import { badRef } from '../validation/ref.js';
 

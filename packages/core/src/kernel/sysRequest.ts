@@ -1,12 +1,12 @@
-import type { ActorRef } from '../actor/ActorRef.js';
-import { Cell } from '../actor/Cell.js';
-import { noop, type SysRequest } from '../actor/Envelope.js';
-import { DEAD } from '../actor/flags.js';
+import type { ActorRef } from './ActorRef.js';
+import { Cell } from './Cell.js';
+import { noop, type SysRequest } from './Envelope.js';
+import { DEAD } from './flags.js';
 import type { CallOptions } from '../behaviour/Behaviour.js';
 import { CallTimeoutError, NoProcError } from '../errors/errors.js';
 import { addMonitor, demonitor } from './signals.js';
 import { timeoutOf } from '../validation/timeout.js';
-import { badRef } from './validateBehaviour.js';
+import { badRef } from '../system/validateBehaviour.js';
 
 /**
  * Sends a system request (get_state, replace_state, suspend, resume) to a cell, queued in

@@ -1,5 +1,5 @@
-import { running, type Cell } from '../actor/Cell.js';
-import { BUSY, DEAD, INIT, STOPPING, SUSPENDED, TRAP_EXIT } from '../actor/flags.js';
+import { running, type Cell } from './Cell.js';
+import { BUSY, DEAD, INIT, STOPPING, SUSPENDED, TRAP_EXIT } from './flags.js';
 import { readDetails, type StatusDetails } from '../behaviour/StatusDetails.js';
 
 /** What an actor is doing, as `getStatus` reports it. */

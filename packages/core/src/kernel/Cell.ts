@@ -1,12 +1,12 @@
 import { CallExitError, MailboxFullError, MessageDroppedError, NoProcError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { ActorSystem } from '../system/ActorSystem.js';
-import { notifyDown, queueExit } from '../system/signals.js';
-import type { TimerRef } from '../system/TimerRef.js';
+import { notifyDown, queueExit } from './signals.js';
+import type { TimerRef } from './TimerRef.js';
 import type { ActorRef, MonitorRef } from './ActorRef.js';
 import { CALL, Envelope, INFO, isSysEntry, isThenable, noop, PendingCall, SIGNAL, SYS, type SysRequest } from './Envelope.js';
 import type { AnyBehaviour } from '../behaviour/Behaviour.js';
-import { noReply } from '../behaviour/markers.js';
+import { noReply } from './markers.js';
 import { BUSY, CONTINUE, DEAD, INIT, SCHEDULED, STOP_REQUESTED, STOPPING, SUSPENDED, TRAP_EXIT } from './flags.js';
 import { Mailbox } from './Mailbox.js';
 
