@@ -2,8 +2,8 @@
  * @arbor/core: typed actors with mailboxes, call/cast/info, links, monitors, exit
  * signals, local names and registries, on one fair scheduler.
  */
-export { type ActorRef, MonitorRef, protocolType } from './kernel/ActorRef.js';
-export type { MailboxLimits, OverflowPolicy } from './kernel/Cell.js';
+export { type ActorRef, MonitorRef, protocolType } from './kernel/index.js';
+export type { MailboxLimits, OverflowPolicy } from './kernel/index.js';
 export {
   GenServer,
   ignore,
@@ -69,13 +69,13 @@ export { createLogger, type LogLevel, type LogFormat, type LoggerOptions } from 
 export { prettyFormat } from './log/prettyFormat.js';
 export type { CrashReport } from './log/reports.js';
 export { ActorSystem, type DownCallback, type StartResult, type SystemOptions } from './system/ActorSystem.js';
-export type { ActorState, ActorStatus } from './kernel/ActorStatus.js';
+export type { ActorState, ActorStatus } from './kernel/index.js';
 export { call, cast, createSystem, defaultSystem, exit, isAlive, openInbox, send, spawn } from './system/defaultSystem.js';
 export { currentActor } from './system/currentActor.js';
 export { Inbox } from './system/Inbox.js';
-export type { SchedulerOptions } from './kernel/Scheduler.js';
+export type { SchedulerOptions } from './kernel/index.js';
 export type { SpawnOptions, SpawnOptionsOf } from './system/SpawnOptions.js';
-export { TimerRef } from './kernel/TimerRef.js';
+export { TimerRef } from './kernel/index.js';
 export { badRef, isActorRef } from './validation/ref.js';
 export { checkTimeout, MAX_TIMER_MS } from './validation/timeout.js';
 export { checkKnownKeys } from './validation/knownKeys.js';

@@ -193,7 +193,7 @@ test('via: spawn registers the actor under the key before init; whereis, system.
   const typed = await system.spawn(Counter, 0, { name: registry.via('w2') });
   t.is(registry.whereis('w2'), typed);
   // The dump reads every registry's keys of an actor through system.nameProviders.
-  const providers = [...system.nameProviders];
+  const providers = system.nameProviders();
   t.deepEqual(providers.map((p) => p.label), ['workers']);
   t.deepEqual(providers[0]!.keysOf(ref), ['w1']);
   await system.stop(ref);
@@ -316,7 +316,7 @@ test('several registries run at once, each with its own actor and table', async 
   t.is(b.whereis('k'), m2, 'the same key in another registry is another entry');
   t.is(c.lookup('k').length, 2);
   t.deepEqual(
-    [...system.nameProviders].map((p) => p.label),
+    system.nameProviders().map((p) => p.label),
     ['a', 'b', `Registry#${c.ref.id}`],
   );
   await system.stop(m1);
@@ -325,7 +325,7 @@ test('several registries run at once, each with its own actor and table', async 
   t.deepEqual(c.lookup('k').map((e) => e.ref), [m2]);
   await system.stop(a.ref);
   t.is(b.whereis('k'), m2, 'one registry stopping leaves the others alone');
-  t.deepEqual([...system.nameProviders].map((p) => p.label), ['b', `Registry#${c.ref.id}`]);
+  t.deepEqual(system.nameProviders().map((p) => p.label), ['b', `Registry#${c.ref.id}`]);
   await system.shutdown();
 });
 
@@ -358,7 +358,7 @@ for (const [how, stop] of Object.entries(stops)) {
     await t.throwsAsync(system.spawn(Counter, 0, { name: via(registry, 'c') }), { instanceOf: RegistryStoppedError });
     t.is(system.size, size, 'the refused spawn left no actor behind');
     t.throws(() => Registry.of(ref), { instanceOf: NoProcError });
-    t.true(await eventually(() => system.nameProviders.size === 0), 'removed from system.nameProviders');
+    t.true(await eventually(() => system.nameProviders().length === 0), 'removed from system.nameProviders');
     t.deepEqual(system.getStatus(m).monitoredBy, [], 'the owners are no longer watched');
     t.true(system.isAlive(m), 'owners do not die with the registry');
     await system.shutdown();
@@ -382,7 +382,7 @@ test('a registry linked to a parent dies with it and cleans up', async (t) => {
   registry.register('x', 1, { owner: parent });
   system.exit(parent, 'boom');
   t.is(await exitReasonOf(system, ref), 'boom');
-  t.true(await eventually(() => system.nameProviders.size === 0));
+  t.true(await eventually(() => system.nameProviders().length === 0));
   t.is(system.whereis('child-registry'), undefined);
   t.throws(() => registry.whereis('x'), { instanceOf: RegistryStoppedError });
   await system.shutdown();
@@ -413,7 +413,7 @@ test('a registry whose name is taken fails to start with AlreadyStartedError, wi
   const r = await system.start(Registry, { keys: 'unique', name: 'taken' });
   t.is(r.status, 'error');
   if (r.status === 'error') t.true(r.reason instanceof AlreadyStartedError);
-  t.is(system.nameProviders.size, 0);
+  t.is(system.nameProviders().length, 0);
   t.deepEqual((await syncLogs(system, logs)).filter((l) => l.level === 'error'), []);
   await system.shutdown();
 });

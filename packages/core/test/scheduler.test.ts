@@ -3,6 +3,7 @@
  * option validation, and per-sender message order.
  */
 import test from 'ava';
+import { coreOfSystem } from '../src/system/ActorSystem.js';
 import { call, cast, createSystem, GenServer, InvalidOptionError, send, type ActorRef, type Call } from '../src/index.js';
 import { capturingSystem } from './helpers.js';
 
@@ -60,7 +61,7 @@ class Tally extends GenServer<TallyProtocol, number, TallyArg> {
 test('fairness: two actors flooded with 100k casts each take turns of at most 256 messages (the default budget)', async (t) => {
   // A slice that never runs out (a turn that lasts a slice ends early): this checks the budget alone.
   const system = createSystem({ name: 'fair', scheduler: { sliceMs: 60_000 } });
-  t.is(system.scheduler.budget, 256);
+  t.is(coreOfSystem(system).scheduler.budget, 256);
   const order: string[] = [];
   const a = await system.spawn(Tally, { label: 'A', order });
   const b = await system.spawn(Tally, { label: 'B', order });
@@ -115,7 +116,7 @@ test('a flood of 2M casts to one actor does not starve timers', async (t) => {
   for (let i = 0; i < n; i++) cast(ref, hit);
   const handledWhenTimerFired = await new Promise<number>((resolve) => setTimeout(() => resolve(system.getStatus(ref).messagesHandled), 1));
   t.true(handledWhenTimerFired < n, `the timer fired after ${handledWhenTimerFired} of ${n} messages`);
-  t.true(system.scheduler.yields > 0, 'the scheduler yielded to the event loop');
+  t.true(coreOfSystem(system).scheduler.yields > 0, 'the scheduler yielded to the event loop');
   t.is(await call(ref, { type: 'count' }, { timeout: Infinity }), n, 'and the flood is still handled in full');
   await system.shutdown();
 });
@@ -148,7 +149,7 @@ test('async handlers that wake each other from microtasks do not starve timers',
   cast(a, { type: 'ping' });
   // Without a bound on a turn's microtask ticks, this timer would never fire.
   await new Promise((resolve) => setTimeout(resolve, 5));
-  t.true(system.scheduler.yields > 0, 'the scheduler yielded to the event loop');
+  t.true(coreOfSystem(system).scheduler.yields > 0, 'the scheduler yielded to the event loop');
   await system.replaceState<{ stop: boolean }>(a, (s) => ({ ...s, stop: true }));
   t.true((await call(a, { type: 'count' })) > 0);
   await system.shutdown();

@@ -1,4 +1,4 @@
-import type { From, NoReply } from '../kernel/markers.js';
+import { type From, type NoReply } from '../kernel/index.js';
 import type { CallOf, CallTypeOf, ReplyOf } from './Protocol.js';
 
 /**

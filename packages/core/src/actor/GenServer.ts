@@ -1,12 +1,11 @@
-import type { ActorRef } from '../kernel/ActorRef.js';
+import { type ActorRef, type From, type Ignore, type NoReply } from '../kernel/index.js';
 import { Behaviour } from '../behaviour/Behaviour.js';
-import type { From, Ignore, NoReply } from '../kernel/markers.js';
 import { UnhandledMessageError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import type { CallHandlers } from './CallHandlers.js';
 import type { AnyReplyOf, CallOf, CastOf, InfoOf, Protocol, SystemInfo } from './Protocol.js';
 
-export { ignore, noReply, type From, type Ignore, type NoReply } from '../kernel/markers.js';
+export { ignore, noReply, type From, type Ignore, type NoReply } from '../kernel/index.js';
 export type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
 export type { CallOptions, SpawnedMonitor } from '../behaviour/Behaviour.js';
 export type { CallHandler, CallHandlers } from './CallHandlers.js';

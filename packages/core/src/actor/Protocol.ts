@@ -1,5 +1,5 @@
 import type { ExitReason } from '../exit/ExitReason.js';
-import type { ActorRef, MonitorRef } from '../kernel/ActorRef.js';
+import { type ActorRef, MonitorRef } from '../kernel/index.js';
 
 /** Runtime key of the phantom reply type carried by call requests (types only; never set). */
 export const replyType: unique symbol = Symbol('arbor.replyType');

@@ -1,5 +1,4 @@
-import type { ActorRef } from '../kernel/ActorRef.js';
-import { isThenable } from '../kernel/Envelope.js';
+import { type ActorRef, isThenable } from '../kernel/index.js';
 import type { Call } from '../actor/Protocol.js';
 import { Behaviour, type CallOptions } from '../behaviour/Behaviour.js';
 import type { StatusDetails } from '../behaviour/StatusDetails.js';

@@ -1,6 +1,5 @@
 import { constants as osConstants } from 'node:os';
-import type { ActorRef } from '../kernel/ActorRef.js';
-import { Cell } from '../kernel/Cell.js';
+import { type ActorRef, type Cell, parentOf } from '../kernel/index.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import { formatReason, type ExitReason } from '../exit/ExitReason.js';
 import { ActorSystem } from '../system/ActorSystem.js';
@@ -148,7 +147,8 @@ function killTree(system: ActorSystem, root: Cell): void {
   const below = (c: Cell): boolean => {
     const known = inTree.get(c);
     if (known !== undefined) return known;
-    const r = c.parent !== null && below(c.parent);
+    const parent = parentOf(c);
+    const r = parent !== null && below(parent);
     inTree.set(c, r);
     return r;
   };

@@ -1,19 +1,16 @@
 import type { Logger } from 'winston';
-import type { ActorRef, MonitorRef } from '../kernel/ActorRef.js';
-import { protocolType } from '../kernel/ActorRef.js';
-import { running, type Cell } from '../kernel/Cell.js';
-import { noop } from '../kernel/Envelope.js';
-import { BUSY, CONTINUE, DEAD, INIT, STOP_REQUESTED, STOPPING, TRAP_EXIT } from '../kernel/flags.js';
 import type { CallOf, CallRequest, CastMessage, CastOf, InfoMessage, InfoOf, Protocol, ReplyOf, SystemInfo } from '../actor/Protocol.js';
 import { InvalidOptionError, UnhandledMessageError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
+import { type ActorRef, behaviourBrand, type Cell, demonitorFrom, type From, hostOf, type Ignore, link, monitorFrom, MonitorRef, protocolType, replyTo, requestContinue, requestStop, setTrapExit, TimerRef, unlink } from '../kernel/index.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
-import { demonitorFrom, link, monitorFrom, unlink } from '../kernel/signals.js';
+import { callFrom, castFrom, exitFrom, sendAfterFrom, sendFrom } from '../system/messaging.js';
 import type { SpawnOptionsOf } from '../system/SpawnOptions.js';
-import type { TimerRef } from '../kernel/TimerRef.js';
+import { spawnFrom, startFrom, type Spawned } from '../system/start.js';
+import { coreOf } from '../system/SystemCore.js';
 import { checkOptions } from '../validation/options.js';
-import { isActorRef, badRef } from '../validation/ref.js';
-import type { From, Ignore } from '../kernel/markers.js';
+import { asCell } from '../validation/ref.js';
+import { setAttacher } from './attach.js';
 import type { StatusDetails } from './StatusDetails.js';
 
 /** Options of `call`. */
@@ -48,12 +45,6 @@ export type ProtocolOf<B> = B extends { readonly [protocolType]?: infer P } ? (P
 
 /** The start argument of a behaviour instance type: the parameter of its `init` (GenServer) or of its `onInit` hook. */
 export type InitArgOf<B> = B extends { init(arg: infer A): unknown } ? A : B extends { onInit(arg: infer A): unknown } ? A : void;
-
-let attachCell: (b: Behaviour<any, any, any>, cell: Cell) => void;
-/** Ties a behaviour instance to its cell. @internal */
-export function attach(b: AnyBehaviour, cell: Cell): void {
-  attachCell(b as Behaviour<any, any, any>, cell);
-}
 
 /**
  * The extension API: the base every behaviour kind is built on (OTP's proc_lib + sys +
@@ -105,9 +96,11 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
   #cell: Cell | undefined;
 
   static {
-    attachCell = (b, cell) => {
-      b.#cell = cell;
-    };
+    setAttacher((b, cell) => {
+      (b as Behaviour<any, any, any>).#cell = cell;
+    });
+    // How the start protocol tells a behaviour class without importing this one.
+    Object.defineProperty(Behaviour.prototype, behaviourBrand, { value: true });
   }
 
   #ownCell(): Cell {
@@ -162,7 +155,7 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
   /** Logs an info message the behaviour does not handle, and drops it (what `onInfo` does by default). */
   protected dropUnexpected(msg: unknown): void {
     const cell = this.#ownCell();
-    cell.system.logger.warn('unexpected info message dropped', {
+    hostOf(cell).logger.warn('unexpected info message dropped', {
       report: 'unexpected_info',
       actor: cell.id,
       behaviour: cell.kind,
@@ -179,12 +172,12 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
 
   /** The system this actor runs in. */
   get system(): ActorSystem {
-    return this.#ownCell().system;
+    return coreOf(this.#ownCell()).facade;
   }
 
   /** The system's winston logger. */
   get logger(): Logger {
-    return this.#ownCell().system.logger;
+    return hostOf(this.#ownCell()).logger;
   }
 
   /**
@@ -195,49 +188,39 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
    * a supervisor).
    */
   stop(reason: ExitReason = 'normal'): void {
-    const cell = this.#ownCell();
-    if ((cell.flags & (DEAD | STOPPING)) !== 0) return;
-    if (running === cell || (cell.flags & (INIT | BUSY)) !== 0) {
-      cell.stopReason = reason;
-      cell.flags |= STOP_REQUESTED;
-      return;
-    }
-    cell.requestSys({ op: 'stop', arg: reason, resolve: noop, reject: noop });
+    requestStop(this.#ownCell(), reason);
   }
 
   /** Runs `onContinue(arg)` after the current hook, before the next message. */
   continue(arg?: unknown): void {
-    const cell = this.#ownCell();
-    cell.continueArg = arg;
-    cell.flags |= CONTINUE;
+    requestContinue(this.#ownCell(), arg);
   }
 
   /** Answers a call whose hook returned `noReply`. Answers after the first, or after the caller's timeout, are dropped. */
   reply<R>(from: From<R>, value: R): void {
-    this.#ownCell().system.reply(this.#ownCell(), from, value);
+    replyTo(this.#ownCell(), from, value);
   }
 
   /** Turns exit trapping on or off: while on, exit signals arrive as EXIT info messages. */
   trapExit(on: boolean): void {
     const cell = this.#ownCell();
     if (typeof on !== 'boolean') throw new InvalidOptionError('trapExit: on', 'a boolean', on);
-    if (on) cell.flags |= TRAP_EXIT;
-    else cell.flags &= ~TRAP_EXIT;
+    setTrapExit(cell, on);
   }
 
   /** Links this actor to another (both ways). Linking to a dead actor delivers `noproc` at once. */
   link(ref: ActorRef): void {
-    link(this.#ownCell(), ref);
+    link(this.#ownCell(), asCell('link', ref));
   }
 
   /** Removes a link (both ways). */
   unlink(ref: ActorRef): void {
-    unlink(this.#ownCell(), ref);
+    unlink(this.#ownCell(), asCell('unlink', ref));
   }
 
   /** Monitors another actor: a DOWN message arrives once when it exits (at once, `noproc`, if it is dead). */
   monitor(ref: ActorRef): MonitorRef {
-    return monitorFrom(this.#ownCell(), ref);
+    return monitorFrom(this.#ownCell(), asCell('monitor', ref));
   }
 
   /** Removes a monitor; with `flush`, also drops its DOWN message if already queued. */
@@ -248,12 +231,14 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
 
   /** Starts an actor (not linked). */
   spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<ActorRef<ProtocolOf<B>>> {
-    return this.#ownCell().system.spawnFrom(null, behaviour, arg, options, false, false).then((r) => r.ref as ActorRef<ProtocolOf<B>>);
+    const cell = this.#ownCell();
+    return spawnFrom(coreOf(cell), null, behaviour, arg, options, false, null, false) as Promise<ActorRef<ProtocolOf<B>>>;
   }
 
   /** Starts an actor linked to this one; this actor becomes its parent. */
   spawnLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<ActorRef<ProtocolOf<B>>> {
-    return this.#ownCell().system.spawnFrom(this.#ownCell(), behaviour, arg, options, true, false).then((r) => r.ref as ActorRef<ProtocolOf<B>>);
+    const cell = this.#ownCell();
+    return spawnFrom(coreOf(cell), cell, behaviour, arg, options, true, null, false) as Promise<ActorRef<ProtocolOf<B>>>;
   }
 
   /**
@@ -265,7 +250,8 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
    * if (r.status === 'error') this.logger.warn('worker did not start', { reason: String(r.reason) });
    */
   startLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<StartResult<ProtocolOf<B>>> {
-    return this.#ownCell().system.startFrom(this.#ownCell(), behaviour, arg, options) as Promise<StartResult<ProtocolOf<B>>>;
+    const cell = this.#ownCell();
+    return startFrom(coreOf(cell), cell, behaviour, arg, options) as Promise<StartResult<ProtocolOf<B>>>;
   }
 
   /** Starts an actor and monitors it. */
@@ -274,39 +260,40 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
     arg: InitArgOf<B>,
     options?: SpawnOptionsOf<NoInfer<B>>,
   ): Promise<SpawnedMonitor<ProtocolOf<B>>> {
-    return this.#ownCell()
-      .system.spawnFrom(this.#ownCell(), behaviour, arg, options, false, true)
-      .then((r) => ({ ref: r.ref as ActorRef<ProtocolOf<B>>, monitor: r.monitor! }));
+    const cell = this.#ownCell();
+    return (spawnFrom(coreOf(cell), cell, behaviour, arg, options, false, cell, true) as Promise<Spawned>).then((r) => ({
+      ref: r.ref as ActorRef<ProtocolOf<B>>,
+      monitor: r.monitor!,
+    }));
   }
 
   /** Sends an exit signal to an actor, from this one. */
   exit(ref: ActorRef, reason: ExitReason): void {
-    this.#ownCell().system.exitFrom(this.#ownCell(), ref, reason);
+    exitFrom(this.#ownCell(), ref, reason);
   }
 
   /** Calls another actor and awaits its reply. Calling yourself rejects with `CallSelfError`. */
   call<Q extends Protocol, const T extends string>(ref: ActorRef<Q>, request: CallRequest<Q, T>, options?: CallOptions): Promise<ReplyOf<Q, { type: T }>> {
-    return this.#ownCell().system.callFrom(this.#ownCell(), ref, request, options) as Promise<ReplyOf<Q, { type: T }>>;
+    return callFrom(this.#ownCell(), ref, request, options) as Promise<ReplyOf<Q, { type: T }>>;
   }
 
   /** Casts to another actor (or to yourself). */
   cast<Q extends Protocol>(ref: ActorRef<Q>, msg: CastMessage<Q>): void {
-    if (!isActorRef(ref)) throw badRef('cast', ref);
-    (ref as unknown as Cell).cast(msg);
+    castFrom(ref, msg);
   }
 
   /** Sends an info message. */
   send<Q extends Protocol>(ref: ActorRef<Q>, msg: InfoMessage<Q>): void {
-    this.#ownCell().system.send(ref, msg);
+    sendFrom(ref, msg);
   }
 
   /** Sends `msg` as an info message to this actor after `ms` milliseconds; cancel it with `cancelTimer`. */
   sendAfter(msg: InfoOf<P>, ms: number): TimerRef {
-    return this.#ownCell().system.sendAfter(this.#ownCell() as ActorRef<P>, msg as InfoMessage<P>, ms);
+    return sendAfterFrom(this.#ownCell(), msg, ms);
   }
 
   /** Cancels a timer; returns the milliseconds it had left, or false if it already fired or was cancelled. */
   cancelTimer(timer: TimerRef): number | false {
-    return this.#ownCell().system.cancelTimer(timer);
+    return coreOf(this.#ownCell()).facade.cancelTimer(timer);
   }
 }

@@ -1,10 +1,9 @@
-import { Cell } from '../kernel/Cell.js';
+import { type Cell, isCell, statusOf } from '../kernel/index.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import { formatReason } from '../exit/ExitReason.js';
 import { describeName } from '../names/NameProvider.js';
 import { describeSupervisor, isSupervising, type SupervisedChildInfo, type SupervisorInfo } from '../supervisor/introspection.js';
 import { ActorSystem as ActorSystemClass, type ActorSystem } from '../system/ActorSystem.js';
-import { statusOf } from '../kernel/ActorStatus.js';
 import type { Dump, DumpNode, DumpOptions } from './DumpNode.js';
 
 const DEFAULT_MAX_DEPTH = 500;
@@ -90,7 +89,7 @@ class Snapshot {
         this.#infos.set(cell, info);
         if (info !== null) {
           for (const child of info.children) {
-            if (child.ref instanceof Cell && child.ref.alive && !this.#claimed.has(child.ref)) this.#claimed.set(child.ref, child);
+            if (isCell(child.ref) && child.ref.alive && !this.#claimed.has(child.ref)) this.#claimed.set(child.ref, child);
           }
         }
       }
@@ -162,10 +161,10 @@ class Snapshot {
     if (info) {
       for (const child of info.children) {
         const ref = child.ref;
-        if (ref instanceof Cell && this.#claimed.get(ref) === child) {
+        if (isCell(ref) && this.#claimed.get(ref) === child) {
           if (!this.#placed.has(ref)) slots.push({ cell: ref, info: child });
-        } else if (!(ref instanceof Cell && ref.alive)) {
-          slots.push(ref instanceof Cell ? { cell: ref, info: child } : { cell: null, info: child });
+        } else if (!(isCell(ref) && ref.alive)) {
+          slots.push(isCell(ref) ? { cell: ref, info: child } : { cell: null, info: child });
         }
       }
     }
@@ -215,7 +214,7 @@ class Snapshot {
   private namesOf(cell: Cell): string[] {
     const names: string[] = [];
     if (cell.name !== undefined) names.push(cell.name);
-    for (const provider of this.#system.nameProviders) {
+    for (const provider of this.#system.nameProviders()) {
       let keys: readonly unknown[];
       try {
         keys = provider.keysOf(cell);

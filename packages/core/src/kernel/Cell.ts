@@ -1,11 +1,11 @@
 import { CallExitError, MailboxFullError, MessageDroppedError, NoProcError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
-import type { ActorSystem } from '../system/ActorSystem.js';
 import { notifyDown, queueExit } from './signals.js';
 import type { TimerRef } from './TimerRef.js';
 import type { ActorRef, MonitorRef } from './ActorRef.js';
 import { CALL, Envelope, INFO, isSysEntry, isThenable, noop, PendingCall, SIGNAL, SYS, type SysRequest } from './Envelope.js';
 import type { AnyBehaviour } from '../behaviour/Behaviour.js';
+import type { Host } from './Host.js';
 import { noReply } from './markers.js';
 import { BUSY, CONTINUE, DEAD, INIT, SCHEDULED, STOP_REQUESTED, STOPPING, SUSPENDED, TRAP_EXIT } from './flags.js';
 import { Mailbox } from './Mailbox.js';
@@ -87,7 +87,8 @@ export class Cell implements ActorRef {
 
   constructor(
     readonly id: string,
-    readonly system: ActorSystem,
+    /** The system this cell runs in, as the kernel sees it. */
+    readonly host: Host,
     public behaviour: AnyBehaviour | null,
     readonly kind: string,
     /** The actor that spawnLinked it (or the supervisor that adopted it); set once. */
@@ -104,10 +105,10 @@ export class Cell implements ActorRef {
   /** Queues a cast. Never throws unless the mailbox bound's policy is `reject`. */
   cast(msg: unknown): void {
     if ((this.flags & DEAD) !== 0) return;
-    if (this.limits !== null && !this.admit(null)) return;
+    if (this.limits !== null && !this.#admit(null)) return;
     const mb = this.mailbox ?? (this.mailbox = new Mailbox());
     mb.push(msg);
-    if ((this.flags & NOT_RUNNABLE) === 0) this.system.scheduler.schedule(this);
+    if ((this.flags & NOT_RUNNABLE) === 0) this.host.scheduler.schedule(this);
   }
 
   /** Queues an envelope; SIGNAL envelopes bypass the mailbox bound. */
@@ -116,14 +117,14 @@ export class Cell implements ActorRef {
       if (env instanceof PendingCall) env.fail(new NoProcError(this, 'call'));
       return;
     }
-    if (this.limits !== null && env.kind !== SIGNAL && !this.admit(env)) return;
+    if (this.limits !== null && env.kind !== SIGNAL && !this.#admit(env)) return;
     const mb = this.mailbox ?? (this.mailbox = new Mailbox());
     mb.push(env);
-    if ((this.flags & NOT_RUNNABLE) === 0) this.system.scheduler.schedule(this);
+    if ((this.flags & NOT_RUNNABLE) === 0) this.host.scheduler.schedule(this);
   }
 
   /** Applies the mailbox bound to an incoming entry; false when it is dropped. */
-  private admit(incoming: Envelope | null): boolean {
+  #admit(incoming: Envelope | null): boolean {
     const limits = this.limits!;
     const mb = this.mailbox;
     // Queued sys requests (getState, stop, ...) are not messages: they never count against the bound.
@@ -153,7 +154,7 @@ export class Cell implements ActorRef {
     }
     (this.mailbox ??= new Mailbox()).push(new Envelope(SYS, req));
     this.sysQueued++;
-    if ((this.flags & NOT_SYS_RUNNABLE) === 0) this.system.scheduler.schedule(this);
+    if ((this.flags & NOT_SYS_RUNNABLE) === 0) this.host.scheduler.schedule(this);
   }
 
   /** Queues an internal stop request, served before the next message (even while suspended). */
@@ -163,14 +164,14 @@ export class Cell implements ActorRef {
       return;
     }
     (this.sys ??= []).push(req);
-    if ((this.flags & NOT_SYS_RUNNABLE) === 0) this.system.scheduler.schedule(this);
+    if ((this.flags & NOT_SYS_RUNNABLE) === 0) this.host.scheduler.schedule(this);
   }
 
   /** Puts the cell on the run queue if it has work and may run. */
   wake(): void {
     if ((this.flags & NOT_SYS_RUNNABLE) !== 0) return;
     const hasMail = this.mailbox !== null && this.mailbox.head !== this.mailbox.tail && (this.flags & SUSPENDED) === 0;
-    if (hasMail || this.sys !== null || this.sysQueued !== 0) this.system.scheduler.schedule(this);
+    if (hasMail || this.sys !== null || this.sysQueued !== 0) this.host.scheduler.schedule(this);
   }
 
   // ------------------------------------------------------------- drive loop
@@ -189,10 +190,10 @@ export class Cell implements ActorRef {
     let checkAt = 1;
     let turnStart = -1;
     for (;;) {
-      if (this.sys !== null) this.runSys();
+      if (this.sys !== null) this.#runSys();
       if ((this.flags & (DEAD | BUSY | SUSPENDED | STOPPING | INIT)) !== 0) {
         // Suspended: only system requests are served (OTP's sys loop), out of the mailbox.
-        if (this.sysQueued === 0 || (this.flags & (DEAD | BUSY | STOPPING | INIT)) !== 0 || !this.serveSuspended()) return false;
+        if (this.sysQueued === 0 || (this.flags & (DEAD | BUSY | STOPPING | INIT)) !== 0 || !this.#serveSuspended()) return false;
         continue;
       }
       const mb = this.mailbox;
@@ -203,7 +204,7 @@ export class Cell implements ActorRef {
       }
       if (budget-- === 0) return true;
       if (handled === checkAt) {
-        const scheduler = this.system.scheduler;
+        const scheduler = this.host.scheduler;
         const now = scheduler.now();
         if (turnStart < 0) {
           turnStart = now;
@@ -222,7 +223,7 @@ export class Cell implements ActorRef {
         // A sys request in its turn: not a message of the behaviour (not counted, not `current`).
         this.sysQueued--;
         running = this;
-        this.serveSys((m as Envelope).msg as SysRequest);
+        this.#serveSys((m as Envelope).msg as SysRequest);
         running = null;
         continue;
       }
@@ -231,7 +232,7 @@ export class Cell implements ActorRef {
       let r: unknown;
       running = this;
       try {
-        r = m instanceof Envelope ? this.dispatch(m) : this.behaviour!.onCast(m as never);
+        r = m instanceof Envelope ? this.#dispatch(m) : this.behaviour!.onCast(m as never);
       } catch (e) {
         running = null;
         this.crash(e);
@@ -239,7 +240,7 @@ export class Cell implements ActorRef {
       }
       running = null;
       if (r !== undefined && isThenable(r)) {
-        this.awaitHandler(r, m instanceof PendingCall ? m : null);
+        this.#awaitHandler(r, m instanceof PendingCall ? m : null);
         return false;
       }
       if ((this.flags & (CONTINUE | STOP_REQUESTED)) !== 0 && this.afterHandler()) return false;
@@ -247,7 +248,7 @@ export class Cell implements ActorRef {
   }
 
   /** Runs the handler for an envelope; returns a thenable when the handler is async. */
-  private dispatch(env: Envelope): unknown {
+  #dispatch(env: Envelope): unknown {
     const b = this.behaviour!;
     if (env.kind === CALL) {
       const pc = env as PendingCall;
@@ -297,14 +298,14 @@ export class Cell implements ActorRef {
       }
       running = null;
       if (r !== undefined && isThenable(r)) {
-        this.awaitHandler(r, null);
+        this.#awaitHandler(r, null);
         return true;
       }
     }
   }
 
   /** Parks the cell until an async handler settles. A kill meanwhile discards the result. */
-  private awaitHandler(p: PromiseLike<unknown>, call: PendingCall | null): void {
+  #awaitHandler(p: PromiseLike<unknown>, call: PendingCall | null): void {
     this.flags |= BUSY;
     p.then(
       (value) => {
@@ -325,7 +326,7 @@ export class Cell implements ActorRef {
     );
   }
 
-  private runSys(): void {
+  #runSys(): void {
     const queue = this.sys!;
     this.sys = null;
     for (let i = 0; i < queue.length; i++) {
@@ -334,7 +335,7 @@ export class Cell implements ActorRef {
         req.reject(new NoProcError(this, req.op));
         continue;
       }
-      this.serveSys(req);
+      this.#serveSys(req);
     }
   }
 
@@ -342,13 +343,13 @@ export class Cell implements ActorRef {
    * Serves the queued sys requests of a suspended actor, oldest first, leaving the other
    * messages in place; true once one of them resumed it (the loop goes on with the mail).
    */
-  private serveSuspended(): boolean {
+  #serveSuspended(): boolean {
     const mb = this.mailbox!;
     while (this.sysQueued > 0) {
       const env = mb.removeFirst(isSysEntry) as Envelope;
       this.sysQueued--;
       running = this;
-      this.serveSys(env.msg as SysRequest);
+      this.#serveSys(env.msg as SysRequest);
       running = null;
       if ((this.flags & (DEAD | STOPPING)) !== 0) return false;
       if ((this.flags & SUSPENDED) === 0) return true;
@@ -357,7 +358,7 @@ export class Cell implements ActorRef {
   }
 
   /** Serves one sys request; a `replaceState` function that throws rejects the request. */
-  private serveSys(req: SysRequest): void {
+  #serveSys(req: SysRequest): void {
     try {
       switch (req.op) {
         case 'get_state':
@@ -391,7 +392,7 @@ export class Cell implements ActorRef {
 
   /** A handler threw or rejected: log a crash report, run terminate, exit with the error. */
   crash(error: unknown): void {
-    this.system.reportCrash(this, error);
+    this.host.reportCrash(this, error);
     this.terminateWith(error, true);
   }
 
@@ -399,12 +400,12 @@ export class Cell implements ActorRef {
   terminateWith(reason: unknown, alreadyReported: boolean): void {
     if ((this.flags & (DEAD | STOPPING)) !== 0) return;
     this.flags |= STOPPING;
-    if (!alreadyReported && !isNormalExit(reason)) this.system.reportCrash(this, reason);
+    if (!alreadyReported && !isNormalExit(reason)) this.host.reportCrash(this, reason);
     let r: unknown;
     try {
       r = this.behaviour!.onTerminate(reason as never);
     } catch (e) {
-      this.system.reportTerminateError(this, e);
+      this.host.reportTerminateError(this, e);
       this.finish(e);
       return;
     }
@@ -412,7 +413,7 @@ export class Cell implements ActorRef {
       r.then(
         () => this.finish(reason),
         (e) => {
-          this.system.reportTerminateError(this, e);
+          this.host.reportTerminateError(this, e);
           this.finish(e);
         },
       );
@@ -450,7 +451,7 @@ export class Cell implements ActorRef {
     if ((this.flags & DEAD) !== 0) return;
     this.flags |= DEAD;
     this.exitReason = reason;
-    const system = this.system;
+    const host = this.host;
     // A call whose handler crashed is in neither the mailbox nor inflight.
     if (this.current instanceof PendingCall) this.current.fail(new CallExitError(this, reason));
     if (this.mailbox !== null) {
@@ -478,7 +479,7 @@ export class Cell implements ActorRef {
       for (const t of this.timers) t.clear();
       this.timers = null;
     }
-    system.forget(this);
+    host.forget(this);
     if (this.monitors !== null) {
       for (const [mref, target] of this.monitors) target.watchers?.delete(mref);
       this.monitors = null;

@@ -30,3 +30,12 @@ export type Ignore = typeof ignore;
 export interface From<R = unknown> {
   readonly __replyType?: (reply: R) => void;
 }
+
+/**
+ * Set to true on `Behaviour.prototype`: how the start protocol tells a behaviour class
+ * without importing the class (the kernel sits below the behaviour layer). @internal
+ *
+ * @example
+ * const isBehaviourClass = (c: unknown) => typeof c === 'function' && c.prototype?.[behaviourBrand] === true;
+ */
+export const behaviourBrand: unique symbol = Symbol('arbor.behaviour');

@@ -1,9 +1,8 @@
 import { MonitorRef, type ActorRef } from './ActorRef.js';
-import { Cell, type Watcher } from './Cell.js';
+import type { Cell, DownHook, Watcher } from './Cell.js';
 import { Envelope, SIGNAL } from './Envelope.js';
 import { DEAD, TRAP_EXIT } from './flags.js';
 import { InvalidOptionError, NoProcError } from '../errors/errors.js';
-import { badRef } from '../validation/ref.js';
 
 /**
  * Links, monitors and the exit-signal worklist: the bookkeeping behind `link`,
@@ -14,18 +13,26 @@ import { badRef } from '../validation/ref.js';
 const exitQueue: unknown[] = [];
 let flushingExits = false;
 
+/**
+ * True when the watcher is a cell (gets a DOWN message), not a callback or a down hook.
+ * A shape test, not `instanceof`: this module sits below Cell.ts, which imports it.
+ */
+function isCellWatcher(w: Watcher | undefined): w is Cell {
+  return typeof w === 'object' && (w as Partial<DownHook>).cellDown === undefined;
+}
+
 /** Removes a monitor; true if it was still active. */
 export function demonitor(monitor: MonitorRef): boolean {
   const target = monitor.target;
   if (target === null) return false;
   monitor.target = null;
   const watcher = target.watchers?.get(monitor);
-  if (watcher instanceof Cell) watcher.monitors?.delete(monitor);
+  if (isCellWatcher(watcher)) watcher.monitors?.delete(monitor);
   return target.watchers?.delete(monitor) ?? false;
 }
 
-export function link(from: Cell, ref: ActorRef): void {
-  if (!(ref instanceof Cell)) throw badRef('link', ref);
+/** Links `from` to `ref` (the caller checked `ref` is a process). Linking to a dead one delivers `noproc`. */
+export function link(from: Cell, ref: Cell): void {
   if (ref === from) return;
   if ((ref.flags & DEAD) !== 0) {
     if ((from.flags & TRAP_EXIT) === 0) throw new NoProcError(ref, 'link');
@@ -44,14 +51,12 @@ export function linkCells(a: Cell, b: Cell): void {
   (b.links ??= new Set()).add(a);
 }
 
-export function unlink(from: Cell, ref: ActorRef): void {
-  if (!(ref instanceof Cell)) throw badRef('unlink', ref);
+export function unlink(from: Cell, ref: Cell): void {
   from.links?.delete(ref);
   ref.links?.delete(from);
 }
 
-export function monitorFrom(watcher: Cell, ref: ActorRef): MonitorRef {
-  if (!(ref instanceof Cell)) throw badRef('monitor', ref);
+export function monitorFrom(watcher: Cell, ref: Cell): MonitorRef {
   return addMonitor(watcher, ref);
 }
 
@@ -73,7 +78,7 @@ export function addMonitor(watcher: Watcher, target: Cell): MonitorRef {
   }
   mref.target = target;
   (target.watchers ??= new Map()).set(mref, watcher);
-  if (watcher instanceof Cell) (watcher.monitors ??= new Map()).set(mref, target);
+  if (isCellWatcher(watcher)) (watcher.monitors ??= new Map()).set(mref, target);
   return mref;
 }
 
@@ -84,16 +89,16 @@ export function notifyDown(watcher: Watcher, mref: MonitorRef, target: Cell, rea
       try {
         watcher({ ref: mref, actor: target, reason });
       } catch (e) {
-        target.system.logger.error('monitor callback threw', { report: 'monitor_callback_error', actor: target.id, reason: String(e) });
+        target.host.logger.error('monitor callback threw', { report: 'monitor_callback_error', actor: target.id, reason: String(e) });
       }
     });
     return;
   }
-  if (!(watcher instanceof Cell)) {
+  if (!isCellWatcher(watcher)) {
     try {
       watcher.cellDown(mref, target, reason);
     } catch (e) {
-      target.system.logger.error('down hook threw', { report: 'monitor_callback_error', actor: target.id, reason: String(e) });
+      target.host.logger.error('down hook threw', { report: 'monitor_callback_error', actor: target.id, reason: String(e) });
     }
     return;
   }

@@ -1,12 +1,10 @@
-import type { ActorRef } from './ActorRef.js';
-import { Cell } from './Cell.js';
+import type { Cell } from './Cell.js';
 import { noop, type SysRequest } from './Envelope.js';
 import { DEAD } from './flags.js';
 import type { CallOptions } from '../behaviour/Behaviour.js';
 import { CallTimeoutError, NoProcError } from '../errors/errors.js';
 import { addMonitor, demonitor } from './signals.js';
 import { timeoutOf } from '../validation/timeout.js';
-import { badRef } from '../system/validateBehaviour.js';
 
 /**
  * Sends a system request (get_state, replace_state, suspend, resume) to a cell, queued in
@@ -14,8 +12,7 @@ import { badRef } from '../system/validateBehaviour.js';
  * answer, or with `CallTimeoutError` after `options.timeout` (default 5000 ms): every
  * promise settles, even against a stuck actor. A suspended actor still serves it. @internal
  */
-export function sysRequest(ref: ActorRef, op: SysRequest['op'], arg: unknown, options: CallOptions | undefined): Promise<unknown> {
-  if (!(ref instanceof Cell)) return Promise.reject(badRef(op, ref));
+export function sysRequest(ref: Cell, op: SysRequest['op'], arg: unknown, options: CallOptions | undefined): Promise<unknown> {
   let timeout: number;
   try {
     timeout = timeoutOf(options);
@@ -41,8 +38,7 @@ export function sysRequest(ref: ActorRef, op: SysRequest['op'], arg: unknown, op
  * dead, or with `CallTimeoutError` after `options.timeout` (default Infinity, as Elixir's;
  * the actor is then left running, as in OTP). @internal
  */
-export function stopActor(ref: ActorRef, reason: unknown, options: CallOptions | undefined): Promise<void> {
-  if (!(ref instanceof Cell)) return Promise.reject(badRef('stop', ref));
+export function stopActor(ref: Cell, reason: unknown, options: CallOptions | undefined): Promise<void> {
   let timeout: number;
   try {
     // Elixir's GenServer.stop / Supervisor.stop default: wait as long as the stop takes (a

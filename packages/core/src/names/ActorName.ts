@@ -1,4 +1,4 @@
-import type { protocolType } from '../kernel/ActorRef.js';
+import { protocolType } from '../kernel/index.js';
 import type { Protocol, UnknownProtocol } from '../actor/Protocol.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import { isViaName, type ProtocolMark, type ViaName } from './NameProvider.js';

@@ -1,6 +1,6 @@
 import { describe } from '../errors/ArborError.js';
 import { InvalidOptionError } from '../errors/errors.js';
-import type { ActorRef, protocolType } from '../kernel/ActorRef.js';
+import { type ActorRef, protocolType } from '../kernel/index.js';
 import type { Protocol } from '../actor/Protocol.js';
 
 /**

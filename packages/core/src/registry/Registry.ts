@@ -1,6 +1,4 @@
-import type { ActorRef } from '../kernel/ActorRef.js';
-import { Cell } from '../kernel/Cell.js';
-import { DEAD } from '../kernel/flags.js';
+import { type ActorRef, behaviourOf, type Cell, isCell, isDead } from '../kernel/index.js';
 import { GenServer } from '../actor/GenServer.js';
 import type { Call, Protocol, UnknownProtocol } from '../actor/Protocol.js';
 import { AlreadyStartedError, InvalidOptionError, NoProcError } from '../errors/errors.js';
@@ -62,7 +60,7 @@ export class Registry extends GenServer<RegistryProtocol, undefined, RegistryOpt
     const table = new RegistryTable<unknown, unknown>(self, o);
     this.#table = table;
     tableOf.set(self, table);
-    system.nameProviders.add(table);
+    table.removeProvider = system.addNameProvider(table);
     // terminate does not run when the registry is killed or dies with a linked actor: this does.
     system.monitor(self, () => table.close());
     system.logger.debug('registry started', { report: 'registry_started', registry: table.label, actor: self.id, keys: o.keys });
@@ -108,11 +106,11 @@ export class Registry extends GenServer<RegistryProtocol, undefined, RegistryOpt
    * const registry = Registry.of<string, number>(ref);
    */
   static of<K = unknown, V = unknown, P extends Protocol = UnknownProtocol>(ref: ActorRef<RegistryProtocol>): RegistryHandle<K, V, P> {
-    if (!(ref instanceof Cell)) throw badRef('Registry.of', ref);
-    if ((ref.flags & DEAD) !== 0) throw new NoProcError(ref, 'Registry.of');
+    if (!isCell(ref)) throw badRef('Registry.of', ref);
+    if (isDead(ref)) throw new NoProcError(ref, 'Registry.of');
     const table = tableOf.get(ref) as RegistryTable<K, V> | undefined;
     if (table === undefined) {
-      if (ref.behaviour instanceof Registry) throw new RegistryStoppedError(`Registry#${ref.id}`, 'Registry.of');
+      if (behaviourOf(ref) instanceof Registry) throw new RegistryStoppedError(`Registry#${ref.id}`, 'Registry.of');
       throw new NotARegistryError(ref);
     }
     return handleOf<K, V, P>(table);

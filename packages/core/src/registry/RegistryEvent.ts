@@ -1,7 +1,4 @@
-import type { ActorRef } from '../kernel/ActorRef.js';
-import { Cell } from '../kernel/Cell.js';
-import { Envelope, INFO } from '../kernel/Envelope.js';
-import { DEAD } from '../kernel/flags.js';
+import { type ActorRef, type Cell, isCell, isDead, sendInfo } from '../kernel/index.js';
 import type { ActorSystem } from '../system/ActorSystem.js';
 
 /**
@@ -64,18 +61,18 @@ export class Listeners {
   emit(event: RegistryEvent): void {
     for (const a of this.#actors) {
       const cell = typeof a === 'string' ? this.#system.whereis(a) : a;
-      if (cell instanceof Cell) this.#deliver(cell, event);
+      if (isCell(cell)) this.#deliver(cell, event);
     }
     for (const l of this.#added) {
-      if (!(l instanceof Cell)) queueMicrotask(() => this.#call(l, event));
-      else if ((l.flags & DEAD) !== 0) this.#added.delete(l);
+      if (!isCell(l)) queueMicrotask(() => this.#call(l, event));
+      else if (isDead(l)) this.#added.delete(l);
       else this.#deliver(l, event);
     }
   }
 
   #deliver(cell: Cell, event: RegistryEvent): void {
     try {
-      cell.deliver(new Envelope(INFO, event));
+      sendInfo(cell, event);
     } catch (e) {
       // A bounded mailbox with overflow 'reject': the event is lost, the registration stands.
       this.#system.logger.warn('registry event dropped', { report: 'registry_event_dropped', registry: event.registry, listener: cell.id, reason: String(e) });

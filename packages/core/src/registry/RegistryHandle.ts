@@ -1,6 +1,5 @@
-import type { ActorRef } from '../kernel/ActorRef.js';
-import { Cell, running } from '../kernel/Cell.js';
-import { DEAD } from '../kernel/flags.js';
+import { systemOf } from '../system/SystemCore.js';
+import { type ActorRef, type Cell, isCell, isDead, runningCell } from '../kernel/index.js';
 import type { Protocol, UnknownProtocol } from '../actor/Protocol.js';
 import { InvalidOptionError, NoProcError } from '../errors/errors.js';
 import { via, type NameProvider, type ViaName } from '../names/NameProvider.js';
@@ -70,10 +69,10 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = Unkno
   /** The registry's table, or (for a named registry that was restarted) the new one's. */
   #table(op: string): RegistryTable<K, V> {
     const t = this.#t;
-    if (!t.closed && (t.cell.flags & DEAD) === 0) return t;
+    if (!t.closed && !isDead(t.cell)) return t;
     if (t.name !== undefined) {
-      const holder = t.cell.system.whereis(t.name);
-      const next = holder instanceof Cell ? (tableOf.get(holder) as RegistryTable<K, V> | undefined) : undefined;
+      const holder = systemOf(t.cell).whereis(t.name);
+      const next = isCell(holder) ? (tableOf.get(holder) as RegistryTable<K, V> | undefined) : undefined;
       if (next !== undefined && next.live) {
         this.#t = next;
         return next;
@@ -86,10 +85,10 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = Unkno
   #owner(options: OwnerOption | undefined, op: string): Cell {
     checkOptions(`${op}: options`, options, '{ owner? }');
     const o = options?.owner;
-    if (o !== undefined && !(o instanceof Cell)) throw badRef(op, o, 'options.owner');
-    const cell = o ?? running;
+    if (o !== undefined && !isCell(o)) throw badRef(op, o, 'options.owner');
+    const cell = o ?? runningCell();
     if (cell === null) throw new NoOwnerError(op);
-    if ((cell.flags & DEAD) !== 0) throw new NoProcError(cell, op);
+    if (isDead(cell)) throw new NoProcError(cell, op);
     return cell;
   }
 
@@ -279,7 +278,7 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = Unkno
    */
   keys(ref: ActorRef): K[] {
     const t = this.#table('keys');
-    if (!(ref instanceof Cell)) throw badRef('keys', ref);
+    if (!isCell(ref)) throw badRef('keys', ref);
     return t.keys(ref);
   }
 
@@ -291,7 +290,7 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = Unkno
    */
   values(key: K, ref: ActorRef): V[] {
     const t = this.#table('values');
-    if (!(ref instanceof Cell)) throw badRef('values', ref);
+    if (!isCell(ref)) throw badRef('values', ref);
     return t.values(key, ref);
   }
 
@@ -344,7 +343,7 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = Unkno
    */
   listen(listener: RegistryListener<K, V> | ActorRef): () => void {
     const t = this.#table('listen');
-    if (typeof listener !== 'function' && !(listener instanceof Cell)) {
+    if (typeof listener !== 'function' && !isCell(listener)) {
       throw new InvalidOptionError('listen: listener', 'a function or an ActorRef returned by spawn', listener);
     }
     return t.listeners.add(listener);
@@ -372,7 +371,7 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = Unkno
 
   /** Removes `ref`'s entries under `key`; nothing if the registry is not running. */
   unregisterName(key: unknown, ref: ActorRef): void {
-    if (!(ref instanceof Cell)) throw badRef('unregisterName', ref);
+    if (!isCell(ref)) throw badRef('unregisterName', ref);
     const t = this.#t;
     if (t.live) t.unregisterName(key, ref);
   }
@@ -384,7 +383,7 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = Unkno
 
   /** The keys `ref` holds; `[]` when the registry is not running (the dump calls it). */
   keysOf(ref: ActorRef): readonly unknown[] {
-    if (!(ref instanceof Cell)) throw badRef('keysOf', ref);
+    if (!isCell(ref)) throw badRef('keysOf', ref);
     try {
       return this.#table('keysOf').keysOf(ref);
     } catch {

@@ -1,5 +1,4 @@
-import type { ActorRef } from '../kernel/ActorRef.js';
-import { Cell } from '../kernel/Cell.js';
+import { type ActorRef, type Cell, isCell } from '../kernel/index.js';
 import { InvalidOptionError } from '../errors/errors.js';
 
 /**
@@ -55,7 +54,7 @@ export function validateRegistryOptions(options: unknown): ValidOptions {
   const listeners = o.listeners ?? [];
   if (!Array.isArray(listeners)) throw new InvalidOptionError('options.listeners', 'an array of ActorRefs or local names', listeners);
   listeners.forEach((l: unknown, i) => {
-    if (!(l instanceof Cell) && (typeof l !== 'string' || l === '')) {
+    if (!isCell(l) && (typeof l !== 'string' || l === '')) {
       throw new InvalidOptionError(`options.listeners[${i}]`, 'an ActorRef returned by spawn or a non-empty local name', l);
     }
   });

@@ -1,9 +1,7 @@
-import type { ActorRef, MonitorRef } from '../kernel/ActorRef.js';
-import { Cell, type DownHook } from '../kernel/Cell.js';
-import { DEAD } from '../kernel/flags.js';
+import { systemOf } from '../system/SystemCore.js';
+import { type ActorRef, addMonitor, type Cell, demonitorFrom, type DownHook, isCell, isDead, MonitorRef } from '../kernel/index.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import type { NameProvider } from '../names/NameProvider.js';
-import { addMonitor, demonitorFrom } from '../kernel/signals.js';
 import { DuplicateKeysError } from './errors.js';
 import { Listeners } from './RegistryEvent.js';
 import type { RegistryKeys, ValidOptions } from './RegistryOptions.js';
@@ -99,7 +97,7 @@ export interface RegistryInfo {
 /** The registry behind each live registry actor, found from its cell. @internal */
 export const tableOf = new WeakMap<Cell, RegistryTable<any, any>>();
 
-const alive = (c: Cell): boolean => (c.flags & DEAD) === 0;
+const alive = (c: Cell): boolean => !isDead(c);
 /** SameValueZero, the equality Map keys use. */
 const sameKey = (a: unknown, b: unknown): boolean => a === b || (a !== a && b !== b);
 const VIA_HINT = "start the registry with keys: 'unique', or have the actor call registry.register(key, value) in its init";
@@ -120,6 +118,8 @@ export class RegistryTable<K, V> implements NameProvider, DownHook {
   readonly kind: RegistryKeys;
   readonly name: string | undefined;
   closed = false;
+  /** Takes the table off its system's name providers (set by the registry at start). */
+  removeProvider: () => void = () => {};
   readonly listeners: Listeners;
   readonly meta: Map<string, unknown>;
   readonly #unique: Map<K, Entry<K, V>> | null;
@@ -138,12 +138,12 @@ export class RegistryTable<K, V> implements NameProvider, DownHook {
     this.#unique = options.keys === 'unique' ? new Map() : null;
     this.#duplicate = options.keys === 'duplicate' ? new Map() : null;
     this.meta = new Map(Object.entries(options.meta));
-    this.listeners = new Listeners(cell.system, options.listeners);
+    this.listeners = new Listeners(systemOf(cell), options.listeners);
   }
 
   /** True while the registry actor runs and its table is kept. */
   get live(): boolean {
-    return !this.closed && (this.cell.flags & DEAD) === 0;
+    return !this.closed && !isDead(this.cell);
   }
 
   // ------------------------------------------------------------------ writes
@@ -261,7 +261,7 @@ export class RegistryTable<K, V> implements NameProvider, DownHook {
     this.#duplicate?.clear();
     this.meta.clear();
     this.listeners.clear();
-    this.cell.system.nameProviders.delete(this);
+    this.removeProvider();
     tableOf.delete(this.cell);
   }
 
@@ -271,13 +271,13 @@ export class RegistryTable<K, V> implements NameProvider, DownHook {
     const unique = this.#unique;
     if (unique === null) throw new DuplicateKeysError(this.label, 'whereis', 'use lookup(key), which returns every entry');
     const e = unique.get(key);
-    return e !== undefined && (e.owner.flags & DEAD) === 0 ? e.owner : undefined;
+    return e !== undefined && !isDead(e.owner) ? e.owner : undefined;
   }
 
   lookup(key: K): readonly RegistryEntry<V>[] {
     if (this.#unique !== null) {
       const e = this.#unique.get(key);
-      return e !== undefined && (e.owner.flags & DEAD) === 0 ? e.view : EMPTY;
+      return e !== undefined && !isDead(e.owner) ? e.view : EMPTY;
     }
     return this.match(key, undefined);
   }
@@ -339,14 +339,14 @@ export class RegistryTable<K, V> implements NameProvider, DownHook {
 
   registerName(key: unknown, ref: ActorRef): ActorRef | undefined {
     if (this.#unique === null) throw new DuplicateKeysError(this.label, 'via-naming', VIA_HINT);
-    if (!(ref instanceof Cell)) throw new InvalidOptionError('registerName: ref', 'an ActorRef returned by spawn', ref);
+    if (!isCell(ref)) throw new InvalidOptionError('registerName: ref', 'an ActorRef returned by spawn', ref);
     // Elixir registers a via name with the value nil.
     const r = this.register(key as K, undefined as V, ref);
     return r.status === 'ok' ? undefined : r.ref;
   }
 
   unregisterName(key: unknown, ref: ActorRef): void {
-    if (ref instanceof Cell) this.unregister(key as K, ref);
+    if (isCell(ref)) this.unregister(key as K, ref);
   }
 
   whereisName(key: unknown): ActorRef | undefined {
@@ -355,6 +355,6 @@ export class RegistryTable<K, V> implements NameProvider, DownHook {
   }
 
   keysOf(ref: ActorRef): readonly unknown[] {
-    return ref instanceof Cell ? this.keys(ref) : [];
+    return isCell(ref) ? this.keys(ref) : [];
   }
 }

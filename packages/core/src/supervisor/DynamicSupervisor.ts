@@ -1,5 +1,4 @@
-import type { ActorRef } from '../kernel/ActorRef.js';
-import { Cell } from '../kernel/Cell.js';
+import { type ActorRef, type Cell, isCell } from '../kernel/index.js';
 import { GenServer, type AnyBehaviour, type InitArgOf, type ProtocolOf } from '../actor/GenServer.js';
 import type { Call, Protocol, SystemInfo, UnknownProtocol } from '../actor/Protocol.js';
 import { InvalidOptionError } from '../errors/errors.js';
@@ -329,7 +328,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
    * if ((await DynamicSupervisor.startChild(sup, spec)).status === 'ok') await DynamicSupervisor.terminateChild(sup, ref);
    */
   static terminateChild(sup: ActorRef<DynamicSupervisorProtocol>, ref: ActorRef): Promise<'ok' | 'not_found'> {
-    if (!(ref instanceof Cell)) return Promise.reject(badRef('DynamicSupervisor.terminateChild', ref));
+    if (!isCell(ref)) return Promise.reject(badRef('DynamicSupervisor.terminateChild', ref));
     return supervisorCall(sup, { type: 'terminate_child', ref });
   }
 

@@ -1,14 +1,13 @@
-import type { ActorRef } from '../kernel/ActorRef.js';
-import { Cell } from '../kernel/Cell.js';
-import { DEAD } from '../kernel/flags.js';
+import { type ActorRef, adopt, type Cell, isCell, parentOf, sendExit, unlink } from '../kernel/index.js';
 import { Behaviour, type AnyBehaviour, type BehaviourClass, type InitArgOf, type ProtocolOf } from '../behaviour/Behaviour.js';
 import type { CallRequest, Protocol, ReplyOf } from '../actor/Protocol.js';
 import { InitError, InvalidOptionError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import type { StartResult } from '../system/ActorSystem.js';
-import { linkCells, unlink } from '../kernel/signals.js';
 import type { SpawnOptions, SpawnOptionsOf } from '../system/SpawnOptions.js';
-import { badRef } from '../system/validateBehaviour.js';
+import { badRef } from '../validation/ref.js';
+import { startFrom } from '../system/start.js';
+import { coreOf, systemOf } from '../system/SystemCore.js';
 import type { ChildStarter, NormalizedSpec } from './ChildSpec.js';
 import { ChildStartTimeoutError, SupervisorSpecError } from './errors.js';
 import type { SupervisedChildInfo } from './introspection.js';
@@ -108,7 +107,7 @@ export function launchChild(sup: Cell, spec: NormalizedSpec, extra: unknown): Pr
 /** Unlinks a child whose start was given up on and kills it, so no EXIT of it reaches `sup`. */
 function killAbandoned(sup: Cell, cell: Cell): void {
   unlink(sup, cell);
-  cell.receiveExit(sup, 'kill', false);
+  sendExit(sup, cell, 'kill');
 }
 
 /** Runs the start itself; never rejects. */
@@ -122,11 +121,11 @@ async function runStart(sup: Cell, spec: NormalizedSpec, extra: unknown, launch:
       if (typeof r !== 'object' || r === null || !['ok', 'ignore', 'error'].includes((r as { status?: string }).status ?? '')) {
         return { status: 'error', reason: new InvalidOptionError(`child ${JSON.stringify(spec.id)}: start()`, "a StartResult ({ status: 'ok', ref } | { status: 'ignore' } | { status: 'error', reason })", r) };
       }
-      if (r.status === 'ok' && !(r.ref instanceof Cell)) {
+      if (r.status === 'ok' && !isCell(r.ref)) {
         return { status: 'error', reason: new InvalidOptionError(`child ${JSON.stringify(spec.id)}: start().ref`, 'an ActorRef', r.ref) };
       }
     } else {
-      r = await sup.system.startFrom(sup, start.behaviour, start.arg, start.options, created);
+      r = await startFrom(coreOf(sup), sup, start.behaviour, start.arg, start.options, created);
     }
   } catch (e) {
     return { status: 'error', reason: e };
@@ -135,33 +134,20 @@ async function runStart(sup: Cell, spec: NormalizedSpec, extra: unknown, launch:
   // (a behaviour start, `starter.startLink`) keeps the links its init left: a child that
   // unlinked itself in init stays unlinked, as in OTP (supervisor_SUITE child_unlink).
   const cell = r.status === 'ok' ? (r.ref as unknown as Cell) : undefined;
-  if (cell !== undefined && cell.parent !== sup) adopt(sup, cell);
+  if (cell !== undefined && parentOf(cell) !== sup) adopt(sup, cell);
   return r;
-}
-
-/**
- * Makes `sup` the parent of a child a start function started some other way (with
- * `system.spawn`, say): linked, and its parent, so a trapping child stops for the
- * supervisor's shutdown as for a parent's. If the supervisor died while the start
- * function ran, the child gets its exit signal now instead of outliving it.
- * A child the supervisor itself started linked (its parent is `sup`) is never adopted.
- */
-function adopt(sup: Cell, child: Cell): void {
-  if (child.parent === null && child !== sup) child.parent = sup;
-  if ((child.flags & DEAD) !== 0) linkCells(child, sup);
-  else linkCells(sup, child);
 }
 
 function starterFor(sup: Cell, extra: unknown, spec: NormalizedSpec, launch: Launch | null): ChildStarter {
   const created = launch === null ? undefined : (cell: Cell) => launch.cells.push(cell);
   return {
-    system: sup.system,
+    system: systemOf(sup),
     supervisor: sup,
     extra,
     startLink<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<StartResult<ProtocolOf<B>>> {
       // A start function still running after its timeout starts nothing more.
       if (launch?.late === true) return Promise.resolve({ status: 'error', reason: new ChildStartTimeoutError(spec.id, spec.startTimeout) });
-      return sup.system.startFrom(sup, behaviour, arg, options, created) as Promise<StartResult<ProtocolOf<B>>>;
+      return startFrom(coreOf(sup), sup, behaviour, arg, options, created) as Promise<StartResult<ProtocolOf<B>>>;
     },
   };
 }
@@ -180,8 +166,8 @@ export function stopReport(spec: NormalizedSpec, out: ChildStopped): boolean {
 
 /** A call to a supervisor (static or dynamic) from outside any actor, with no timeout. @internal */
 export function supervisorCall<P extends Protocol, const T extends string>(sup: ActorRef<P>, request: CallRequest<P, T>): Promise<ReplyOf<P, { type: T }>> {
-  if (!(sup instanceof Cell)) return Promise.reject(badRef('a supervisor call', sup));
-  return sup.system.call(sup, request, { timeout: Infinity });
+  if (!isCell(sup)) return Promise.reject(badRef('a supervisor call', sup));
+  return systemOf(sup).call(sup, request, { timeout: Infinity });
 }
 
 /** True for a bad definition or spec: a validation error, which the static helpers throw rather than answer. @internal */

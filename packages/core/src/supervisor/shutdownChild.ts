@@ -1,6 +1,4 @@
-import { Cell } from '../kernel/Cell.js';
-import { DEAD } from '../kernel/flags.js';
-import { addMonitor, unlink } from '../kernel/signals.js';
+import { addMonitor, type Cell, exitReasonOf, isDead, sendExit, unlink } from '../kernel/index.js';
 import type { Shutdown } from './ChildSpec.js';
 
 /** The outcome of stopping a child: the reason it exited with, and whether that was the expected one. @internal */
@@ -18,7 +16,7 @@ export interface ChildStopped {
  */
 export function shutdownChild(sup: Cell, child: Cell, shutdown: Shutdown): Promise<ChildStopped> {
   unlink(sup, child);
-  if ((child.flags & DEAD) !== 0) return Promise.resolve({ reason: child.exitReason, clean: false });
+  if (isDead(child)) return Promise.resolve({ reason: exitReasonOf(child), clean: false });
   return new Promise((resolve) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expected = shutdown === 'brutal_kill' ? 'killed' : 'shutdown';
@@ -27,17 +25,17 @@ export function shutdownChild(sup: Cell, child: Cell, shutdown: Shutdown): Promi
       resolve({ reason, clean: reason === expected });
     }, child);
     if (shutdown === 'brutal_kill') {
-      child.receiveExit(sup, 'kill', false);
+      sendExit(sup, child, 'kill');
       return;
     }
-    child.receiveExit(sup, 'shutdown', false);
+    sendExit(sup, child, 'shutdown');
     if (shutdown === 0) {
       // OTP's `after 0`: a trapping child has not handled the signal yet, so it is killed
       // before its terminate runs.
-      child.receiveExit(sup, 'kill', false);
+      sendExit(sup, child, 'kill');
       return;
     }
-    if (shutdown !== 'infinity' && (child.flags & DEAD) === 0) timer = setTimeout(() => child.receiveExit(sup, 'kill', false), shutdown);
+    if (shutdown !== 'infinity' && !isDead(child)) timer = setTimeout(() => sendExit(sup, child, 'kill'), shutdown);
   });
 }
 
@@ -63,8 +61,8 @@ export function shutdownAll(sup: Cell, children: readonly { readonly cell: Cell;
     for (let i = 0; i < children.length; i++) {
       const { cell, shutdown } = children[i]!;
       unlink(sup, cell);
-      if ((cell.flags & DEAD) !== 0) {
-        out[i] = { reason: cell.exitReason, clean: false };
+      if (isDead(cell)) {
+        out[i] = { reason: exitReasonOf(cell), clean: false };
         continue;
       }
       left++;
@@ -73,9 +71,9 @@ export function shutdownAll(sup: Cell, children: readonly { readonly cell: Cell;
         out[i] = { reason, clean: reason === expected };
         if (--left === 0 && signalled) done();
       }, cell);
-      cell.receiveExit(sup, shutdown === 'brutal_kill' ? 'kill' : 'shutdown', false);
-      if (shutdown === 0) cell.receiveExit(sup, 'kill', false); // killed before its terminate runs
-      else if (typeof shutdown === 'number' && (cell.flags & DEAD) === 0) {
+      sendExit(sup, cell, shutdown === 'brutal_kill' ? 'kill' : 'shutdown');
+      if (shutdown === 0) sendExit(sup, cell, 'kill'); // killed before its terminate runs
+      else if (typeof shutdown === 'number' && !isDead(cell)) {
         const group = byTime.get(shutdown);
         if (group === undefined) byTime.set(shutdown, [cell]);
         else group.push(cell);
@@ -89,7 +87,7 @@ export function shutdownAll(sup: Cell, children: readonly { readonly cell: Cell;
     for (const [ms, cells] of byTime) {
       timers.push(
         setTimeout(() => {
-          for (const cell of cells) if ((cell.flags & DEAD) === 0) cell.receiveExit(sup, 'kill', false);
+          for (const cell of cells) if (!isDead(cell)) sendExit(sup, cell, 'kill');
         }, ms),
       );
     }

@@ -1,43 +1,22 @@
-import { nanoid } from 'nanoid';
 import type { Logger } from 'winston';
-import { MonitorRef, type ActorRef } from '../kernel/ActorRef.js';
-import { Cell, setRunning, running, type Watcher } from '../kernel/Cell.js';
-import { Envelope, INFO, isThenable, PendingCall } from '../kernel/Envelope.js';
-import { CONTINUE, DEAD, INIT, STOP_REQUESTED, TRAP_EXIT } from '../kernel/flags.js';
-import { attach, type AnyBehaviour, type BehaviourClass, type CallOptions, type InitArgOf, type ProtocolOf, type SpawnedMonitor } from '../behaviour/Behaviour.js';
-import { ignore } from '../kernel/markers.js';
+import type { BehaviourClass, AnyBehaviour, CallOptions, InitArgOf, ProtocolOf, SpawnedMonitor } from '../behaviour/Behaviour.js';
 import type { CallRequest, CastMessage, InfoMessage, Protocol, ReplyOf, UnknownProtocol } from '../actor/Protocol.js';
 import type { NamedProtocol, NameFor, TypedName } from '../names/ActorName.js';
-import {
-  AlreadyNamedError,
-  AlreadyStartedError,
-  CallSelfError,
-  InitError,
-  InitIgnoredError,
-  InvalidOptionError,
-  NameTakenError,
-  NoProcError,
-  SystemStoppedError,
-} from '../errors/errors.js';
+import { InvalidOptionError, NoProcError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
+import { type ActorRef, type ActorStatus, addMonitor, demonitor, isDead, MonitorRef, type SchedulerOptions, statusOf, stopActor, stopAll, sysRequest, TimerRef, type Watcher } from '../kernel/index.js';
 import { createLogger } from '../log/logger.js';
-import { logCrash, logTerminateError } from '../log/reports.js';
-import { statusOf, type ActorStatus } from '../kernel/ActorStatus.js';
-import { CallDeadlines } from '../kernel/CallDeadlines.js';
-import { LiveCells } from '../kernel/LiveCells.js';
-import { Scheduler, type SchedulerOptions } from '../kernel/Scheduler.js';
-import { validateSpawnOptions, type SpawnOptions, type SpawnOptionsOf } from './SpawnOptions.js';
-import { addMonitor, demonitor, linkCells } from '../kernel/signals.js';
-import { describeName, isViaName, type NameProvider, type ViaName } from '../names/NameProvider.js';
-import { stopActor, stopAll, sysRequest } from '../kernel/sysRequest.js';
-import { TimerRef } from '../kernel/TimerRef.js';
-import { validateBehaviourClass, validateInstance } from './validateBehaviour.js';
+import { isViaName, type NameProvider, type ViaName } from '../names/NameProvider.js';
+import type { SpawnOptionsOf } from './SpawnOptions.js';
+import { callFrom, castFrom, exitFrom, sendAfterFrom, sendFrom } from './messaging.js';
+import { spawnFrom, startOutcome, type Spawned } from './start.js';
+import { SystemCore } from './SystemCore.js';
 import { checkFunction } from '../validation/function.js';
 import { checkLogger } from '../validation/logger.js';
 import { checkLocalName } from '../validation/name.js';
 import { checkOptions } from '../validation/options.js';
-import { badRef } from '../validation/ref.js';
-import { checkTimeout, timeoutOf } from '../validation/timeout.js';
+import { asCell } from '../validation/ref.js';
+import { timeoutOf } from '../validation/timeout.js';
 
 /** Options of {@link createSystem}. */
 export interface SystemOptions {
@@ -58,20 +37,24 @@ export type StartResult<P extends Protocol> =
 /** Called once when a monitored actor exits. */
 export type DownCallback = (down: { readonly ref: MonitorRef; readonly actor: ActorRef; readonly reason: ExitReason }) => void;
 
-/** A start's outcome; `ok` carries the monitor made by spawnMonitor (undefined otherwise). */
-type Outcome =
-  | { readonly status: 'ok'; readonly ref: Cell; readonly monitor: MonitorRef | undefined }
-  | { readonly status: 'ignore' }
-  | { readonly status: 'error'; readonly reason: unknown };
+let readCore: (system: ActorSystem) => SystemCore;
 
-function publicOutcome(o: Outcome): StartResult<any> {
-  return o.status === 'ok' ? { status: 'ok', ref: o.ref } : o;
+/**
+ * The private core of a system: its scheduler, deadlines, live list and names. For core's
+ * own layers and tests only; not exported from the package. @internal
+ *
+ * @example
+ * coreOfSystem(system).scheduler.yields; // slices that yielded to the event loop
+ */
+export function coreOfSystem(system: ActorSystem): SystemCore {
+  return readCore(system);
 }
 
 /**
  * An actor system: spawns actors, routes their messages on one fair scheduler, and keeps
  * their names, links and monitors. One per process is the default (`defaultSystem()`);
- * tests may run several.
+ * tests may run several. A facade: the kernel (the processes), the start protocol and the
+ * local names sit behind it, in a private core.
  *
  * @example
  * const system = createSystem();
@@ -83,15 +66,11 @@ function publicOutcome(o: Outcome): StartResult<any> {
 export class ActorSystem {
   readonly name: string;
   readonly logger: Logger;
-  /** @internal */
-  readonly scheduler: Scheduler;
-  /** @internal */
-  readonly deadlines = new CallDeadlines();
-  readonly #live = new LiveCells();
-  readonly #names = new Map<string, Cell>();
-  /** Registries that name actors in this system: each `via` name given to spawn adds its provider (read by the dump). @internal */
-  readonly nameProviders = new Set<NameProvider>();
-  #stopped = false;
+  readonly #core: SystemCore;
+
+  static {
+    readCore = (system) => system.#core;
+  }
 
   constructor(options: SystemOptions = {}) {
     checkOptions('options', options as SystemOptions | undefined, '{ name?, logger?, scheduler? }');
@@ -100,7 +79,7 @@ export class ActorSystem {
     }
     this.name = options.name ?? 'arbor';
     this.logger = options.logger === undefined ? createLogger() : checkLogger('options.logger', options.logger);
-    this.scheduler = new Scheduler(checkOptions('options.scheduler', options.scheduler, '{ sliceMs?, budget? }'));
+    this.#core = new SystemCore(this, this.name, this.logger, checkOptions('options.scheduler', options.scheduler, '{ sliceMs?, budget? }') ?? {});
   }
 
   // ------------------------------------------------------------------ spawning
@@ -114,7 +93,7 @@ export class ActorSystem {
    * const ref = await system.spawn(Counter, 0, { name: 'counter' });
    */
   spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<ActorRef<ProtocolOf<B>>> {
-    return this.settleStart(behaviour, this.startCell(null, behaviour, arg, options, false, null), false) as Promise<ActorRef<ProtocolOf<B>>>;
+    return spawnFrom(this.#core, null, behaviour, arg, options, false, null, false) as Promise<ActorRef<ProtocolOf<B>>>;
   }
 
   /**
@@ -127,9 +106,7 @@ export class ActorSystem {
    * if (r.status === 'ok') use(r.ref);
    */
   start<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg: InitArgOf<B>, options?: SpawnOptionsOf<NoInfer<B>>): Promise<StartResult<ProtocolOf<B>>> {
-    return Promise.resolve(this.startCell(null, behaviour, arg, options, false, null)).then((o) =>
-      o.status === 'ok' ? { status: 'ok', ref: o.ref } : o,
-    );
+    return startOutcome(this.#core, behaviour, arg, options);
   }
 
   /**
@@ -145,159 +122,7 @@ export class ActorSystem {
     options?: SpawnOptionsOf<NoInfer<B>>,
   ): Promise<SpawnedMonitor<ProtocolOf<B>>> {
     if (typeof onDown !== 'function') return Promise.reject(new InvalidOptionError('spawnMonitor: onDown', 'a function ({ ref, actor, reason }) => void', onDown));
-    return Promise.resolve(this.startCell(null, behaviour, arg, options, false, onDown as Watcher)).then((o) => {
-      const r = this.unwrapOutcome(behaviour, o);
-      return { ref: r.ref, monitor: r.monitor! };
-    });
-  }
-
-  /** @internal */
-  spawnFrom(
-    parent: Cell | null,
-    behaviour: BehaviourClass,
-    arg: unknown,
-    options: SpawnOptions | undefined,
-    link: boolean,
-    monitor: boolean,
-  ): Promise<{ ref: Cell; monitor: MonitorRef | undefined }> {
-    return this.settleStart(behaviour, this.startCell(parent, behaviour, arg, options, link, monitor ? parent : null), true) as Promise<{
-      ref: Cell;
-      monitor: MonitorRef | undefined;
-    }>;
-  }
-
-  /**
-   * Starts an actor linked to `parent` (when given) and returns the OTP start outcome as a
-   * value. `created`, if given, is told of the cell as soon as it exists, before its init
-   * runs (a supervisor's start timeout kills it even while init is pending). @internal
-   */
-  startFrom(
-    parent: Cell | null,
-    behaviour: BehaviourClass,
-    arg: unknown,
-    options: SpawnOptions | undefined,
-    created?: (cell: Cell) => void,
-  ): Promise<StartResult<any>> {
-    const o = this.startCell(parent, behaviour, arg, options, parent !== null, null, created);
-    if (o instanceof Promise) return o.then(publicOutcome);
-    return Promise.resolve(publicOutcome(o));
-  }
-
-  /** Turns a start outcome into spawn's promise, without extra hops when init was synchronous. */
-  private settleStart(behaviour: BehaviourClass, o: Outcome | Promise<Outcome>, withMonitor: boolean): Promise<unknown> {
-    if (o instanceof Promise) return o.then((x) => this.pickOutcome(behaviour, x, withMonitor));
-    try {
-      return Promise.resolve(this.pickOutcome(behaviour, o, withMonitor));
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
-
-  private pickOutcome(behaviour: BehaviourClass, o: Outcome, withMonitor: boolean): unknown {
-    const r = this.unwrapOutcome(behaviour, o);
-    return withMonitor ? r : r.ref;
-  }
-
-  private unwrapOutcome(behaviour: BehaviourClass, o: Outcome): { ref: Cell; monitor: MonitorRef | undefined } {
-    if (o.status === 'ok') return o;
-    const kind = behaviour.name || 'anonymous';
-    if (o.status === 'ignore') throw new InitIgnoredError(kind);
-    if (o.reason instanceof AlreadyStartedError) throw o.reason;
-    throw new InitError(kind, o.reason);
-  }
-
-  private startCell(
-    parent: Cell | null,
-    behaviour: BehaviourClass,
-    arg: unknown,
-    options: SpawnOptions | undefined,
-    link: boolean,
-    watcher: Watcher | null,
-    created?: (cell: Cell) => void,
-  ): Outcome | Promise<Outcome> {
-    let cell: Cell;
-    let b: AnyBehaviour;
-    try {
-      if (this.#stopped) throw new SystemStoppedError(this.name);
-      validateBehaviourClass(behaviour);
-      const limits = options === undefined ? null : validateSpawnOptions(options);
-      b = new behaviour();
-      validateInstance(b, behaviour);
-      const name = options?.name;
-      if (typeof name === 'string') {
-        const holder = this.#names.get(name);
-        if (holder !== undefined) return { status: 'error', reason: new AlreadyStartedError(name, holder) };
-      }
-      cell = new Cell(nanoid(12), this, b, behaviour.name || 'anonymous', link ? parent : null, limits);
-      attach(b, cell);
-      cell.flags = INIT | (options?.trapExit === true ? TRAP_EXIT : 0);
-      this.#live.add(cell);
-      if (typeof name === 'string') {
-        cell.name = name;
-        this.#names.set(name, cell);
-      } else if (name !== undefined) {
-        let holder: ActorRef | undefined;
-        try {
-          holder = name.via.registerName(name.key, cell);
-        } catch (e) {
-          // A provider that refuses (a stopped registry, duplicate keys) must not leave a half-started cell behind.
-          this.#live.remove(cell);
-          cell.flags = DEAD;
-          throw e;
-        }
-        if (holder !== undefined) {
-          this.#live.remove(cell);
-          cell.flags = DEAD;
-          return { status: 'error', reason: new AlreadyStartedError(describeName(name), holder) };
-        }
-      }
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    if (link && parent !== null) linkCells(parent, cell);
-    created?.(cell);
-    const mref = watcher === null ? undefined : addMonitor(watcher, cell);
-    let r: unknown;
-    const prev = running;
-    setRunning(cell);
-    try {
-      r = b.onInit(arg);
-    } catch (e) {
-      setRunning(prev);
-      return this.failInit(cell, e);
-    }
-    setRunning(prev);
-    if (r !== undefined && isThenable(r)) {
-      return Promise.resolve(r).then(
-        (v) => this.completeInit(cell, v, mref),
-        (e) => this.failInit(cell, e),
-      );
-    }
-    return this.completeInit(cell, r, mref);
-  }
-
-  private completeInit(cell: Cell, value: unknown, mref: MonitorRef | undefined): Outcome {
-    if ((cell.flags & DEAD) !== 0) return { status: 'error', reason: cell.exitReason };
-    if (value === ignore) {
-      cell.finish('normal');
-      return { status: 'ignore' };
-    }
-    if ((cell.flags & STOP_REQUESTED) !== 0) {
-      const reason = cell.stopReason;
-      cell.finish(reason);
-      return { status: 'error', reason };
-    }
-    cell.flags &= ~INIT;
-    if ((cell.flags & CONTINUE) === 0 || !cell.afterHandler()) cell.wake();
-    return { status: 'ok', ref: cell, monitor: mref };
-  }
-
-  private failInit(cell: Cell, error: unknown): Outcome {
-    if ((cell.flags & DEAD) === 0) {
-      this.reportCrash(cell, error);
-      cell.finish(error);
-    }
-    return { status: 'error', reason: error };
+    return (spawnFrom(this.#core, null, behaviour, arg, options, false, onDown as Watcher, true) as Promise<Spawned>).then((r) => ({ ref: r.ref, monitor: r.monitor! }));
   }
 
   // ------------------------------------------------------------------ messaging
@@ -312,32 +137,7 @@ export class ActorSystem {
    * const n: number = await system.call(counter, { type: 'get' }, { timeout: 1000 });
    */
   call<P extends Protocol, const T extends string>(ref: ActorRef<P>, request: CallRequest<P, T>, options?: CallOptions): Promise<ReplyOf<P, { type: T }>> {
-    return this.callFrom(null, ref, request, options) as Promise<ReplyOf<P, { type: T }>>;
-  }
-
-  /** @internal */
-  callFrom(caller: Cell | null, ref: ActorRef, request: unknown, options: CallOptions | undefined): Promise<unknown> {
-    if (!(ref instanceof Cell)) return Promise.reject(badRef('call', ref));
-    let timeout: number;
-    try {
-      timeout = timeoutOf(options);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    if ((ref.flags & DEAD) !== 0) return Promise.reject(new NoProcError(ref, 'call'));
-    if (caller === ref || running === ref) return Promise.reject(new CallSelfError(ref));
-    const pc = new PendingCall(request, ref, timeout);
-    // A failure resolves the promise with a rejecting one (callerFrames.ts): no reject is kept.
-    const p = new Promise<unknown>((resolve) => {
-      pc.resolve = resolve;
-    });
-    if (timeout !== Infinity) ref.system.deadlines.track(pc, timeout);
-    try {
-      ref.deliver(pc);
-    } catch (e) {
-      pc.fail(e);
-    }
-    return p;
+    return callFrom(null, ref, request, options) as Promise<ReplyOf<P, { type: T }>>;
   }
 
   /**
@@ -348,8 +148,7 @@ export class ActorSystem {
    * system.cast(counter, { type: 'inc', by: 1 });
    */
   cast<P extends Protocol>(ref: ActorRef<P>, msg: CastMessage<P>): void {
-    if (!(ref instanceof Cell)) throw badRef('cast', ref);
-    ref.cast(msg);
+    castFrom(ref, msg);
   }
 
   /**
@@ -359,8 +158,7 @@ export class ActorSystem {
    * system.send(ref, { type: 'tick' });
    */
   send<P extends Protocol>(ref: ActorRef<P>, msg: InfoMessage<P>): void {
-    if (!(ref instanceof Cell)) throw badRef('send', ref);
-    ref.deliver(new Envelope(INFO, msg));
+    sendFrom(ref, msg);
   }
 
   /**
@@ -372,32 +170,18 @@ export class ActorSystem {
    * system.cancelTimer(timer);
    */
   sendAfter<P extends Protocol>(ref: ActorRef<P>, msg: InfoMessage<P>, ms: number): TimerRef {
-    if (!(ref instanceof Cell)) throw badRef('sendAfter', ref);
-    const delay = checkTimeout('sendAfter: ms', ms, { infinity: false });
-    const timer = new TimerRef(ref, delay, () => {
-      try {
-        ref.deliver(new Envelope(INFO, msg));
-      } catch (e) {
-        this.logger.debug('timer message dropped by a full mailbox', { report: 'timer_dropped', actor: ref.id, reason: String(e) });
-      }
-    });
-    if ((ref.flags & DEAD) === 0) (ref.timers ??= new Set()).add(timer);
-    else timer.clear();
-    return timer;
+    return sendAfterFrom(ref, msg, ms);
   }
 
-  /** Cancels a timer; returns the milliseconds it had left, or false if it already fired or was cancelled. */
+  /**
+   * Cancels a timer; returns the milliseconds it had left, or false if it already fired or was cancelled.
+   *
+   * @example
+   * system.cancelTimer(timer); // 740, or false
+   */
   cancelTimer(timer: TimerRef): number | false {
     if (!(timer instanceof TimerRef)) throw new InvalidOptionError('cancelTimer: timer', 'a TimerRef returned by sendAfter', timer);
     return timer.cancel();
-  }
-
-  /** @internal */
-  reply(cell: Cell, from: unknown, value: unknown): void {
-    if (!(from instanceof PendingCall)) throw new InvalidOptionError('from', 'the `from` argument handleCall received', from);
-    cell.inflight?.delete(from);
-    from.target.inflight?.delete(from);
-    from.ok(value);
   }
 
   // ------------------------------------------------------------------ exits, links, monitors
@@ -411,15 +195,7 @@ export class ActorSystem {
    * system.exit(ref, 'shutdown');
    */
   exit(ref: ActorRef, reason: ExitReason): void {
-    this.exitFrom(null, ref, reason);
-  }
-
-  /** @internal */
-  exitFrom(from: Cell | null, ref: ActorRef, reason: unknown): void {
-    if (!(ref instanceof Cell)) throw badRef('exit', ref);
-    // A missing reason is a mistake, not an exit signal: it would kill the target (OTP's exit/2 takes a reason).
-    if (reason === undefined) throw new InvalidOptionError('exit: reason', "an exit reason ('normal', 'shutdown', 'kill', an Error or any other value)", reason);
-    ref.receiveExit(from, reason, false);
+    exitFrom(null, ref, reason);
   }
 
   /**
@@ -430,12 +206,17 @@ export class ActorSystem {
    * system.monitor(ref, ({ reason }) => console.log('exited with', reason));
    */
   monitor(ref: ActorRef, onDown: DownCallback): MonitorRef {
-    if (!(ref instanceof Cell)) throw badRef('monitor', ref);
+    const cell = asCell('monitor', ref);
     checkFunction('monitor: onDown', onDown, 'a function ({ ref, actor, reason }) => void');
-    return addMonitor(onDown as Watcher, ref);
+    return addMonitor(onDown as Watcher, cell);
   }
 
-  /** Removes a monitor made with `monitor`; true if it was still active. */
+  /**
+   * Removes a monitor made with `monitor`; true if it was still active.
+   *
+   * @example
+   * system.demonitor(mref); // true
+   */
   demonitor(monitor: MonitorRef): boolean {
     if (!(monitor instanceof MonitorRef)) throw new InvalidOptionError('demonitor: monitor', 'a MonitorRef returned by monitor', monitor);
     return demonitor(monitor);
@@ -455,23 +236,20 @@ export class ActorSystem {
   register<P extends Protocol>(name: NameFor<NoInfer<P>> & string, ref: ActorRef<P>): void;
   register(name: string, ref: ActorRef): void {
     checkLocalName('register: name', name);
-    if (!(ref instanceof Cell)) throw badRef('register', ref);
-    if ((ref.flags & DEAD) !== 0) throw new NoProcError(ref, 'register');
-    const holder = this.#names.get(name);
-    if (holder !== undefined) throw new NameTakenError(name, holder);
-    if (ref.name !== undefined) throw new AlreadyNamedError(ref, ref.name);
-    ref.name = name;
-    this.#names.set(name, ref);
+    const cell = asCell('register', ref);
+    if (isDead(cell)) throw new NoProcError(cell, 'register');
+    this.#core.names.register(name, cell);
   }
 
-  /** Releases a name; returns false if nobody held it. */
+  /**
+   * Releases a name; returns false if nobody held it.
+   *
+   * @example
+   * system.unregister('counter'); // true
+   */
   unregister(name: string): boolean {
     if (typeof name !== 'string') throw new InvalidOptionError('unregister: name', 'a string', name);
-    const holder = this.#names.get(name);
-    if (holder === undefined) return false;
-    this.#names.delete(name);
-    holder.name = undefined;
-    return true;
+    return this.#core.names.unregister(name);
   }
 
   /**
@@ -487,7 +265,7 @@ export class ActorSystem {
   whereis<P extends Protocol>(name: TypedName<P> | ViaName<P>): ActorRef<NamedProtocol<P>> | undefined;
   whereis<P extends Protocol = UnknownProtocol>(name: string | ViaName): ActorRef<P> | undefined;
   whereis(name: string | ViaName): ActorRef | undefined {
-    if (typeof name === 'string') return this.#names.get(name);
+    if (typeof name === 'string') return this.#core.names.get(name);
     if (!isViaName(name)) throw new InvalidOptionError('whereis: name', 'a string or via(registry, key)', name);
     return name.via.whereisName(name.key);
   }
@@ -503,70 +281,128 @@ export class ActorSystem {
     if (typeof provider !== 'object' || provider === null || typeof provider.keysOf !== 'function') {
       throw new InvalidOptionError('provider', 'a NameProvider (label, registerName, unregisterName, whereisName, keysOf)', provider);
     }
-    this.nameProviders.add(provider);
-    return () => void this.nameProviders.delete(provider);
+    const providers = this.#core.nameProviders;
+    providers.add(provider);
+    return () => void providers.delete(provider);
   }
 
-  /** Every registered name. */
+  /**
+   * The name providers the dump lists (registries, and those added with `addNameProvider`).
+   *
+   * @example
+   * for (const p of system.nameProviders()) console.log(p.label);
+   */
+  nameProviders(): NameProvider[] {
+    return [...this.#core.nameProviders];
+  }
+
+  /**
+   * Every registered name.
+   *
+   * @example
+   * system.registered(); // ['counter']
+   */
   registered(): string[] {
-    return [...this.#names.keys()];
+    return this.#core.names.names();
   }
 
   // ------------------------------------------------------------------ introspection (sys)
 
-  /** True while the actor has not exited. */
+  /**
+   * True while the actor has not exited.
+   *
+   * @example
+   * system.isAlive(ref); // true
+   */
   isAlive(ref: ActorRef): boolean {
-    if (!(ref instanceof Cell)) throw badRef('isAlive', ref);
-    return (ref.flags & DEAD) === 0;
+    return !isDead(asCell('isAlive', ref));
   }
 
-  /** The live actor with this id, or undefined (a scan: for debugging tools, not hot paths). */
+  /**
+   * The live actor with this id, or undefined (a scan: for debugging tools, not hot paths).
+   *
+   * @example
+   * system.lookup(ref.id) === ref; // true while it lives
+   */
   lookup(id: string): ActorRef | undefined {
     if (typeof id !== 'string') throw new InvalidOptionError('lookup: id', "a string (an actor's ref.id)", id);
-    return this.#live.find(id);
+    return this.#core.live.find(id);
   }
 
-  /** Every live actor's ref, in start order. */
+  /**
+   * Every live actor's ref, in start order.
+   *
+   * @example
+   * system.actors().length === system.size; // true
+   */
   actors(): ActorRef[] {
-    return this.#live.toArray();
+    return this.#core.live.toArray();
   }
 
   /** How many actors are alive. */
   get size(): number {
-    return this.#live.size;
+    return this.#core.live.size;
   }
 
   /**
    * A synchronous snapshot of an actor: status, mailbox length, links, monitors, parent,
    * trapExit, messages handled. Works on dead actors too (status `dead`, with the reason).
+   *
+   * @example
+   * system.getStatus(ref).status; // 'waiting'
    */
   getStatus(ref: ActorRef): ActorStatus {
-    if (!(ref instanceof Cell)) throw badRef('getStatus', ref);
-    return statusOf(ref);
+    return statusOf(asCell('getStatus', ref));
   }
 
   /**
    * The actor's state, read in mailbox order (after the messages sent before; never in the
    * middle of a handler), even while it is suspended.
+   *
+   * @example
+   * const n = await system.getState<number>(counter);
    */
   getState<S = unknown>(ref: ActorRef, options?: CallOptions): Promise<S> {
-    return sysRequest(ref, 'get_state', undefined, options) as Promise<S>;
+    return this.#sys(ref, 'get_state', undefined, options) as Promise<S>;
   }
 
-  /** Replaces the state with `fn(state)` between two messages; resolves with the new state. */
+  /**
+   * Replaces the state with `fn(state)` between two messages; resolves with the new state.
+   *
+   * @example
+   * await system.replaceState<number>(counter, (n) => n + 1);
+   */
   replaceState<S = unknown>(ref: ActorRef, fn: (state: S) => S, options?: CallOptions): Promise<S> {
     if (typeof fn !== 'function') return Promise.reject(new InvalidOptionError('fn', 'a function (state) => newState', fn));
-    return sysRequest(ref, 'replace_state', fn, options) as Promise<S>;
+    return this.#sys(ref, 'replace_state', fn, options) as Promise<S>;
   }
 
-  /** Suspends the actor: it keeps its mailbox but handles only system requests until resumed. */
+  /**
+   * Suspends the actor: it keeps its mailbox but handles only system requests until resumed.
+   *
+   * @example
+   * await system.suspend(ref);
+   */
   suspend(ref: ActorRef, options?: CallOptions): Promise<void> {
-    return sysRequest(ref, 'suspend', undefined, options) as Promise<void>;
+    return this.#sys(ref, 'suspend', undefined, options) as Promise<void>;
   }
 
-  /** Resumes a suspended actor. */
+  /**
+   * Resumes a suspended actor.
+   *
+   * @example
+   * await system.resume(ref);
+   */
   resume(ref: ActorRef, options?: CallOptions): Promise<void> {
-    return sysRequest(ref, 'resume', undefined, options) as Promise<void>;
+    return this.#sys(ref, 'resume', undefined, options) as Promise<void>;
+  }
+
+  #sys(ref: ActorRef, op: 'get_state' | 'replace_state' | 'suspend' | 'resume', arg: unknown, options: CallOptions | undefined): Promise<unknown> {
+    try {
+      return sysRequest(asCell(op, ref), op, arg, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**
@@ -581,7 +417,11 @@ export class ActorSystem {
    * await system.stop(ref, 'shutdown');
    */
   stop(ref: ActorRef, reason: ExitReason = 'normal', options?: CallOptions): Promise<void> {
-    return stopActor(ref, reason, options);
+    try {
+      return stopActor(asCell('stop', ref), reason, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -599,30 +439,23 @@ export class ActorSystem {
    */
   async shutdown(options?: { timeout?: number }): Promise<void> {
     const timeout = timeoutOf(options); // an async function: a bad timeout rejects
-    this.#stopped = true;
-    await stopAll(this.#live.toArray().reverse(), timeout);
+    this.#core.stopped = true;
+    await stopAll(this.#core.live.toArray().reverse(), timeout);
+  }
+
+  /**
+   * The scheduler's settings (the defaults filled in): the time slice and per-actor budget.
+   *
+   * @example
+   * system.scheduler; // { sliceMs: 1, budget: 256 }
+   */
+  get scheduler(): Readonly<Required<SchedulerOptions>> {
+    const { sliceMs, budget } = this.#core.scheduler;
+    return { sliceMs, budget };
   }
 
   /** True once `shutdown` has been called. */
   get stopped(): boolean {
-    return this.#stopped;
+    return this.#core.stopped;
   }
-
-  /** @internal */
-  forget(cell: Cell): void {
-    this.#live.remove(cell);
-    if (cell.name !== undefined && this.#names.get(cell.name) === cell) this.#names.delete(cell.name);
-  }
-
-  /** @internal */
-  reportCrash(cell: Cell, reason: unknown): void {
-    logCrash(this.logger, cell, reason);
-  }
-
-  /** @internal */
-  reportTerminateError(cell: Cell, error: unknown): void {
-    logTerminateError(this.logger, cell, error);
-  }
-
 }
-

@@ -1,5 +1,4 @@
-import type { ActorRef, MonitorRef } from '../kernel/ActorRef.js';
-import type { Cell } from '../kernel/Cell.js';
+import { type ActorRef, behaviourOf, type Cell, MonitorRef } from '../kernel/index.js';
 import { GenServer } from '../actor/GenServer.js';
 import type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
 import type { SystemInfo } from '../actor/Protocol.js';
@@ -52,7 +51,7 @@ export class Inbox {
   static async open(system: ActorSystem): Promise<Inbox> {
     checkSystem('openInbox: system', system);
     const ref = await system.spawn(InboxActor, undefined);
-    return new Inbox((ref as unknown as Cell).behaviour as InboxActor);
+    return new Inbox(behaviourOf(ref as unknown as Cell) as InboxActor);
   }
 
   /** The inbox's own ref: send info messages here. */

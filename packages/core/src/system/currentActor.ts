@@ -1,6 +1,4 @@
-import type { ActorRef } from '../kernel/ActorRef.js';
-import { running } from '../kernel/Cell.js';
-import { DEAD } from '../kernel/flags.js';
+import { type ActorRef, currentCell } from '../kernel/index.js';
 
 /**
  * The actor whose handler (or `init`) is running right now, in its synchronous part; `undefined`
@@ -14,6 +12,5 @@ import { DEAD } from '../kernel/flags.js';
  * }
  */
 export function currentActor(): ActorRef | undefined {
-  const cell = running;
-  return cell === null || (cell.flags & DEAD) !== 0 ? undefined : cell;
+  return currentCell();
 }

@@ -1,8 +1,9 @@
-import type { ActorRef } from '../kernel/ActorRef.js';
-import { Cell } from '../kernel/Cell.js';
+import { type ActorRef } from '../kernel/index.js';
 import type { AnyBehaviour, BehaviourClass, CallOptions, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
 import type { CallRequest, CastMessage, InfoMessage, Protocol, ReplyOf } from '../actor/Protocol.js';
-import { badRef } from '../validation/ref.js';
+import { asCell } from '../validation/ref.js';
+import { callFrom, castFrom } from './messaging.js';
+import { systemOf as systemOfCell } from './SystemCore.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import { ActorSystem, type SystemOptions } from './ActorSystem.js';
 import { Inbox } from './Inbox.js';
@@ -43,8 +44,7 @@ export function spawn<B extends AnyBehaviour>(behaviour: BehaviourClass<B>, arg:
 }
 
 function systemOf(operation: string, ref: ActorRef): ActorSystem {
-  if (!(ref instanceof Cell)) throw badRef(operation, ref);
-  return ref.system;
+  return systemOfCell(asCell(operation, ref));
 }
 
 /**
@@ -58,8 +58,7 @@ export function call<P extends Protocol, const T extends string>(
   request: CallRequest<P, T>,
   options?: CallOptions,
 ): Promise<ReplyOf<P, { type: T }>> {
-  if (!(ref instanceof Cell)) return Promise.reject(badRef('call', ref));
-  return ref.system.callFrom(null, ref, request, options) as Promise<ReplyOf<P, { type: T }>>;
+  return callFrom(null, ref, request, options) as Promise<ReplyOf<P, { type: T }>>;
 }
 
 /**
@@ -69,8 +68,7 @@ export function call<P extends Protocol, const T extends string>(
  * cast(counter, { type: 'inc', by: 1 });
  */
 export function cast<P extends Protocol>(ref: ActorRef<P>, msg: CastMessage<P>): void {
-  if (!(ref instanceof Cell)) throw badRef('cast', ref);
-  ref.cast(msg);
+  castFrom(ref, msg);
 }
 
 /**

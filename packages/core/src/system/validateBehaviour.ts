@@ -1,4 +1,5 @@
-import { Behaviour, type AnyBehaviour, type BehaviourClass } from '../behaviour/Behaviour.js';
+import type { AnyBehaviour, BehaviourClass } from '../behaviour/Behaviour.js';
+import { behaviourBrand } from '../kernel/index.js';
 import { describe } from '../errors/ArborError.js';
 import { InvalidBehaviourError } from '../errors/errors.js';
 
@@ -8,13 +9,9 @@ const HANDLERS = ['onInit', 'onCall', 'onCast', 'onInfo', 'onContinue', 'onTermi
 /** Classes whose first instance passed `validateInstance`. */
 const validClasses = new WeakSet<object>();
 
-
-// The one error for a value that is not an ActorRef lives with the ref rule; still importable from here.
-export { badRef } from '../validation/ref.js';
-
 export function validateBehaviourClass(cls: unknown): asserts cls is BehaviourClass {
   if (typeof cls === 'function' && validClasses.has(cls)) return;
-  if (typeof cls !== 'function' || !(cls.prototype instanceof Behaviour)) {
+  if (typeof cls !== 'function' || !extendsBehaviour(cls)) {
     throw new InvalidBehaviourError(
       `expected a class that extends GenServer (or another Behaviour), got: ${describe(cls)}; write \`class MyActor extends GenServer<Protocol, State> { ... }\` and pass the class itself`,
     );
@@ -41,4 +38,12 @@ function validateHandlers(b: AnyBehaviour, cls: BehaviourClass): void {
     }
     throw new InvalidBehaviourError(`${cls.name}.${key} must be a method, got: ${describe(h)}; define it as \`${key}(...) { ... }\``);
   }
+}
+
+/** True for a subclass of `Behaviour` (the brand is on `Behaviour.prototype`, an ancestor of the class's prototype). */
+function extendsBehaviour(cls: Function): boolean {
+  const proto: unknown = cls.prototype;
+  if (typeof proto !== 'object' || proto === null) return false;
+  const parent = Object.getPrototypeOf(proto) as { [behaviourBrand]?: unknown } | null;
+  return parent !== null && parent[behaviourBrand] === true;
 }

@@ -1,6 +1,8 @@
-import type { ActorRef } from '../kernel/ActorRef.js';
-import { Cell } from '../kernel/Cell.js';
+import { type ActorRef, type Cell, isCell } from '../kernel/index.js';
 import { InvalidOptionError } from '../errors/errors.js';
+
+/** What every API says a ref must be. */
+const AN_ACTOR_REF = 'an ActorRef returned by spawn';
 
 /**
  * True for a real ActorRef (one that `spawn`, a supervisor or a registry gave out),
@@ -11,7 +13,7 @@ import { InvalidOptionError } from '../errors/errors.js';
  * if (!isActorRef(value)) throw new Error('not an actor');
  */
 export function isActorRef(value: unknown): value is ActorRef {
-  return value instanceof Cell;
+  return isCell(value);
 }
 
 /**
@@ -23,17 +25,23 @@ export function isActorRef(value: unknown): value is ActorRef {
  * if (!isActorRef(ref)) throw badRef('call', ref);
  */
 export function badRef(operation: string, value: unknown, argument = 'ref'): InvalidOptionError {
-  return new InvalidOptionError(`${operation}: ${argument}`, 'an ActorRef returned by spawn', value);
+  return new InvalidOptionError(`${operation}: ${argument}`, AN_ACTOR_REF, value);
 }
 
 /**
- * Checks that `value` is an ActorRef and returns it as the runtime cell; throws
- * {@link badRef}'s error otherwise. @internal
+ * Checks that `value` is an ActorRef and returns it; throws {@link badRef}'s error
+ * otherwise. The check every public API runs on a ref argument.
  *
  * @example
- * const cell = checkRef('link', ref);
+ * const ref = checkRef('link', value); // ActorRef, or InvalidOptionError "link: ref must be an ActorRef returned by spawn, got: ..."
  */
-export function checkRef(operation: string, value: unknown, argument = 'ref'): Cell {
-  if (value instanceof Cell) return value;
+export function checkRef(operation: string, value: unknown, argument = 'ref'): ActorRef {
+  if (isCell(value)) return value;
+  throw badRef(operation, value, argument);
+}
+
+/** {@link checkRef}, returning the kernel's cell (for core's own layers). @internal */
+export function asCell(operation: string, value: unknown, argument = 'ref'): Cell {
+  if (isCell(value)) return value;
   throw badRef(operation, value, argument);
 }

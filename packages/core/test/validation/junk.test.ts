@@ -192,6 +192,7 @@ const PROBES: readonly Probe[] = [
   p('ActorSystem#whereis', 'name', isString, (j, c) => c.system.whereis(j)),
   p('ActorSystem#addNameProvider', 'provider', none, (j, c) => c.system.addNameProvider(j)),
   p('ActorSystem#registered', '(none)', any, (_j, c) => c.system.registered()),
+  p('ActorSystem#nameProviders', '(none)', any, (_j, c) => c.system.nameProviders()),
   p('ActorSystem#isAlive', 'ref', none, (j, c) => c.system.isAlive(j)),
   p('ActorSystem#lookup', 'id', isString, (j, c) => c.system.lookup(j)),
   p('ActorSystem#actors', '(none)', any, (_j, c) => c.system.actors()),
