@@ -1,6 +1,8 @@
 import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import test from 'ava';
-import { checkLayer, type Layer } from '../src/index.js';
+import { checkLayer, findPackage, findWorkspace, LAYERS, type Layer } from '../src/index.js';
 import { writeTree } from './fixtures.js';
 
 const dirs: string[] = [];
@@ -64,3 +66,16 @@ test('exceptions let a file or a folder through, to one file or to all', (t) => 
     'src/system/bad.ts:3 imports kernel/signals.js; import from kernel/index.js instead',
   ]);
 });
+
+const workspace = findWorkspace(dirname(fileURLToPath(import.meta.url)));
+
+for (const layer of LAYERS) {
+  test(`${layer.package}: code outside ${layer.folder}/ imports it only through ${layer.door}`, (t) => {
+    const violations = checkLayer(findPackage(workspace, layer.package).dir, layer);
+    t.deepEqual(
+      violations.map((v) => v.message),
+      [],
+      `${violations.length} imports of ${layer.package} go around ${layer.door}`,
+    );
+  });
+}
