@@ -1,4 +1,4 @@
-import { type From, type NoReply } from '../kernel/index.js';
+import type { From, NoReply } from '../kernel/index.js';
 import type { CallOf, CallTypeOf, ReplyOf } from './Protocol.js';
 
 /**

@@ -1,4 +1,4 @@
-import { type ActorRef, type From, type Ignore, type NoReply } from '../kernel/index.js';
+import type { ActorRef, From, Ignore, NoReply } from '../kernel/index.js';
 import { Behaviour } from '../behaviour/Behaviour.js';
 import { UnhandledMessageError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';

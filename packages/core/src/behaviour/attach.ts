@@ -1,5 +1,5 @@
 import type { AnyBehaviour } from './Behaviour.js';
-import { type Cell } from '../kernel/index.js';
+import type { Cell } from '../kernel/index.js';
 
 /**
  * Ties a behaviour instance to its cell. `Behaviour` installs the one function that can

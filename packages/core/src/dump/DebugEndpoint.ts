@@ -1,7 +1,7 @@
 import { lstat, unlink } from 'node:fs/promises';
 import type { Server, Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { type ActorRef } from '../kernel/index.js';
+import type { ActorRef } from '../kernel/index.js';
 import { GenServer } from '../actor/GenServer.js';
 import type { Call, SystemInfo } from '../actor/Protocol.js';
 import type { StatusDetails } from '../behaviour/StatusDetails.js';

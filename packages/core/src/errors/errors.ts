@@ -1,5 +1,5 @@
 import { ArborError, describe, hideRefs, refLabel } from './ArborError.js';
-import { type ActorRef } from '../kernel/index.js';
+import type { ActorRef } from '../kernel/index.js';
 import { formatReason } from '../exit/ExitReason.js';
 
 /**

@@ -1,4 +1,4 @@
-import { type ActorRef } from '../kernel/index.js';
+import type { ActorRef } from '../kernel/index.js';
 import { ArborError, hideRefs, refLabel } from '../errors/ArborError.js';
 
 /**

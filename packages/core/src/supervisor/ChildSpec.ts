@@ -1,4 +1,4 @@
-import { type ActorRef } from '../kernel/index.js';
+import type { ActorRef } from '../kernel/index.js';
 import type { AnyBehaviour, BehaviourClass, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptionsOf } from '../system/SpawnOptions.js';

@@ -1,4 +1,4 @@
-import { type ActorRef, type Cell } from '../kernel/index.js';
+import type { ActorRef, Cell } from '../kernel/index.js';
 import { GenServer, type InitArgOf } from '../actor/GenServer.js';
 import type { SystemInfo } from '../actor/Protocol.js';
 import type { AnyBehaviour } from '../behaviour/Behaviour.js';

@@ -1,4 +1,4 @@
-import { type ActorRef } from '../kernel/index.js';
+import type { ActorRef } from '../kernel/index.js';
 
 /**
  * The key of the method a supervising behaviour implements so the dump can read its

@@ -1,4 +1,4 @@
-import { type ActorRef } from '../kernel/index.js';
+import type { ActorRef } from '../kernel/index.js';
 import type { Call } from '../actor/Protocol.js';
 import type { ChildSpec, ChildType, RestartType } from './ChildSpec.js';
 

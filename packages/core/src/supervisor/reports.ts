@@ -1,5 +1,5 @@
 import type { Logger } from 'winston';
-import { type Cell } from '../kernel/index.js';
+import type { Cell } from '../kernel/index.js';
 import { formatReason } from '../exit/ExitReason.js';
 import { logs } from '../log/reports.js';
 

@@ -1,4 +1,4 @@
-import { type Cell } from '../kernel/index.js';
+import type { Cell } from '../kernel/index.js';
 import { AlreadyNamedError, NameTakenError } from '../errors/errors.js';
 
 /**

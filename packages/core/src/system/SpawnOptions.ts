@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors/errors.js';
-import { type MailboxLimits, type OverflowPolicy } from '../kernel/index.js';
+import type { MailboxLimits, OverflowPolicy } from '../kernel/index.js';
 import type { Protocol } from '../actor/Protocol.js';
 import type { ProtocolOf } from '../behaviour/Behaviour.js';
 import type { NameFor } from '../names/ActorName.js';

@@ -1,4 +1,4 @@
-import { type ActorRef } from '../kernel/index.js';
+import type { ActorRef } from '../kernel/index.js';
 import type { AnyBehaviour, BehaviourClass, CallOptions, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
 import type { CallRequest, CastMessage, InfoMessage, Protocol, ReplyOf } from '../actor/Protocol.js';
 import { asCell } from '../validation/ref.js';

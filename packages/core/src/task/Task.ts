@@ -1,4 +1,4 @@
-import { type ActorRef } from '../kernel/index.js';
+import type { ActorRef } from '../kernel/index.js';
 import { Behaviour } from '../behaviour/Behaviour.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import type { ActorSystem } from '../system/ActorSystem.js';

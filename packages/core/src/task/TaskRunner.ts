@@ -1,4 +1,4 @@
-import { type ActorRef } from '../kernel/index.js';
+import type { ActorRef } from '../kernel/index.js';
 import { Behaviour } from '../behaviour/Behaviour.js';
 import type { StatusDetails } from '../behaviour/StatusDetails.js';
 import type { ExitReason } from '../exit/ExitReason.js';
