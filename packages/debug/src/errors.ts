@@ -1,4 +1,4 @@
-import { ArborError, describe } from '../errors/ArborError.js';
+import { ArborError } from '@arbor/core';
 
 /** Where a dump can be fetched from: a Unix socket path, or `127.0.0.1:<port>`. */
 const HOW_TO_FIND =
@@ -157,4 +157,17 @@ export class EndpointDirectoryError extends ArborError {
   constructor(readonly dir: string, detail: string) {
     super(`${dir} ${detail}, so DebugEndpoint will not put its socket or token there; remove it, or pass DebugEndpoint a { path } in a directory of yours`);
   }
+}
+
+/** Describes a value for error messages, as core's errors do: `got: 5 (number)`. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object') {
+    const ctor = (value as object).constructor?.name;
+    return ctor && ctor !== 'Object' ? `an instance of ${ctor}` : 'an object';
+  }
+  return `${String(value)} (${typeof value})`;
 }
