@@ -8,7 +8,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/tarballs" "$work/app"
-for p in core ets xstate process-registry worker-profiles pool cli; do
+for p in core debug ets xstate process-registry worker-profiles pool cli; do
   (cd "$repo/packages/$p" && npm pack --silent --pack-destination "$work/tarballs" >/dev/null)
 done
 cp "$repo/scripts/consumer/app.ts" "$repo/scripts/consumer/tsconfig.json" "$work/app/"
@@ -20,6 +20,7 @@ cat > package.json <<JSON
 { "name": "arbor-consumer", "private": true, "type": "module",
   "dependencies": {
     "@arbor/core": "file:../tarballs/arbor-core-0.1.0.tgz",
+    "@arbor/debug": "file:../tarballs/arbor-debug-0.1.0.tgz",
     "@arbor/ets": "file:../tarballs/arbor-ets-0.1.0.tgz",
     "@arbor/xstate": "file:../tarballs/arbor-xstate-0.1.0.tgz",
     "@arbor/process-registry": "file:../tarballs/arbor-process-registry-0.1.0.tgz",
@@ -37,7 +38,7 @@ npx --no-install arbor --help >/dev/null
 node -e '
 const fs = require("fs"), path = require("path");
 let bad = 0;
-for (const name of ["core", "ets", "xstate", "process-registry", "worker-profiles", "pool", "cli"]) {
+for (const name of ["core", "debug", "ets", "xstate", "process-registry", "worker-profiles", "pool", "cli"]) {
   const dir = path.join("node_modules/@arbor", name);
   const text = fs.readFileSync(path.join(dir, "README.md"), "utf8");
   for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {

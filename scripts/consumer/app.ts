@@ -1,7 +1,8 @@
 // A small application built outside the monorepo from the packed tarballs: each package
 // installs from its tarball alone (sibling ranges), its types check with skipLibCheck off
 // (tsc's own default), and it runs.
-import { call, cast, childSpec, createLogger, createSystem, GenServer, Supervisor, type Call } from '@arbor/core';
+import { call, cast, childSpec, createLogger, createSystem, GenServer, renderDump, Supervisor, type Call } from '@arbor/core';
+import { DebugEndpoint, fetchDump } from '@arbor/debug';
 import { TableOwner, TableSpec } from '@arbor/ets';
 import { Pools, PoolStoppedError } from '@arbor/pool';
 import { ProcessRegistry } from '@arbor/process-registry';
@@ -52,6 +53,10 @@ const stopped = await pools.stopPool('counters');
 const after = await started.pool.status().then(() => 'running', (e: unknown) => (e instanceof PoolStoppedError ? e.code : String(e)));
 if (stopped !== 'ok' || after !== 'pool_stopped') throw new Error(`stopPool by name answered ${stopped}, then the pool was ${after}`);
 
+const debug = await system.spawn(DebugEndpoint, { path: join(dir, 'debug.sock') });
+const tree = renderDump(await fetchDump(await call(debug, { type: 'endpoint' }), { timeout: 5000 }));
+if (!tree.includes('DebugEndpoint #')) throw new Error(`fetchDump answered ${tree}`);
+
 await system.shutdown();
 rmSync(dir, { recursive: true, force: true });
-console.log(`consumer ok: counter=${n} hits=${String(hits)} registry=${typeof registry} machine=${typeof machine} python=${sum} pool=${pooled}`);
+console.log(`consumer ok: counter=${n} hits=${String(hits)} registry=${typeof registry} machine=${typeof machine} python=${sum} pool=${pooled} dump=${tree.split('\n').length} lines`);

@@ -2,7 +2,8 @@
  * @arbor/cli: the `arbor` command. `runCli` is the whole program, with its input and
  * output passed in; `bin.ts` calls it with the process's.
  */
-import { ArborError, fetchDump, renderDump } from '@arbor/core';
+import { ArborError, renderDump } from '@arbor/core';
+import { fetchDump } from '@arbor/debug';
 import { open } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';

@@ -1,4 +1,4 @@
-import { defaultEndpointDir, findEndpoints } from '@arbor/core';
+import { defaultEndpointDir, findEndpoints } from '@arbor/debug';
 import { AmbiguousEndpointError, NoEndpointFoundError } from './errors.js';
 
 /**

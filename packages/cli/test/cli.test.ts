@@ -10,21 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
-import {
-  call,
-  createLogger,
-  createSystem,
-  DebugEndpoint,
-  defaultEndpointDir,
-  describeSupervisor,
-  parseEndpoint,
-  tokenFilePath,
-  GenServer,
-  type ActorRef,
-  type ActorSystem,
-  type Dump,
-  type SupervisorInfo,
-} from '@arbor/core';
+import { call, createLogger, createSystem, describeSupervisor, GenServer, type ActorRef, type ActorSystem, type Dump, type SupervisorInfo } from '@arbor/core';
+import { DebugEndpoint, defaultEndpointDir, parseEndpoint, tokenFilePath } from '@arbor/debug';
 
 const BIN = fileURLToPath(new URL('../src/bin.js', import.meta.url));
 

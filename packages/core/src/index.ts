@@ -134,34 +134,10 @@ export type { RegistryKeys, RegistryOptions } from './registry/RegistryOptions.j
 export type { RegisterResult, RegistryEntry, RegistryInfo, RegistryRecord, UpdateResult } from './registry/RegistryTable.js';
 export type { RegistryEvent, RegistryListener } from './registry/RegistryEvent.js';
 export { DuplicateKeysError, NoOwnerError, NotARegistryError, RegistryStoppedError } from './registry/errors.js';
-export { dump } from './dump/dump.js';
+export { dump, dumpSteps } from './dump/dump.js';
 export type { Dump, DumpNode, DumpOptions, DumpStatus } from './dump/DumpNode.js';
-export { renderDump } from './dump/renderDump.js';
-export { DebugEndpoint, type DebugEndpointOptions, type DebugEndpointProtocol, type DebugEndpointState } from './dump/DebugEndpoint.js';
-export { fetchDump, type FetchDumpOptions } from './dump/fetchDump.js';
-export {
-  defaultEndpointDir,
-  defaultEndpointPath,
-  findEndpoints,
-  formatEndpoint,
-  parseEndpoint,
-  tokenFilePath,
-  type EndpointAddress,
-  type FoundEndpoint,
-} from './dump/endpoint.js';
-export {
-  DumpTimeoutError,
-  EndpointDirectoryError,
-  EndpointInUseError,
-  EndpointPathError,
-  EndpointRefusedError,
-  EndpointTokenError,
-  EndpointUnreachableError,
-  type EndpointRefusal,
-  InvalidEndpointError,
-  MalformedDumpError,
-  PublicHostError,
-} from './dump/errors.js';
+export { checkDump } from './dump/checkDump.js';
+export { renderDump, renderDumpLines } from './dump/renderDump.js';
 export { Agent, type AgentInit, type AgentProtocol, type AgentRef } from './agent/Agent.js';
 export { Task } from './task/Task.js';
 export type { TaskFunction, TaskResult } from './task/TaskRunner.js';

@@ -18,10 +18,8 @@ import {
   childSpec,
   createLogger,
   createSystem,
-  DebugEndpoint,
   dump,
   DynamicSupervisor,
-  fetchDump,
   formatReason,
   Registry,
   renderDump,
@@ -31,11 +29,11 @@ import {
   type ActorSystem,
   type Dump,
   type DumpNode,
-  type DebugEndpointProtocol,
   type LogLevel,
   type RegistryHandle,
   type SupervisorProtocol,
 } from '@arbor/core';
+import { DebugEndpoint, fetchDump, type DebugEndpointProtocol } from '@arbor/debug';
 import { Flaky, type FlakyArg } from './Flaky.js';
 import { Service, type ServiceProtocol } from './Service.js';
 

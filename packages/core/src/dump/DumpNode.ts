@@ -46,7 +46,7 @@ export interface DumpNode {
   readonly omitted?: number;
 }
 
-/** A snapshot of an actor system's tree, as `dump(system)` returns it and `DebugEndpoint` serves it. */
+/** A snapshot of an actor system's tree, as `dump(system)` returns it and `@arbor/debug`'s `DebugEndpoint` serves it. */
 export interface Dump {
   /** The dump format; a client refuses others. */
   readonly version: 1;

@@ -32,10 +32,20 @@ export function dump(system: ActorSystem, options?: DumpOptions): Dump {
 
 /**
  * The steps of {@link dump}: a generator that yields after each actor it indexes or
- * places, and returns the dump. `dump` runs it at once; the `DebugEndpoint` runs it in
- * slices so a large tree does not hold the event loop. Actors that exit between slices
- * show with their status at the time they were placed (or `dead`).
- * @internal
+ * places, and returns the dump (the generator's return value). `dump` runs it at once;
+ * a caller that must not hold the event loop (such as `@arbor/debug`'s `DebugEndpoint`)
+ * runs it in slices, so a large tree does not stall the application. Actors that exit
+ * between slices show with their status at the time they were placed (or `dead`).
+ * Throws `InvalidOptionError` at once, like `dump`, for a bad system or options.
+ *
+ * @example
+ * const steps = dumpSteps(system);
+ * let r = steps.next();
+ * while (r.done !== true) {
+ *   await new Promise((resolve) => setImmediate(resolve)); // a turn for the event loop
+ *   r = steps.next();
+ * }
+ * console.log(renderDump(r.value));
  */
 export function dumpSteps(system: ActorSystem, options?: DumpOptions): Generator<void, Dump, void> {
   if (!(system instanceof ActorSystemClass)) {

@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors/errors.js';
 import type { Dump, DumpNode } from './DumpNode.js';
-import { checkDump } from './wire.js';
+import { checkDump } from './checkDump.js';
 
 /**
  * Renders a dump as an indented tree for a terminal: a header line, then one line per
@@ -18,11 +18,19 @@ import { checkDump } from './wire.js';
 export function renderDump(d: Dump): string {
   const problem = checkDump(d);
   if (problem !== null) throw new InvalidOptionError('dump', `a Dump as dump(system) or fetchDump returns it (${problem}); call renderDump(dump(system))`, d);
-  return [...renderLines(d)].join('\n');
+  return [...renderDumpLines(d)].join('\n');
 }
 
-/** The lines of {@link renderDump}, one at a time (the endpoint renders in slices). The dump is not checked. @internal */
-export function* renderLines(d: Dump): Generator<string, void, void> {
+/**
+ * The lines of {@link renderDump}, one at a time, without the newlines: a caller that
+ * must not hold the event loop (such as `@arbor/debug`'s endpoint) can render a large
+ * tree in slices. The dump is not checked: pass one from `dump(system)`, or check it
+ * with {@link checkDump} first.
+ *
+ * @example
+ * for (const line of renderDumpLines(dump(system))) process.stdout.write(`${line}\n`);
+ */
+export function* renderDumpLines(d: Dump): Generator<string, void, void> {
   yield `system ${JSON.stringify(d.system)}, pid ${d.pid}, ${d.actors} actor${d.actors === 1 ? '' : 's'}, taken ${d.takenAt}`;
   if (d.roots.length === 0) yield '(no live actors)';
   // Depth-first with an explicit stack, so a deep tree cannot overflow the call stack.

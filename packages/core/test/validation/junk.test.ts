@@ -346,15 +346,10 @@ const ELSEWHERE: Readonly<Record<string, string>> = {
   'Supervisor.*': 'supervisors',
   'DynamicSupervisor.*': 'supervisors',
   dump: 'the dump',
+  dumpSteps: 'the dump (probed in dumpJunk.test.ts)',
   renderDump: 'the dump',
-  fetchDump: 'the dump',
-  defaultEndpointPath: 'the dump endpoint',
-  defaultEndpointDir: 'the dump endpoint (probed in dumpJunk.test.ts)',
-  tokenFilePath: 'the dump endpoint (probed in dumpJunk.test.ts)',
-  findEndpoints: 'the dump endpoint',
-  formatEndpoint: 'the dump endpoint',
-  parseEndpoint: 'the dump endpoint',
-  'DebugEndpoint.*': 'the dump endpoint',
+  checkDump: 'the dump: answers what is wrong with any value, never throws (dumpJunk.test.ts)',
+  renderDumpLines: 'the dump: documented as unchecked, renderDump is its checked form',
 };
 /** Classes whose prototype methods the table probes (`Class#method`). */
 const INSTANCE_APIS: Readonly<Record<string, object>> = {

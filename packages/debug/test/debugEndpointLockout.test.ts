@@ -8,7 +8,8 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { call, DebugEndpoint, EndpointRefusedError, fetchDump, parseEndpoint, tokenFilePath, type ActorRef, type ActorSystem, type DebugEndpointProtocol } from '../src/index.js';
+import { call, type ActorRef, type ActorSystem } from '@arbor/core';
+import { DebugEndpoint, EndpointRefusedError, fetchDump, parseEndpoint, tokenFilePath, type DebugEndpointProtocol } from '../src/index.js';
 import { capturingSystem, eventually } from './helpers.js';
 
 /** Polls until `cond` holds (generous: the machine may be busy); returns whether it did. */

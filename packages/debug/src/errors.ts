@@ -1,4 +1,4 @@
-import { ArborError, describe } from '../errors/ArborError.js';
+import { ArborError } from '@arbor/core';
 
 /** Where a dump can be fetched from: a Unix socket path, or `127.0.0.1:<port>`. */
 const HOW_TO_FIND =
@@ -24,6 +24,10 @@ export class PublicHostError extends ArborError {
 /**
  * Something already listens on the endpoint `DebugEndpoint` was asked to use (another
  * process, or another endpoint of this one).
+ *
+ * @example
+ * await system.spawn(DebugEndpoint, { port: 9900 });
+ * await system.spawn(DebugEndpoint, { port: 9900 }) // rejects: InitError, reason EndpointInUseError
  */
 export class EndpointInUseError extends ArborError {
   readonly code = 'endpoint_in_use' as const;
@@ -35,6 +39,9 @@ export class EndpointInUseError extends ArborError {
 /**
  * The path `DebugEndpoint` was asked to listen on holds a file that is not a socket; it is
  * left alone rather than deleted.
+ *
+ * @example
+ * await system.spawn(DebugEndpoint, { path: './package.json' }) // rejects: InitError, reason EndpointPathError
  */
 export class EndpointPathError extends ArborError {
   readonly code = 'endpoint_path_taken' as const;
@@ -59,6 +66,10 @@ export class InvalidEndpointError extends ArborError {
 /**
  * Nothing answers at the endpoint: the socket file does not exist, or nothing listens on it
  * (a process that crashed leaves its socket file behind), or the port is closed.
+ *
+ * @example
+ * try { await fetchDump('/tmp/nope.sock') }
+ * catch (e) { if (e instanceof EndpointUnreachableError && e.errno === 'ENOENT') console.error('no such socket') }
  */
 export class EndpointUnreachableError extends ArborError {
   readonly code = 'endpoint_unreachable' as const;
@@ -85,7 +96,12 @@ function reachFailure(errno: string): string {
   }
 }
 
-/** The endpoint accepted the connection but sent no full answer in time. */
+/**
+ * The endpoint accepted the connection but sent no full answer in time.
+ *
+ * @example
+ * await fetchDump(endpoint, { timeout: 100 }) // rejects with DumpTimeoutError if the application is suspended
+ */
 export class DumpTimeoutError extends ArborError {
   readonly code = 'dump_timeout' as const;
   constructor(readonly endpoint: string, readonly timeout: number) {
@@ -93,7 +109,12 @@ export class DumpTimeoutError extends ArborError {
   }
 }
 
-/** The endpoint answered with something that is not a dump (another program, or another version). */
+/**
+ * The endpoint answered with something that is not a dump (another program, or another version).
+ *
+ * @example
+ * await fetchDump('/run/other-program.sock') // rejects with MalformedDumpError if it answers, but not with a dump
+ */
 export class MalformedDumpError extends ArborError {
   readonly code = 'dump_malformed' as const;
   constructor(readonly endpoint: string, detail: string) {
@@ -157,4 +178,17 @@ export class EndpointDirectoryError extends ArborError {
   constructor(readonly dir: string, detail: string) {
     super(`${dir} ${detail}, so DebugEndpoint will not put its socket or token there; remove it, or pass DebugEndpoint a { path } in a directory of yours`);
   }
+}
+
+/** Describes a value for error messages, as core's errors do: `got: 5 (number)`. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object') {
+    const ctor = (value as object).constructor?.name;
+    return ctor && ctor !== 'Object' ? `an instance of ${ctor}` : 'an object';
+  }
+  return `${String(value)} (${typeof value})`;
 }

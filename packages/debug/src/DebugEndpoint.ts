@@ -1,14 +1,8 @@
 import { lstat, unlink } from 'node:fs/promises';
 import type { Server, Socket } from 'node:net';
 import { dirname } from 'node:path';
-import type { ActorRef } from '../kernel/index.js';
-import { GenServer } from '../actor/GenServer.js';
-import type { Call, SystemInfo } from '../actor/Protocol.js';
-import type { StatusDetails } from '../behaviour/StatusDetails.js';
-import { InvalidOptionError } from '../errors/errors.js';
-import { formatReason, type ExitReason } from '../exit/ExitReason.js';
+import { dumpSteps, formatReason, GenServer, InvalidOptionError, type ActorRef, type Call, type ExitReason, type StatusDetails, type SystemInfo } from '@arbor/core';
 import { closeWithError, EndpointConnection, type ConnectionHost, type ConnectionRules, type DumpAnswers } from './connection.js';
-import { dumpSteps } from './dump.js';
 import { defaultEndpointDir, defaultEndpointPath, formatEndpoint, LOOPBACK, tokenFilePath, type EndpointAddress } from './endpoint.js';
 import { PublicHostError } from './errors.js';
 import { BIND_DIR_EXTRA_BYTES, listenLocal } from './listen.js';

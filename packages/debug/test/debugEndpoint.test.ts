@@ -9,10 +9,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
+import { call, createSystem, createLogger, InitError, InvalidOptionError, openInbox, type Dump } from '@arbor/core';
 import {
-  call,
-  createSystem,
-  createLogger,
   DebugEndpoint,
   defaultEndpointDir,
   defaultEndpointPath,
@@ -23,17 +21,12 @@ import {
   fetchDump,
   findEndpoints,
   formatEndpoint,
-  InitError,
   InvalidEndpointError,
-  InvalidOptionError,
   MalformedDumpError,
-  openInbox,
   parseEndpoint,
   PublicHostError,
-  type Dump,
 } from '../src/index.js';
-import { Probe } from './fixtures.js';
-import { capturingSystem, eventually, exitReasonOf } from './helpers.js';
+import { capturingSystem, eventually, exitReasonOf, Probe } from './helpers.js';
 
 /** A fresh short temp directory (Unix socket paths are limited to about 100 bytes). */
 function tempDir(t: { teardown(fn: () => void): void }): string {

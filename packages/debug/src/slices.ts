@@ -3,8 +3,7 @@
  * between slices, so serving a large tree does not stall the application.
  * @internal
  */
-import type { Dump } from './DumpNode.js';
-import { renderLines } from './renderDump.js';
+import { renderDumpLines, type Dump } from '@arbor/core';
 import { dumpAnswerPieces } from './wire.js';
 
 /** How long one slice may run before the event loop gets a turn. */
@@ -73,7 +72,7 @@ export function* textAnswer(d: Dump): Generator<void, Buffer[], void> {
   const out = new AnswerChunks();
   out.add('{"ok":true,"text":"');
   let first = true;
-  for (const line of renderLines(d)) {
+  for (const line of renderDumpLines(d)) {
     out.add(`${first ? '' : '\\n'}${JSON.stringify(line).slice(1, -1)}`);
     first = false;
     yield;

@@ -8,8 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { DebugEndpoint, dump, fetchDump, GenServer, renderDump } from '../src/index.js';
-import { ANSWER_CHUNK_CHARS, dumpAnswer, textAnswer } from '../src/dump/slices.js';
+import { dump, GenServer, renderDump } from '@arbor/core';
+import { DebugEndpoint, fetchDump } from '../src/index.js';
+import { ANSWER_CHUNK_CHARS, dumpAnswer, textAnswer } from '../src/slices.js';
 import { capturingSystem } from './helpers.js';
 
 class Named extends GenServer<{}, undefined> {}

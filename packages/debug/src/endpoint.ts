@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidOptionError } from '../errors/errors.js';
+import { InvalidOptionError } from '@arbor/core';
 import { InvalidEndpointError } from './errors.js';
 
 /** Where a debug endpoint listens: a Unix socket path, or a port on 127.0.0.1. */

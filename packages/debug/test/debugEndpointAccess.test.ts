@@ -10,23 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
-import {
-  call,
-  createLogger,
-  createSystem,
-  DebugEndpoint,
-  defaultEndpointDir,
-  EndpointDirectoryError,
-  EndpointTokenError,
-  fetchDump,
-  InitError,
-  InvalidOptionError,
-  parseEndpoint,
-  tokenFilePath,
-} from '../src/index.js';
+import { call, createLogger, createSystem, InitError, InvalidOptionError } from '@arbor/core';
+import { DebugEndpoint, defaultEndpointDir, EndpointDirectoryError, EndpointTokenError, fetchDump, parseEndpoint, tokenFilePath } from '../src/index.js';
 import { capturingSystem } from './helpers.js';
 
 const INDEX = fileURLToPath(new URL('../src/index.js', import.meta.url));
+const CORE = import.meta.resolve('@arbor/core');
 const spawned: number[] = [];
 
 function tempDir(t: { teardown(fn: () => void): void }): string {
@@ -59,7 +48,8 @@ function exchange(endpoint: string, line: string): Promise<string[]> {
  */
 function umask000App(path: string, tmp: string): Promise<{ child: ChildProcess; endpoints: { custom: string; dflt: string; tcp: string } }> {
   const script = `
-    const { createSystem, createLogger, DebugEndpoint, call } = await import(${JSON.stringify(INDEX)});
+    const { createSystem, createLogger, call } = await import(${JSON.stringify(CORE)});
+    const { DebugEndpoint } = await import(${JSON.stringify(INDEX)});
     const system = createSystem({ name: 'umask', logger: createLogger('silent') });
     const custom = await call(await system.spawn(DebugEndpoint, { path: ${JSON.stringify(path)} }), { type: 'endpoint' });
     const dflt = await call(await system.spawn(DebugEndpoint, undefined), { type: 'endpoint' });

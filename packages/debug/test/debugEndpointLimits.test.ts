@@ -10,7 +10,8 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { DebugEndpoint, EndpointRefusedError, fetchDump, GenServer, type ActorRef, type ActorSystem, type StatusDetails } from '../src/index.js';
+import { GenServer, type ActorRef, type ActorSystem, type StatusDetails } from '@arbor/core';
+import { DebugEndpoint, EndpointRefusedError, fetchDump } from '../src/index.js';
 import { capturingSystem, eventually } from './helpers.js';
 
 const spawned: number[] = [];

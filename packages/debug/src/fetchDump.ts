@@ -1,11 +1,9 @@
 import { connect } from 'node:net';
-import { InvalidOptionError } from '../errors/errors.js';
-import { timeoutOf } from '../system/SpawnOptions.js';
-import type { Dump } from './DumpNode.js';
+import { checkDump, checkTimeout, InvalidOptionError, type Dump } from '@arbor/core';
 import { formatEndpoint, parseEndpoint, tokenFilePath, type EndpointAddress } from './endpoint.js';
 import { DumpTimeoutError, EndpointRefusedError, EndpointTokenError, EndpointUnreachableError, MalformedDumpError, type EndpointRefusal } from './errors.js';
 import { readTokenFile } from './private.js';
-import { checkDump, LineSplitter } from './wire.js';
+import { LineSplitter } from './wire.js';
 
 /** Options of {@link fetchDump}. */
 export interface FetchDumpOptions {
@@ -17,6 +15,20 @@ export interface FetchDumpOptions {
    * Not sent to a Unix socket (its file mode decides who may connect).
    */
   readonly token?: string;
+}
+
+/** How long `fetchDump` waits by default, as a call does. */
+const DEFAULT_TIMEOUT = 5000;
+
+/**
+ * `options.timeout` under core's timeout rule (`checkTimeout`), or the default when it is
+ * undefined. `options` is already known to be an object or undefined; an array is refused
+ * as a call's options are.
+ */
+function timeoutOf(options: FetchDumpOptions | undefined): number {
+  if (options === undefined) return DEFAULT_TIMEOUT;
+  if (Array.isArray(options)) throw new InvalidOptionError('options', 'an object { timeout? } or undefined', options);
+  return options.timeout === undefined ? DEFAULT_TIMEOUT : checkTimeout('options.timeout', options.timeout);
 }
 
 const REFUSALS: ReadonlySet<string> = new Set<EndpointRefusal>(['too_many_connections', 'request_too_large', 'idle_timeout', 'bad_request']);

@@ -15,7 +15,7 @@
  *
  * @internal
  */
-import type { Dump, DumpNode, DumpStatus } from './DumpNode.js';
+import type { Dump, DumpNode } from '@arbor/core';
 
 /** A request line, parsed. */
 export type Request = { readonly op: 'dump' | 'text'; readonly token: unknown };
@@ -186,35 +186,4 @@ export class LineSplitter {
     this.#clean = 0;
     this.#cleanBytes = 0;
   }
-}
-
-const STATUSES: ReadonlySet<DumpStatus> = new Set(['running', 'waiting', 'suspended', 'initializing', 'stopping', 'restarting', 'dead']);
-
-/** Checks that an answer's `dump` has the dump's shape; returns what is wrong, or null. */
-export function checkDump(value: unknown): string | null {
-  if (typeof value !== 'object' || value === null) return 'no dump object';
-  const d = value as Partial<Record<keyof Dump, unknown>>;
-  if (d.version !== 1) return `dump version ${JSON.stringify(d.version)}, expected 1`;
-  if (typeof d.system !== 'string' || typeof d.pid !== 'number' || typeof d.actors !== 'number' || typeof d.takenAt !== 'string') {
-    return 'dump header fields missing';
-  }
-  if (!Array.isArray(d.roots)) return 'dump without roots';
-  const stack: unknown[] = [...(d.roots as unknown[])];
-  const seen = new Set<object>();
-  while (stack.length > 0) {
-    const n = stack.pop();
-    if (typeof n !== 'object' || n === null) return 'a node is not an object';
-    if (seen.has(n)) return 'a node appears twice (the tree has a cycle)';
-    seen.add(n);
-    const node = n as Partial<Record<keyof DumpNode, unknown>>;
-    if (!(node.id === null || typeof node.id === 'string')) return 'a node without an id';
-    if (!STATUSES.has(node.status as DumpStatus)) return `a node with status ${JSON.stringify(node.status)}`;
-    if (!Array.isArray(node.names) || !Array.isArray(node.children)) return 'a node without names or children';
-    if (!(node.names as unknown[]).every((x) => typeof x === 'string')) return 'a node with a name that is not a string';
-    for (const key of ['behaviour', 'strategy', 'childId', 'lastExit'] as const) {
-      if (node[key] !== null && typeof node[key] !== 'string') return `a node whose ${key} is not a string or null`;
-    }
-    for (const c of node.children as unknown[]) stack.push(c);
-  }
-  return null;
 }

@@ -1,0 +1,31 @@
+/**
+ * @arbor/debug: the live tree of a running Arbor application, from outside it. A
+ * `DebugEndpoint` actor serves `dump(system)` on a Unix socket (or 127.0.0.1 with a token)
+ * as newline-delimited JSON; `fetchDump` reads it from another process (the `arbor` CLI
+ * does). The dump itself (`dump`, `renderDump`, the `Dump` types) is `@arbor/core`'s.
+ */
+export { DebugEndpoint, type DebugEndpointOptions, type DebugEndpointProtocol, type DebugEndpointState } from './DebugEndpoint.js';
+export { fetchDump, type FetchDumpOptions } from './fetchDump.js';
+export {
+  defaultEndpointDir,
+  defaultEndpointPath,
+  findEndpoints,
+  formatEndpoint,
+  parseEndpoint,
+  tokenFilePath,
+  type EndpointAddress,
+  type FoundEndpoint,
+} from './endpoint.js';
+export {
+  DumpTimeoutError,
+  EndpointDirectoryError,
+  EndpointInUseError,
+  EndpointPathError,
+  EndpointRefusedError,
+  EndpointTokenError,
+  EndpointUnreachableError,
+  type EndpointRefusal,
+  InvalidEndpointError,
+  MalformedDumpError,
+  PublicHostError,
+} from './errors.js';
