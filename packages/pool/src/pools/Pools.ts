@@ -19,7 +19,7 @@ import { PoolNameTakenError, PoolSupervisor, type PoolEntry } from '../checkout/
 import { PoolStartError, PoolStoppedError } from '../errors/errors.js';
 import type { InitialStarts, PoolManagerProtocol } from '../checkout/PoolManager.js';
 import { managerKey } from './keys.js';
-import { JobPool } from '../jobs/JobPool.js';
+import { JobPool, provideDefaultPools } from '../jobs/JobPool.js';
 import { taintTables } from '../jobs/CrashBarrier.js';
 import { resolveJobPoolOptions, type JobPoolOptions } from '../jobs/JobPoolOptions.js';
 import { JobPoolSupervisor } from '../jobs/JobPoolSupervisor.js';
@@ -321,3 +321,5 @@ export class Pools {
     return sup as ActorRef<DynamicSupervisorProtocol>;
   }
 }
+
+provideDefaultPools({ of: (system) => Pools.of(system), start: (system) => Pools.start(system) });
