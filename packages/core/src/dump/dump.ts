@@ -136,14 +136,14 @@ class Snapshot {
   /** Builds the subtree under `root` breadth-first (no recursion: deep chains are fine). */
   private *expand(root: Cell, maxDepth: number): Generator<void, DumpNode, void> {
     this.#placed.add(root);
-    const top = this.nodeOf(root, undefined);
+    const top = this.#nodeOf(root, undefined);
     const queue: { cell: Cell; node: Building; depth: number }[] = [{ cell: root, node: top, depth: 0 }];
     for (let i = 0; i < queue.length; i++) {
       yield;
       const { cell, node, depth } = queue[i]!;
-      const slots = this.slotsOf(cell);
+      const slots = this.#slotsOf(cell);
       if (depth >= maxDepth) {
-        if (slots.length > 0) node.omitted = this.omit(slots);
+        if (slots.length > 0) node.omitted = this.#omit(slots);
         continue;
       }
       for (const slot of slots) {
@@ -152,7 +152,7 @@ class Snapshot {
           continue;
         }
         this.#placed.add(slot.cell);
-        const child = this.nodeOf(slot.cell, slot.info);
+        const child = this.#nodeOf(slot.cell, slot.info);
         node.children.push(child);
         queue.push({ cell: slot.cell, node: child, depth: depth + 1 });
       }
@@ -165,7 +165,7 @@ class Snapshot {
    * live actors it is the parent of, in start order. An actor a supervisor reports shows
    * under that supervisor only.
    */
-  private slotsOf(cell: Cell): Slot[] {
+  #slotsOf(cell: Cell): Slot[] {
     const slots: Slot[] = [];
     const info = this.#infos.get(cell);
     if (info) {
@@ -185,7 +185,7 @@ class Snapshot {
   }
 
   /** Marks everything under the slots as placed and counts it. */
-  private omit(slots: Slot[]): number {
+  #omit(slots: Slot[]): number {
     let count = 0;
     const stack = [...slots];
     while (stack.length > 0) {
@@ -193,17 +193,17 @@ class Snapshot {
       count++;
       if (slot.cell === null || !slot.cell.alive) continue;
       this.#placed.add(slot.cell);
-      for (const s of this.slotsOf(slot.cell)) stack.push(s);
+      for (const s of this.#slotsOf(slot.cell)) stack.push(s);
     }
     return count;
   }
 
-  private nodeOf(cell: Cell, info: SupervisedChildInfo | undefined): Building {
+  #nodeOf(cell: Cell, info: SupervisedChildInfo | undefined): Building {
     const s = statusOf(cell);
     const sup = this.#infos.get(cell);
     return {
       id: cell.id,
-      names: this.namesOf(cell),
+      names: this.#namesOf(cell),
       behaviour: cell.kind,
       kind: sup === undefined ? 'actor' : 'supervisor',
       strategy: sup ? String(sup.strategy) : null,
@@ -221,7 +221,7 @@ class Snapshot {
     };
   }
 
-  private namesOf(cell: Cell): string[] {
+  #namesOf(cell: Cell): string[] {
     const names: string[] = [];
     if (cell.name !== undefined) names.push(cell.name);
     for (const provider of this.#system.nameProviders()) {

@@ -19,6 +19,18 @@ export interface ActorRef<P extends Protocol = any> {
 }
 
 let nextMonitor = 0;
+let targetOf: (m: MonitorRef) => Cell | null;
+let setTarget: (m: MonitorRef, target: Cell | null) => void;
+
+/** The actor a monitor watches while it is active, else null (kernel only). @internal */
+export function monitorTarget(m: MonitorRef): Cell | null {
+  return targetOf(m);
+}
+
+/** Sets or clears what a monitor watches (kernel only). @internal */
+export function setMonitorTarget(m: MonitorRef, target: Cell | null): void {
+  setTarget(m, target);
+}
 
 /**
  * Identifies one monitor; monitors stack, so each `monitor()` returns a new one.
@@ -26,8 +38,15 @@ let nextMonitor = 0;
  */
 export class MonitorRef {
   readonly id: number = ++nextMonitor;
-  /** The monitored actor while the monitor is active. @internal */
-  target: Cell | null = null;
+  /** The monitored actor while the monitor is active. */
+  #target: Cell | null = null;
+
+  static {
+    targetOf = (m) => m.#target;
+    setTarget = (m, target) => {
+      m.#target = target;
+    };
+  }
 
   toString(): string {
     return `#Monitor<${this.id}>`;

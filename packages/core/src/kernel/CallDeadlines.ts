@@ -51,40 +51,40 @@ class Bucket {
  * The timer keeps the process alive only while some call is waiting. @internal
  */
 export class CallDeadlines {
-  private readonly buckets = new Map<number, Bucket>();
-  private last: Bucket | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private timerAt = Infinity;
-  private waiting = 0;
-  private coarseWaiting = 0;
+  readonly #buckets = new Map<number, Bucket>();
+  #last: Bucket | null = null;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #timerAt = Infinity;
+  #waiting = 0;
+  #coarseWaiting = 0;
   /** A coarse call was tracked since the last fire: keep the epochs ticking. */
-  private coarseSeen = false;
+  #coarseSeen = false;
   /** The armed timer fires no later than the next epoch step. */
-  private cadence = false;
+  #cadence = false;
   /** The current coarse epoch, and when each recent epoch began (index: epoch - base). */
-  private epoch = 0;
-  private base = 0;
-  private epochStarts: number[] = [performance.now()];
+  #epoch = 0;
+  #base = 0;
+  #epochStarts: number[] = [performance.now()];
 
   track(pc: PendingCall, timeout: number): void {
-    let bucket = this.last;
+    let bucket = this.#last;
     if (bucket === null || bucket.timeout !== timeout) {
-      bucket = this.buckets.get(timeout) ?? null;
-      if (bucket === null) this.buckets.set(timeout, (bucket = new Bucket(this, timeout)));
-      this.last = bucket;
+      bucket = this.#buckets.get(timeout) ?? null;
+      if (bucket === null) this.#buckets.set(timeout, (bucket = new Bucket(this, timeout)));
+      this.#last = bucket;
     }
     bucket.push(pc);
     pc.bucket = bucket;
-    if (++this.waiting === 1 && this.timer !== null) this.timer.ref();
+    if (++this.#waiting === 1 && this.#timer !== null) this.#timer.ref();
     if (timeout >= COARSE_FROM_MS) {
-      pc.deadline = this.epoch;
-      this.coarseWaiting++;
-      this.coarseSeen = true;
-      if (!this.cadence) this.arm(performance.now() + EPOCH_MS, true);
+      pc.deadline = this.#epoch;
+      this.#coarseWaiting++;
+      this.#coarseSeen = true;
+      if (!this.#cadence) this.#arm(performance.now() + EPOCH_MS, true);
     } else {
       const now = performance.now();
       pc.deadline = now + timeout;
-      if (pc.deadline < this.timerAt) this.arm(pc.deadline, this.cadence);
+      if (pc.deadline < this.#timerAt) this.#arm(pc.deadline, this.#cadence);
     }
   }
 
@@ -92,30 +92,30 @@ export class CallDeadlines {
   release(pc: PendingCall): void {
     const bucket = pc.bucket as Bucket;
     pc.bucket = null;
-    if (bucket.timeout >= COARSE_FROM_MS) this.coarseWaiting--;
+    if (bucket.timeout >= COARSE_FROM_MS) this.#coarseWaiting--;
     // An epoch timer stops by itself within two epochs of idle; an exact one may be far off.
-    if (--this.waiting === 0 && this.timer !== null && !this.cadence) this.timer.unref();
+    if (--this.#waiting === 0 && this.#timer !== null && !this.#cadence) this.#timer.unref();
     if (bucket.items[bucket.head] === pc) bucket.trim();
   }
 
-  private arm(at: number, cadence: boolean): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.cadence = cadence;
-    this.timer = setTimeout(this.fire, Math.max(0, Math.ceil(at - performance.now())));
-    if (this.waiting === 0) this.timer.unref();
+  #arm(at: number, cadence: boolean): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#cadence = cadence;
+    this.#timer = setTimeout(this.#fire, Math.max(0, Math.ceil(at - performance.now())));
+    if (this.#waiting === 0) this.#timer.unref();
   }
 
-  private readonly fire = (): void => {
-    this.timer = null;
-    this.timerAt = Infinity;
-    this.cadence = false;
+  readonly #fire = (): void => {
+    this.#timer = null;
+    this.#timerAt = Infinity;
+    this.#cadence = false;
     const now = performance.now();
-    this.epoch++;
-    this.epochStarts.push(now);
+    this.#epoch++;
+    this.#epochStarts.push(now);
     let next = Infinity;
-    let oldestEpoch = this.epoch;
-    for (const bucket of this.buckets.values()) {
+    let oldestEpoch = this.#epoch;
+    for (const bucket of this.#buckets.values()) {
       bucket.trim();
       const coarse = bucket.timeout >= COARSE_FROM_MS;
       while (bucket.head < bucket.tail) {
@@ -124,7 +124,7 @@ export class CallDeadlines {
           bucket.items[bucket.head++] = undefined;
           continue;
         }
-        const due = coarse ? this.epochStarts[pc.deadline + 1 - this.base]! + bucket.timeout : pc.deadline;
+        const due = coarse ? this.#epochStarts[pc.deadline + 1 - this.#base]! + bucket.timeout : pc.deadline;
         if (due > now) {
           if (coarse) oldestEpoch = Math.min(oldestEpoch, pc.deadline);
           else next = Math.min(next, pc.deadline);
@@ -138,13 +138,13 @@ export class CallDeadlines {
       bucket.trim();
     }
     // Forget the start times no waiting call needs.
-    if (oldestEpoch > this.base) {
-      this.epochStarts = this.epochStarts.slice(oldestEpoch - this.base);
-      this.base = oldestEpoch;
+    if (oldestEpoch > this.#base) {
+      this.#epochStarts = this.#epochStarts.slice(oldestEpoch - this.#base);
+      this.#base = oldestEpoch;
     }
-    const tick = this.coarseWaiting > 0 || this.coarseSeen;
-    this.coarseSeen = false;
-    if (tick) this.arm(Math.min(next, now + EPOCH_MS), true);
-    else if (next !== Infinity) this.arm(next, false);
+    const tick = this.#coarseWaiting > 0 || this.#coarseSeen;
+    this.#coarseSeen = false;
+    if (tick) this.#arm(Math.min(next, now + EPOCH_MS), true);
+    else if (next !== Infinity) this.#arm(next, false);
   };
 }

@@ -1,7 +1,7 @@
 import { CallExitError, MailboxFullError, MessageDroppedError, NoProcError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
 import { notifyDown, queueExit } from './signals.js';
-import type { TimerRef } from './TimerRef.js';
+import { clearTimer, type TimerRef } from './TimerRef.js';
 import type { ActorRef, MonitorRef } from './ActorRef.js';
 import { CALL, Envelope, INFO, isSysEntry, isThenable, noop, PendingCall, SIGNAL, SYS, type SysRequest } from './Envelope.js';
 import type { AnyBehaviour } from '../behaviour/Behaviour.js';
@@ -476,7 +476,7 @@ export class Cell implements ActorRef {
       for (const req of sys) req.reject(new NoProcError(this, req.op));
     }
     if (this.timers !== null) {
-      for (const t of this.timers) t.clear();
+      for (const t of this.timers) clearTimer(t);
       this.timers = null;
     }
     host.forget(this);

@@ -19,7 +19,7 @@ export class Mailbox {
   push(entry: unknown): void {
     this.buf[this.tail] = entry;
     this.tail = (this.tail + 1) & this.mask;
-    if (this.tail === this.head) this.grow();
+    if (this.tail === this.head) this.#grow();
   }
 
   /** Removes and returns the oldest entry; call only when `length > 0`. */
@@ -49,7 +49,7 @@ export class Mailbox {
     for (let i = 0; i < n; i++) {
       const entry = this.buf[(this.head + i) & this.mask];
       if (pred(entry)) {
-        this.removeAt(i);
+        this.#removeAt(i);
         return entry;
       }
     }
@@ -71,7 +71,7 @@ export class Mailbox {
     return out;
   }
 
-  private removeAt(i: number): void {
+  #removeAt(i: number): void {
     const n = this.length;
     for (let j = i; j < n - 1; j++) {
       this.buf[(this.head + j) & this.mask] = this.buf[(this.head + j + 1) & this.mask];
@@ -80,7 +80,7 @@ export class Mailbox {
     this.buf[this.tail] = undefined;
   }
 
-  private grow(): void {
+  #grow(): void {
     const n = this.buf.length;
     const next = new Array(n * 2);
     for (let i = 0; i < n; i++) next[i] = this.buf[(this.head + i) & this.mask];

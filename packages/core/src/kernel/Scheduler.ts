@@ -33,10 +33,10 @@ export interface SchedulerOptions {
 export class Scheduler {
   readonly sliceMs: number;
   readonly budget: number;
-  private queue: (Cell | undefined)[] = [];
-  private head = 0;
-  private tail = 0;
-  private armed = false;
+  #queue: (Cell | undefined)[] = [];
+  #head = 0;
+  #tail = 0;
+  #armed = false;
   /** Number of slices that ended by yielding to the event loop (for tests and stats). */
   yields = 0;
   /**
@@ -44,15 +44,15 @@ export class Scheduler {
    * scheduler from microtasks, so without this bound a ping-pong of async handlers would
    * keep the loop in microtasks forever and starve timers and I/O.
    */
-  private streakOpen = false;
-  private streakTicks = 0;
-  private streakStart = -1;
+  #streakOpen = false;
+  #streakTicks = 0;
+  #streakStart = -1;
   /** The streak tick at which the streak's time is next checked. */
-  private streakCheckAt = 8;
+  #streakCheckAt = 8;
   /** An async handler started in this streak: the next tick checks the streak's time. */
-  private asyncSeen = false;
+  #asyncSeen = false;
   /** When this tick's slice began (-1 until read: at the start when several cells are queued, else at the first check). */
-  private sliceStart = -1;
+  #sliceStart = -1;
 
   constructor(options: SchedulerOptions = {}) {
     const sliceMs = options.sliceMs === undefined ? 1 : options.sliceMs;
@@ -68,16 +68,16 @@ export class Scheduler {
 
   schedule(cell: Cell): void {
     cell.flags |= SCHEDULED;
-    this.queue[this.tail++] = cell;
-    if (!this.armed) {
-      this.armed = true;
+    this.#queue[this.#tail++] = cell;
+    if (!this.#armed) {
+      this.#armed = true;
       // A resolved promise's reaction: a microtask without queueMicrotask's per-call AsyncResource.
-      resolved.then(this.tick);
+      resolved.then(this.#tick);
     }
   }
 
-  private readonly endStreak = (): void => {
-    this.streakOpen = false;
+  readonly #endStreak = (): void => {
+    this.#streakOpen = false;
   };
 
   /**
@@ -86,81 +86,81 @@ export class Scheduler {
    */
   now(): number {
     const now = performance.now();
-    if (this.sliceStart < 0) this.sliceStart = now;
+    if (this.#sliceStart < 0) this.#sliceStart = now;
     return now;
   }
 
   /** True when the running tick has used its slice (the first check starts it). */
-  private sliceOver(): boolean {
+  #sliceOver(): boolean {
     const now = performance.now();
-    if (this.sliceStart < 0) {
-      this.sliceStart = now;
+    if (this.#sliceStart < 0) {
+      this.#sliceStart = now;
       return false;
     }
-    return now - this.sliceStart >= this.sliceMs;
+    return now - this.#sliceStart >= this.sliceMs;
   }
 
-  private readonly tick = (): void => {
-    if (!this.streakOpen) {
+  readonly #tick = (): void => {
+    if (!this.#streakOpen) {
       // One clock read per event-loop turn that runs actors (it already costs a setImmediate).
-      this.streakOpen = true;
-      this.streakTicks = 0;
-      this.streakStart = performance.now();
-      this.streakCheckAt = 8;
-      this.asyncSeen = false;
-      setImmediate(this.endStreak);
-    } else if (++this.streakTicks === this.streakCheckAt || this.asyncSeen) {
-      this.asyncSeen = false;
-      const spent = performance.now() - this.streakStart;
+      this.#streakOpen = true;
+      this.#streakTicks = 0;
+      this.#streakStart = performance.now();
+      this.#streakCheckAt = 8;
+      this.#asyncSeen = false;
+      setImmediate(this.#endStreak);
+    } else if (++this.#streakTicks === this.#streakCheckAt || this.#asyncSeen) {
+      this.#asyncSeen = false;
+      const spent = performance.now() - this.#streakStart;
       if (spent >= this.sliceMs) {
         this.yields++;
-        setImmediate(this.tick);
+        setImmediate(this.#tick);
         return;
       }
       // Next check halfway to the slice's end at the pace so far, 1 to 64 ticks on: slow
       // ticks are checked every few, fast ones (call ping-pong) every 64.
-      const ahead = ((this.sliceMs - spent) * this.streakTicks) / (2 * spent);
-      this.streakCheckAt = this.streakTicks + (ahead >= 64 ? 64 : ahead < 1 ? 1 : Math.floor(ahead));
+      const ahead = ((this.sliceMs - spent) * this.#streakTicks) / (2 * spent);
+      this.#streakCheckAt = this.#streakTicks + (ahead >= 64 ? 64 : ahead < 1 ? 1 : Math.floor(ahead));
     }
     // Several cells queued: the slice starts now, so short turns are timed from the first
     // (one clock read). A tick of one cell (call ping-pong) reads the clock only if its turn
     // is long (Cell.run) or queues other cells (below).
-    this.sliceStart = this.tail - this.head > 1 ? performance.now() : -1;
-    const q = this.queue;
+    this.#sliceStart = this.#tail - this.#head > 1 ? performance.now() : -1;
+    const q = this.#queue;
     const budget = this.budget;
     let turns = 0;
-    while (this.head < this.tail) {
-      const cell = q[this.head]!;
-      q[this.head++] = undefined;
+    while (this.#head < this.#tail) {
+      const cell = q[this.#head]!;
+      q[this.#head++] = undefined;
       cell.flags &= ~SCHEDULED;
       const more = cell.run(budget);
       if (more) {
         cell.flags |= SCHEDULED;
-        this.queue[this.tail++] = cell;
+        this.#queue[this.#tail++] = cell;
       }
       // A cell left BUSY started an async handler, whose synchronous part may have been
       // slow: the next tick (the handler's continuation re-arms one) checks the streak.
-      if ((cell.flags & BUSY) !== 0) this.asyncSeen = true;
-      if (more || (++turns & 7) === 0 || (this.sliceStart < 0 && this.head < this.tail)) {
-        if (this.sliceOver()) {
-          this.compact();
+      if ((cell.flags & BUSY) !== 0) this.#asyncSeen = true;
+      if (more || (++turns & 7) === 0 || (this.#sliceStart < 0 && this.#head < this.#tail)) {
+        if (this.#sliceOver()) {
+          this.#compact();
           this.yields++;
-          setImmediate(this.tick);
+          setImmediate(this.#tick);
           return;
         }
       }
     }
     // Reuse the array (truncating it would reallocate on the next push).
-    this.head = this.tail = 0;
-    if (this.queue.length > 65536) this.queue = [];
-    this.armed = false;
+    this.#head = this.#tail = 0;
+    if (this.#queue.length > 65536) this.#queue = [];
+    this.#armed = false;
   };
 
-  private compact(): void {
-    if (this.head > 1024) {
-      this.queue = this.queue.slice(this.head, this.tail);
-      this.tail -= this.head;
-      this.head = 0;
+  #compact(): void {
+    if (this.#head > 1024) {
+      this.#queue = this.#queue.slice(this.#head, this.#tail);
+      this.#tail -= this.#head;
+      this.#head = 0;
     }
   }
 }

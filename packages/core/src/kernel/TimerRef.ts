@@ -1,5 +1,12 @@
 import type { Cell } from './Cell.js';
 
+let clearOf: (t: TimerRef) => void;
+
+/** Stops a timer without an answer (its target exited, or it was made for a dead one). @internal */
+export function clearTimer(t: TimerRef): void {
+  clearOf(t);
+}
+
 /**
  * A pending `sendAfter` message. Cancel it with `cancel()` (or `cancelTimer`);
  * it is cancelled by itself when its target exits.
@@ -32,12 +39,15 @@ export class TimerRef {
   /** Cancels it; returns the milliseconds it had left, or false if it is no longer active. */
   cancel(): number | false {
     if (this.#handle === null) return false;
-    this.clear();
+    this.#clear();
     return Math.max(0, this.#deadline - Date.now());
   }
 
-  /** @internal */
-  clear(): void {
+  static {
+    clearOf = (t) => t.#clear();
+  }
+
+  #clear(): void {
     if (this.#handle === null) return;
     clearTimeout(this.#handle);
     this.#handle = null;

@@ -1,9 +1,9 @@
-/**
+/*
  * The kernel's door: the one module code outside `kernel/` imports. The process itself
  * (cell, mailbox, envelopes, flag bits, signals, scheduler, call deadlines, live list,
  * timers, sys requests) lives behind it; a system, a behaviour kind or a supervisor reaches
  * a process only through these functions, as OTP's gen_server reaches `sys` through its
- * callback contract. See docs/architecture.md. @internal
+ * callback contract. See docs/architecture.md. Not part of the package's public entry.
  *
  * @example
  * import { isDead, sendExit, type Cell } from '../kernel/index.js';
@@ -45,6 +45,6 @@ export {
   type InitOutcome,
 } from './process.js';
 export { Scheduler, type SchedulerOptions } from './Scheduler.js';
-export { addMonitor, demonitor, demonitorFrom, link, linkCells, monitorFrom, unlink } from './signals.js';
+export { addHookMonitor, addMonitor, demonitor, demonitorFrom, hookMonitorDown, link, linkCells, monitorFrom, unlink } from './signals.js';
 export { stopActor, stopAll, sysRequest } from './sysRequest.js';
 export { TimerRef } from './TimerRef.js';

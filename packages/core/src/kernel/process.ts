@@ -6,7 +6,7 @@ import { BUSY, CONTINUE, DEAD, INIT, STOP_REQUESTED, STOPPING, TRAP_EXIT } from 
 import type { Host } from './Host.js';
 import { ignore } from './markers.js';
 import { linkCells } from './signals.js';
-import { TimerRef } from './TimerRef.js';
+import { clearTimer, TimerRef } from './TimerRef.js';
 
 /**
  * What code outside the kernel may do to a process: read whether it is dead, its parent, its
@@ -185,7 +185,7 @@ export function startTimer(cell: Cell, msg: unknown, delay: number): TimerRef {
     }
   });
   if ((cell.flags & DEAD) === 0) (cell.timers ??= new Set()).add(timer);
-  else timer.clear();
+  else clearTimer(timer);
   return timer;
 }
 

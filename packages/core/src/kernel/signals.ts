@@ -1,4 +1,4 @@
-import { MonitorRef, type ActorRef } from './ActorRef.js';
+import { monitorTarget, MonitorRef, setMonitorTarget, type ActorRef } from './ActorRef.js';
 import type { Cell, DownHook, Watcher } from './Cell.js';
 import { Envelope, SIGNAL } from './Envelope.js';
 import { DEAD, TRAP_EXIT } from './flags.js';
@@ -23,9 +23,9 @@ function isCellWatcher(w: Watcher | undefined): w is Cell {
 
 /** Removes a monitor; true if it was still active. */
 export function demonitor(monitor: MonitorRef): boolean {
-  const target = monitor.target;
+  const target = monitorTarget(monitor);
   if (target === null) return false;
-  monitor.target = null;
+  setMonitorTarget(monitor, null);
   const watcher = target.watchers?.get(monitor);
   if (isCellWatcher(watcher)) watcher.monitors?.delete(monitor);
   return target.watchers?.delete(monitor) ?? false;
@@ -76,14 +76,31 @@ export function addMonitor(watcher: Watcher, target: Cell): MonitorRef {
     notifyDown(watcher, mref, target, 'noproc');
     return mref;
   }
-  mref.target = target;
+  setMonitorTarget(mref, target);
   (target.watchers ??= new Map()).set(mref, watcher);
   if (isCellWatcher(watcher)) (watcher.monitors ??= new Map()).set(mref, target);
   return mref;
 }
 
+/**
+ * A monitor by a down hook on behalf of `holder`, listed on `holder` as a monitor it holds
+ * (its status shows it; its exit removes it from the target). Null when the target was
+ * already dead: the hook has run, inside this call.
+ */
+export function addHookMonitor(holder: Cell, hook: DownHook, target: Cell): MonitorRef | null {
+  const mref = addMonitor(hook, target);
+  if (monitorTarget(mref) === null) return null;
+  (holder.monitors ??= new Map()).set(mref, target);
+  return mref;
+}
+
+/** A hook monitor fired: it leaves its holder's list. */
+export function hookMonitorDown(holder: Cell, mref: MonitorRef): void {
+  holder.monitors?.delete(mref);
+}
+
 export function notifyDown(watcher: Watcher, mref: MonitorRef, target: Cell, reason: unknown): void {
-  mref.target = null;
+  setMonitorTarget(mref, null);
   if (typeof watcher === 'function') {
     queueMicrotask(() => {
       try {

@@ -1,5 +1,5 @@
 import { systemOf } from '../system/SystemCore.js';
-import { type ActorRef, addMonitor, type Cell, demonitorFrom, type DownHook, isCell, isDead, MonitorRef } from '../kernel/index.js';
+import { addHookMonitor, demonitorFrom, hookMonitorDown, isCell, isDead, type ActorRef, type Cell, type DownHook, type MonitorRef } from '../kernel/index.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import type { NameProvider } from '../names/NameProvider.js';
 import { DuplicateKeysError } from './errors.js';
@@ -173,13 +173,10 @@ export class RegistryTable<K, V> implements NameProvider, DownHook {
       this.#owners.set(owner, o);
       o.entries.add(entry);
       // Set after the owner is recorded: a dead owner's hook runs inside addMonitor.
-      const monitor = addMonitor(this, owner);
       // Listed on the registry cell too, as any monitor it holds: its status shows the
       // owners it watches, and its own exit removes the monitors from them.
-      if (monitor.target !== null) {
-        o.monitor = monitor;
-        (this.cell.monitors ??= new Map()).set(monitor, owner);
-      }
+      const monitor = addHookMonitor(this.cell, this, owner);
+      if (monitor !== null) o.monitor = monitor;
     } else o.entries.add(entry);
     if (!this.listeners.empty) this.listeners.emit({ type: 'register', registry: this.label, key, ref: owner, value });
     return { status: 'ok' };
@@ -219,7 +216,7 @@ export class RegistryTable<K, V> implements NameProvider, DownHook {
 
   /** The {@link DownHook}: an owner exited (called inside its exit). */
   cellDown(monitor: MonitorRef, owner: Cell): void {
-    this.cell.monitors?.delete(monitor);
+    hookMonitorDown(this.cell, monitor);
     this.ownerDown(owner, monitor);
   }
 
