@@ -24,17 +24,24 @@ export interface RetryMessage {
  * children a restart covers and how one of them starts. @internal
  *
  * @example
+ * // A one_for_one table of running children, its retries known by the record itself:
  * const host: RestartHost<Retry> = {
  *   cell: () => this.self as unknown as Cell,
  *   logger: () => this.logger,
  *   stop: (reason) => this.stop(reason),
  *   sendAfter: (msg, ms) => void this.sendAfter(msg, ms),
- *   takeChild: (cell) => take(this.#byRef, cell),
- *   retryMessage: (rec, token, counted) => ({ type: '$restart', id: rec.spec.id, token, counted }),
- *   retryTarget: (msg) => this.#byId.get(msg.id),
+ *   takeChild: (cell) => {
+ *     const rec = this.#running.get(cell);
+ *     this.#running.delete(cell);
+ *     return rec;
+ *   },
+ *   retryMessage: (rec, token, counted) => ({ type: '$restart', record: rec, token, counted }),
+ *   retryTarget: (msg) => (this.#restarting.has(msg.record) ? msg.record : undefined),
  *   restartSet: (rec) => [rec],
  *   holds: () => true,
  *   startAgain: (rec) => this.#start(rec, true),
+ *   restarting: (rec) => void this.#restarting.add(rec),
+ *   restarted: (rec) => void this.#restarting.delete(rec),
  * };
  */
 export interface RestartHost<M extends RetryMessage> {
