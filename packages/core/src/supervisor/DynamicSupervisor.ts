@@ -2,18 +2,17 @@ import { type ActorRef, type Cell, isCell } from '../kernel/index.js';
 import { GenServer, type AnyBehaviour, type InitArgOf, type ProtocolOf } from '../actor/GenServer.js';
 import type { Call, Protocol, SystemInfo, UnknownProtocol } from '../actor/Protocol.js';
 import { InvalidOptionError } from '../errors/errors.js';
-import { isNormalExit } from '../exit/ExitReason.js';
 import { badRef } from '../validation/ref.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import { withOverrides, normalizeSpec, type BehaviourStart, type ChildSpec, type ChildSpecOverrides, type ChildStarter, type NormalizedSpec } from './ChildSpec.js';
-import { ChildRecord, countOf, launchChild, mustRestart, rethrowMisuse, startLinked, stopReport, supervisorCall, unwrapMisuse } from './children.js';
+import { ChildRecord, countOf, launchChild, rethrowMisuse, startLinked, supervisorCall, unwrapMisuse } from './children.js';
 import { MaxChildrenError } from './errors.js';
 import { describeSupervisor, type SupervisedChildInfo, type SupervisorInfo, type Supervising } from './introspection.js';
 import type { ChildCounts, ChildEntry } from './protocol.js';
-import { logSupervisor } from './reports.js';
+import { RestartCore, type RestartHost } from './RestartCore.js';
 import { shutdownAll, shutdownChild } from './shutdownChild.js';
-import { backoffDelay, normalizePolicy, RestartWindow, type NormalizedPolicy, type RestartPolicy } from './SupervisorFlags.js';
+import { normalizePolicy, type RestartPolicy } from './SupervisorFlags.js';
 
 /**
  * Options of a dynamic supervisor.
@@ -84,8 +83,8 @@ type RestartMessage = DynamicSupervisorProtocol['info'];
  * if (r.status === 'ok') await DynamicSupervisor.terminateChild(sup, r.ref);
  */
 export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSupervisorProtocol, undefined, DynamicSupervisorOptions<E>> implements Supervising {
-  #policy!: NormalizedPolicy;
-  #window!: RestartWindow;
+  /** Restart window, backoff, retries, giving up and reports; this class keeps the child set and `maxChildren`. */
+  #restarts!: RestartCore<RestartMessage>;
   #maxChildren = Infinity;
   #extra: unknown = undefined;
   /** Running children, in start order. */
@@ -94,12 +93,12 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
 
   override init(options: DynamicSupervisorOptions<E> = {}): void {
     if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object { maxChildren?, intensity?, period?, extraArguments? }', options);
-    this.#policy = normalizePolicy(options);
+    const policy = normalizePolicy(options);
     const max = options.maxChildren ?? Infinity;
     if (max !== Infinity && (!Number.isInteger(max) || max < 0)) throw new InvalidOptionError('maxChildren', 'an integer >= 0 or Infinity', max);
     this.#maxChildren = max;
     this.#extra = options.extraArguments;
-    this.#window = new RestartWindow(this.#policy.intensity, this.#policy.period);
+    this.#restarts = new RestartCore(policy, this.#restartHost());
     this.trapExit(true);
   }
 
@@ -117,22 +116,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
   }
 
   override handleInfo(msg: RestartMessage | SystemInfo): void | Promise<void> {
-    if (msg.type === 'EXIT') {
-      const from = msg.from as Cell | undefined;
-      if (from === undefined) {
-        if (msg.reason !== 'normal') this.stop(msg.reason);
-        return;
-      }
-      const rec = this.#running.get(from);
-      if (rec !== undefined) return this.#childExited(rec, from, msg.reason);
-      return;
-    }
-    if (msg.type === '$restart') {
-      const rec = msg.record as ChildRecord;
-      if (!this.#restarting.has(rec) || rec.token !== msg.token) return;
-      if (!msg.counted && !this.#window.add()) return this.#giveUp(rec);
-      return this.#restart(rec);
-    }
+    return this.#restarts.handleInfo(msg);
   }
 
   /** Stops every child at once; a timer per shutdown time kills the ones left (one timer when they share a shutdown). */
@@ -146,7 +130,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
     );
     for (let i = 0; i < list.length; i++) {
       const [cell, rec] = list[i]!;
-      if (stopReport(rec.spec, outs[i]!)) logSupervisor(this.logger, 'shutdown_error', this.#cell(), idOf(rec, cell), cell, outs[i]!.reason, rec.restarts);
+      this.#restarts.reportStopped(rec, cell, outs[i]!);
     }
   }
 
@@ -154,10 +138,35 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
     const children: SupervisedChildInfo[] = [];
     for (const [cell, rec] of this.#running) children.push({ ...rec.info(), id: idOf(rec, cell) });
     for (const rec of this.#restarting) children.push({ ...rec.info(), id: rec.spec.id || '(restarting)' });
-    return { strategy: 'one_for_one', intensity: this.#policy?.intensity ?? 0, period: this.#policy?.period ?? 0, children };
+    return { strategy: 'one_for_one', intensity: this.#restarts?.policy.intensity ?? 0, period: this.#restarts?.policy.period ?? 0, children };
   }
 
   // ------------------------------------------------------------------ internals
+
+  /** What the restart core asks of this supervisor: its child table and its strategy. */
+  #restartHost(): RestartHost<RestartMessage> {
+    return {
+      cell: () => this.#cell(),
+      logger: () => this.logger,
+      stop: (reason) => this.stop(reason),
+      sendAfter: (msg, ms) => void this.sendAfter(msg, ms),
+      takeChild: (cell) => {
+        const rec = this.#running.get(cell);
+        if (rec !== undefined) this.#running.delete(cell);
+        return rec;
+      },
+      retryMessage: (rec, token, counted) => ({ type: '$restart', record: rec, token, counted }),
+      retryTarget: (msg) => {
+        const rec = msg.record as ChildRecord;
+        return this.#restarting.has(rec) ? rec : undefined;
+      },
+      restartSet: (rec) => [rec],
+      holds: () => true,
+      startAgain: (rec) => this.#start(rec, true),
+      restarting: (rec) => void this.#restarting.add(rec),
+      restarted: (rec) => void this.#restarting.delete(rec),
+    };
+  }
 
   #cell(): Cell {
     return this.self as unknown as Cell;
@@ -190,7 +199,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
       if (again) rec.restarts++;
       rec.started(cell);
       this.#running.set(cell, rec);
-      logSupervisor(this.logger, 'child_started', sup, idOf(rec, cell), cell, undefined, rec.restarts);
+      this.#restarts.reportStarted(rec, cell);
     }
     return r;
   }
@@ -201,7 +210,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
     if (rec === undefined) return this.#forgetRestarting(cell);
     this.#running.delete(cell);
     const out = await shutdownChild(this.#cell(), cell, rec.spec.shutdown);
-    if (stopReport(rec.spec, out)) logSupervisor(this.logger, 'shutdown_error', this.#cell(), idOf(rec, cell), cell, out.reason, rec.restarts);
+    this.#restarts.reportStopped(rec, cell, out);
     return 'ok';
   }
 
@@ -219,50 +228,6 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
       return 'ok';
     }
     return 'not_found';
-  }
-
-  #childExited(rec: ChildRecord, cell: Cell, reason: unknown): void | Promise<void> {
-    this.#running.delete(cell);
-    rec.exited(reason, this.#policy.backoff?.maxMs);
-    const spec = rec.spec;
-    if (!isNormalExit(reason)) logSupervisor(this.logger, 'child_crashed', this.#cell(), idOf(rec, cell), cell, reason, rec.restarts);
-    if (!mustRestart(spec, reason)) return;
-    if (!this.#window.add()) return this.#giveUp(rec);
-    rec.status = 'restarting';
-    this.#restarting.add(rec);
-    const backoff = this.#policy.backoff;
-    if (backoff !== null) {
-      this.#scheduleRetry(rec, backoffDelay(backoff, rec.backoffAttempt++), true);
-      return;
-    }
-    return this.#restart(rec);
-  }
-
-  async #restart(rec: ChildRecord): Promise<void> {
-    const r = await this.#start(rec, true);
-    if (r.status === 'error') {
-      logSupervisor(this.logger, 'restart_failed', this.#cell(), rec.spec.id || undefined, undefined, r.reason, rec.restarts);
-      const backoff = this.#policy.backoff;
-      this.#scheduleRetry(rec, backoff === null ? 0 : backoffDelay(backoff, rec.backoffAttempt++), false);
-      return;
-    }
-    this.#restarting.delete(rec);
-    if (r.status === 'ignore') rec.restarts++;
-    if (r.status === 'ok') logSupervisor(this.logger, 'child_restarted', this.#cell(), idOf(rec, rec.ref!), rec.ref, undefined, rec.restarts);
-  }
-
-  #scheduleRetry(rec: ChildRecord, delay: number, counted: boolean): void {
-    const msg: RestartMessage = { type: '$restart', record: rec, token: rec.renewToken(), counted };
-    // Always through a timer, even with no delay: a retry sent straight to the mailbox of
-    // this async handler would run in the same macrotask, so a child whose init keeps
-    // failing synchronously would starve timers and I/O until the intensity is reached.
-    this.sendAfter(msg, delay);
-  }
-
-  #giveUp(rec: ChildRecord): void {
-    this.#restarting.delete(rec);
-    logSupervisor(this.logger, 'intensity_reached', this.#cell(), rec.spec.id || undefined, undefined, rec.lastExitReason, this.#window.count);
-    this.stop('shutdown');
   }
 
   // ------------------------------------------------------------------ static API

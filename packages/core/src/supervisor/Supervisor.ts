@@ -2,17 +2,16 @@ import type { ActorRef, Cell } from '../kernel/index.js';
 import { GenServer, type InitArgOf } from '../actor/GenServer.js';
 import type { SystemInfo } from '../actor/Protocol.js';
 import type { AnyBehaviour } from '../behaviour/Behaviour.js';
-import { isNormalExit } from '../exit/ExitReason.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
 import { withOverrides, normalizeSpec, normalizeSpecs, type ChildSpec, type ChildSpecOverrides, type NormalizedSpec } from './ChildSpec.js';
-import { ChildRecord, countOf, launchChild, mustRestart, rethrowMisuse, startLinked, stopReport, supervisorCall, unwrapMisuse } from './children.js';
+import { ChildRecord, countOf, launchChild, rethrowMisuse, startLinked, supervisorCall, unwrapMisuse } from './children.js';
 import { FailedToStartChildError } from './errors.js';
 import { describeSupervisor, type SupervisorInfo, type Supervising } from './introspection.js';
 import type { ChildCounts, ChildEntry, RestartChildResult, StartChildResult, SupervisorProtocol } from './protocol.js';
-import { logSupervisor } from './reports.js';
+import { RestartCore, type RestartHost } from './RestartCore.js';
 import { shutdownChild } from './shutdownChild.js';
-import { backoffDelay, normalizeDef, RestartWindow, type AutoShutdown, type NormalizedPolicy, type Strategy, type SupervisorDef } from './SupervisorFlags.js';
+import { normalizeDef, type AutoShutdown, type Strategy, type SupervisorDef } from './SupervisorFlags.js';
 
 /**
  * The start argument of a supervisor class: what its `configure` takes. For `Supervisor`
@@ -43,8 +42,8 @@ type RestartMessage = SupervisorProtocol['info'];
 export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol, undefined, A> implements Supervising {
   #strategy: Strategy = 'one_for_one';
   #autoShutdown: AutoShutdown = 'never';
-  #policy!: NormalizedPolicy;
-  #window!: RestartWindow;
+  /** Restart window, backoff, retries, giving up and reports; this class keeps the child table and the strategy. */
+  #restarts!: RestartCore<RestartMessage>;
   /** Children in start order. */
   readonly #children: ChildRecord[] = [];
   readonly #byId = new Map<string, ChildRecord>();
@@ -65,8 +64,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
     const specs = normalizeSpecs(def.children, autoShutdown);
     this.#strategy = strategy;
     this.#autoShutdown = autoShutdown;
-    this.#policy = policy;
-    this.#window = new RestartWindow(policy.intensity, policy.period);
+    this.#restarts = new RestartCore(policy, this.#restartHost());
     this.trapExit(true);
     for (const spec of specs) {
       const rec = new ChildRecord(spec);
@@ -100,23 +98,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
   }
 
   override handleInfo(msg: RestartMessage | SystemInfo): void | Promise<void> {
-    if (msg.type === 'EXIT') {
-      const from = msg.from as Cell | undefined;
-      if (from === undefined) {
-        // An exit signal from outside any actor: treat it as the parent asking us to stop.
-        if (msg.reason !== 'normal') this.stop(msg.reason);
-        return;
-      }
-      const rec = this.#byRef.get(from);
-      if (rec !== undefined) return this.#childExited(rec, from, msg.reason);
-      return;
-    }
-    if (msg.type === '$restart') {
-      const rec = this.#byId.get(msg.id);
-      if (rec === undefined || rec.token !== msg.token || rec.status !== 'restarting') return;
-      if (!msg.counted && !this.#window.add()) return this.#giveUp(rec);
-      return this.#restart(rec);
-    }
+    return this.#restarts.handleInfo(msg);
   }
 
   /** Stops the children in reverse start order, one at a time. */
@@ -127,52 +109,41 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
   [describeSupervisor](): SupervisorInfo {
     return {
       strategy: this.#strategy,
-      intensity: this.#policy?.intensity ?? 0,
-      period: this.#policy?.period ?? 0,
+      intensity: this.#restarts?.policy.intensity ?? 0,
+      period: this.#restarts?.policy.period ?? 0,
       children: this.#children.map((r) => r.info()),
     };
   }
 
-  // ------------------------------------------------------------------ restarts
+  // ------------------------------------------------------------------ strategy
 
-  async #childExited(rec: ChildRecord, cell: Cell, reason: unknown): Promise<void> {
-    this.#byRef.delete(cell);
-    rec.exited(reason, this.#policy.backoff?.maxMs);
-    const spec = rec.spec;
-    if (!isNormalExit(reason)) logSupervisor(this.logger, 'child_crashed', this.#cell(), spec.id, cell, reason, rec.restarts);
-    if (!mustRestart(spec, reason)) {
-      if (spec.restart === 'temporary') this.#remove(rec);
-      if (spec.significant) this.#significantExited();
-      return;
-    }
-    if (!this.#window.add()) return this.#giveUp(rec);
-    rec.status = 'restarting';
-    const backoff = this.#policy.backoff;
-    if (backoff !== null) {
-      // Stop the affected siblings now; start them all after the delay.
-      await this.#stopSiblings(rec);
-      this.#scheduleRetry(rec, backoffDelay(backoff, rec.backoffAttempt++), true);
-      return;
-    }
-    return this.#restart(rec);
-  }
-
-  /** Applies the strategy for `rec`: stops the affected siblings, then starts them in order. */
-  async #restart(rec: ChildRecord): Promise<void> {
-    const set = await this.#stopSiblings(rec);
-    for (const r of set) {
-      if (r.ref !== undefined || !this.#byId.has(r.spec.id)) continue;
-      const res = await this.#start(r, true);
-      if (res.status === 'error') {
-        logSupervisor(this.logger, 'restart_failed', this.#cell(), r.spec.id, undefined, res.reason, r.restarts);
-        r.status = 'restarting';
-        const backoff = this.#policy.backoff;
-        this.#scheduleRetry(r, backoff === null ? 0 : backoffDelay(backoff, r.backoffAttempt++), false);
-        return;
-      }
-      if (res.status === 'ignore') r.restarts++;
-      if (res.status === 'ok') logSupervisor(this.logger, 'child_restarted', this.#cell(), r.spec.id, r.ref, undefined, r.restarts);
-    }
+  /** What the restart core asks of this supervisor: its child table and its strategy. */
+  #restartHost(): RestartHost<RestartMessage> {
+    return {
+      cell: () => this.#cell(),
+      logger: () => this.logger,
+      stop: (reason) => this.stop(reason),
+      sendAfter: (msg, ms) => void this.sendAfter(msg, ms),
+      takeChild: (cell) => {
+        const rec = this.#byRef.get(cell);
+        if (rec !== undefined) this.#byRef.delete(cell);
+        return rec;
+      },
+      retryMessage: (rec, token, counted) => ({ type: '$restart', id: rec.spec.id, token, counted }),
+      retryTarget: (msg) => {
+        const rec = this.#byId.get(msg.id);
+        return rec?.status === 'restarting' ? rec : undefined;
+      },
+      restartSet: (rec) => this.#stopSiblings(rec),
+      holds: (rec) => this.#byId.has(rec.spec.id),
+      startAgain: (rec) => this.#start(rec, true),
+      notRestarted: (rec) => {
+        if (rec.spec.restart === 'temporary') this.#remove(rec);
+        if (rec.spec.significant) this.#significantExited();
+      },
+      stopForDelay: (rec) => this.#stopSiblings(rec),
+      asyncExits: true,
+    };
   }
 
   /** The children the strategy restarts with `rec`, in start order; the running ones other than `rec` are stopped (temporary ones removed). */
@@ -191,19 +162,6 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
       if (r.spec.restart === 'temporary') this.#remove(r);
     }
     return set;
-  }
-
-  #scheduleRetry(rec: ChildRecord, delay: number, counted: boolean): void {
-    const msg: RestartMessage = { type: '$restart', id: rec.spec.id, token: rec.renewToken(), counted };
-    // Always through a timer, even with no delay: a retry sent straight to the mailbox of
-    // this async handler would run in the same macrotask, so a child whose init keeps
-    // failing synchronously would starve timers and I/O until the intensity is reached.
-    this.sendAfter(msg, delay);
-  }
-
-  #giveUp(rec: ChildRecord): void {
-    logSupervisor(this.logger, 'intensity_reached', this.#cell(), rec.spec.id, undefined, rec.lastExitReason, this.#window.count);
-    this.stop('shutdown');
   }
 
   #significantExited(): void {
@@ -297,7 +255,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
       if (again) rec.restarts++;
       rec.started(cell);
       this.#byRef.set(cell, rec);
-      logSupervisor(this.logger, 'child_started', sup, rec.spec.id, cell, undefined, rec.restarts);
+      this.#restarts.reportStarted(rec, cell);
     } else {
       rec.ref = undefined;
       if (r.status === 'ignore') rec.status = 'stopped';
@@ -312,7 +270,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
     rec.status = 'stopped';
     const out = await shutdownChild(this.#cell(), cell, rec.spec.shutdown);
     rec.lastExitReason = out.reason;
-    if (stopReport(rec.spec, out)) logSupervisor(this.logger, 'shutdown_error', this.#cell(), rec.spec.id, cell, out.reason, rec.restarts);
+    this.#restarts.reportStopped(rec, cell, out);
   }
 
   /** Stops every running child in reverse start order. */

@@ -2,7 +2,6 @@ import { type ActorRef, adopt, type Cell, isCell, parentOf, sendExit, unlink } f
 import { Behaviour, type AnyBehaviour, type BehaviourClass, type InitArgOf, type ProtocolOf } from '../behaviour/Behaviour.js';
 import type { CallRequest, Protocol, ReplyOf } from '../actor/Protocol.js';
 import { InitError, InvalidOptionError } from '../errors/errors.js';
-import { isNormalExit } from '../exit/ExitReason.js';
 import type { StartResult } from '../system/ActorSystem.js';
 import type { SpawnOptions, SpawnOptionsOf } from '../system/SpawnOptions.js';
 import { badRef } from '../validation/ref.js';
@@ -12,7 +11,6 @@ import type { ChildStarter, NormalizedSpec } from './ChildSpec.js';
 import { ChildStartTimeoutError, SupervisorSpecError } from './errors.js';
 import type { SupervisedChildInfo } from './introspection.js';
 import type { ChildCounts } from './protocol.js';
-import type { ChildStopped } from './shutdownChild.js';
 
 let lastToken = 0;
 
@@ -150,18 +148,6 @@ function starterFor(sup: Cell, extra: unknown, spec: NormalizedSpec, launch: Lau
       return startFrom(coreOf(sup), sup, behaviour, arg, options, created) as Promise<StartResult<ProtocolOf<B>>>;
     },
   };
-}
-
-/** The restart type's rule: permanent always; transient unless the exit is normal, shutdown or `{ shutdown }`; temporary never. @internal */
-export function mustRestart(spec: NormalizedSpec, reason: unknown): boolean {
-  return spec.restart === 'permanent' || (spec.restart === 'transient' && !isNormalExit(reason));
-}
-
-/** True when stopping a child went wrong enough for a `shutdown_error` report (OTP's rule). @internal */
-export function stopReport(spec: NormalizedSpec, out: ChildStopped): boolean {
-  if (out.clean) return false;
-  if (out.reason === 'normal' && spec.restart !== 'permanent') return false;
-  return true;
 }
 
 /** A call to a supervisor (static or dynamic) from outside any actor, with no timeout. @internal */
