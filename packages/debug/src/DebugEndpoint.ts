@@ -1,7 +1,7 @@
 import { lstat, unlink } from 'node:fs/promises';
 import type { Server, Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { dumpSteps, formatReason, GenServer, InvalidOptionError, type ActorRef, type Call, type ExitReason, type StatusDetails, type SystemInfo } from '@arbor/core';
+import { checkTimeout, dumpSteps, formatReason, GenServer, InvalidOptionError, type ActorRef, type Call, type ExitReason, type StatusDetails, type SystemInfo } from '@arbor/core';
 import { closeWithError, EndpointConnection, type ConnectionHost, type ConnectionRules, type DumpAnswers } from './connection.js';
 import { defaultEndpointDir, defaultEndpointPath, formatEndpoint, LOOPBACK, tokenFilePath, type EndpointAddress } from './endpoint.js';
 import { PublicHostError } from './errors.js';
@@ -316,11 +316,7 @@ function positiveInteger(option: string, value: unknown, fallback: number): numb
 
 function idleTimeoutOf(value: unknown): number {
   if (value === undefined) return DEFAULT_IDLE_TIMEOUT_MS;
-  if (value === Infinity) return value;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > 2 ** 31 - 1) {
-    throw new InvalidOptionError('options.idleTimeout', `an integer of milliseconds from 1 to ${2 ** 31 - 1}, or Infinity (default ${DEFAULT_IDLE_TIMEOUT_MS})`, value);
-  }
-  return value;
+  return checkTimeout('options.idleTimeout', value, { integer: true, min: 1, note: `default ${DEFAULT_IDLE_TIMEOUT_MS}` });
 }
 
 function addressOf(options: DebugEndpointOptions, systemName: string): EndpointAddress {

@@ -63,7 +63,7 @@ test('DebugEndpoint with junk limits fails its start with InitError, reason Inva
     [{ maxConnections: 0 }, /^options.maxConnections must be an integer >= 1 \(default 32\), got: 0/],
     [{ maxConnections: '32' }, /^options.maxConnections must be an integer >= 1/],
     [{ maxRequestBytes: 1.5 }, /^options.maxRequestBytes must be an integer >= 1 \(default 65536\)/],
-    [{ idleTimeout: -1 }, /^options.idleTimeout must be an integer of milliseconds from 1 to 2147483647, or Infinity \(default 30000\)/],
+    [{ idleTimeout: -1 }, /^options.idleTimeout must be an integer number of milliseconds from 1 to 2147483647, or Infinity to wait forever \(default 30000\)/],
     [{ idleTimeout: 2 ** 31 }, /^options.idleTimeout must be/],
     [{ path: 5 }, /^options.path must be a non-empty string/],
   ];

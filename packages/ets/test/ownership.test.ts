@@ -159,6 +159,36 @@ test('right after the owner is killed, a new table may take its name at once', a
   await system.shutdown();
 });
 
+test('giveAway and setHeir refuse a non-ref (null, a lookalike { id }) alike, with core\'s one ref message', async (t) => {
+  const { system, refs } = await hosts(1);
+  const got = await inActor(refs[0]!, (self) => {
+    const tab = Ets.create<string, number>(self, { type: 'set' });
+    const messages: string[] = [];
+    for (const bad of [null, { id: self.self.id }, 'x']) {
+      try {
+        tab.giveAway(bad as never, undefined);
+        messages.push('given');
+      } catch (e) {
+        messages.push(`${(e as { code?: string }).code}: ${(e as Error).message}`);
+      }
+    }
+    try {
+      tab.setHeir({ id: self.self.id } as never);
+    } catch (e) {
+      messages.push(`${(e as { code?: string }).code}: ${(e as Error).message}`);
+    }
+    return { messages, isOwner: tab.isOwner };
+  });
+  t.deepEqual(got.messages, [
+    'invalid_option: giveAway: to must be an ActorRef returned by spawn, got: null',
+    'invalid_option: giveAway: to must be an ActorRef returned by spawn, got: an object',
+    'invalid_option: giveAway: to must be an ActorRef returned by spawn, got: "x"',
+    'invalid_option: setHeir: heir must be an ActorRef returned by spawn, or null for none, got: an object',
+  ]);
+  t.true(got.isOwner, 'a refused giveAway keeps the table');
+  await system.shutdown();
+});
+
 test('an heir that is not an actor ref is refused at create and setHeir, so the owner exit still deletes the table', async (t) => {
   const { system, refs } = await hosts(1);
   const got = await inActor(refs[0]!, (self) => {

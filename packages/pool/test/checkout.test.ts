@@ -238,6 +238,10 @@ test('bad options are InvalidOptionError naming the option and the fix', async (
   const pool = await newPool(1, 0);
   await t.throwsAsync(pool.checkout({ timeoutMs: -1 }), { instanceOf: InvalidOptionError, message: /checkout: timeoutMs must be an integer number of milliseconds/ });
   await t.throwsAsync(pool.checkout({ blok: false } as never), { instanceOf: InvalidOptionError, message: /did you mean block\?/ });
+  // Durations follow core's one timeout rule, and a non-ref owner core's one ref message.
+  await t.throwsAsync(bad({ name: 'x', worker: w, overflowIdleMs: 2 ** 31 }), { instanceOf: InvalidOptionError, message: /^startPool: overflowIdleMs must be an integer number of milliseconds from 0 to 2147483647, got: 2147483648/ });
+  await t.throwsAsync(bad({ name: 'x', worker: w, maxLeaseMs: 0.5 }), { instanceOf: InvalidOptionError, message: /^startPool: maxLeaseMs must be an integer number of milliseconds from 1 to 2147483647, or Infinity to wait forever, got: 0\.5/ });
+  await t.throwsAsync(pool.checkout({ owner: { id: 'x' } } as never), { instanceOf: InvalidOptionError, message: /^checkout: owner must be an ActorRef returned by spawn, or null for none, got: an object/ });
   t.false(rig.pools.names().includes('x'), 'no bad definition started anything');
   await rig.pools.stopPool(pool.name);
 });

@@ -85,6 +85,16 @@ test('options are validated with messages naming the field', async (t) => {
   await system.shutdown();
 });
 
+test('the delay options follow core\'s timeout rule: above 0, at most the longest Node timer', async (t) => {
+  const system = createSystem({ logger: createLogger('silent') });
+  for (const options of [{ shutdownGraceMs: 0 }, { reservationTimeoutMs: 2 ** 31 }, { sweepIntervalMs: Infinity }, { sweepIntervalMs: '10' }]) {
+    const e = await t.throwsAsync(ProcessRegistry.start(system, options as never), { instanceOf: InitError }, JSON.stringify(options));
+    t.true(e!.reason instanceof InvalidOptionError, JSON.stringify(options));
+    t.regex((e!.reason as Error).message, /^ProcessRegistry options\.\w+ must be a number of milliseconds greater than 0 and at most 2147483647, got: /);
+  }
+  await system.shutdown();
+});
+
 test('the default path is per application, under the data dir', (t) => {
   const path = defaultRegistryPath('billing');
   t.regex(path, /arbor[/\\]billing[/\\]process-registry\.mdb$/);

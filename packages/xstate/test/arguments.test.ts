@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { InitError, InvalidOptionError, Supervisor } from '@arbor/core';
-import { fromMachine, getSnapshot, machineChild, memorySnapshotStore, sendEvent, sendEventAndWait } from '../src/index.js';
+import { fromMachine, getPersistedSnapshot, getSnapshot, machineChild, memorySnapshotStore, sendEvent, sendEventAndWait } from '../src/index.js';
 import { capturingSystem, drainTimers } from './helpers.js';
 import { counterMachine, lightMachine } from './machines.js';
 
@@ -73,4 +73,13 @@ test('a machine spawned with a start argument that is not { input?, restartFrom?
   t.regex(await causeOf({ store: memorySnapshotStore() }), /restartFrom is 'snapshot'/);
   t.regex(await causeOf([]), /start argument must be an object/);
   await system.shutdown();
+});
+
+test("a ref that is not an ActorRef is refused with core's one message, naming the entry point", async (t) => {
+  const fake = { id: 'light' } as never;
+  const message = (op: string) => `${op}: ref must be an ActorRef returned by spawn, got: an object`;
+  t.throws(() => sendEvent(fake, { type: 'TIMER' } as never), { instanceOf: InvalidOptionError, message: message('sendEvent') });
+  await t.throwsAsync(sendEventAndWait(fake, { type: 'TIMER' } as never), { instanceOf: InvalidOptionError, message: message('sendEventAndWait') });
+  await t.throwsAsync(getSnapshot(fake), { instanceOf: InvalidOptionError, message: message('getSnapshot') });
+  await t.throwsAsync(getPersistedSnapshot(fake), { instanceOf: InvalidOptionError, message: message('getPersistedSnapshot') });
 });

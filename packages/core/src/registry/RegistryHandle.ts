@@ -344,7 +344,7 @@ export class RegistryHandle<K = unknown, V = unknown, P extends Protocol = Unkno
   listen(listener: RegistryListener<K, V> | ActorRef): () => void {
     const t = this.#table('listen');
     if (typeof listener !== 'function' && !isCell(listener)) {
-      throw new InvalidOptionError('listen: listener', 'a function or an ActorRef returned by spawn', listener);
+      throw badRef('listen', listener, 'listener', 'a function');
     }
     return t.listeners.add(listener);
   }

@@ -1,5 +1,6 @@
 import { type ActorRef, type Cell, isCell } from '../kernel/index.js';
 import { InvalidOptionError } from '../errors/errors.js';
+import { refExpected } from '../validation/ref.js';
 
 /**
  * `'unique'`: a key points to 0 or 1 actor (names). `'duplicate'`: a key points to any
@@ -55,7 +56,7 @@ export function validateRegistryOptions(options: unknown): ValidOptions {
   if (!Array.isArray(listeners)) throw new InvalidOptionError('options.listeners', 'an array of ActorRefs or local names', listeners);
   listeners.forEach((l: unknown, i) => {
     if (!isCell(l) && (typeof l !== 'string' || l === '')) {
-      throw new InvalidOptionError(`options.listeners[${i}]`, 'an ActorRef returned by spawn or a non-empty local name', l);
+      throw new InvalidOptionError(`options.listeners[${i}]`, refExpected('a non-empty local name'), l);
     }
   });
   const meta = o.meta ?? {};

@@ -1,6 +1,6 @@
 import { systemOf } from '../system/SystemCore.js';
 import { addHookMonitor, demonitorFrom, hookMonitorDown, isCell, isDead, type ActorRef, type Cell, type DownHook, type MonitorRef } from '../kernel/index.js';
-import { InvalidOptionError } from '../errors/errors.js';
+import { badRef } from '../validation/ref.js';
 import type { NameProvider } from '../names/NameProvider.js';
 import { DuplicateKeysError } from './errors.js';
 import { Listeners } from './RegistryEvent.js';
@@ -336,7 +336,7 @@ export class RegistryTable<K, V> implements NameProvider, DownHook {
 
   registerName(key: unknown, ref: ActorRef): ActorRef | undefined {
     if (this.#unique === null) throw new DuplicateKeysError(this.label, 'via-naming', VIA_HINT);
-    if (!isCell(ref)) throw new InvalidOptionError('registerName: ref', 'an ActorRef returned by spawn', ref);
+    if (!isCell(ref)) throw badRef('registerName', ref);
     // Elixir registers a via name with the value nil.
     const r = this.register(key as K, undefined as V, ref);
     return r.status === 'ok' ? undefined : r.ref;

@@ -9,12 +9,15 @@ import {
   InvalidChildTypeError,
   InvalidRestartTypeError,
   InvalidShutdownError,
+  SHUTDOWN_RULE,
+  START_TIMEOUT_RULE,
   InvalidStartTimeoutError,
   MissingChildIdError,
   MissingChildStartError,
   UnknownChildSpecKeyError,
 } from './errors.js';
 import { closestKey } from '../validation/closestKey.js';
+import { isTimeout } from '../validation/timeout.js';
 
 /** When a child is restarted: always, only after an abnormal exit, or never. */
 export type RestartType = 'permanent' | 'transient' | 'temporary';
@@ -137,10 +140,6 @@ export const CHILD_SPEC_KEYS: readonly string[] = ['id', 'start', 'restart', 'sh
 
 const RESTARTS: readonly string[] = ['permanent', 'transient', 'temporary'];
 
-// The longest Node timer now lives with the timeout rule (validation/timeout.ts); still exported from here.
-import { MAX_TIMER_MS } from '../validation/timeout.js';
-export { MAX_TIMER_MS };
-
 /**
  * Checks a child spec and fills in the defaults; throws the specific validation error.
  * `autoShutdown` is the supervisor's, for the significant check. @internal
@@ -162,7 +161,7 @@ export function normalizeSpec(spec: ChildSpec, autoShutdown: string, requireId =
   const type = spec.type ?? 'worker';
   if (type !== 'worker' && type !== 'supervisor') throw new InvalidChildTypeError(id, type);
   const shutdown = spec.shutdown ?? (type === 'supervisor' ? 'infinity' : 5000);
-  if (!(shutdown === 'brutal_kill' || shutdown === 'infinity' || (Number.isInteger(shutdown) && (shutdown as number) >= 0 && (shutdown as number) <= MAX_TIMER_MS))) {
+  if (!(shutdown === 'brutal_kill' || shutdown === 'infinity' || isTimeout(shutdown, SHUTDOWN_RULE))) {
     throw new InvalidShutdownError(id, shutdown);
   }
   const significant = spec.significant ?? false;
@@ -170,7 +169,7 @@ export function normalizeSpec(spec: ChildSpec, autoShutdown: string, requireId =
   if (significant && restart === 'permanent') throw new BadSignificantError(id, 'permanent');
   if (significant && autoShutdown === 'never') throw new BadSignificantError(id, 'never');
   const startTimeout = spec.startTimeout ?? Infinity;
-  if (!(startTimeout === Infinity || (Number.isInteger(startTimeout) && startTimeout >= 1 && startTimeout <= MAX_TIMER_MS))) {
+  if (!isTimeout(startTimeout, START_TIMEOUT_RULE)) {
     throw new InvalidStartTimeoutError(id, startTimeout);
   }
   return { id, start, restart, shutdown, type, significant, startTimeout };

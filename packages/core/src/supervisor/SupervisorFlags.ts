@@ -1,6 +1,7 @@
 import { InvalidOptionError } from '../errors/errors.js';
-import { MAX_TIMER_MS, type ChildSpec } from './ChildSpec.js';
-import { InvalidAutoShutdownError, InvalidBackoffError, InvalidIntensityError, InvalidPeriodError, InvalidStrategyError } from './errors.js';
+import type { ChildSpec } from './ChildSpec.js';
+import { BACKOFF_INITIAL_RULE, InvalidAutoShutdownError, InvalidBackoffError, InvalidIntensityError, InvalidPeriodError, InvalidStrategyError } from './errors.js';
+import { isTimeout, timeoutExpected } from '../validation/timeout.js';
 
 /**
  * Which children a supervisor restarts when one exits and must be restarted:
@@ -79,12 +80,11 @@ export function normalizePolicy(p: RestartPolicy): NormalizedPolicy {
   const b = p.backoff;
   if (b === undefined) return { intensity, period, backoff: null };
   if (typeof b !== 'object' || b === null) throw new InvalidBackoffError('', 'an object { initialMs, maxMs, factor? }', b);
-  if (typeof b.initialMs !== 'number' || !(b.initialMs > 0) || !Number.isFinite(b.initialMs)) {
-    throw new InvalidBackoffError('initialMs', 'a finite number > 0 (it is multiplied by factor at each restart)', b.initialMs);
+  if (!isTimeout(b.initialMs, BACKOFF_INITIAL_RULE)) {
+    throw new InvalidBackoffError('initialMs', `${timeoutExpected(BACKOFF_INITIAL_RULE)} (it is multiplied by factor at each restart)`, b.initialMs);
   }
-  if (typeof b.maxMs !== 'number' || !(b.maxMs >= b.initialMs) || !(b.maxMs <= MAX_TIMER_MS)) {
-    throw new InvalidBackoffError('maxMs', 'a number >= initialMs and <= 2147483647 (the longest Node timer)', b.maxMs);
-  }
+  const maxRule = { min: b.initialMs, infinity: false };
+  if (!isTimeout(b.maxMs, maxRule)) throw new InvalidBackoffError('maxMs', `${timeoutExpected(maxRule)} (at least initialMs)`, b.maxMs);
   const factor = b.factor ?? 2;
   if (typeof factor !== 'number' || !(factor >= 1) || !Number.isFinite(factor)) throw new InvalidBackoffError('factor', 'a finite number >= 1', factor);
   return { intensity, period, backoff: { initialMs: b.initialMs, maxMs: b.maxMs, factor } };

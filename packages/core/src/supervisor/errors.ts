@@ -1,5 +1,13 @@
 import { ArborError, describe } from '../errors/ArborError.js';
 import { formatReason } from '../exit/ExitReason.js';
+import { timeoutExpected, type TimeoutRule } from '../validation/timeout.js';
+
+/** A child's `shutdown` in milliseconds (the strings are checked beside it). @internal */
+export const SHUTDOWN_RULE: TimeoutRule = { integer: true, infinity: false, or: "'infinity' (wait forever) or 'brutal_kill'" };
+/** A child's `startTimeout`. @internal */
+export const START_TIMEOUT_RULE: TimeoutRule = { integer: true, min: 1, note: 'Infinity is the default' };
+/** `backoff.initialMs`: multiplied by `factor` at each restart, so above 0. @internal */
+export const BACKOFF_INITIAL_RULE: TimeoutRule = { min: 0, aboveMin: true, infinity: false };
 
 /**
  * The base of every supervisor or child spec validation error: the definition is wrong,
@@ -81,11 +89,11 @@ export class InvalidRestartTypeError extends SupervisorSpecError {
   }
 }
 
-/** A child spec's `shutdown` is not an integer >= 0, `'infinity'` or `'brutal_kill'`. */
+/** A child spec's `shutdown` is not an integer of milliseconds from 0 to 2^31-1, `'infinity'` or `'brutal_kill'`. */
 export class InvalidShutdownError extends SupervisorSpecError {
   readonly code = 'invalid_shutdown' as const;
   constructor(readonly childId: string, readonly value: unknown) {
-    super(`child ${JSON.stringify(childId)}: shutdown must be an integer from 0 to 2147483647 (ms), 'infinity' or 'brutal_kill', got: ${describe(value)}`);
+    super(`child ${JSON.stringify(childId)}: shutdown must be ${timeoutExpected(SHUTDOWN_RULE)}, got: ${describe(value)}`);
   }
 }
 
@@ -122,11 +130,11 @@ export class UnknownChildSpecKeyError extends SupervisorSpecError {
   }
 }
 
-/** A child spec's `startTimeout` is not an integer from 1 to 2147483647 (ms) or Infinity. */
+/** A child spec's `startTimeout` is not an integer of milliseconds from 1 to 2^31-1, or Infinity. */
 export class InvalidStartTimeoutError extends SupervisorSpecError {
   readonly code = 'invalid_start_timeout' as const;
   constructor(readonly childId: string, readonly value: unknown) {
-    super(`child ${JSON.stringify(childId)}: startTimeout must be an integer from 1 to 2147483647 (ms) or Infinity (wait forever, the default), got: ${describe(value)}`);
+    super(`child ${JSON.stringify(childId)}: startTimeout must be ${timeoutExpected(START_TIMEOUT_RULE)}, got: ${describe(value)}`);
   }
 }
 

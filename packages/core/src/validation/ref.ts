@@ -5,6 +5,21 @@ import { InvalidOptionError } from '../errors/errors.js';
 const AN_ACTOR_REF = 'an ActorRef returned by spawn';
 
 /**
+ * What a ref argument must be, as the message text after "must be": the one wording
+ * every Arbor API uses, with `or` naming what else it may be. For callers that name the
+ * option path themselves or report problems as values; others throw {@link badRef}.
+ *
+ * @example
+ * refExpected();                          // "an ActorRef returned by spawn"
+ * refExpected('a non-empty local name');  // "an ActorRef returned by spawn, or a non-empty local name"
+ */
+export function refExpected(or?: string): string {
+  if (or === undefined) return AN_ACTOR_REF;
+  if (typeof or !== 'string' || or === '') throw new InvalidOptionError('refExpected: or', 'a non-empty string or undefined', or);
+  return `${AN_ACTOR_REF}, or ${or}`;
+}
+
+/**
  * True for a real ActorRef (one that `spawn`, a supervisor or a registry gave out),
  * alive or dead; false for anything else, including lookalikes such as `{ id: 'x' }`.
  * One `instanceof`: cheap enough for hot paths.
@@ -20,12 +35,14 @@ export function isActorRef(value: unknown): value is ActorRef {
  * The one error for a value that should be an ActorRef: `InvalidOptionError` with the
  * message "<operation>: ref must be an ActorRef returned by spawn, got: ...". Packages
  * built on core (ets, xstate, process-registry) throw it too, so every API says it alike.
+ * `or` names what else the argument may be ("null for none"), for the message only.
  *
  * @example
  * if (!isActorRef(ref)) throw badRef('call', ref);
+ * if (heir !== null && !isActorRef(heir)) throw badRef('setHeir', heir, 'heir', 'null for none');
  */
-export function badRef(operation: string, value: unknown, argument = 'ref'): InvalidOptionError {
-  return new InvalidOptionError(`${operation}: ${argument}`, AN_ACTOR_REF, value);
+export function badRef(operation: string, value: unknown, argument = 'ref', or?: string): InvalidOptionError {
+  return new InvalidOptionError(`${operation}: ${argument}`, refExpected(or), value);
 }
 
 /**

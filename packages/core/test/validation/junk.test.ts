@@ -135,6 +135,8 @@ const PROBES: readonly Probe[] = [
   p('prettyFormat', '(none)', any, () => core.prettyFormat()),
   p('isActorRef', 'value', any, (j) => isActorRef(j)),
   p('badRef', 'value', any, (j) => core.badRef('probe', j)),
+  p('checkRef', 'value', none, (j) => core.checkRef('probe', j)),
+  p('refExpected', 'or', (j) => j === undefined || j === 'x', (j) => core.refExpected(j)),
   p('checkTimeout', 'value', isNumber, (j) => checkTimeout('t', j)),
   p('checkKnownKeys', 'options', (j) => j === undefined || (typeof j === 'object' && j !== null && !Array.isArray(j) && Object.keys(j).length === 0), (j) => core.checkKnownKeys('probe', j, ['a'])),
   p('closestKey', 'known', Array.isArray, (j) => core.closestKey('abc', j)),

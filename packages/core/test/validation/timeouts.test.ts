@@ -42,6 +42,18 @@ test('the timeout rule: 0..2^31-1 ms, Infinity only where it means forever', (t)
   t.throws(() => checkTimeout('ms', Infinity, { infinity: false }), { instanceOf: InvalidOptionError, message: /^ms must be a number of milliseconds from 0 to 2147483647, got: Infinity/ });
 });
 
+test('timeout rule options: whole milliseconds, a minimum, no Infinity, and what else is accepted', (t) => {
+  t.is(checkTimeout('t', 1.5), 1.5);
+  t.throws(() => checkTimeout('t', 1.5, { integer: true }), { instanceOf: InvalidOptionError, message: /^t must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got: 1\.5/ });
+  t.is(checkTimeout('t', Infinity, { integer: true }), Infinity, 'Infinity is not an integer, but still means forever');
+  t.is(checkTimeout('t', 1, { min: 1 }), 1);
+  t.throws(() => checkTimeout('t', 0, { min: 1 }), { instanceOf: InvalidOptionError, message: /^t must be a number of milliseconds from 1 to 2147483647/ });
+  t.is(checkTimeout('t', 0.5, { aboveMin: true }), 0.5);
+  t.throws(() => checkTimeout('t', 0, { aboveMin: true, infinity: false }), { instanceOf: InvalidOptionError, message: /^t must be a number of milliseconds greater than 0 and at most 2147483647, got: 0/ });
+  t.throws(() => checkTimeout('t', 'soon', { infinity: false, or: "'brutal_kill'" }), { instanceOf: InvalidOptionError, message: /^t must be a number of milliseconds from 0 to 2147483647, or 'brutal_kill', got: /});
+  t.throws(() => checkTimeout('t', MAX_TIMER_MS + 1, { integer: true, min: 1 }), { instanceOf: InvalidOptionError });
+});
+
 test('system.stop(ref, r, { timeout: 2**31 }) is refused at the call and leaves the actor running', async (t) => {
   const { system } = capturingSystem();
   const ref = await system.spawn(SlowToStop, 200);

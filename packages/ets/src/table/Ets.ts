@@ -65,7 +65,7 @@ function create<K extends Key, V>(ctx: ActorContext, options: TableOptions): Any
   if (heir !== undefined && (heir === null || typeof heir !== 'object' || heir.ref === undefined)) {
     throw new InvalidOptionError('Ets.create: options.heir', '{ ref: ActorRef, data?: unknown }', heir);
   }
-  if (heir !== undefined) checkHeir(system, 'Ets.create: options.heir.ref', heir.ref);
+  if (heir !== undefined) checkHeir('Ets.create', 'options.heir.ref', heir.ref);
   const named = namedTables(system);
   if (name !== undefined) {
     // An owner that has just exited (its DOWN not handled yet) no longer holds the name.

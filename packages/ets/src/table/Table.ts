@@ -268,7 +268,7 @@ export abstract class Table<K extends Key, V> {
    */
   setHeir(heir: ActorRef | null, data?: unknown): void {
     const s = this._own('setHeir');
-    if (heir !== null) checkHeir(s.system, 'setHeir: heir', heir);
+    if (heir !== null) checkHeir('setHeir', 'heir', heir, 'null for none');
     s.heir = heir;
     s.heirData = data;
   }

@@ -1,4 +1,4 @@
-import { InvalidOptionError, type ActorRef, type ActorSystem } from '@arbor/core';
+import { badRef, checkRef, isActorRef, type ActorRef, type ActorSystem } from '@arbor/core';
 import { OwnershipError } from './errors.js';
 import type { TableState } from './TableState.js';
 
@@ -57,11 +57,12 @@ export function transfer(s: TableState<any, any>, to: ActorRef, gift: unknown): 
   s.system.send(to as ActorRef<any>, msg as never);
 }
 
-/** Checks that `to` can take the table from `me`. @internal */
+/**
+ * Checks that `to` can take the table: an ActorRef (core's `checkRef`: InvalidOptionError
+ * otherwise), not the owner, alive (OwnershipError otherwise). @internal
+ */
 export function checkReceiver(s: TableState<any, any>, op: string, to: ActorRef): void {
-  if (to === null || typeof to !== 'object' || typeof (to as { id?: unknown }).id !== 'string') {
-    throw new OwnershipError(s.label, op, 'pass the ActorRef of the actor that takes the table');
-  }
+  checkRef(op, to, 'to');
   if (to === s.owner) throw new OwnershipError(s.label, op, `actor ${to.id} already owns the table`);
   if (!s.system.isAlive(to)) throw new OwnershipError(s.label, op, `actor ${to.id} is not alive`);
 }
@@ -90,13 +91,10 @@ export function settleOwner(s: TableState<any, any>): void {
 }
 
 /**
- * Throws InvalidOptionError unless `heir` is an actor ref (alive or not): checked when the
- * heir is set, because the owner's exit, where it is used, is too late to report it. @internal
+ * Throws core's `badRef` error (InvalidOptionError; `or` names what else the argument
+ * may be) unless `heir` is an actor ref (alive or not): checked when the heir is set,
+ * because the owner's exit, where it is used, is too late to report it. @internal
  */
-export function checkHeir(system: ActorSystem, op: string, heir: unknown): void {
-  try {
-    system.isAlive(heir as ActorRef);
-  } catch {
-    throw new InvalidOptionError(op, 'the ActorRef of the actor that inherits the table (spawn returned it), or null for none', heir);
-  }
+export function checkHeir(op: string, argument: string, heir: unknown, or?: string): void {
+  if (!isActorRef(heir)) throw badRef(op, heir, argument, or);
 }

@@ -1,4 +1,4 @@
-import { checkKnownKeys, currentActor, InvalidOptionError, isActorRef, MAX_TIMER_MS, type ActorRef, type ActorSystem, type RegistryHandle } from '@arbor/core';
+import { badRef, checkKnownKeys, checkTimeout, currentActor, InvalidOptionError, isActorRef, type ActorRef, type ActorSystem, type RegistryHandle } from '@arbor/core';
 import { workerOf } from '@arbor/worker-profiles';
 import { CheckoutAbortedError, CheckoutTimeoutError, PoolFullError, PoolStoppedError, WorkerStartFailedError } from '../errors/errors.js';
 import { managerKey } from '../pools/keys.js';
@@ -217,10 +217,7 @@ export class CheckoutPool<W = unknown> {
    */
   async ready(options?: { readonly timeoutMs?: number }): Promise<PoolStatus> {
     checkKnownKeys('ready', options, ['timeoutMs']);
-    const timeoutMs = options?.timeoutMs ?? 5_000;
-    if (!(Number.isInteger(timeoutMs) && timeoutMs >= 0 && timeoutMs <= MAX_TIMER_MS)) {
-      throw new InvalidOptionError('ready: timeoutMs', `an integer number of milliseconds from 0 to ${MAX_TIMER_MS}`, timeoutMs);
-    }
+    const timeoutMs = checkTimeout('ready: timeoutMs', options?.timeoutMs ?? 5_000, { integer: true, infinity: false });
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const manager = this.manager;
@@ -253,13 +250,11 @@ export class CheckoutPool<W = unknown> {
     const block = options?.block ?? true;
     if (typeof block !== 'boolean') throw new InvalidOptionError(`${op}: block`, 'true or false', block);
     const timeoutMs = options?.timeoutMs;
-    if (timeoutMs !== undefined && timeoutMs !== Infinity && !(Number.isInteger(timeoutMs) && timeoutMs >= 0 && timeoutMs <= MAX_TIMER_MS)) {
-      throw new InvalidOptionError(`${op}: timeoutMs`, `an integer number of milliseconds from 0 to ${MAX_TIMER_MS}, or Infinity`, timeoutMs);
-    }
+    if (timeoutMs !== undefined) checkTimeout(`${op}: timeoutMs`, timeoutMs, { integer: true });
     const signal = options?.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidOptionError(`${op}: signal`, 'an AbortSignal', signal);
     const o = options?.owner;
-    if (o !== undefined && o !== null && !isActorRef(o)) throw new InvalidOptionError(`${op}: owner`, 'an ActorRef, or null for none', o);
+    if (o !== undefined && o !== null && !isActorRef(o)) throw badRef(op, o, 'owner', 'null for none');
     const owner = o === null ? undefined : (o ?? currentActor());
     return { manager: this.#manager(op), id: nextCheckoutId++, block, timeoutMs, owner, signal };
   }

@@ -1,4 +1,4 @@
-import { checkKnownKeys, InvalidOptionError, MAX_TIMER_MS, type ActorRef, type AnyBehaviour, type ChildSpec, type ProtocolOf } from '@arbor/core';
+import { checkKnownKeys, checkTimeout, InvalidOptionError, type ActorRef, type AnyBehaviour, type ChildSpec, type ProtocolOf } from '@arbor/core';
 import { workerSpec, type WorkerHandle, type WorkerOptions, type WorkerProfile } from '@arbor/worker-profiles';
 
 /** What a pool's workers are: a worker profile (or full worker options), or any actor's child spec. */
@@ -87,13 +87,9 @@ function intIn(op: string, key: string, v: unknown, dflt: number, min: number, m
   return v;
 }
 
-function msOrInfinity(op: string, key: string, v: unknown, dflt: number, min: number): number {
-  if (v === undefined) return dflt;
-  if (v === Infinity) return Infinity;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > MAX_TIMER_MS) {
-    throw new InvalidOptionError(`${op}: ${key}`, `an integer number of milliseconds from ${min} to ${MAX_TIMER_MS}, or Infinity`, v);
-  }
-  return v;
+/** A duration option under core's timeout rule (whole milliseconds from `min`; Infinity unless `forever` is false), or `dflt` when absent. */
+function ms(op: string, key: string, v: unknown, dflt: number, min: number, forever = true): number {
+  return v === undefined ? dflt : checkTimeout(`${op}: ${key}`, v, { integer: true, min, infinity: forever });
 }
 
 function isProfile(w: object): w is WorkerProfile {
@@ -145,8 +141,8 @@ export function resolvePoolOptions(op: string, options: unknown): ResolvedPoolOp
   const backoff = o.startBackoff;
   if (backoff !== undefined && (typeof backoff !== 'object' || backoff === null)) throw new InvalidOptionError(`${op}: startBackoff`, '{ initialMs?, maxMs? }', backoff);
   if (backoff !== undefined) checkKnownKeys(`${op}: startBackoff`, backoff, ['initialMs', 'maxMs']);
-  const backoffInitialMs = intIn(op, 'startBackoff.initialMs', backoff?.initialMs, 100, 1, MAX_TIMER_MS);
-  const backoffMaxMs = intIn(op, 'startBackoff.maxMs', backoff?.maxMs, Math.max(5_000, backoffInitialMs), backoffInitialMs, MAX_TIMER_MS);
+  const backoffInitialMs = ms(op, 'startBackoff.initialMs', backoff?.initialMs, 100, 1, false);
+  const backoffMaxMs = ms(op, 'startBackoff.maxMs', backoff?.maxMs, Math.max(5_000, backoffInitialMs), backoffInitialMs, false);
   const maxWaiting = o.maxWaiting === Infinity ? Infinity : intIn(op, 'maxWaiting', o.maxWaiting, Infinity as never, 0);
   return {
     name: o.name,
@@ -154,15 +150,15 @@ export function resolvePoolOptions(op: string, options: unknown): ResolvedPoolOp
     spec,
     size,
     maxOverflow,
-    overflowIdleMs: intIn(op, 'overflowIdleMs', o.overflowIdleMs, 0, 0, MAX_TIMER_MS),
+    overflowIdleMs: ms(op, 'overflowIdleMs', o.overflowIdleMs, 0, 0, false),
     strategy: o.strategy ?? 'lifo',
-    checkoutTimeoutMs: msOrInfinity(op, 'checkoutTimeoutMs', o.checkoutTimeoutMs, 5_000, 0),
+    checkoutTimeoutMs: ms(op, 'checkoutTimeoutMs', o.checkoutTimeoutMs, 5_000, 0),
     maxWaiting: o.maxWaiting === undefined ? Infinity : maxWaiting,
-    maxLeaseMs: msOrInfinity(op, 'maxLeaseMs', o.maxLeaseMs, Infinity, 1),
+    maxLeaseMs: ms(op, 'maxLeaseMs', o.maxLeaseMs, Infinity, 1),
     onOwnerDown: o.onOwnerDown ?? 'dismiss',
     backoffInitialMs,
     backoffMaxMs,
     intensity: intIn(op, 'intensity', o.intensity, 3, 0),
-    period: intIn(op, 'period', o.period, 5_000, 1, MAX_TIMER_MS),
+    period: ms(op, 'period', o.period, 5_000, 1, false),
   };
 }

@@ -1,4 +1,4 @@
-import { InvalidOptionError, type ActorSystem } from '@arbor/core';
+import { checkTimeout, InvalidOptionError, type ActorSystem } from '@arbor/core';
 import { TableOwner, TableSpec, type SetTable, type TableOwnerDef } from '@arbor/ets';
 import type { WorkerExit, WorkerProfile } from '@arbor/worker-profiles';
 import type { Job } from './Job.js';
@@ -51,11 +51,9 @@ export interface Taint {
   readonly reason: WorkerExit['reason'];
 }
 
-const MAX_MS = 2_147_483_647;
-
+/** A `crashBarrier` duration under core's timeout rule: whole milliseconds from `min`, a timer Node keeps. */
 function ms(op: string, key: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > MAX_MS) throw new InvalidOptionError(`${op}: crashBarrier.${key}`, `an integer number of milliseconds from ${min} to ${MAX_MS}`, v);
-  return v;
+  return checkTimeout(`${op}: crashBarrier.${key}`, v, { integer: true, min, infinity: false });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { checkKnownKeys, InvalidOptionError, MAX_TIMER_MS, type ActorRef } from '@arbor/core';
+import { checkKnownKeys, checkTimeout, InvalidOptionError, type ActorRef } from '@arbor/core';
 import { RequestAbortedError, RequestTimeoutError, WorkerExitError, WorkerStoppedError } from '@arbor/worker-profiles';
 import { InsufficientMemoryError, JobKilledError, JobPoolStoppedError, JobRejectedError, JobTimeoutError, JobWorkerExitError, NoWorkersError, QueueFullError, QueueTimeoutError } from '../errors/jobErrors.js';
 import { CrashBarrier } from './CrashBarrier.js';
@@ -71,10 +71,7 @@ export class JobPoolCore {
     if (!Array.isArray(args)) throw new InvalidOptionError('run: args', 'an array of the task\'s arguments', args);
     if (options !== undefined) checkKnownKeys('run', options, RUN_KEYS);
     if (this.#stopped) return this.#reject(new JobPoolStoppedError(this.name));
-    const timeoutMs = options?.timeoutMs ?? Infinity;
-    if (timeoutMs !== Infinity && !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= MAX_TIMER_MS)) {
-      throw new InvalidOptionError('run: timeoutMs', `an integer number of milliseconds from 1 to ${MAX_TIMER_MS}, or Infinity`, timeoutMs);
-    }
+    const timeoutMs = checkTimeout('run: timeoutMs', options?.timeoutMs ?? Infinity, { integer: true, min: 1 });
     const own = options?.maxHeapBytes;
     if (own !== undefined && !(Number.isSafeInteger(own) && own >= 1)) throw new InvalidOptionError('run: maxHeapBytes', 'an integer number of bytes >= 1', own);
     const name = options?.name;

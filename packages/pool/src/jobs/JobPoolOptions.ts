@@ -1,4 +1,4 @@
-import { checkKnownKeys, InvalidOptionError, MAX_TIMER_MS } from '@arbor/core';
+import { checkKnownKeys, checkTimeout, InvalidOptionError, type TimeoutRule } from '@arbor/core';
 import type { RecycleOptions, WorkerOptions, WorkerProfile } from '@arbor/worker-profiles';
 import { checkPoolName } from '../checkout/CheckoutPoolOptions.js';
 import { resolveCrashBarrier, type CrashBarrierOptions, type ResolvedCrashBarrier } from './CrashBarrier.js';
@@ -83,6 +83,11 @@ function intOrInfinity(op: string, key: string, v: unknown, dflt: number, min: n
   return v === Infinity ? Infinity : int(op, key, v, dflt, min, max);
 }
 
+/** A duration option under core's timeout rule (whole milliseconds from `min`), or `dflt` when absent. */
+function ms(op: string, key: string, v: unknown, dflt: number, rule: TimeoutRule): number {
+  return v === undefined ? dflt : checkTimeout(`${op}: ${key}`, v, { integer: true, ...rule });
+}
+
 /**
  * Checks a job pool definition; every wrong field is an `InvalidOptionError` naming it. @internal
  *
@@ -119,15 +124,15 @@ export function resolveJobPoolOptions(op: string, options: unknown): ResolvedJob
     maxWorkers,
     capacityPerWorker,
     maxQueue: intOrInfinity(op, 'maxQueue', o.maxQueue, 10_000, 0),
-    queueTimeoutMs: intOrInfinity(op, 'queueTimeoutMs', o.queueTimeoutMs, 5_000, 0, MAX_TIMER_MS),
+    queueTimeoutMs: ms(op, 'queueTimeoutMs', o.queueTimeoutMs, 5_000, { min: 0 }),
     onFull: o.onFull ?? 'queue',
     maxMemoryBytes,
     defaultMaxHeapBytes,
     delegateTo,
     recycle: o.recycle,
-    idleTimeoutMs: int(op, 'idleTimeoutMs', o.idleTimeoutMs, 30_000, 1, MAX_TIMER_MS),
+    idleTimeoutMs: ms(op, 'idleTimeoutMs', o.idleTimeoutMs, 30_000, { min: 1, infinity: false }),
     intensity: int(op, 'intensity', o.intensity, 3, 0),
-    period: int(op, 'period', o.period, 5_000, 1, MAX_TIMER_MS),
+    period: ms(op, 'period', o.period, 5_000, { min: 1, infinity: false }),
     crashBarrier: resolveCrashBarrier(op, o.crashBarrier, profile),
   };
 }

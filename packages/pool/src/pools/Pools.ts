@@ -1,9 +1,9 @@
 import {
   ActorSystem,
   checkKnownKeys,
+  checkTimeout,
   DynamicSupervisor,
   InvalidOptionError,
-  MAX_TIMER_MS,
   Registry,
   Supervisor,
   type ActorRef,
@@ -72,7 +72,7 @@ function resolveTreeOptions(op: string, options: PoolsOptions | undefined): Requ
   const intensity = options?.intensity ?? 3;
   if (!Number.isInteger(intensity) || intensity < 0) throw new InvalidOptionError(`${op}: intensity`, 'an integer >= 0', intensity);
   const period = options?.period ?? 5_000;
-  if (!Number.isInteger(period) || period < 1 || period > MAX_TIMER_MS) throw new InvalidOptionError(`${op}: period`, `an integer number of milliseconds from 1 to ${MAX_TIMER_MS}`, period);
+  checkTimeout(`${op}: period`, period, { integer: true, min: 1, infinity: false });
   return { name, intensity, period };
 }
 

@@ -1,4 +1,4 @@
-import { call, CallExitError, InvalidOptionError, NoProcError, SystemStoppedError, type ActorRef } from '@arbor/core';
+import { call, CallExitError, InvalidOptionError, isActorRef, NoProcError, SystemStoppedError, type ActorRef } from '@arbor/core';
 import { WORKER_ID_ENV } from '../proc/procfs.js';
 import { StoreWriteError } from '../store/StoreWriteError.js';
 import type { OrphanCleanupReport } from './cleanupReport.js';
@@ -14,7 +14,7 @@ import type {
   WorkerInfo,
   WorkerMarkers,
 } from './protocol.js';
-import { activateProblem, checkWorkerId, isActorRef } from './validate.js';
+import { activateProblem, checkWorkerId } from './validate.js';
 
 /** Cleanups wait for processes within bounds the registry enforces (grace + kill wait per pass). */
 const CLEANUP = { timeout: Infinity } as const;

@@ -1,7 +1,7 @@
 import { realpathSync, statfsSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, extname, isAbsolute, join, resolve, sep } from 'node:path';
-import { InvalidOptionError } from '@arbor/core';
+import { checkTimeout, InvalidOptionError, type TimeoutRule } from '@arbor/core';
 
 /**
  * Options of a {@link ProcessRegistry}. Every field is optional.
@@ -79,13 +79,13 @@ function defaultApplication(): string {
   return /^[\w.-]+$/.test(name) ? name : 'default';
 }
 
+/** A delay or period that must pass before anything happens: above 0, and a timer Node keeps. */
+const POSITIVE_MS: TimeoutRule = { min: 0, aboveMin: true, infinity: false };
+
 function positiveMs(options: ProcessRegistryOptions, key: 'shutdownGraceMs' | 'reservationTimeoutMs' | 'sweepIntervalMs', fallback: number): number {
   const v = options[key];
   if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 2_147_483_647) {
-    throw new InvalidOptionError(`ProcessRegistry options.${key}`, 'a positive number of milliseconds (at most 2147483647)', v);
-  }
-  return v;
+  return checkTimeout(`ProcessRegistry options.${key}`, v, POSITIVE_MS);
 }
 
 function optionalString(options: ProcessRegistryOptions, key: 'path' | 'application' | 'name'): string | undefined {

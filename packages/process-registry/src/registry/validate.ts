@@ -1,4 +1,4 @@
-import { InvalidOptionError, isAlive, type ActorRef } from '@arbor/core';
+import { InvalidOptionError, isActorRef, refExpected } from '@arbor/core';
 
 /**
  * The longest worker id, in UTF-8 bytes. LMDB refuses keys over 1,978 bytes, and a key is
@@ -42,21 +42,6 @@ function describeLong(v: unknown): unknown {
 }
 
 /**
- * Whether `value` is an `ActorRef` returned by `spawn` (of any system, alive or not).
- *
- * @example
- * isActorRef('not-a-ref') // false
- */
-export function isActorRef(value: unknown): value is ActorRef {
-  try {
-    isAlive(value as ActorRef);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
  * Why an `activateWorker` request cannot be taken, or undefined: the field and what it must be.
  *
  * @example
@@ -65,7 +50,7 @@ export function isActorRef(value: unknown): value is ActorRef {
 export function activateProblem(req: { workerId: unknown; actor: unknown; osPid: unknown; fingerprint: unknown }): [field: string, expected: string] | undefined {
   const id = workerIdProblem(req.workerId);
   if (id !== undefined) return ['workerId', id];
-  if (req.actor !== undefined && !isActorRef(req.actor)) return ['actor', 'an ActorRef returned by spawn, or undefined'];
+  if (req.actor !== undefined && !isActorRef(req.actor)) return ['actor', refExpected('undefined')];
   if (typeof req.osPid !== 'number' || !Number.isSafeInteger(req.osPid) || req.osPid <= 0) return ['osPid', 'a positive integer (the child process pid)'];
   if (req.fingerprint !== null && typeof req.fingerprint !== 'string') return ['fingerprint', 'a string or null'];
   return undefined;

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { InvalidOptionError, type ActorRef } from '@arbor/core';
+import { InvalidOptionError, isActorRef, refExpected, type ActorRef } from '@arbor/core';
 import { ActivationFailedError, SpawnFailedError, WorkerAlreadyRegisteredError } from '../registry/errors.js';
 import { ProcessRegistryHandle } from '../registry/ProcessRegistryHandle.js';
 import type { WorkerInfo } from '../registry/protocol.js';
-import { checkWorkerId, isActorRef } from '../registry/validate.js';
+import { checkWorkerId } from '../registry/validate.js';
 
 /**
  * What {@link spawnWorker} starts.
@@ -82,7 +82,7 @@ export function checkSpawnWorkerArgs(registry: unknown, options: unknown): asser
         stdio.every((x) => x === null || x === undefined || (typeof x === 'string' && STDIO_ITEMS.has(x)) || (Number.isSafeInteger(x) && (x as number) >= 0) || (typeof x === 'object' && typeof (x as { pipe?: unknown }).pipe === 'function')));
     if (!ok) throw bad('options.stdio', "'pipe', 'ignore', 'inherit', or an array of those, 'ipc', file descriptors, streams or null", stdio);
   }
-  if (o['actor'] !== undefined && !isActorRef(o['actor'])) throw bad('options.actor', 'an ActorRef returned by spawn, or undefined', o['actor']);
+  if (o['actor'] !== undefined && !isActorRef(o['actor'])) throw bad('options.actor', refExpected('undefined'), o['actor']);
   const fp = o['fingerprint'];
   if (fp !== undefined && fp !== null && typeof fp !== 'string') throw bad('options.fingerprint', 'a string, null or undefined', fp);
 }

@@ -1,4 +1,6 @@
 import type { MessagePort, TransferListItem, Worker } from 'node:worker_threads';
+// Node's setTimeout limit (core's timeout rule): longer waits (and Infinity) mean no timer.
+import { MAX_TIMER_MS } from '@arbor/core';
 import type { ChildFrame, ParentFrame, ReadyFrame, WireError } from '../contract/frames.js';
 import type { WorkerConn } from '../contract/WorkerProfile.js';
 import type { KillCause, WorkerExit } from '../contract/WorkerExit.js';
@@ -9,8 +11,6 @@ import { toWireError, unsendableReply } from '../transport/wireError.js';
 
 /** The error code Node gives a thread that hit its `resourceLimits`. */
 export const THREAD_OOM_CODE = 'ERR_WORKER_OUT_OF_MEMORY';
-/** Node's setTimeout limit; longer waits (and Infinity) mean no timer. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 type Startup = { readonly resolve: (conn: WorkerConn) => void; readonly reject: (error: WorkerStartError) => void; readonly timeoutMs: number };
 

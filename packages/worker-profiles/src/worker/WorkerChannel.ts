@@ -1,4 +1,4 @@
-import { InvalidOptionError, MAX_TIMER_MS, type ActorRef, type ActorSystem } from '@arbor/core';
+import { checkTimeout, InvalidOptionError, type ActorRef, type ActorSystem } from '@arbor/core';
 import type { TransferListItem } from 'node:worker_threads';
 import type { ChildFrame, WireError } from '../contract/frames.js';
 import type { KillCause, RecycleTrigger, WorkerExit } from '../contract/WorkerExit.js';
@@ -150,11 +150,11 @@ export class WorkerChannel {
     if (options !== undefined) {
       if (typeof options !== 'object' || options === null) return Promise.reject(new InvalidOptionError('request: options', 'an object { timeoutMs?, signal?, transfer? } or undefined', options));
       if (options.timeoutMs !== undefined) {
-        const t = options.timeoutMs;
-        if (!(t === Infinity || (Number.isInteger(t) && t >= 1 && t <= MAX_TIMER_MS))) {
-          return Promise.reject(new InvalidOptionError('request: options.timeoutMs', `an integer number of milliseconds from 1 to ${MAX_TIMER_MS}, or Infinity`, t));
+        try {
+          timeoutMs = checkTimeout('request: options.timeoutMs', options.timeoutMs, { integer: true, min: 1 });
+        } catch (e) {
+          return Promise.reject(e);
         }
-        timeoutMs = t;
       }
       if (options.signal !== undefined) {
         signal = options.signal;

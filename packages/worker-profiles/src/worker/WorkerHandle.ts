@@ -1,4 +1,4 @@
-import { ActorSystem, childSpec, InvalidOptionError, isActorRef, type ActorRef, type ChildSpec, type ChildSpecOverrides, type SpawnOptions } from '@arbor/core';
+import { ActorSystem, childSpec, InvalidOptionError, isActorRef, refExpected, type ActorRef, type ChildSpec, type ChildSpecOverrides, type SpawnOptions } from '@arbor/core';
 import type { ArgOf, MethodOf, ResultOf } from '../contract/Handlers.js';
 import { WorkerStoppedError } from '../errors/errors.js';
 import { WorkerActor, type WorkerProtocol } from './WorkerActor.js';
@@ -188,6 +188,6 @@ export function workerOf<H>(system: ActorSystem, refOrName: ActorRef | string): 
     const ref = system.whereis<WorkerProtocol>(refOrName);
     return new WorkerHandle<H>(system, ref, JSON.stringify(refOrName));
   }
-  if (!isActorRef(refOrName)) throw new InvalidOptionError('workerOf: refOrName', 'an ActorRef or a registered name', refOrName);
+  if (!isActorRef(refOrName)) throw new InvalidOptionError('workerOf: refOrName', refExpected('a registered name'), refOrName);
   return new WorkerHandle<H>(system, refOrName as ActorRef<WorkerProtocol>, JSON.stringify(refOrName.id));
 }

@@ -1,4 +1,4 @@
-import { checkKnownKeys, InvalidOptionError, MAX_TIMER_MS } from '@arbor/core';
+import { checkKnownKeys, checkTimeout, InvalidOptionError } from '@arbor/core';
 import type { WorkerProfile } from '../contract/WorkerProfile.js';
 
 /**
@@ -85,10 +85,9 @@ const KEYS = ['profile', 'name', 'readyTimeoutMs', 'requestTimeoutMs', 'pipeline
 const HEALTH_KEYS = ['intervalMs', 'timeoutMs', 'maxMisses'];
 const RECYCLE_KEYS = ['maxRequests', 'ttlMs', 'maxHeapBytes', 'maxRssBytes', 'drainTimeoutMs'];
 
+/** A duration option under core's timeout rule (whole milliseconds from `min`), or `fallback` when absent. */
 function ms(op: string, field: string, value: unknown, fallback: number, allowInfinity: boolean, min = 0): number {
-  if (value === undefined) return fallback;
-  if ((allowInfinity && value === Infinity) || (Number.isInteger(value) && (value as number) >= min && (value as number) <= MAX_TIMER_MS)) return value as number;
-  throw new InvalidOptionError(`${op}: ${field}`, `an integer number of milliseconds from ${min} to ${MAX_TIMER_MS}${allowInfinity ? ', or Infinity' : ''}`, value);
+  return value === undefined ? fallback : checkTimeout(`${op}: ${field}`, value, { integer: true, min, infinity: allowInfinity });
 }
 
 function count(op: string, field: string, value: unknown, fallback: number, min: number, allowInfinity: boolean): number {

@@ -1,4 +1,4 @@
-import { call, cast, type CallOptions } from '@arbor/core';
+import { call, cast, checkRef, type CallOptions } from '@arbor/core';
 import type { AnyActorLogic, EventFromLogic, Snapshot, SnapshotFrom } from 'xstate';
 import { checkCallOptions, checkEvent } from '../checks/checks.js';
 import type { MachineProtocol, MachineRef } from './MachineProtocol.js';
@@ -6,12 +6,14 @@ import type { MachineProtocol, MachineRef } from './MachineProtocol.js';
 /**
  * Sends an event to a machine actor (a cast: it returns at once). An event the machine
  * does not declare fails to compile; at run time, anything but an object with a string
- * `type` throws InvalidOptionError here, before it reaches (and would crash) the machine.
+ * `type` throws InvalidOptionError here, before it reaches (and would crash) the machine;
+ * so does a `ref` that is not an ActorRef (core's one message, naming `sendEvent`).
  *
  * @example
  * sendEvent(light, { type: 'TIMER' });
  */
 export function sendEvent<TLogic extends AnyActorLogic>(ref: MachineRef<TLogic>, event: EventFromLogic<TLogic>): void {
+  checkRef('sendEvent', ref);
   checkEvent('sendEvent', event);
   cast<MachineProtocol<TLogic>>(ref, event);
 }
@@ -30,6 +32,7 @@ export function sendEventAndWait<TLogic extends AnyActorLogic>(
   options?: CallOptions,
 ): Promise<SnapshotFrom<TLogic>> {
   try {
+    checkRef('sendEventAndWait', ref);
     checkEvent('sendEventAndWait', event);
     checkCallOptions('sendEventAndWait', options);
   } catch (e) {
@@ -46,6 +49,7 @@ export function sendEventAndWait<TLogic extends AnyActorLogic>(
  */
 export function getSnapshot<TLogic extends AnyActorLogic>(ref: MachineRef<TLogic>, options?: CallOptions): Promise<SnapshotFrom<TLogic>> {
   try {
+    checkRef('getSnapshot', ref);
     checkCallOptions('getSnapshot', options);
   } catch (e) {
     return Promise.reject(e);
@@ -64,6 +68,7 @@ export function getSnapshot<TLogic extends AnyActorLogic>(ref: MachineRef<TLogic
  */
 export function getPersistedSnapshot<TLogic extends AnyActorLogic>(ref: MachineRef<TLogic>, options?: CallOptions): Promise<Snapshot<unknown>> {
   try {
+    checkRef('getPersistedSnapshot', ref);
     checkCallOptions('getPersistedSnapshot', options);
   } catch (e) {
     return Promise.reject(e);
