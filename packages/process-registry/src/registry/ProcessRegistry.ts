@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { nanoid } from 'nanoid';
 import {
   ActorSystem,
+  childSpec,
   GenServer,
   formatReason,
   InvalidOptionError,
@@ -9,6 +10,8 @@ import {
   noReply,
   type ActorRef,
   type AnyReplyOf,
+  type ChildSpec,
+  type ChildSpecOverrides,
   type SpawnOptions,
   type ExitReason,
   type From,
@@ -264,6 +267,21 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
   static async start(system: ActorSystem, options?: ProcessRegistryOptions, spawnOptions?: SpawnOptions): Promise<ProcessRegistryHandle> {
     if (!(system instanceof ActorSystem)) throw new InvalidOptionError('ProcessRegistry.start: system', 'an ActorSystem (createSystem())', system);
     return new ProcessRegistryHandle(await system.spawn(ProcessRegistry, options, spawnOptions));
+  }
+
+  /**
+   * The child spec of a registry in a supervision tree (id `ProcessRegistry`); what
+   * `childSpec(ProcessRegistry, options)` gives too. Name it in `overrides.options` to
+   * find it again with `ProcessRegistry.of(system.whereis(name)!)`.
+   *
+   * @example
+   * await Supervisor.start(system, { strategy: 'one_for_one', children: [ProcessRegistry.childSpec({ application: 'billing' }, { options: { name: 'process-registry' } })] });
+   * const registry = ProcessRegistry.of(system.whereis<ProcessRegistryProtocol>('process-registry')!);
+   */
+  static childSpec(options?: ProcessRegistryOptions, overrides?: ChildSpecOverrides<ProcessRegistry>): ChildSpec<ProcessRegistry> {
+    // core's childSpec asks this method for the base spec (one argument), then applies the overrides.
+    if (overrides !== undefined) return childSpec(ProcessRegistry, options, overrides);
+    return { id: 'ProcessRegistry', start: { behaviour: ProcessRegistry, arg: options } };
   }
 
   /**
