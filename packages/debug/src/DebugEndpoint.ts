@@ -1,7 +1,24 @@
 import { lstat, unlink } from 'node:fs/promises';
 import type { Server, Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { checkTimeout, dumpSteps, formatReason, GenServer, InvalidOptionError, type ActorRef, type Call, type ExitReason, type StatusDetails, type SystemInfo } from '@arbor/core';
+import {
+  ActorSystem,
+  call,
+  checkTimeout,
+  childSpec,
+  dumpSteps,
+  formatReason,
+  GenServer,
+  InvalidOptionError,
+  type ActorRef,
+  type Call,
+  type ChildSpec,
+  type ChildSpecOverrides,
+  type ExitReason,
+  type SpawnOptions,
+  type StatusDetails,
+  type SystemInfo,
+} from '@arbor/core';
 import { closeWithError, EndpointConnection, type ConnectionHost, type ConnectionRules, type DumpAnswers } from './connection.js';
 import { defaultEndpointDir, defaultEndpointPath, formatEndpoint, LOOPBACK, tokenFilePath, type EndpointAddress } from './endpoint.js';
 import { PublicHostError } from './errors.js';
@@ -172,6 +189,46 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
 
   override async terminate(_reason: ExitReason): Promise<void> {
     await this.#close();
+  }
+
+  // ------------------------------------------------------------------ client
+
+  /**
+   * Spawns an endpoint (linked to nothing) and resolves with its ref once it listens.
+   * Rejects like `spawn`: `InitError` wrapping `InvalidOptionError`, `PublicHostError` or
+   * `EndpointInUseError`. The same as `system.spawn(DebugEndpoint, options)`.
+   *
+   * @example
+   * const debug = await DebugEndpoint.start(system, { port: 0 });
+   * await DebugEndpoint.endpoint(debug); // '127.0.0.1:<port>'
+   */
+  static async start(system: ActorSystem, options?: DebugEndpointOptions, spawnOptions?: SpawnOptions<DebugEndpointProtocol>): Promise<ActorRef<DebugEndpointProtocol>> {
+    if (!(system instanceof ActorSystem)) throw new InvalidOptionError('DebugEndpoint.start: system', 'an ActorSystem (createSystem())', system);
+    return system.spawn(DebugEndpoint, options, spawnOptions);
+  }
+
+  /**
+   * The child spec of an endpoint in the application's tree (id `DebugEndpoint`); what
+   * `childSpec(DebugEndpoint, options)` gives too.
+   *
+   * @example
+   * await startApplication({ strategy: 'one_for_one', children: [DebugEndpoint.childSpec({}, { options: { name: 'debug' } })] });
+   */
+  static childSpec(options?: DebugEndpointOptions, overrides?: ChildSpecOverrides<DebugEndpoint>): ChildSpec<DebugEndpoint> {
+    // core's childSpec asks this method for the base spec (one argument), then applies the overrides.
+    if (overrides !== undefined) return childSpec(DebugEndpoint, options, overrides);
+    return { id: 'DebugEndpoint', start: { behaviour: DebugEndpoint, arg: options } };
+  }
+
+  /**
+   * The endpoint a running `DebugEndpoint` listens on, as `fetchDump` and `arbor dump
+   * --endpoint` take it (a socket path, or `127.0.0.1:<port>`).
+   *
+   * @example
+   * const dump = await fetchDump(await DebugEndpoint.endpoint(debug));
+   */
+  static endpoint(ref: ActorRef<DebugEndpointProtocol>): Promise<string> {
+    return call(ref, { type: 'endpoint' });
   }
 
   /** @internal Queues a client for the next dump (called by its connection). */

@@ -49,7 +49,7 @@ test('activateWorker outcomes are values: not_found, not_reserved, process_not_r
   t.deepEqual(await registry.activateWorker('w', undefined, gone.pid!), { status: 'process_not_running' });
   t.is((await registry.activateWorker('w', undefined, process.pid)).status, 'active');
   t.is((await registry.activateWorker('w', undefined, process.pid)).status, 'not_reserved');
-  t.is((await registry.reserveWorker('w')).status, 'already_registered');
+  t.is((await registry.reserveWorker('w')).status, 'worker_id_taken');
   t.throws(() => registry.activateWorker('w', undefined, -4), { instanceOf: InvalidOptionError, message: /osPid must be a positive integer/ });
   t.throws(() => registry.reserveWorker(''), { instanceOf: InvalidOptionError, message: /workerId must be a non-empty string/ });
   // process.pid is this test process: alive, so unregister keeps the entry terminating, and
@@ -119,7 +119,7 @@ test('spawnWorker: a failed spawn or a duplicate id rejects with a typed error a
   t.false(await registry.isRegistered('x'));
   const w = await spawnWorker(registry, sleeper('w'));
   track(w.pid);
-  await t.throwsAsync(spawnWorker(registry, sleeper('w')), { instanceOf: WorkerAlreadyRegisteredError });
+  await t.throwsAsync(spawnWorker(registry, sleeper('w')), { instanceOf: WorkerAlreadyRegisteredError, code: 'worker_id_taken' });
   t.deepEqual(await registry.getAllProcessPids(), [w.pid]);
   await system.shutdown();
 });

@@ -14,6 +14,7 @@ export { WorkerQueueFullError } from './worker/errors.js';
 export { WorkerActor, type RecycleOutcome, type WorkerProtocol } from './worker/WorkerActor.js';
 export type { RequestOptions } from './worker/WorkerChannel.js';
 export { startWorker, WorkerHandle, workerOf, workerSpec } from './worker/WorkerHandle.js';
+export { Worker } from './worker/Worker.js';
 export type { HealthResult, WorkerMetadata, WorkerStats } from './worker/WorkerInfo.js';
 export type { HealthOptions, RecycleOptions, WorkerOptions } from './worker/WorkerOptions.js';
 export { threadProfile, type ThreadProfileOptions } from './profiles/thread.js';

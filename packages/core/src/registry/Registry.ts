@@ -5,6 +5,7 @@ import { AlreadyStartedError, InvalidOptionError, NoProcError } from '../errors/
 import { formatReason, type ExitReason } from '../exit/ExitReason.js';
 import type { ActorSystem } from '../system/ActorSystem.js';
 import type { SpawnOptions } from '../system/SpawnOptions.js';
+import { withOverrides, type ChildSpec, type ChildSpecOverrides } from '../supervisor/ChildSpec.js';
 import { NotARegistryError, RegistryStoppedError } from './errors.js';
 import { handleOf, type RegistryHandle } from './RegistryHandle.js';
 import { validateRegistryOptions, type RegistryOptions } from './RegistryOptions.js';
@@ -95,6 +96,19 @@ export class Registry extends GenServer<RegistryProtocol, undefined, RegistryOpt
     checkSystem('Registry.start: system', system);
     const ref = await system.spawn(Registry, options, spawnOptions);
     return Registry.of<K, V, P>(ref);
+  }
+
+  /**
+   * The child spec of a registry in a supervision tree (id `Registry`, a worker); what
+   * `childSpec(Registry, options)` gives too. Give it a `name` to reach it after restarts
+   * with `Registry.named(system, name)`.
+   *
+   * @example
+   * await Supervisor.start(system, { strategy: 'one_for_one', children: [Registry.childSpec({ keys: 'unique', name: 'workers' })] });
+   * const workers = Registry.named<string, number>(system, 'workers')!;
+   */
+  static childSpec(options: RegistryOptions, overrides?: ChildSpecOverrides<Registry>): ChildSpec<Registry> {
+    return withOverrides<ChildSpec<Registry>>({ id: 'Registry', start: { behaviour: Registry, arg: options } }, overrides);
   }
 
   /**

@@ -1,9 +1,11 @@
-import { badRef, checkKnownKeys, checkTimeout, currentActor, InvalidOptionError, isActorRef, type ActorRef, type ActorSystem, type RegistryHandle } from '@arbor/core';
+import { ActorSystem, badRef, checkKnownKeys, checkTimeout, currentActor, InvalidOptionError, isActorRef, type ActorRef, type RegistryHandle } from '@arbor/core';
 import { workerOf } from '@arbor/worker-profiles';
 import { CheckoutAbortedError, CheckoutTimeoutError, PoolFullError, PoolStoppedError, WorkerStartFailedError } from '../errors/errors.js';
+import { defaultTree, poolsOf } from '../pools/defaultPools.js';
 import { managerKey } from '../pools/keys.js';
 import { Lease } from './Lease.js';
 import type { CheckoutReply, PoolManagerProtocol } from './PoolManager.js';
+import type { CheckoutPoolOptions, PoolWorker, WorkerOf } from './CheckoutPoolOptions.js';
 import type { PoolStatus } from './PoolStatus.js';
 import type { PoolEntry } from './PoolSupervisor.js';
 
@@ -60,8 +62,9 @@ let nextCheckoutId = 1;
 /**
  * The handle of one checkout pool, found by name: every call looks the pool's manager up in
  * the pools registry, so a handle keeps working across restarts of the pool (a call made
- * while it restarts rejects with `PoolStoppedError`). Get one from `startPool` or
- * `pools.pool(name)`.
+ * while it restarts rejects with `PoolStoppedError`). Get one from `CheckoutPool.start` /
+ * `CheckoutPool.of` (the system's default pools tree), or `pools.startPool` /
+ * `pools.pool(name)` (a tree of your own).
  *
  * @example
  * const r = await pools.startPool({ name: 'py', worker: pythonProfile<PyApi>({ script }), size: 2 });
@@ -83,6 +86,37 @@ export class CheckoutPool<W = unknown> {
     this.#registry = registry;
     this.#name = name;
     this.#managerKey = managerKey(name);
+  }
+
+  /**
+   * Starts a checkout pool in the system's default pools tree (`Pools.of(system)`, started
+   * if it is not running) and resolves with its handle; rejects with the `PoolStartError`
+   * when its first workers fail. A pool of that name that runs already is answered as is.
+   * The same as `(await Pools.start(system)).startPool(options)` with the error thrown.
+   *
+   * @example
+   * const db = await CheckoutPool.start(system, { name: 'db', worker: childSpec(Conn, url), size: 2 });
+   * await db.transaction((conn) => call(conn, { type: 'query', sql: 'select 1' }));
+   */
+  static async start<const Wk extends PoolWorker>(system: ActorSystem, options: CheckoutPoolOptions<Wk>): Promise<CheckoutPool<WorkerOf<Wk>>> {
+    if (!(system instanceof ActorSystem)) throw new InvalidOptionError('CheckoutPool.start: system', 'an ActorSystem (createSystem())', system);
+    const pools = await defaultTree(system);
+    const r = await pools.startPool(options);
+    if (r.status === 'error') throw r.reason;
+    return r.pool;
+  }
+
+  /**
+   * The handle of the checkout pool named `name` in the system's default pools tree (typed
+   * by you); the same as `Pools.of(system).pool<W>(name)`. Its calls reject with
+   * `PoolStoppedError` while no such pool runs.
+   *
+   * @example
+   * const py = CheckoutPool.of<WorkerHandle<PyApi>>(system, 'py');
+   */
+  static of<W = unknown>(system: ActorSystem, name: string): CheckoutPool<W> {
+    if (!(system instanceof ActorSystem)) throw new InvalidOptionError('CheckoutPool.of: system', 'an ActorSystem', system);
+    return poolsOf().of(system).pool<W>(name);
   }
 
   /** The pool's name. */

@@ -1,7 +1,7 @@
 import { ActorSystem, InvalidOptionError } from '@arbor/core';
 import { PoolStoppedError } from '../errors/errors.js';
 import { JobPoolStoppedError, JobRejectedError } from '../errors/jobErrors.js';
-import type { Pools } from '../pools/Pools.js';
+import { defaultTree } from '../pools/defaultPools.js';
 import type { Job, RunOptions } from './Job.js';
 import type { JobPoolCore, JobPoolStatus } from './JobPoolCore.js';
 import { coreOf } from './JobPoolManager.js';
@@ -9,42 +9,6 @@ import type { JobPoolOptions } from './JobPoolOptions.js';
 import type { Task, TaskArgs, TaskResult } from './Task.js';
 
 const jobOf = new WeakMap<JobRef<unknown>, { job: Job; core: JobPoolCore }>();
-
-/**
- * The default pools tree, as `Pools.ts` provides it when it loads (it imports this module
- * for the handles, so this one cannot import it back: no runtime cycle). @internal
- */
-interface DefaultPools {
-  of(system: ActorSystem): Pools;
-  start(system: ActorSystem): Promise<unknown>;
-}
-let defaultPools: DefaultPools | undefined;
-
-/** Called once by `Pools.ts`. @internal */
-export function provideDefaultPools(p: DefaultPools): void {
-  defaultPools = p;
-}
-
-function poolsOf(): DefaultPools {
-  if (defaultPools === undefined) throw new Error('@arbor/pool: import JobPool from the package entry (@arbor/pool), which loads the pools tree');
-  return defaultPools;
-}
-
-/** The default pools tree's start, once per system (two `JobPool.start` at once share it). */
-const treeStarts = new WeakMap<ActorSystem, { done: boolean; promise: Promise<unknown> }>();
-
-function defaultTree(system: ActorSystem, pools: Pools): Promise<unknown> {
-  const last = treeStarts.get(system);
-  if (last !== undefined && (!last.done || pools.ref !== undefined)) return last.promise;
-  if (pools.ref !== undefined) return Promise.resolve(); // started by someone else
-  const entry = { done: false, promise: poolsOf().start(system) };
-  entry.promise.then(
-    () => (entry.done = true),
-    () => treeStarts.delete(system),
-  );
-  treeStarts.set(system, entry);
-  return entry.promise;
-}
 
 /**
  * A job started with `pool.async`: pass it to `pool.await(ref)` for the result, or to
@@ -94,8 +58,7 @@ export class JobPool {
    */
   static async start(system: ActorSystem, options: JobPoolOptions): Promise<JobPool> {
     if (!(system instanceof ActorSystem)) throw new InvalidOptionError('JobPool.start: system', 'an ActorSystem (createSystem())', system);
-    const pools = poolsOf().of(system);
-    await defaultTree(system, pools);
+    const pools = await defaultTree(system);
     const r = await pools.startJobPool(options);
     if (r.status === 'error') throw r.reason;
     return r.pool;

@@ -19,7 +19,8 @@ import { PoolNameTakenError, PoolSupervisor, type PoolEntry } from '../checkout/
 import { PoolStartError, PoolStoppedError } from '../errors/errors.js';
 import type { InitialStarts, PoolManagerProtocol } from '../checkout/PoolManager.js';
 import { managerKey } from './keys.js';
-import { JobPool, provideDefaultPools } from '../jobs/JobPool.js';
+import { JobPool } from '../jobs/JobPool.js';
+import { provideDefaultPools } from './defaultPools.js';
 import { taintTables } from '../jobs/CrashBarrier.js';
 import { resolveJobPoolOptions, type JobPoolOptions } from '../jobs/JobPoolOptions.js';
 import { JobPoolSupervisor } from '../jobs/JobPoolSupervisor.js';

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { nanoid } from 'nanoid';
 import {
   ActorSystem,
+  childSpec,
   GenServer,
   formatReason,
   InvalidOptionError,
@@ -9,6 +10,8 @@ import {
   noReply,
   type ActorRef,
   type AnyReplyOf,
+  type ChildSpec,
+  type ChildSpecOverrides,
   type SpawnOptions,
   type ExitReason,
   type From,
@@ -28,7 +31,8 @@ import type { CleanupDeadResult, DebugEntry, InvalidArgumentReply, ProcessRegist
 import { activateProblem, workerIdProblem } from './validate.js';
 
 type Req = ProcessRegistryProtocol['call'];
-type Record = { entry: WorkerEntry; actor: ActorRef | undefined };
+/** What the registry holds per worker: its stored entry and, once activated, its actor. */
+type WorkerRecord = { entry: WorkerEntry; actor: ActorRef | undefined };
 
 /**
  * The registry of external OS worker processes (on LMDB, after Snakepit's ProcessRegistry: https://hex.pm/packages/snakepit): a
@@ -55,9 +59,9 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
   #store!: RegistryStore;
   #runId = '';
   #owner!: OwnerIdentity;
-  readonly #workers = new Map<string, Record>();
+  readonly #workers = new Map<string, WorkerRecord>();
   /** The records not `active` (reserved or terminating): all the sweep has to look at. */
-  readonly #pending = new Set<Record>();
+  readonly #pending = new Set<WorkerRecord>();
   #startup: Promise<OrphanCleanupReport | undefined> = Promise.resolve(undefined);
   #cleanupChain: Promise<unknown> = Promise.resolve();
   #sweepArmed = false;
@@ -106,7 +110,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
         const problem = workerIdProblem(req.workerId);
         if (problem !== undefined) return invalidArgument('reserve_worker', 'workerId', problem, req.workerId);
         const existing = this.#workers.get(req.workerId);
-        if (existing !== undefined) return { status: 'already_registered', worker: info(existing) };
+        if (existing !== undefined) return { status: 'worker_id_taken', worker: info(existing) };
         const entry: WorkerEntry = {
           workerId: req.workerId,
           runId: this.#runId,
@@ -121,7 +125,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
           activatedAt: null,
           terminatingSince: null,
         };
-        const rec: Record = { entry, actor: undefined };
+        const rec: WorkerRecord = { entry, actor: undefined };
         this.#workers.set(req.workerId, rec);
         this.#pending.add(rec);
         this.#armSweep();
@@ -266,6 +270,21 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
   }
 
   /**
+   * The child spec of a registry in a supervision tree (id `ProcessRegistry`); what
+   * `childSpec(ProcessRegistry, options)` gives too. Name it in `overrides.options` to
+   * find it again with `ProcessRegistry.of(system.whereis(name)!)`.
+   *
+   * @example
+   * await Supervisor.start(system, { strategy: 'one_for_one', children: [ProcessRegistry.childSpec({ application: 'billing' }, { options: { name: 'process-registry' } })] });
+   * const registry = ProcessRegistry.of(system.whereis<ProcessRegistryProtocol>('process-registry')!);
+   */
+  static childSpec(options?: ProcessRegistryOptions, overrides?: ChildSpecOverrides<ProcessRegistry>): ChildSpec<ProcessRegistry> {
+    // core's childSpec asks this method for the base spec (one argument), then applies the overrides.
+    if (overrides !== undefined) return childSpec(ProcessRegistry, options, overrides);
+    return { id: 'ProcessRegistry', start: { behaviour: ProcessRegistry, arg: options } };
+  }
+
+  /**
    * The handle of a registry from its ref (what a supervisor's `whichChildren` or
    * `system.whereis(name)` gives).
    *
@@ -294,7 +313,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
         void this.#store.remove(entry.runId, entry.workerId).catch((error: unknown) => this.#storeFailed(error));
         continue;
       }
-      const rec: Record = { entry, actor: entry.actorId === null ? undefined : actors.get(entry.actorId) };
+      const rec: WorkerRecord = { entry, actor: entry.actorId === null ? undefined : actors.get(entry.actorId) };
       this.#workers.set(entry.workerId, rec);
       if (entry.status !== 'active') this.#pending.add(rec);
     }
@@ -347,7 +366,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
   }
 
   /** Replaces a record's entry, keeping {@link #pending} in step with its status. */
-  #setEntry(rec: Record, entry: WorkerEntry): void {
+  #setEntry(rec: WorkerRecord, entry: WorkerEntry): void {
     rec.entry = entry;
     if (entry.status === 'active') this.#pending.delete(rec);
     else this.#pending.add(rec);
@@ -399,13 +418,13 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
     return noReply;
   }
 
-  #pids(pick: (r: Record) => boolean): number[] {
+  #pids(pick: (r: WorkerRecord) => boolean): number[] {
     const pids: number[] = [];
     for (const r of this.#workers.values()) if (r.entry.osPid !== null && pick(r)) pids.push(r.entry.osPid);
     return pids;
   }
 
-  #deadActors(): Record[] {
+  #deadActors(): WorkerRecord[] {
     return [...this.#workers.values()].filter((r) => r.actor !== undefined && !this.system.isAlive(r.actor));
   }
 
@@ -505,7 +524,7 @@ export class ProcessRegistry extends GenServer<ProcessRegistryProtocol, undefine
    */
   async #sweep(): Promise<void> {
     const now = Date.now();
-    const stale: Record[] = [];
+    const stale: WorkerRecord[] = [];
     for (const rec of [...this.#pending]) {
       const e = rec.entry;
       if (e.status === 'terminating' && (e.osPid === null || processStatus(e.osPid, e.startTime) !== 'running')) void this.#remove(e.workerId);
@@ -537,7 +556,7 @@ function invalidArgument(request: string, field: string, expected: string, value
 }
 
 /** A fresh copy per reply (callers own it). A literal rather than a spread: one allocation of a fixed shape, and the compiler checks every field is there. */
-function info(rec: Record): WorkerInfo {
+function info(rec: WorkerRecord): WorkerInfo {
   const e = rec.entry;
   return {
     workerId: e.workerId,

@@ -23,7 +23,7 @@ export class StoreUnavailableError extends ArborError {
  * await spawnWorker(registry, { workerId: 'w1', command: 'node', args: ['w.js'] }) // twice: rejects
  */
 export class WorkerAlreadyRegisteredError extends ArborError {
-  readonly code = 'already_registered' as const;
+  readonly code = 'worker_id_taken' as const;
   constructor(readonly workerId: string) {
     super(`worker id ${JSON.stringify(workerId)} is already registered in this run; unregister it first or pick another id`);
   }

@@ -26,9 +26,9 @@ export type DebugEntry = WorkerEntry & { readonly currentRun: boolean };
  *
  * @example
  * const r = await registry.reserveWorker('w1');
- * if (r.status === 'already_registered') console.log(r.worker.status);
+ * if (r.status === 'worker_id_taken') console.log(r.worker.status);
  */
-export type ReserveResult = { readonly status: 'reserved'; readonly worker: WorkerInfo } | { readonly status: 'already_registered'; readonly worker: WorkerInfo };
+export type ReserveResult = { readonly status: 'reserved'; readonly worker: WorkerInfo } | { readonly status: 'worker_id_taken'; readonly worker: WorkerInfo };
 
 /**
  * Outcome of `activateWorker`: `active` once committed; `not_found` (no reservation),

@@ -113,7 +113,7 @@ export async function spawnWorker(registry: ProcessRegistryHandle, options: Spaw
   checkSpawnWorkerArgs(registry, options);
   const { workerId } = options;
   const reserved = await registry.reserveWorker(workerId);
-  if (reserved.status === 'already_registered') throw new WorkerAlreadyRegisteredError(workerId);
+  if (reserved.status === 'worker_id_taken') throw new WorkerAlreadyRegisteredError(workerId);
   let child: ChildProcess | undefined;
   try {
     const env = { ...(options.env ?? process.env), ...(await registry.markers(workerId)) };

@@ -144,7 +144,7 @@ function checkSystem(op: string, system: unknown): asserts system is ActorSystem
 /**
  * Starts a worker actor and resolves with its handle once the worker is READY. Rejects
  * like `spawn`: InitError wrapping WorkerStartError (or InvalidOptionError for bad options,
- * thrown before anything starts).
+ * thrown before anything starts). The same as `Worker.start`.
  *
  * @example
  * const worker = await startWorker(system, { profile: pythonProfile<PyApi>({ script }), name: 'py' });
@@ -158,7 +158,8 @@ export async function startWorker<H>(system: ActorSystem, options: WorkerOptions
 
 /**
  * A child spec for supervisors: id and registered name `options.name` (default id
- * `worker:<kind>`), `shutdown` stopGraceMs + 2000 so the orderly drain fits.
+ * `worker:<kind>`), `shutdown` stopGraceMs + 2000 so the orderly drain fits. The same as
+ * `Worker.childSpec`.
  *
  * @example
  * await Supervisor.start(system, { strategy: 'one_for_one', children: [workerSpec({ profile, name: 'py' })] });
@@ -177,7 +178,7 @@ export function workerSpec<H>(options: WorkerOptions<H>, overrides?: ChildSpecOv
 /**
  * The handle of a running worker actor, by ref or registered name. A name that is not
  * running gives a handle whose requests reject with WorkerStoppedError (look it up again
- * after its supervisor restarts it: the new actor has a new ref).
+ * after its supervisor restarts it: the new actor has a new ref). The same as `Worker.of`.
  *
  * @example
  * const py = workerOf<PyApi>(system, 'py');
