@@ -6,9 +6,9 @@
  */
 import test from 'ava';
 import { createActor, type AnyActorRef } from 'xstate';
-import { fromMachine, getSnapshot, MachineFailedError, sendEvent } from '../src/index.js';
-import { capturingSystem, eventually, exitReasonOf, sleep } from './helpers.js';
-import { loaderMachine, spawnerMachine, tickerProbe, tickingMachine } from './machines.js';
+import { fromMachine, getSnapshot, MachineFailedError, sendEvent } from '../../src/index.js';
+import { capturingSystem, eventually, exitReasonOf, sleep } from '../support/helpers.js';
+import { loaderMachine, spawnerMachine, tickerProbe, tickingMachine } from '../support/machines.js';
 
 test.serial('xstate issue 5153: the invoked child of a failed machine stops under Arbor (bare xstate leaves it running)', async (t) => {
   // Control: bare xstate. The parent fails, the interval callback it invoked keeps ticking.

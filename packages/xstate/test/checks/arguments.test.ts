@@ -5,9 +5,9 @@
  */
 import test from 'ava';
 import { InitError, InvalidOptionError, Supervisor } from '@arbor/core';
-import { fromMachine, getPersistedSnapshot, getSnapshot, machineChild, memorySnapshotStore, sendEvent, sendEventAndWait } from '../src/index.js';
-import { capturingSystem, drainTimers } from './helpers.js';
-import { counterMachine, lightMachine } from './machines.js';
+import { fromMachine, getPersistedSnapshot, getSnapshot, machineChild, memorySnapshotStore, sendEvent, sendEventAndWait } from '../../src/index.js';
+import { capturingSystem, drainTimers } from '../support/helpers.js';
+import { counterMachine, lightMachine } from '../support/machines.js';
 
 const Light = fromMachine(lightMachine);
 const Counter = fromMachine(counterMachine);

@@ -16,9 +16,9 @@ import {
   SnapshotKeyInUseError,
   type MachineRef,
   type SnapshotStore,
-} from '../src/index.js';
-import { capturingSystem, exitReasonOf, nextHolder } from './helpers.js';
-import { counterMachine } from './machines.js';
+} from '../../src/index.js';
+import { capturingSystem, exitReasonOf, nextHolder } from '../support/helpers.js';
+import { counterMachine } from '../support/machines.js';
 
 const Counter = fromMachine(counterMachine);
 type CounterRef = MachineRef<typeof counterMachine>;

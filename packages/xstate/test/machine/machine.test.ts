@@ -1,9 +1,9 @@
 import test from 'ava';
 import { call, cast, dump, InitError, InvalidOptionError, renderDump } from '@arbor/core';
 import { fromCallback, fromTransition, setup } from 'xstate';
-import { fromMachine, memorySnapshotStore, getPersistedSnapshot, getSnapshot, sendEvent, sendEventAndWait, type MachineRef } from '../src/index.js';
-import { capturingSystem, eventually, snapshotWhen } from './helpers.js';
-import { counterMachine, delayedMachine, lightMachine, loaderMachine, spawnerMachine } from './machines.js';
+import { fromMachine, memorySnapshotStore, getPersistedSnapshot, getSnapshot, sendEvent, sendEventAndWait, type MachineRef } from '../../src/index.js';
+import { capturingSystem, eventually, snapshotWhen } from '../support/helpers.js';
+import { counterMachine, delayedMachine, lightMachine, loaderMachine, spawnerMachine } from '../support/machines.js';
 
 const Light = fromMachine(lightMachine);
 const Counter = fromMachine(counterMachine);

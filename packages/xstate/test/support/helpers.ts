@@ -1,47 +1,13 @@
-import { Writable } from 'node:stream';
-import winston from 'winston';
+/** Test helpers of @arbor/xstate: a capturing system, machine polling, uncaught-error watching (the shared ones come from @arbor/test-support). */
+import { capturingLogger, eventually, sleep, type LogLine } from '@arbor/test-support';
 import { createSystem, type ActorRef, type ActorSystem } from '@arbor/core';
 
-/** A log line captured by {@link capturingSystem}. */
-export interface LogLine {
-  readonly level: string;
-  readonly message: string;
-  readonly [key: string]: unknown;
-}
+export { eventually, exitReasonOf, sleep, type LogLine } from '@arbor/test-support';
 
 /** A system whose winston logger writes into an array, for asserting on reports. */
 export function capturingSystem(name = 'test'): { system: ActorSystem; logs: LogLine[] } {
-  const logs: LogLine[] = [];
-  const stream = new Writable({
-    objectMode: true,
-    write(info: LogLine, _enc, done) {
-      logs.push(info);
-      done();
-    },
-  });
-  const logger = winston.createLogger({ level: 'debug', transports: [new winston.transports.Stream({ stream })] });
+  const { logger, logs } = capturingLogger();
   return { system: createSystem({ name, logger }), logs };
-}
-
-/** Resolves after `ms` milliseconds (real timers). */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Polls `cond` until it holds or `ms` pass; returns whether it held. */
-export async function eventually(cond: () => boolean, ms = 2000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (cond()) return true;
-    await sleep(2);
-  }
-  return cond();
-}
-
-/** Resolves with the reason `ref` exits with (through an external monitor). */
-export function exitReasonOf(system: ActorSystem, ref: ActorRef): Promise<unknown> {
-  if (!system.isAlive(ref)) return Promise.resolve(system.getStatus(ref).exitReason);
-  return new Promise((resolve) => system.monitor(ref, ({ reason }) => resolve(reason)));
 }
 
 /** Polls until `name` is held by a live actor other than `old`; returns it. */

@@ -7,13 +7,13 @@ import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { CallExitError, InitError } from '@arbor/core';
 import { setup } from 'xstate';
-import { fromMachine, MachineFailedError, sendEvent, sendEventAndWait } from '../src/index.js';
-import { capturingSystem, drainTimers, exitReasonOf, watchUncaught } from './helpers.js';
-import { delayedMachine, lightMachine, loaderMachine } from './machines.js';
+import { fromMachine, MachineFailedError, sendEvent, sendEventAndWait } from '../../src/index.js';
+import { capturingSystem, drainTimers, exitReasonOf, watchUncaught } from '../support/helpers.js';
+import { delayedMachine, lightMachine, loaderMachine } from '../support/machines.js';
 
 const Light = fromMachine(lightMachine);
 /** packages/xstate (tests run from dist/test). */
-const packageDir = fileURLToPath(new URL('../../', import.meta.url));
+const packageDir = fileURLToPath(new URL('../../../', import.meta.url));
 
 test.serial('a throwing action crashes the actor with the error; nothing is rethrown in a timer', async (t) => {
   const uncaught = watchUncaught();
