@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createSystem, defaultSystem, Supervisor, type ActorSystem } from '@arbor/core';
-import { NotStartedError, TableDeletedError, TableOwner, TableSpec, UnknownTableError } from '../src/index.js';
-import { Host, inActor } from './fixtures.js';
+import { NotStartedError, TableDeletedError, TableOwner, TableSpec, UnknownTableError } from '../../src/index.js';
+import { Host, inActor } from '../support/hosts.js';
 
 interface Taint {
   readonly reason: string;

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { Ets, OwnershipError, TableDeletedError, TableNameTakenError, TableTypeError, type SetTable } from '../src/index.js';
-import { hosts, inActor, settle } from './fixtures.js';
+import { Ets, OwnershipError, TableDeletedError, TableNameTakenError, TableTypeError, type SetTable } from '../../src/index.js';
+import { hosts, inActor, settle } from '../support/hosts.js';
 
 test('a table dies with its owner when no heir is set, and its name is free again', async (t) => {
   const { system, refs } = await hosts(2);

@@ -4,8 +4,8 @@
  */
 import test from 'ava';
 import fc from 'fast-check';
-import { compareKeys, Ets, type AnyTable, type Key, type OrderedTable, type SetTable, type TableType } from '../src/index.js';
-import { hosts, inActor } from './fixtures.js';
+import { compareKeys, Ets, type AnyTable, type Key, type OrderedTable, type SetTable, type TableType } from '../../src/index.js';
+import { hosts, inActor } from '../support/hosts.js';
 
 type Op =
   | { op: 'insert' | 'insertNew' | 'deleteObject'; key: Key; value: number }

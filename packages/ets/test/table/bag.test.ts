@@ -1,6 +1,6 @@
 import test from 'ava';
-import { Ets, type BagTable } from '../src/index.js';
-import { hosts, inActor } from './fixtures.js';
+import { Ets, type BagTable } from '../../src/index.js';
+import { hosts, inActor } from '../support/hosts.js';
 
 async function withBag(type: 'bag' | 'duplicate_bag'): Promise<{ t: BagTable<any, any>; done: () => Promise<void> }> {
   const { system, refs } = await hosts(1);

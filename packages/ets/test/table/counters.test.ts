@@ -1,6 +1,6 @@
 import test from 'ava';
-import { CounterError, Ets, type SetTable } from '../src/index.js';
-import { hosts, inActor } from './fixtures.js';
+import { CounterError, Ets, type SetTable } from '../../src/index.js';
+import { hosts, inActor } from '../support/hosts.js';
 
 test('updateCounter: increments, default, threshold wrap both ways, errors', async (t) => {
   const { system, refs } = await hosts(1);

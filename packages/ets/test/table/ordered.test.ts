@@ -1,6 +1,6 @@
 import test from 'ava';
-import { compareKeys, Ets, type Key, type OrderedTable } from '../src/index.js';
-import { hosts, inActor } from './fixtures.js';
+import { compareKeys, Ets, type Key, type OrderedTable } from '../../src/index.js';
+import { hosts, inActor } from '../support/hosts.js';
 
 async function withOrdered(): Promise<{ t: OrderedTable<Key, number>; done: () => Promise<void> }> {
   const { system, refs } = await hosts(1);

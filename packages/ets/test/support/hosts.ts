@@ -1,5 +1,5 @@
 import { call, createSystem, GenServer, type ActorRef, type ActorSystem, type Call, type SystemInfo } from '@arbor/core';
-import type { AnyTable, EtsTransfer } from '../src/index.js';
+import type { AnyTable, EtsTransfer } from '../../src/index.js';
 
 /** What a {@link Host} accepts: run a function in its handler (with `this` as context). */
 export interface HostProtocol {
@@ -37,7 +37,4 @@ export async function hosts(n: number): Promise<{ system: ActorSystem; refs: Act
   return { system, refs };
 }
 
-/** Lets queued microtasks and one macrotask turn run. */
-export function settle(): Promise<void> {
-  return new Promise((r) => setImmediate(r));
-}
+export { settle } from '@arbor/test-support';

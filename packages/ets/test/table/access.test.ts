@@ -1,7 +1,7 @@
 import test from 'ava';
 import { Behaviour, type Call } from '@arbor/core';
-import { AccessDeniedError, Ets, type Access, type SetTable } from '../src/index.js';
-import { hosts, inActor, settle } from './fixtures.js';
+import { AccessDeniedError, Ets, type Access, type SetTable } from '../../src/index.js';
+import { hosts, inActor, settle } from '../support/hosts.js';
 
 type Who = 'owner' | 'other actor' | 'outside';
 const expected: Record<Access, Record<Who, { read: boolean; write: boolean }>> = {

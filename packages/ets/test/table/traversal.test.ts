@@ -1,6 +1,6 @@
 import test from 'ava';
-import { Ets, TableDeletedError, type Key, type OrderedTable, type SetTable } from '../src/index.js';
-import { hosts, inActor } from './fixtures.js';
+import { Ets, TableDeletedError, type Key, type OrderedTable, type SetTable } from '../../src/index.js';
+import { hosts, inActor } from '../support/hosts.js';
 
 test('ordered_set: selectPage pages in key order and sees writes made between pages ahead of the cursor', async (t) => {
   const { system, refs } = await hosts(2);

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { BadKeyError, Ets, TableDeletedError, type SetTable } from '../src/index.js';
-import { hosts, inActor } from './fixtures.js';
+import { BadKeyError, Ets, TableDeletedError, type SetTable } from '../../src/index.js';
+import { hosts, inActor } from '../support/hosts.js';
 
 async function withSet(type: 'set' | 'ordered_set'): Promise<{ t: SetTable<any, any>; done: () => Promise<void> }> {
   const { system, refs } = await hosts(1);

@@ -4,8 +4,8 @@
  */
 import test from 'ava';
 import { InvalidOptionError } from '@arbor/core';
-import { BadKeyError, compareKeys, CounterError, Ets, isKey, MAX_KEY_ELEMENTS, type OrderedTable, type SetTable } from '../src/index.js';
-import { hosts, inActor } from './fixtures.js';
+import { BadKeyError, compareKeys, CounterError, Ets, isKey, MAX_KEY_ELEMENTS, type OrderedTable, type SetTable } from '../../src/index.js';
+import { hosts, inActor } from '../support/hosts.js';
 import { cyclicArray, deepArray } from '@arbor/test-support';
 
 async function tables(): Promise<{ set: SetTable<any, any>; ordered: OrderedTable<any, any>; done: () => Promise<void> }> {
