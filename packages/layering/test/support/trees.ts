@@ -15,7 +15,7 @@ export function writeTree(files: Readonly<Record<string, string>>): string {
   return root;
 }
 
-const rootConfig = fileURLToPath(new URL('../../../../tsconfig.json', import.meta.url));
+const rootConfig = fileURLToPath(new URL('../../../../../tsconfig.json', import.meta.url));
 
 /**
  * Compiles TypeScript sources the way the packages' builds do (the root tsconfig's options,
