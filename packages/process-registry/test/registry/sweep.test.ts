@@ -1,10 +1,10 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { createLogger } from '@arbor/core';
-import type { WorkerEntry } from '../src/index.js';
-import { cleanupOrphans } from '../src/registry/orphanCleanup.js';
-import { RegistryStore } from '../src/store/RegistryStore.js';
-import { removeTempDirs, tempStorePath } from './helpers.js';
+import type { WorkerEntry } from '../../src/index.js';
+import { cleanupOrphans } from '../../src/registry/orphanCleanup.js';
+import { RegistryStore } from '../../src/store/RegistryStore.js';
+import { removeTempDirs, tempStorePath } from '../support/helpers.js';
 
 test.after.always(() => removeTempDirs());
 

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { copyFileSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { movedAside, openInChild, recordWorkers } from './appHelpers.js';
-import { cleanUpFile, isRunning, tempStorePath } from './helpers.js';
+import { movedAside, openInChild, recordWorkers } from '../support/appProcess.js';
+import { cleanUpFile, isRunning, tempStorePath } from '../support/helpers.js';
 
 test.after.always(cleanUpFile);
 

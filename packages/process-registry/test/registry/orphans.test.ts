@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createSystem } from '@arbor/core';
-import { ProcessRegistry } from '../src/index.js';
-import { cleanUpFile, eventually, isRunning, Parent, tempStorePath, trackRun } from './helpers.js';
+import { ProcessRegistry } from '../../src/index.js';
+import { cleanUpFile, eventually, isRunning, Parent, tempStorePath, trackRun } from '../support/helpers.js';
 
 test.after.always(cleanUpFile);
 

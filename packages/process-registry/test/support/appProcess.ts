@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { eventually, track, trackRun } from './helpers.js';
 
-export const APP = fileURLToPath(new URL('./fixtures/registryApp.js', import.meta.url));
+export const APP = fileURLToPath(new URL('../fixtures/registryApp.js', import.meta.url));
 
 /** How a child application process (test/fixtures/registryApp.ts) ended, and what it printed. */
 export interface AppRun {

@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createLogger, createSystem, GenServer, InvalidOptionError } from '@arbor/core';
 import { open } from 'lmdb';
-import { ProcessRegistry, registryFileOptions, SpawnFailedError, spawnWorker, WorkerAlreadyRegisteredError } from '../src/index.js';
-import { readMarkers } from '../src/proc/procfs.js';
-import { cleanUpFile, eventually, isRunning, tempStorePath, track } from './helpers.js';
+import { ProcessRegistry, registryFileOptions, SpawnFailedError, spawnWorker, WorkerAlreadyRegisteredError } from '../../src/index.js';
+import { readMarkers } from '../../src/proc/procfs.js';
+import { cleanUpFile, eventually, isRunning, tempStorePath, track } from '../support/helpers.js';
 
 test.after.always(cleanUpFile);
 

@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { open } from 'lmdb';
-import { registryFileOptions, type WorkerEntry } from '../src/index.js';
-import { APP, movedAside, openInChild } from './appHelpers.js';
-import { cleanUpFile, tempStorePath, track } from './helpers.js';
+import { registryFileOptions, type WorkerEntry } from '../../src/index.js';
+import { APP, movedAside, openInChild } from '../support/appProcess.js';
+import { cleanUpFile, tempStorePath, track } from '../support/helpers.js';
 
 test.after.always(cleanUpFile);
 

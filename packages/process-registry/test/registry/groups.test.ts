@@ -3,10 +3,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { createLogger, createSystem } from '@arbor/core';
-import { ProcessRegistry, type OrphanCleanupReport, type WorkerEntry } from '../src/index.js';
-import { groupMembers, readProcessStat } from '../src/proc/procfs.js';
-import { RegistryStore } from '../src/store/RegistryStore.js';
-import { cleanUpFile, eventually, isRunning, Parent, tempStorePath, track, trackRun } from './helpers.js';
+import { ProcessRegistry, type OrphanCleanupReport, type WorkerEntry } from '../../src/index.js';
+import { groupMembers, readProcessStat } from '../../src/proc/procfs.js';
+import { RegistryStore } from '../../src/store/RegistryStore.js';
+import { cleanUpFile, eventually, isRunning, Parent, tempStorePath, track, trackRun } from '../support/helpers.js';
 
 // docs/process-registry.md, "When a process group is signalled": a group whose leader has
 // exited is signalled only if every member carries the run's and the worker's markers.

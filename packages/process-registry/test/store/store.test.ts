@@ -3,8 +3,8 @@ import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { dirname, join } from 'node:path';
 import { createLogger, createSystem, InitError, InvalidOptionError } from '@arbor/core';
 import { open } from 'lmdb';
-import { defaultRegistryPath, ProcessRegistry, registryFileOptions, type WorkerEntry } from '../src/index.js';
-import { cleanUpFile, tempStorePath } from './helpers.js';
+import { defaultRegistryPath, ProcessRegistry, registryFileOptions, type WorkerEntry } from '../../src/index.js';
+import { cleanUpFile, tempStorePath } from '../support/helpers.js';
 
 test.after.always(cleanUpFile);
 

@@ -1,10 +1,10 @@
 import test from 'ava';
 import { once } from 'node:events';
 import { createLogger, createSystem } from '@arbor/core';
-import { ProcessRegistry, type WorkerEntry } from '../src/index.js';
-import { readProcessStat } from '../src/proc/procfs.js';
-import { RegistryStore } from '../src/store/RegistryStore.js';
-import { cleanUpFile, eventually, isRunning, Parent, startStranger, tempStorePath, track, trackRun } from './helpers.js';
+import { ProcessRegistry, type WorkerEntry } from '../../src/index.js';
+import { readProcessStat } from '../../src/proc/procfs.js';
+import { RegistryStore } from '../../src/store/RegistryStore.js';
+import { cleanUpFile, eventually, isRunning, Parent, startStranger, tempStorePath, track, trackRun } from '../support/helpers.js';
 
 test.after.always(cleanUpFile);
 

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
-import { parseStat, procSupported, readProcessStat } from '../src/proc/procfs.js';
+import { parseStat, procSupported, readProcessStat } from '../../src/proc/procfs.js';
 
 const line = (comm: string, tail = '4242 0 -1 4194560 1 0 0 0 0 0 0 0 -100 -20 1 0 123456789 1000 200') => Buffer.from(`4242 (${comm}) S 17 4242 ${tail}\n`, 'latin1');
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findMarkedProcesses, processStatus, readProcessStat } from '../src/proc/procfs.js';
+import { findMarkedProcesses, processStatus, readProcessStat } from '../../src/proc/procfs.js';
 
 /** Every process a test file started (pid + start time), checked at the end of the file. */
 const tracked = new Map<number, number | null>();
@@ -54,15 +54,8 @@ export async function cleanUpFile(): Promise<void> {
   }
 }
 
-/** Polls until `check` holds or `ms` pass; returns the last result. */
-export async function eventually(check: () => boolean, ms = 15_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await sleep(20);
-  }
-  return true;
-}
+/** Polls (every 20 ms) until `check` holds or `ms` (15 s) pass; returns whether it held. */
+export { pollUntil as eventually } from '@arbor/test-support';
 
 const dirs: string[] = [];
 /** A fresh temp dir's LMDB path; removed by {@link removeTempDirs}. */
@@ -98,7 +91,7 @@ export class Parent {
   }
 
   static async start(config: { path: string; workers: number; mode?: string; ignoreTerm?: boolean; exitWithParent?: boolean; graceMs?: number }): Promise<{ parent: Parent; ready: ParentReady }> {
-    const script = fileURLToPath(new URL('./fixtures/parent.js', import.meta.url));
+    const script = fileURLToPath(new URL('../fixtures/parent.js', import.meta.url));
     const child = spawn(process.execPath, [script, JSON.stringify({ mode: 'normal', ...config })], { stdio: ['pipe', 'pipe', 'inherit'] });
     track(child.pid);
     const parent = new Parent(child);

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { call, cast, childSpec, createLogger, createSystem, GenServer, InvalidOptionError, Supervisor, type ActorRef, type ActorSystem } from '@arbor/core';
-import { ProcessRegistry, spawnWorker, type ProcessRegistryHandle, type ProcessRegistryProtocol } from '../src/index.js';
-import { cleanUpFile, eventually, isRunning, tempStorePath, track } from './helpers.js';
+import { ProcessRegistry, spawnWorker, type ProcessRegistryHandle, type ProcessRegistryProtocol } from '../../src/index.js';
+import { cleanUpFile, eventually, isRunning, tempStorePath, track } from '../support/helpers.js';
 
 // A crash of the registry actor is not an orderly stop: the workers keep running, the file
 // keeps the run, and the registry its supervisor restarts resumes the same run.

@@ -2,10 +2,10 @@ import test from 'ava';
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { open } from 'lmdb';
 import { createLogger, createSystem } from '@arbor/core';
-import { OWNER_PID_ENV, OWNER_START_TIME_ENV, ProcessRegistry, REGISTRY_PATH_ENV, spawnWorker } from '../src/index.js';
-import { readMarkers, readProcessStat } from '../src/proc/procfs.js';
-import { movedAside, openInChild, recordWorkers } from './appHelpers.js';
-import { cleanUpFile, isRunning, tempStorePath } from './helpers.js';
+import { OWNER_PID_ENV, OWNER_START_TIME_ENV, ProcessRegistry, REGISTRY_PATH_ENV, spawnWorker } from '../../src/index.js';
+import { readMarkers, readProcessStat } from '../../src/proc/procfs.js';
+import { movedAside, openInChild, recordWorkers } from '../support/appProcess.js';
+import { cleanUpFile, isRunning, tempStorePath } from '../support/helpers.js';
 
 test.after.always(cleanUpFile);
 
