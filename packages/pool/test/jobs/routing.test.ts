@@ -2,8 +2,8 @@
 // the threadId tasks); with capacityPerWorker > 1, killing one job on a worker does not fail
 // its neighbours (piscina #934) when the task honours its signal.
 import test from 'ava';
-import { JobKilledError, JobRejectedError, JobWorkerExitError } from '../src/index.js';
-import { jobRig, noteFile, T, until } from './support/jobs.js';
+import { JobKilledError, JobRejectedError, JobWorkerExitError } from '../../src/index.js';
+import { jobRig, noteFile, T, until } from '../support/jobs.js';
 
 const rig = jobRig(test, 4);
 

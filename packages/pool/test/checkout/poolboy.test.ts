@@ -3,10 +3,10 @@
 // (status(), its manager's monitors, its worker supervisor's live children) instead of sleeps.
 import test from 'ava';
 import { call, InvalidOptionError, type ActorRef } from '@arbor/core';
-import { CheckoutAbortedError, CheckoutTimeoutError, type CheckoutPool } from '../src/index.js';
-import { checkin, checkout, client, kill, liveWorkers, ownerMonitors, settled, stopped } from './support/clients.js';
-import { poolRig, type W } from './support/rig.js';
-import { waitFor } from './support/workers.js';
+import { CheckoutAbortedError, CheckoutTimeoutError, type CheckoutPool } from '../../src/index.js';
+import { checkin, checkout, client, kill, liveWorkers, ownerMonitors, settled, stopped } from '../support/clients.js';
+import { poolRig, type W } from '../support/rig.js';
+import { waitFor } from '../support/workers.js';
 
 const TREE = 'poolboy';
 const rig = poolRig(test, TREE);

@@ -15,14 +15,14 @@ import { join } from 'node:path';
 import { createLogger, createSystem, DynamicSupervisor, Registry, Supervisor, type ActorRef, type ActorSystem, type DynamicSupervisorProtocol, type SupervisorProtocol } from '@arbor/core';
 import { ProcessRegistry } from '@arbor/process-registry';
 import { nodeProcessProfile, pythonProfile, PYTHON_TASKS_PATH, threadProfile, workerOf, type WorkerProfile } from '@arbor/worker-profiles';
-import { defineTask, JobPool, JobRejectedError, JobWorkerExitError, Pools, TASK_WORKER_URL, type JobRef, type JobPoolOptions, type Task } from '../src/index.js';
-import { eventually, isAlive, killLeft, tracked, type TrackedConn } from './support/tracked.js';
+import { defineTask, JobPool, JobRejectedError, JobWorkerExitError, Pools, TASK_WORKER_URL, type JobRef, type JobPoolOptions, type Task } from '../../src/index.js';
+import { eventually, isAlive, killLeft, tracked, type TrackedConn } from '../support/tracked.js';
 
 const MiB = 2 ** 20;
 const HOG_BYTES = 32 * MiB;
 const TREE = 'arbor.pools';
-const nodeTasks = new URL('./fixtures/chaosTasks.js', import.meta.url);
-const pyTasks = new URL('../../test/fixtures/chaos_tasks.py', import.meta.url);
+const nodeTasks = new URL('../fixtures/chaosTasks.js', import.meta.url);
+const pyTasks = new URL('../../../test/fixtures/chaos_tasks.py', import.meta.url);
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 /** A parent --max-old-space-size overrides thread heap caps (nodejs/node#43991): a hog would eat this process. */
 const threadCapsHold = !/--max[-_]old[-_]space[-_]size/.test([...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].join(' '));
@@ -85,7 +85,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const codeOf = (e: unknown): string => String((e as { code?: unknown } | null)?.code ?? `(no code: ${String(e)})`);
 
 async function chaosRun(t: ExecutionContext, seed: number): Promise<void> {
-  t.log(`chaos seed ${seed} (rerun it: CHAOS_SEED=${seed} npx ava dist/test/jobs.chaos.test.js)`);
+  t.log(`chaos seed ${seed} (rerun it: CHAOS_SEED=${seed} npx ava dist/test/jobs/chaos.test.js)`);
   const rand = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const dir = mkdtempSync(join(tmpdir(), 'arbor-jchaos-'));

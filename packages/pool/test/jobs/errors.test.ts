@@ -3,9 +3,9 @@
 // (minWorkers holds) and later jobs run.
 import test from 'ava';
 import { WorkerTaskError } from '@arbor/worker-profiles';
-import { JobWorkerExitError } from '../src/index.js';
-import { jobRig, T, until } from './support/jobs.js';
-import { taskThreads } from './support/taskThreads.js';
+import { JobWorkerExitError } from '../../src/index.js';
+import { jobRig, T, until } from '../support/jobs.js';
+import { taskThreads } from '../support/taskThreads.js';
 
 const rig = jobRig(test, 3);
 

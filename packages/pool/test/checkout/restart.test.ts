@@ -1,7 +1,7 @@
 import test from 'ava';
 import { call, childSpec, createSystem, GenServer, type ActorRef } from '@arbor/core';
-import { Pools, PoolStoppedError } from '../src/index.js';
-import { Doubler, failing, Flaky, waitFor, type DoublerProtocol } from './support/workers.js';
+import { Pools, PoolStoppedError } from '../../src/index.js';
+import { Doubler, failing, Flaky, waitFor, type DoublerProtocol } from '../support/workers.js';
 
 const system = createSystem();
 test.after.always(() => system.shutdown());

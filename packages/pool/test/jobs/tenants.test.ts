@@ -2,8 +2,8 @@
 // then the shared pool admits with the same deadline; both release at the end; kills at the
 // tenant reach the job in the parent; a delegateTo function routes by job name.
 import test from 'ava';
-import { InsufficientMemoryError, JobKilledError, JobRejectedError, JobPoolStoppedError, JobTimeoutError, QueueFullError } from '../src/index.js';
-import { delay, jobRig, noteFile, T, until } from './support/jobs.js';
+import { InsufficientMemoryError, JobKilledError, JobRejectedError, JobPoolStoppedError, JobTimeoutError, QueueFullError } from '../../src/index.js';
+import { delay, jobRig, noteFile, T, until } from '../support/jobs.js';
 
 const rig = jobRig(test, 2);
 

@@ -14,9 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, createSystem } from '@arbor/core';
 import { ProcessRegistry } from '@arbor/process-registry';
 import { hasSetpriv } from '@arbor/worker-profiles';
-import { eventually, isAlive, killLeft } from './support/tracked.js';
+import { eventually, isAlive, killLeft } from '../support/tracked.js';
 
-const parentScript = fileURLToPath(new URL('../../test/fixtures/jobsParent.mjs', import.meta.url));
+const parentScript = fileURLToPath(new URL('../../../test/fixtures/jobsParent.mjs', import.meta.url));
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 const seen: number[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'arbor-jparent-'));

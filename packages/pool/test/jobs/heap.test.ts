@@ -2,8 +2,8 @@
 // maxHeapBytes runs alone on a worker of that class, started on demand within maxWorkers; an
 // out-of-memory job fails as `oom` without harming the jobs of other workers.
 import test from 'ava';
-import { JobWorkerExitError } from '../src/index.js';
-import { jobRig, MiB, T, until } from './support/jobs.js';
+import { JobWorkerExitError } from '../../src/index.js';
+import { jobRig, MiB, T, until } from '../support/jobs.js';
 
 const rig = jobRig(test, 3);
 

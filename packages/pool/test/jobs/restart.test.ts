@@ -4,8 +4,8 @@
 // jobs in the restarted parent settle too, and a killed tenant cancels its jobs in the parent.
 import test from 'ava';
 import { Supervisor, type ActorRef, type ActorSystem } from '@arbor/core';
-import { JobKilledError, JobPool, JobPoolStoppedError, JobRejectedError, JobWorkerExitError, Pools } from '../src/index.js';
-import { jobRig, noteFile, T, until } from './support/jobs.js';
+import { JobKilledError, JobPool, JobPoolStoppedError, JobRejectedError, JobWorkerExitError, Pools } from '../../src/index.js';
+import { jobRig, noteFile, T, until } from '../support/jobs.js';
 
 const rig = jobRig(test, 3);
 

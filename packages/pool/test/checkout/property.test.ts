@@ -18,8 +18,8 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { call, childSpec, createSystem, DynamicSupervisor, GenServer, Supervisor, type ActorRef, type Call, type DynamicSupervisorProtocol } from '@arbor/core';
-import { CheckoutAbortedError, CheckoutTimeoutError, PoolFullError, Pools, WorkerStartFailedError, type CheckoutOptions, type CheckoutPool, type Lease, type PoolStatus } from '../src/index.js';
-import { Doubler, waitFor, type DoublerProtocol } from './support/workers.js';
+import { CheckoutAbortedError, CheckoutTimeoutError, PoolFullError, Pools, WorkerStartFailedError, type CheckoutOptions, type CheckoutPool, type Lease, type PoolStatus } from '../../src/index.js';
+import { Doubler, waitFor, type DoublerProtocol } from '../support/workers.js';
 
 const system = createSystem();
 test.after.always(() => system.shutdown());

@@ -2,8 +2,8 @@
 // queue timeout; onFull 'reject'; `async` returns a rejection; committed memory returns to 0.
 // Real task-worker threads (test/fixtures/tasks.ts).
 import test from 'ava';
-import { InsufficientMemoryError, JobKilledError, JobRejectedError, NoWorkersError, QueueFullError, QueueTimeoutError } from '../src/index.js';
-import { jobRig, noteFile, T, until } from './support/jobs.js';
+import { InsufficientMemoryError, JobKilledError, JobRejectedError, NoWorkersError, QueueFullError, QueueTimeoutError } from '../../src/index.js';
+import { jobRig, noteFile, T, until } from '../support/jobs.js';
 
 const rig = jobRig(test, 4);
 

@@ -1,4 +1,4 @@
-// Job pool bugs the chaos run (jobs.chaos.test.ts) found, each as the smallest real case.
+// Job pool bugs the chaos run (chaos.test.ts) found, each as the smallest real case.
 import test from 'ava';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { createLogger, createSystem } from '@arbor/core';
 import { ProcessRegistry } from '@arbor/process-registry';
 import { nodeProcessProfile, threadProfile } from '@arbor/worker-profiles';
-import { defineTask, JobPool, JobWorkerExitError, TASK_WORKER_URL } from '../src/index.js';
-import { eventually, isAlive, killLeft, tracked, type TrackedConn } from './support/tracked.js';
+import { defineTask, JobPool, JobWorkerExitError, TASK_WORKER_URL } from '../../src/index.js';
+import { eventually, isAlive, killLeft, tracked, type TrackedConn } from '../support/tracked.js';
 
 const system = createSystem({ logger: createLogger('silent') });
 const conns: TrackedConn[] = [];
@@ -21,7 +21,7 @@ test.after.always(async () => {
   rmSync(dir, { recursive: true, force: true });
   if (!gone || left.length > 0) throw new Error(`workers of this file were left: ${left.join(', ') || 'a thread'}`);
 });
-const add = defineTask<[number, number], number>(new URL('./fixtures/tasks.js', import.meta.url), 'add');
+const add = defineTask<[number, number], number>(new URL('../fixtures/tasks.js', import.meta.url), 'add');
 
 test.serial('a queued job failed by its heap class\'s failed worker start leaves the queue count at 0', async (t) => {
   const pool = await JobPool.start(system, { name: 'start-failed', profile: tracked(threadProfile({ module: TASK_WORKER_URL }), conns) });
@@ -40,7 +40,7 @@ test.serial('a job whose Node-process worker dies at start-up rejects with a one
 });
 
 test.serial('workers that keep dying under their jobs are replaced with back-off, not in a loop (a crash storm)', async (t) => {
-  const exit = defineTask<[number], never>(new URL('./fixtures/tasks.js', import.meta.url), 'exit');
+  const exit = defineTask<[number], never>(new URL('../fixtures/tasks.js', import.meta.url), 'exit');
   const before = conns.length;
   const pool = await JobPool.start(system, { name: 'storm', profile: tracked(threadProfile({ module: TASK_WORKER_URL }), conns), minWorkers: 1, maxWorkers: 1, period: 2_000, intensity: 1 });
   const end = Date.now() + 1_500;

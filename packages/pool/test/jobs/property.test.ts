@@ -19,8 +19,8 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { RequestAbortedError } from '@arbor/worker-profiles';
-import { JobKilledError, JobRejectedError, JobTimeoutError, JobWorkerExitError, Pools, type JobPool, type JobRef } from '../src/index.js';
-import { delay, jobRig, T, until } from './support/jobs.js';
+import { JobKilledError, JobRejectedError, JobTimeoutError, JobWorkerExitError, Pools, type JobPool, type JobRef } from '../../src/index.js';
+import { delay, jobRig, T, until } from '../support/jobs.js';
 
 const rig = jobRig(test, 1);
 

@@ -1,11 +1,11 @@
 import test from 'ava';
 import { createSystem } from '@arbor/core';
 import { threadProfile } from '@arbor/worker-profiles';
-import { defineTask, JobPool, JobRejectedError, TASK_WORKER_URL, taskFromSource } from '../src/index.js';
+import { defineTask, JobPool, JobRejectedError, TASK_WORKER_URL, taskFromSource } from '../../src/index.js';
 
 const system = createSystem();
 test.after.always(() => system.shutdown());
-const tasks = new URL('./fixtures/tasks.js', import.meta.url);
+const tasks = new URL('../fixtures/tasks.js', import.meta.url);
 const add = defineTask<[number, number], number>(tasks, 'add');
 const sleep = defineTask<[number], number>(tasks, 'sleep');
 

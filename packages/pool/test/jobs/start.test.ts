@@ -1,9 +1,9 @@
 // JobPool.start on a fresh system: it starts the default pools tree, once, however many pools start at once.
 import test from 'ava';
 import { createSystem } from '@arbor/core';
-import { JobPool, Pools } from '../src/index.js';
-import { allTaskThreadsExited, trackedTaskProfile } from './support/taskThreads.js';
-import { T } from './support/jobs.js';
+import { JobPool, Pools } from '../../src/index.js';
+import { allTaskThreadsExited, trackedTaskProfile } from '../support/taskThreads.js';
+import { T } from '../support/jobs.js';
 
 const system = createSystem();
 test.after.always(async (t) => {

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { call, childSpec, createSystem, type ActorRef } from '@arbor/core';
-import { Pools } from '../src/index.js';
-import { Doubler, waitFor, type DoublerProtocol } from './support/workers.js';
+import { Pools } from '../../src/index.js';
+import { Doubler, waitFor, type DoublerProtocol } from '../support/workers.js';
 
 const system = createSystem();
 test.after.always(() => system.shutdown());

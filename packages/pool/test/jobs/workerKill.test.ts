@@ -2,8 +2,8 @@
 // fails with the worker's error, and the queued jobs, which never ran, run on the replacement.
 import test from 'ava';
 import { DynamicSupervisor, Supervisor, type ActorRef } from '@arbor/core';
-import { JobWorkerExitError, Pools } from '../src/index.js';
-import { jobRig, noteFile, T, until } from './support/jobs.js';
+import { JobWorkerExitError, Pools } from '../../src/index.js';
+import { jobRig, noteFile, T, until } from '../support/jobs.js';
 
 const rig = jobRig(test, 2);
 

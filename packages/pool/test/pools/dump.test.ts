@@ -1,9 +1,9 @@
 // The debug dump shows a pool's manager with its counters (formatStatus), as `arbor dump` prints them.
 import test from 'ava';
 import { childSpec, createSystem, dump, renderDump, type DumpNode } from '@arbor/core';
-import { Pools } from '../src/index.js';
-import { started } from './support/clients.js';
-import { Doubler, waitFor } from './support/workers.js';
+import { Pools } from '../../src/index.js';
+import { started } from '../support/clients.js';
+import { Doubler, waitFor } from '../support/workers.js';
 
 const system = createSystem({ name: 'pool-dump' });
 test.after.always(() => system.shutdown());

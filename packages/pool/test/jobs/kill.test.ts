@@ -3,8 +3,8 @@
 // (or the error passed); a killed job's worker serves the next job; an AbortSignal kills.
 import test from 'ava';
 import { RequestAbortedError } from '@arbor/worker-profiles';
-import { JobKilledError, JobRejectedError, JobTimeoutError } from '../src/index.js';
-import { delay, jobRig, noteFile, T, until } from './support/jobs.js';
+import { JobKilledError, JobRejectedError, JobTimeoutError } from '../../src/index.js';
+import { delay, jobRig, noteFile, T, until } from '../support/jobs.js';
 
 const rig = jobRig(test, 4);
 

@@ -1,8 +1,8 @@
 // A job pool's calls are typed by the task: the compiler (tsc over test/) is the check here;
 // each @ts-expect-error fails the build if the line compiles. The runtime parts run for real.
 import test from 'ava';
-import { defineTask, JobRejectedError, taskFromSource, type JobRef, type TaskArgs, type TaskResult } from '../src/index.js';
-import { jobRig, T } from './support/jobs.js';
+import { defineTask, JobRejectedError, taskFromSource, type JobRef, type TaskArgs, type TaskResult } from '../../src/index.js';
+import { jobRig, T } from '../support/jobs.js';
 
 type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
 const assertType = <V extends true>(_ok: V): void => undefined;
@@ -27,7 +27,7 @@ test('run(task, args): args are checked against the task, the result type is inf
   const wrong: string = await pool.run(add, [1, 2]);
   void wrong;
 
-  const shout = defineTask<[string], Promise<string>>(new URL('./fixtures/tasks.js', import.meta.url), 'add');
+  const shout = defineTask<[string], Promise<string>>(new URL('../fixtures/tasks.js', import.meta.url), 'add');
   const p = pool.run(shout, ['a']);
   assertType<Equal<typeof p, Promise<string>>>(true);
   await p.catch(() => undefined);

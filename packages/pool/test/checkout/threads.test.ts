@@ -2,10 +2,10 @@
 import test from 'ava';
 import { createSystem } from '@arbor/core';
 import { WorkerExitError, type WorkerHandle } from '@arbor/worker-profiles';
-import { Pools, type CheckoutPool } from '../src/index.js';
-import type { Api } from './fixtures/poolWorker.js';
-import { liveWorkers, settled, started } from './support/clients.js';
-import { allThreadsExited, threads, trackedThreadProfile } from './support/threads.js';
+import { Pools, type CheckoutPool } from '../../src/index.js';
+import type { Api } from '../fixtures/poolWorker.js';
+import { liveWorkers, settled, started } from '../support/clients.js';
+import { allThreadsExited, threads, trackedThreadProfile } from '../support/threads.js';
 
 const system = createSystem();
 const TREE = 'threads';

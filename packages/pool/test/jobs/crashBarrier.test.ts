@@ -9,13 +9,13 @@ import { createSystem, dump, InvalidOptionError, type ActorRef, type DumpNode } 
 import { Ets, type SetTable } from '@arbor/ets';
 import { ProcessRegistry } from '@arbor/process-registry';
 import { nodeProcessProfile, threadProfile } from '@arbor/worker-profiles';
-import { defineTask, JobPool, Pools, TASK_WORKER_URL, type JobPoolOptions } from '../src/index.js';
-import { resolveJobPoolOptions } from '../src/jobs/JobPoolOptions.js';
-import type { Taint } from '../src/index.js';
+import { defineTask, JobPool, Pools, TASK_WORKER_URL, type JobPoolOptions } from '../../src/index.js';
+import { resolveJobPoolOptions } from '../../src/jobs/JobPoolOptions.js';
+import type { Taint } from '../../src/index.js';
 
 const system = createSystem({ name: 'crash-barrier' });
 const dir = mkdtempSync(join(tmpdir(), 'arbor-barrier-'));
-const tasks = new URL('./fixtures/crashTasks.js', import.meta.url);
+const tasks = new URL('../fixtures/crashTasks.js', import.meta.url);
 const pid = defineTask<[number], number>(tasks, 'pid');
 const recordAndCrash = defineTask<[string], never>(tasks, 'recordAndCrash');
 const crashOnce = defineTask<[string], number>(tasks, 'crashOnce');

@@ -2,10 +2,10 @@
 // maxLeaseMs, leases (`await using`, double checkin), transaction's dismissOn, and option errors.
 import test from 'ava';
 import { call, CallTimeoutError, childSpec, InvalidOptionError, type ActorRef } from '@arbor/core';
-import { CheckoutAbortedError, CheckoutTimeoutError, LeaseEndedError, PoolFullError, WorkerStartFailedError, type CheckoutPool, type CheckoutPoolOptions } from '../src/index.js';
-import { client, kill, liveWorkers, ownerMonitors, settled, started } from './support/clients.js';
-import { poolRig, type W } from './support/rig.js';
-import { Doubler, failing, Flaky, waitFor } from './support/workers.js';
+import { CheckoutAbortedError, CheckoutTimeoutError, LeaseEndedError, PoolFullError, WorkerStartFailedError, type CheckoutPool, type CheckoutPoolOptions } from '../../src/index.js';
+import { client, kill, liveWorkers, ownerMonitors, settled, started } from '../support/clients.js';
+import { poolRig, type W } from '../support/rig.js';
+import { Doubler, failing, Flaky, waitFor } from '../support/workers.js';
 
 const TREE = 'checkout';
 const rig = poolRig(test, TREE);
