@@ -1,15 +1,15 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { nodeProcessProfile, WorkerStartError } from '../src/index.js';
-import { cleanUpFile, eventually, isAlive, rig, track, watch } from './helpers.js';
+import { nodeProcessProfile, WorkerStartError } from '../../src/index.js';
+import { cleanUpFile, eventually, isAlive, rig, track, watch } from '../support/helpers.js';
 
 test.after.always(cleanUpFile);
 
 // The serveWorker runtime over Node IPC (compiled fixture), and modules that fail before READY.
-const module = fileURLToPath(new URL('./fixtures/nodeWorker.js', import.meta.url));
-const throwsAtImport = fileURLToPath(new URL('./fixtures/throwsAtImport.js', import.meta.url));
-const neverReady = fileURLToPath(new URL('./fixtures/neverReady.js', import.meta.url));
+const module = fileURLToPath(new URL('../fixtures/nodeWorker.js', import.meta.url));
+const throwsAtImport = fileURLToPath(new URL('../fixtures/throwsAtImport.js', import.meta.url));
+const neverReady = fileURLToPath(new URL('../fixtures/neverReady.js', import.meta.url));
 
 test('starts at READY under setpriv, serves req/res/err in batches, is active in the registry, and stops normally', async (t) => {
   const r = await rig();
@@ -120,7 +120,7 @@ test("serialization 'advanced' carries structured-clone values (Map, Buffer)", a
 
 test('bad options throw InvalidOptionError naming the field', async (t) => {
   const { InvalidOptionError } = await import('@arbor/core');
-  const { pythonProfile, stdioProfile } = await import('../src/index.js');
+  const { pythonProfile, stdioProfile } = await import('../../src/index.js');
   t.throws(() => nodeProcessProfile({ module, execArgs: [] } as never), { instanceOf: InvalidOptionError, message: /"execArgs".*did you mean execArgv/ });
   t.throws(() => nodeProcessProfile({ module: 42 } as never), { instanceOf: InvalidOptionError, message: /module/ });
   t.throws(() => nodeProcessProfile({ module, capacity: 0 }), { instanceOf: InvalidOptionError, message: /capacity/ });

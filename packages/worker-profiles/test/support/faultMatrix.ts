@@ -23,7 +23,7 @@ import {
   type WorkerHandle,
   type WorkerOptions,
   type WorkerProfile,
-} from '../src/index.js';
+} from '../../src/index.js';
 import { eventually, isAlive } from './helpers.js';
 
 /** One request: method and argument. */

@@ -12,11 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { setImmediate as tick } from 'node:timers/promises';
 import { Agent, createSystem, InvalidOptionError, type ActorRef, type ActorSystem } from '@arbor/core';
 import { ProcessRegistry, type ProcessRegistryHandle } from '@arbor/process-registry';
-import { WorkerStartError, type WorkerConn, type WorkerExit } from '../src/index.js';
-import { eventually, harness } from './connHarness.js';
-import { ndjsonProfile } from './profiles/NdjsonProfile.js';
+import { WorkerStartError, type WorkerConn, type WorkerExit } from '../../src/index.js';
+import { eventually, harness } from '../support/connHarness.js';
+import { ndjsonProfile } from './NdjsonProfile.js';
 
-const script = fileURLToPath(new URL('../../test/fixtures/ndjson_worker.py', import.meta.url));
+const script = fileURLToPath(new URL('../../../test/fixtures/ndjson_worker.py', import.meta.url));
 /** The interpreter's real path (a pyenv shim would cost a shell per start). */
 const python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
 const storeDir = mkdtempSync(join(tmpdir(), 'arbor-ndjson-'));
@@ -173,14 +173,14 @@ test('bad options throw InvalidOptionError naming the field', (t) => {
 });
 
 test('docs/worker-profiles.md shows exactly this NdjsonProfile.ts', (t) => {
-  const source = readFileSync(new URL('../../test/profiles/NdjsonProfile.ts', import.meta.url), 'utf8');
-  const page = new URL('../../../../docs/worker-profiles.md', import.meta.url);
+  const source = readFileSync(new URL('../../../test/profiles/NdjsonProfile.ts', import.meta.url), 'utf8');
+  const page = new URL('../../../../../docs/worker-profiles.md', import.meta.url);
   const doc = existsSync(page) ? readFileSync(page, 'utf8') : '';
   const marker = '<!-- code: packages/worker-profiles/test/profiles/NdjsonProfile.ts -->\n```ts\n';
   const at = doc.indexOf(marker);
   t.true(at >= 0, 'the page has the marked code block');
   const body = doc.slice(at + marker.length, doc.indexOf('```\n', at + marker.length));
-  t.is(body.replaceAll("from '@arbor/worker-profiles';", "from '../../src/index.js';"), source);
+  t.is(body.replaceAll("from '@arbor/worker-profiles';", "from '../../../src/index.js';"), source);
   const imports = [...source.matchAll(/ from '([^']+)';/g)].map((m) => m[1]);
   t.deepEqual([...new Set(imports.filter((i) => !i!.startsWith('node:')))], ['@arbor/core', '../../src/index.js'], 'it imports only the public entries');
 });

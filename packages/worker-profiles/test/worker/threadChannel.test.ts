@@ -1,11 +1,11 @@
 import test from 'ava';
 import { createSystem } from '@arbor/core';
-import { RequestAbortedError, startWorker, threadProfile, WorkerTaskError } from '../src/index.js';
-import type { Api } from './fixtures/nodeWorker.js';
+import { RequestAbortedError, startWorker, threadProfile, WorkerTaskError } from '../../src/index.js';
+import type { Api } from '../fixtures/nodeWorker.js';
 
 // The request path end to end over a real thread (ThreadConn's packed wire, the runtime, the
 // channel's in-flight table): many requests at once, answered out of order, one held for long.
-const module = new URL('./fixtures/nodeWorker.js', import.meta.url);
+const module = new URL('../fixtures/nodeWorker.js', import.meta.url);
 const system = createSystem();
 test.after.always(() => system.shutdown());
 

@@ -5,12 +5,12 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InvalidOptionError } from '@arbor/core';
-import { nodeProcessProfile, pythonProfile, startWorker, stdioProfile, threadProfile, WorkerExitError, type WorkerHandle, type WorkerProfile } from '../src/index.js';
-import type { Api } from './fixtures/nodeWorker.js';
-import { cleanUpFile, eventually, isAlive, rig, track, type Rig } from './helpers.js';
+import { nodeProcessProfile, pythonProfile, startWorker, stdioProfile, threadProfile, WorkerExitError, type WorkerHandle, type WorkerProfile } from '../../src/index.js';
+import type { Api } from '../fixtures/nodeWorker.js';
+import { cleanUpFile, eventually, isAlive, rig, track, type Rig } from '../support/helpers.js';
 
 const MiB = 1024 * 1024;
-const module = new URL('./fixtures/nodeWorker.js', import.meta.url);
+const module = new URL('../fixtures/nodeWorker.js', import.meta.url);
 let r: Rig;
 test.before(async () => {
   r = await rig();
@@ -87,7 +87,7 @@ test.serial('a Node child capped through the NODE_OPTIONS it is given is classif
 
 test('stdioProfile and pythonProfile have no withHeapLimit (a pool must check for it); a bad byte count names the call', (t) => {
   t.is(stdioProfile({ command: 'cat' }).withHeapLimit, undefined);
-  t.is(pythonProfile({ script: fileURLToPath(new URL('../../test/fixtures/worker.py', import.meta.url)) }).withHeapLimit, undefined);
+  t.is(pythonProfile({ script: fileURLToPath(new URL('../../../test/fixtures/worker.py', import.meta.url)) }).withHeapLimit, undefined);
   for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '64' as never]) {
     t.throws(() => threadProfile({ module }).withHeapLimit!(bad), { instanceOf: InvalidOptionError, message: /threadProfile: withHeapLimit\(maxHeapBytes\) must be a positive number of bytes/ });
     t.throws(() => nodeProcessProfile({ module }).withHeapLimit!(bad), { instanceOf: InvalidOptionError, message: /nodeProcessProfile: withHeapLimit\(maxHeapBytes\)/ });
@@ -104,7 +104,7 @@ function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: numbe
 }
 
 test.serial('a capped thread started in a parent with --max-old-space-size (argv or NODE_OPTIONS) logs heap_limit_overridden once through the actor logger (nodejs/node#43991)', async (t) => {
-  const index = new URL('../src/index.js', import.meta.url).href;
+  const index = new URL('../../src/index.js', import.meta.url).href;
   const core = import.meta.resolve('@arbor/core');
   // Two capped workers and an uncapped one, through the worker actor (its logger): one warning.
   const script = `const { threadProfile, startWorker } = await import(${JSON.stringify(index)});

@@ -3,8 +3,8 @@
 import test from 'ava';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { pythonProfile, PYTHON_TASKS_PATH, startWorker, WorkerTaskError, type WorkerHandle } from '../src/index.js';
-import { cleanUpFile, fixture, isAlive, rig, track, type Rig } from './helpers.js';
+import { pythonProfile, PYTHON_TASKS_PATH, startWorker, WorkerTaskError, type WorkerHandle } from '../../src/index.js';
+import { cleanUpFile, fixture, isAlive, rig, track, type Rig } from '../support/helpers.js';
 
 interface Tasks {
   $task(arg: { u: string; n: string; a?: unknown[] | null }): unknown;

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { InFlightTable } from '../src/worker/InFlightTable.js';
+import { InFlightTable } from '../../src/worker/InFlightTable.js';
 
 test('ids come in order; entries are found and taken once, in or out of order', (t) => {
   const table = new InFlightTable<string>();

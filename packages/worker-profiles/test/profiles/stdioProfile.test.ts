@@ -1,6 +1,6 @@
 import test from 'ava';
-import { stdioProfile, WorkerStartError } from '../src/index.js';
-import { cleanUpFile, fixture, isAlive, rig, track, watch } from './helpers.js';
+import { stdioProfile, WorkerStartError } from '../../src/index.js';
+import { cleanUpFile, fixture, isAlive, rig, track, watch } from '../support/helpers.js';
 
 test.after.always(cleanUpFile);
 

@@ -1,7 +1,7 @@
 // Drives a WorkerConn by hand in tests: collects frames and exits, matches replies to ids.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TransferListItem } from 'node:worker_threads';
-import type { ChildFrame, ErrFrame, ResFrame, WorkerConn, WorkerExit } from '../src/index.js';
+import type { ChildFrame, ErrFrame, ResFrame, WorkerConn, WorkerExit } from '../../src/index.js';
 
 export interface ConnHarness {
   readonly conn: WorkerConn;

@@ -7,10 +7,10 @@ import test from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { encodeMessage, MessageDecoder, type ChildFrame } from '../src/index.js';
-import { eventually } from './connHarness.js';
+import { encodeMessage, MessageDecoder, type ChildFrame } from '../../src/index.js';
+import { eventually } from '../support/connHarness.js';
 
-const script = new URL('../../test/fixtures/u32_worker.py', import.meta.url);
+const script = new URL('../../../test/fixtures/u32_worker.py', import.meta.url);
 const python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
 
 test('the u32 Python worker sends READY first, answers each message with one message, and exits 0 at stdin EOF', async (t) => {
@@ -44,7 +44,7 @@ test('the u32 Python worker sends READY first, answers each message with one mes
 
 test('docs/worker-profiles.md shows exactly this u32_worker.py', (t) => {
   const source = readFileSync(script, 'utf8');
-  const page = new URL('../../../../docs/worker-profiles.md', import.meta.url);
+  const page = new URL('../../../../../docs/worker-profiles.md', import.meta.url);
   const doc = existsSync(page) ? readFileSync(page, 'utf8') : '';
   const marker = '<!-- code: packages/worker-profiles/test/fixtures/u32_worker.py -->\n```python\n';
   const at = doc.indexOf(marker);

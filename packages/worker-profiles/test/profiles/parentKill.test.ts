@@ -6,8 +6,8 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger, createSystem } from '@arbor/core';
 import { ProcessRegistry } from '@arbor/process-registry';
-import { hasSetpriv } from '../src/index.js';
-import { cleanUpFile, eventually, fixture, isAlive, tempDir, track } from './helpers.js';
+import { hasSetpriv } from '../../src/index.js';
+import { cleanUpFile, eventually, fixture, isAlive, tempDir, track } from '../support/helpers.js';
 
 test.after.always(cleanUpFile);
 

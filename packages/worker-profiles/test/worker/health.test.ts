@@ -1,8 +1,8 @@
 import test from 'ava';
 import { createSystem, type ExitReason } from '@arbor/core';
-import { startWorker, WorkerExitError } from '../src/index.js';
-import { allThreadsGone, evalThreadProfile } from './support/evalThreadProfile.js';
-import { HANDLERS, type TestApi } from './support/handlers.js';
+import { startWorker, WorkerExitError } from '../../src/index.js';
+import { allThreadsGone, evalThreadProfile } from '../support/evalThreadProfile.js';
+import { HANDLERS, type TestApi } from '../support/handlers.js';
 
 const system = createSystem();
 test.after.always(async (t) => {

@@ -1,8 +1,8 @@
 import test from 'ava';
 import { createSystem } from '@arbor/core';
-import { startWorker, WorkerExitError, type WorkerHandle, type WorkerStats } from '../src/index.js';
-import { allThreadsGone, evalThreadProfile, waitFor } from './support/evalThreadProfile.js';
-import { HANDLERS, type TestApi } from './support/handlers.js';
+import { startWorker, WorkerExitError, type WorkerHandle, type WorkerStats } from '../../src/index.js';
+import { allThreadsGone, evalThreadProfile, waitFor } from '../support/evalThreadProfile.js';
+import { HANDLERS, type TestApi } from '../support/handlers.js';
 
 const system = createSystem();
 test.after.always(async (t) => {

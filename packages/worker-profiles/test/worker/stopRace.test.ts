@@ -1,8 +1,8 @@
 import test from 'ava';
 import { createSystem } from '@arbor/core';
-import { startWorker, WorkerExitError } from '../src/index.js';
-import { allThreadsGone, evalThreadProfile, startedConns, waitFor } from './support/evalThreadProfile.js';
-import { HANDLERS, type TestApi } from './support/handlers.js';
+import { startWorker, WorkerExitError } from '../../src/index.js';
+import { allThreadsGone, evalThreadProfile, startedConns, waitFor } from '../support/evalThreadProfile.js';
+import { HANDLERS, type TestApi } from '../support/handlers.js';
 
 // stop() racing the worker's own exit: stop waits (up to stopGraceMs) for the in-flight
 // requests; when the worker dies meanwhile, its exit settles them, and stop must end then.

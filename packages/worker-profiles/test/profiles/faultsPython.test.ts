@@ -1,10 +1,10 @@
-// The fault matrix through the worker actor, Python profile (capacity 2; see faultMatrix.ts).
+// The fault matrix through the worker actor, Python profile (capacity 2; see support/faultMatrix.ts).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { pythonProfile } from '../src/index.js';
-import { faultMatrix } from './faultMatrix.js';
-import { cleanUpFile, fixture, rig, tempDir } from './helpers.js';
+import { pythonProfile } from '../../src/index.js';
+import { faultMatrix } from '../support/faultMatrix.js';
+import { cleanUpFile, fixture, rig, tempDir } from '../support/helpers.js';
 
 const r = await rig();
 test.after.always(async () => {

@@ -3,11 +3,11 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { setImmediate as tick } from 'node:timers/promises';
 import { Agent, createSystem, InvalidOptionError, type ActorRef, type ActorSystem } from '@arbor/core';
-import { threadProfile, WorkerStartError, type ThreadProfileOptions, type WorkerConn, type WorkerExit } from '../src/index.js';
-import type { Api } from './fixtures/nodeWorker.js';
-import { eventually, harness } from './connHarness.js';
+import { threadProfile, WorkerStartError, type ThreadProfileOptions, type WorkerConn, type WorkerExit } from '../../src/index.js';
+import type { Api } from '../fixtures/nodeWorker.js';
+import { eventually, harness } from '../support/connHarness.js';
 
-const fixture = new URL('./fixtures/nodeWorker.js', import.meta.url);
+const fixture = new URL('../fixtures/nodeWorker.js', import.meta.url);
 let system: ActorSystem;
 let actor: ActorRef;
 let started = 0;
@@ -166,15 +166,15 @@ test.serial("kill is killed by arbor with its cause; stop of a busy worker kills
 
 test.serial('an import error, a missing module and a silent module reject start with WorkerStartError and leave no thread', async (t) => {
   const ctx = (n: string, readyTimeoutMs = 20_000) => ({ workerId: n, system, actor, readyTimeoutMs });
-  const broken = await t.throwsAsync(threadProfile({ module: new URL('./fixtures/throwsAtImport.js', import.meta.url) }).start(ctx('broken')), { instanceOf: WorkerStartError });
+  const broken = await t.throwsAsync(threadProfile({ module: new URL('../fixtures/throwsAtImport.js', import.meta.url) }).start(ctx('broken')), { instanceOf: WorkerStartError });
   t.like(broken?.exit, { reason: 'startup_failed', kind: 'thread', workerId: 'broken', error: { message: 'fixture: broken at import' } });
   t.regex(broken?.exit.reason === 'startup_failed' ? broken.exit.detail : '', /broken at import/);
   t.regex(broken?.message ?? '', /failed to start: Error: fixture: broken at import/);
 
-  const missing = await t.throwsAsync(threadProfile({ module: new URL('./fixtures/doesNotExist.js', import.meta.url) }).start(ctx('missing')), { instanceOf: WorkerStartError });
+  const missing = await t.throwsAsync(threadProfile({ module: new URL('../fixtures/doesNotExist.js', import.meta.url) }).start(ctx('missing')), { instanceOf: WorkerStartError });
   t.regex(missing?.exit.reason === 'startup_failed' ? missing.exit.detail : '', /doesNotExist|Cannot find module/);
 
-  const silent = await t.throwsAsync(threadProfile({ module: new URL('./fixtures/neverReady.js', import.meta.url) }).start(ctx('silent', 300)), { instanceOf: WorkerStartError });
+  const silent = await t.throwsAsync(threadProfile({ module: new URL('../fixtures/neverReady.js', import.meta.url) }).start(ctx('silent', 300)), { instanceOf: WorkerStartError });
   t.regex(silent?.exit.reason === 'startup_failed' ? silent.exit.detail : '', /start_timeout: no READY frame within 300 ms/);
 });
 
@@ -191,7 +191,7 @@ test('threadProfile validates its options and names the field', (t) => {
 });
 
 test.serial('a capped thread started without a logger in a parent with --max-old-space-size emits one ARBOR_THREAD_LIMITS process warning (nodejs/node#43991)', async (t) => {
-  const index = new URL('../src/index.js', import.meta.url).href;
+  const index = new URL('../../src/index.js', import.meta.url).href;
   const script = `const { threadProfile } = await import(${JSON.stringify(index)});
     const profile = threadProfile({ module: ${JSON.stringify(fixture.href)}, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 32 } });
     threadProfile({ module: ${JSON.stringify(fixture.href)}, resourceLimits: { maxOldGenerationSizeMb: 32 } }); // making one does not warn

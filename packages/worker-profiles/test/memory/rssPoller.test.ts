@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { InvalidOptionError } from '@arbor/core';
-import { watchRss } from '../src/index.js';
-import { watchedRssCount } from '../src/memory/RssPoller.js';
-import { cleanUpFile, eventually, track } from './helpers.js';
+import { watchRss } from '../../src/index.js';
+import { watchedRssCount } from '../../src/memory/RssPoller.js';
+import { cleanUpFile, eventually, track } from '../support/helpers.js';
 
 test.after.always(cleanUpFile);
 

@@ -2,14 +2,14 @@ import test from 'ava';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { encodeMessage, MessageDecoder, type ChildFrame, type ParentFrame } from '../src/index.js';
-import { eventually } from './connHarness.js';
+import { encodeMessage, MessageDecoder, type ChildFrame, type ParentFrame } from '../../src/index.js';
+import { eventually } from '../support/connHarness.js';
 
 // The Node worker runtime over the two process transports, spoken to by hand (no profile),
 // so the process profiles can rely on it: READY, req/res/err, one reply per batch, exit at
 // disconnect / stdin EOF, console output kept off the stdio frames.
 
-const fixture = fileURLToPath(new URL('./fixtures/nodeWorker.js', import.meta.url));
+const fixture = fileURLToPath(new URL('../fixtures/nodeWorker.js', import.meta.url));
 const started: number[] = [];
 
 /** Gone: no /proc entry (reaped), or at most a zombie on its way out. */

@@ -2,15 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger, createSystem, GenServer, type ActorRef, type ActorSystem } from '@arbor/core';
 import { ProcessRegistry, type ProcessRegistryHandle } from '@arbor/process-registry';
-import type { StartContext, WorkerConn, WorkerProfile } from '../src/index.js';
-import { isAlive } from '@arbor/test-support';
+import type { StartContext, WorkerConn, WorkerProfile } from '../../src/index.js';
+import { isAlive, pollUntil as eventually } from '@arbor/test-support';
 
 /** A fixture file (test/fixtures, not compiled). */
 export function fixture(name: string): string {
-  return fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
+  return fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url));
 }
 
 const tracked = new Set<number>();
@@ -25,15 +24,8 @@ export function track(pid: number | undefined): number {
 
 export { isAlive };
 
-/** Polls `check` until it holds or `ms` pass. */
-export async function eventually(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(20);
-  }
-}
+/** Polls `check` (every 20 ms) until it holds or `ms` (15 s) pass. */
+export { eventually };
 
 /** after.always: waits (bounded) for tracked pids to go, kills and names any left, removes temp dirs. */
 export async function cleanUpFile(): Promise<void> {

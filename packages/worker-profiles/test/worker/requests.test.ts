@@ -10,9 +10,9 @@ import {
   WorkerStoppedError,
   WorkerTaskError,
   type WorkerHandle,
-} from '../src/index.js';
-import { allThreadsGone, evalThreadProfile, waitFor } from './support/evalThreadProfile.js';
-import { HANDLERS, type TestApi } from './support/handlers.js';
+} from '../../src/index.js';
+import { allThreadsGone, evalThreadProfile, waitFor } from '../support/evalThreadProfile.js';
+import { HANDLERS, type TestApi } from '../support/handlers.js';
 
 const system = createSystem();
 test.after.always(async (t) => {

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { nodeProcessProfile, pythonProfile, startWorker, threadProfile, WorkerTaskError, type WorkerHandle } from '../src/index.js';
-import { cleanUpFile, fixture, rig, track } from './helpers.js';
+import { nodeProcessProfile, pythonProfile, startWorker, threadProfile, WorkerTaskError, type WorkerHandle } from '../../src/index.js';
+import { cleanUpFile, fixture, rig, track } from '../support/helpers.js';
 
 // A request whose argument cannot cross to the worker (a function for structured clone, a
 // BigInt for JSON) fails alone, with a typed error, sent or queued; the requests around it
@@ -12,7 +12,7 @@ test.after.always(async () => {
   await cleanUpFile();
 });
 
-const nodeModule = new URL('./fixtures/nodeWorker.js', import.meta.url);
+const nodeModule = new URL('../fixtures/nodeWorker.js', import.meta.url);
 /** Settles within this or the test fails (instead of hanging): the bug left requests unsettled. */
 const GUARD = { timeoutMs: 10_000 };
 

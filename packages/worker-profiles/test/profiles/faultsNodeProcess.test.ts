@@ -1,8 +1,8 @@
-// The fault matrix through the worker actor, node-process profile (see faultMatrix.ts).
+// The fault matrix through the worker actor, node-process profile (see support/faultMatrix.ts).
 import test from 'ava';
-import { nodeProcessProfile } from '../src/index.js';
-import { faultMatrix } from './faultMatrix.js';
-import { cleanUpFile, rig } from './helpers.js';
+import { nodeProcessProfile } from '../../src/index.js';
+import { faultMatrix } from '../support/faultMatrix.js';
+import { cleanUpFile, rig } from '../support/helpers.js';
 
 const r = await rig();
 test.after.always(async () => {
@@ -10,14 +10,14 @@ test.after.always(async () => {
   await cleanUpFile();
 });
 
-const module = new URL('./fixtures/nodeWorker.js', import.meta.url);
+const module = new URL('../fixtures/nodeWorker.js', import.meta.url);
 
 faultMatrix(test, {
   kind: 'node-process',
   system: r.system,
   isProcess: true,
   profile: (variant) => nodeProcessProfile({ module, ...(variant === 'memoryCapped' ? { execArgv: ['--max-old-space-size=64'] } : {}) }),
-  brokenProfile: () => nodeProcessProfile({ module: new URL('./fixtures/throwsAtImport.js', import.meta.url) }),
+  brokenProfile: () => nodeProcessProfile({ module: new URL('../fixtures/throwsAtImport.js', import.meta.url) }),
   calls: {
     throws: Object.assign(['fail', 'boom'] as const, { message: /TypeError: boom/ }),
     exits: [Object.assign(['exit', 1] as const, { title: 'process.exit(1)' })],

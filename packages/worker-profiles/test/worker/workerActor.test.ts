@@ -1,8 +1,8 @@
 import test from 'ava';
 import { createSystem, InitError, InvalidOptionError, Supervisor, type ExitReason } from '@arbor/core';
-import { startWorker, WorkerActor, WorkerExitError, WorkerStartError, workerOf, workerSpec, WorkerStoppedError, type WorkerHandle } from '../src/index.js';
-import { allThreadsGone, evalThreadProfile, waitFor } from './support/evalThreadProfile.js';
-import { HANDLERS, type TestApi } from './support/handlers.js';
+import { startWorker, WorkerActor, WorkerExitError, WorkerStartError, workerOf, workerSpec, WorkerStoppedError, type WorkerHandle } from '../../src/index.js';
+import { allThreadsGone, evalThreadProfile, waitFor } from '../support/evalThreadProfile.js';
+import { HANDLERS, type TestApi } from '../support/handlers.js';
 
 const system = createSystem();
 test.after.always(async (t) => {

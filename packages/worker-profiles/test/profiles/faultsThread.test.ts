@@ -1,20 +1,20 @@
-// The fault matrix through the worker actor, thread profile (see faultMatrix.ts).
+// The fault matrix through the worker actor, thread profile (see support/faultMatrix.ts).
 import test from 'ava';
 import { createLogger, createSystem } from '@arbor/core';
-import { threadProfile } from '../src/index.js';
-import { faultMatrix } from './faultMatrix.js';
+import { threadProfile } from '../../src/index.js';
+import { faultMatrix } from '../support/faultMatrix.js';
 
 const system = createSystem({ logger: createLogger('silent') });
 test.after.always(() => system.shutdown());
 
-const module = new URL('./fixtures/nodeWorker.js', import.meta.url);
+const module = new URL('../fixtures/nodeWorker.js', import.meta.url);
 
 faultMatrix(test, {
   kind: 'thread',
   system,
   isProcess: false,
   profile: (variant) => threadProfile({ module, ...(variant === 'memoryCapped' ? { resourceLimits: { maxOldGenerationSizeMb: 32 } } : {}) }),
-  brokenProfile: () => threadProfile({ module: new URL('./fixtures/throwsAtImport.js', import.meta.url) }),
+  brokenProfile: () => threadProfile({ module: new URL('../fixtures/throwsAtImport.js', import.meta.url) }),
   calls: {
     throws: Object.assign(['fail', 'boom'] as const, { message: /TypeError: boom/ }),
     exits: [Object.assign(['exit', 1] as const, { title: 'process.exit(1)' })],
