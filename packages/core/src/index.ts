@@ -43,7 +43,9 @@ export {
 } from './actor/Protocol.js';
 export {
   Behaviour,
+  behaviourContext,
   type AnyBehaviour,
+  type BehaviourContext,
 } from './behaviour/Behaviour.js';
 export type { StatusDetails, StatusValue } from './behaviour/StatusDetails.js';
 export { ArborError } from './errors/ArborError.js';

@@ -46,6 +46,36 @@ export type ProtocolOf<B> = B extends { readonly [protocolType]?: infer P } ? (P
 /** The start argument of a behaviour instance type: the parameter of its `init` (GenServer) or of its `onInit` hook. */
 export type InitArgOf<B> = B extends { init(arg: infer A): unknown } ? A : B extends { onInit(arg: infer A): unknown } ? A : void;
 
+/** Reads a behaviour instance's `#cell` (installed by `Behaviour`'s static block); undefined for anything else. */
+let cellOfInstance: (value: object) => Cell | undefined;
+
+/**
+ * The actor a behaviour instance runs as, and its system: what `this.self` and
+ * `this.system` answer, for a library that takes the calling actor explicitly (as ets
+ * does: `Ets.create(this, ...)`). Only a started instance of a {@link Behaviour} subclass
+ * answers: a lookalike object, an overriding `self` getter, an instance made with `new` and
+ * never spawned give `undefined`. The one supported way to get "the calling actor" from a
+ * value; `currentActor()` is the other, for code that gets no `this`.
+ *
+ * @example
+ * function ownerOf(ctx: unknown): ActorRef {
+ *   const c = behaviourContext(ctx);
+ *   if (c === undefined) throw new TypeError('pass `this` from a handler');
+ *   return c.self;
+ * }
+ */
+export function behaviourContext(value: unknown): BehaviourContext | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const cell = cellOfInstance(value);
+  return cell === undefined ? undefined : { self: cell, system: coreOf(cell).facade };
+}
+
+/** What {@link behaviourContext} answers: the actor a behaviour instance runs as, and its system. */
+export interface BehaviourContext {
+  readonly self: ActorRef;
+  readonly system: ActorSystem;
+}
+
 /**
  * The extension API: the base every behaviour kind is built on (OTP's proc_lib + sys +
  * the gen loop). The runtime delivers each message to one hook, one at a time, and waits
@@ -99,6 +129,7 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
     setAttacher((b, cell) => {
       (b as Behaviour<any, any, any>).#cell = cell;
     });
+    cellOfInstance = (value) => (#cell in value ? (value as Behaviour<any, any, any>).#cell : undefined);
     // How the start protocol tells a behaviour class without importing this one.
     Object.defineProperty(Behaviour.prototype, behaviourBrand, { value: true });
   }

@@ -110,17 +110,17 @@ class Snapshot {
         else list.push(cell);
       }
     }
-    return yield* this.take(maxDepth);
+    return yield* this.#take(maxDepth);
   }
 
-  private *take(maxDepth: number): Generator<void, Dump, void> {
+  *#take(maxDepth: number): Generator<void, Dump, void> {
     const roots: DumpNode[] = [];
     // Roots first, then whatever a cycle of claims kept unreachable, so every live actor shows once.
     for (const pass of [true, false]) {
       for (const cell of this.#cells) {
         if (this.#placed.has(cell)) continue;
         if (pass && ((cell.parent !== null && cell.parent.alive) || this.#claimed.has(cell))) continue;
-        roots.push(yield* this.expand(cell, maxDepth));
+        roots.push(yield* this.#expand(cell, maxDepth));
       }
     }
     return {
@@ -134,7 +134,7 @@ class Snapshot {
   }
 
   /** Builds the subtree under `root` breadth-first (no recursion: deep chains are fine). */
-  private *expand(root: Cell, maxDepth: number): Generator<void, DumpNode, void> {
+  *#expand(root: Cell, maxDepth: number): Generator<void, DumpNode, void> {
     this.#placed.add(root);
     const top = this.#nodeOf(root, undefined);
     const queue: { cell: Cell; node: Building; depth: number }[] = [{ cell: root, node: top, depth: 0 }];

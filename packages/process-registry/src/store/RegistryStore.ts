@@ -31,13 +31,16 @@ export interface StoreRecovery {
  */
 export class RegistryStore {
   #movedAside = false;
+  readonly #logger: Logger;
 
   private constructor(
     readonly path: string,
     readonly db: RootDatabase<WorkerEntry, EntryKey>,
     readonly recovered: StoreRecovery | undefined,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    this.#logger = logger;
+  }
 
   /**
    * Opens (creating) the file at `path`. A file that is not LMDB, or that fails a probe
@@ -117,7 +120,7 @@ export class RegistryStore {
       try {
         renameSync(this.path, movedTo);
         rmSync(`${this.path}-lock`, { force: true });
-        this.logger.error('process registry store failed a write on its own damage: moved aside; a restarted registry starts a fresh one', {
+        this.#logger.error('process registry store failed a write on its own damage: moved aside; a restarted registry starts a fresh one', {
           report: 'process_registry_store_recovered',
           path: this.path,
           movedTo,
