@@ -1,5 +1,5 @@
 import test from 'ava';
-import { Behaviour, behaviourContext, call, createSystem, GenServer, type ActorRef, type Call } from '../src/index.js';
+import { Behaviour, behaviourContext, call, createSystem, GenServer, type ActorRef, type Call } from '../../src/index.js';
 
 interface P {
   call: Call<'context', { self: ActorRef | undefined; afterAwait: ActorRef | undefined; sameSystem: boolean }>;
