@@ -180,7 +180,7 @@ test('docs/worker-profiles.md shows exactly this NdjsonProfile.ts', (t) => {
   const at = doc.indexOf(marker);
   t.true(at >= 0, 'the page has the marked code block');
   const body = doc.slice(at + marker.length, doc.indexOf('```\n', at + marker.length));
-  t.is(body.replaceAll("from '@arbor/worker-profiles';", "from '../../../src/index.js';"), source);
+  t.is(body.replaceAll("from '@arbor/worker-profiles';", "from '../../src/index.js';"), source);
   const imports = [...source.matchAll(/ from '([^']+)';/g)].map((m) => m[1]);
   t.deepEqual([...new Set(imports.filter((i) => !i!.startsWith('node:')))], ['@arbor/core', '../../src/index.js'], 'it imports only the public entries');
 });
