@@ -5,8 +5,8 @@
  */
 import test from 'ava';
 import { call, cast, GenServer, send, type ActorRef, type Call, type ReplyOf } from '../src/index.js';
-import { Counter, type CounterProtocol } from './fixtures.js';
-import { capturingSystem } from './helpers.js';
+import { Counter, type CounterProtocol } from './support/actors.js';
+import { capturingSystem } from './support/helpers.js';
 
 interface EchoProtocol {
   call: Call<'echo', string, { text: string }> | Call<'len', number, { text: string }>;

@@ -26,7 +26,7 @@ import {
   parseEndpoint,
   PublicHostError,
 } from '../src/index.js';
-import { capturingSystem, eventually, exitReasonOf, Probe } from './helpers.js';
+import { capturingSystem, eventually, exitReasonOf, Probe } from './support/helpers.js';
 
 /** A fresh short temp directory (Unix socket paths are limited to about 100 bytes). */
 function tempDir(t: { teardown(fn: () => void): void }): string {

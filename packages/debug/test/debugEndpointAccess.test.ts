@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { call, createLogger, createSystem, InitError, InvalidOptionError } from '@arbor/core';
 import { DebugEndpoint, defaultEndpointDir, EndpointDirectoryError, EndpointTokenError, fetchDump, parseEndpoint, tokenFilePath } from '../src/index.js';
-import { capturingSystem } from './helpers.js';
+import { capturingSystem } from './support/helpers.js';
 
 const INDEX = fileURLToPath(new URL('../src/index.js', import.meta.url));
 const CORE = import.meta.resolve('@arbor/core');

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { GenServer, type ActorRef, type ActorSystem, type StatusDetails } from '@arbor/core';
 import { DebugEndpoint, EndpointRefusedError, fetchDump } from '../src/index.js';
-import { capturingSystem, eventually } from './helpers.js';
+import { capturingSystem, eventually } from './support/helpers.js';
 
 const spawned: number[] = [];
 

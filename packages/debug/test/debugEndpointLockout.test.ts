@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { call, type ActorRef, type ActorSystem } from '@arbor/core';
 import { DebugEndpoint, EndpointRefusedError, fetchDump, parseEndpoint, tokenFilePath, type DebugEndpointProtocol } from '../src/index.js';
-import { capturingSystem, eventually } from './helpers.js';
+import { capturingSystem, eventually } from './support/helpers.js';
 
 /** Polls until `cond` holds (generous: the machine may be busy); returns whether it did. */
 const until = (cond: () => boolean): Promise<boolean> => eventually(cond, 20_000);

@@ -11,7 +11,7 @@ import test from 'ava';
 import { dump, GenServer, renderDump } from '@arbor/core';
 import { DebugEndpoint, fetchDump } from '../src/index.js';
 import { ANSWER_CHUNK_CHARS, dumpAnswer, textAnswer } from '../src/slices.js';
-import { capturingSystem } from './helpers.js';
+import { capturingSystem } from './support/helpers.js';
 
 class Named extends GenServer<{}, undefined> {}
 

@@ -32,7 +32,7 @@ import {
   type OrderedTable,
   type SetTable,
 } from '../src/index.js';
-import { hosts, inActor } from './fixtures.js';
+import { hosts, inActor } from './support/hosts.js';
 import { cyclicArray, deepArray, junkValues, probe, probeErrorConstructors, showOutcome, type Outcome } from '@arbor/test-support';
 
 type Tables = { set: SetTable<any, any>; ordered: OrderedTable<any, any>; bag: BagTable<any, any> };
@@ -49,7 +49,7 @@ interface Row {
 interface Env extends Tables {
   readonly system: import('@arbor/core').ActorSystem;
   /** Runs `fn` in an actor's handler (with `this` as context) and returns its outcome. */
-  readonly inside: (fn: (self: import('./fixtures.js').Host) => unknown) => Promise<Outcome>;
+  readonly inside: (fn: (self: import('./support/hosts.js').Host) => unknown) => Promise<Outcome>;
 }
 
 const KEYS = ['5', "'x'", '[]'];
@@ -152,7 +152,7 @@ async function environment(): Promise<{ env: Env; done: () => Promise<void> }> {
     bag: Ets.create<any, any>(self, { type: 'bag', access: 'public' }),
   }));
   for (const tb of [made.set, made.ordered, made.bag]) tb.insert('seed', 1);
-  const inside = (fn: (self: import('./fixtures.js').Host) => unknown): Promise<Outcome> => inActor(host, (self) => probe(() => fn(self)));
+  const inside = (fn: (self: import('./support/hosts.js').Host) => unknown): Promise<Outcome> => inActor(host, (self) => probe(() => fn(self)));
   return { env: { system, ...made, inside }, done: () => system.shutdown() };
 }
 

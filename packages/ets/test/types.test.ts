@@ -6,7 +6,7 @@
 import test from 'ava';
 import { createSystem, Supervisor } from '@arbor/core';
 import { Ets, TableOwner, TableSpec, UnknownTableError, type BagTable, type OrderedTable, type SetTable } from '../src/index.js';
-import { hosts, inActor } from './fixtures.js';
+import { hosts, inActor } from './support/hosts.js';
 
 const App = TableOwner.define('types_app', {
   hits: TableSpec.set<string, number>(),

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import test from 'ava';
 import { buildImportGraph, compiledFrom, findCycles, formatCycle, resolveRelative, scanImports } from '../src/index.js';
-import { compileTree, writeTree } from './fixtures.js';
+import { compileTree, writeTree } from './support/trees.js';
 
 const dirs: string[] = [];
 test.after.always(() => {

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { checkLayer, findPackage, findWorkspace, LAYERS, type Layer } from '../src/index.js';
-import { writeTree } from './fixtures.js';
+import { writeTree } from './support/trees.js';
 
 const dirs: string[] = [];
 test.after.always(() => {

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { findPackage, findWorkspace, listFiles, UnknownPackageError, WorkspaceNotFoundError, WorkspacePatternError } from '../src/index.js';
-import { writeTree } from './fixtures.js';
+import { writeTree } from './support/trees.js';
 
 const dirs: string[] = [];
 test.after.always(() => {

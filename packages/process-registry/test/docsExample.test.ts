@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listPids } from '../src/proc/procfs.js';
-import { eventually } from './helpers.js';
+import { eventually } from './support/helpers.js';
 
 const DOCS = fileURLToPath(new URL('../../../../docs/process-registry.md', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'arbor-docs-example-'));

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { ArborError, createLogger, createSystem, type ActorRef } from '@arbor/core';
 import { defaultRegistryPath, ProcessRegistry, ProcessRegistryHandle, spawnWorker, type ProcessRegistryProtocol } from '../src/index.js';
-import { cleanUpFile, tempStorePath } from './helpers.js';
+import { cleanUpFile, tempStorePath } from './support/helpers.js';
 
 // Junk thrown at every public entry point of the package: each call throws or rejects an
 // ArborError subclass (never a raw TypeError), and none hangs.

@@ -5,7 +5,7 @@
 import test from 'ava';
 import { call, createLogger, createSystem, type ActorRef } from '@arbor/core';
 import { ProcessRegistry, type ActivateResult, type ProcessRegistryHandle, type ProcessRegistryProtocol, type WorkerInfo } from '../src/index.js';
-import { removeTempDirs, tempStorePath } from './helpers.js';
+import { removeTempDirs, tempStorePath } from './support/helpers.js';
 
 test.after.always(() => removeTempDirs());
 

@@ -20,7 +20,7 @@ import {
   SnapshotKeyInUseError,
 } from '../src/index.js';
 import { junkValues, probe, probeErrorConstructors, showOutcome, type Outcome } from '@arbor/test-support';
-import { lightMachine } from './machines.js';
+import { lightMachine } from './support/machines.js';
 
 const Light = fromMachine(lightMachine);
 const ALL = junkValues().map(([l]) => l);

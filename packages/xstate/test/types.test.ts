@@ -6,8 +6,8 @@
 import test from 'ava';
 import { call, cast, childSpec, type ActorRef } from '@arbor/core';
 import { fromMachine, getSnapshot, machineChild, sendEvent, sendEventAndWait, type MachineRef } from '../src/index.js';
-import { capturingSystem } from './helpers.js';
-import { counterMachine, lightMachine, loaderMachine } from './machines.js';
+import { capturingSystem } from './support/helpers.js';
+import { counterMachine, lightMachine, loaderMachine } from './support/machines.js';
 
 const Light = fromMachine(lightMachine);
 const Counter = fromMachine(counterMachine);

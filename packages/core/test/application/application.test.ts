@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { type ActorRef, childSpec, createSystem, GenServer, InvalidStrategyError, startApplication, Supervisor, type SupervisorDef } from '../../src/index.js';
-import { Counter } from '../fixtures.js';
-import { eventually } from '../helpers.js';
+import { Counter } from '../support/actors.js';
+import { eventually } from '../support/helpers.js';
 
-const main = fileURLToPath(new URL('./app-main.js', import.meta.url));
+const main = fileURLToPath(new URL('../fixtures/appMain.js', import.meta.url));
 
-/** Runs app-main.js, sends `signal` once it prints ready; resolves with its output lines and exit code. */
+/** Runs fixtures/appMain.js, sends `signal` once it prints ready; resolves with its output lines and exit code. */
 function runApp(mode: string, signal: NodeJS.Signals): Promise<{ lines: string[]; code: number | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [main, mode], { env: { ...process.env, ARBOR_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'] });

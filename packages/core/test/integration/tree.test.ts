@@ -13,8 +13,8 @@ import {
   type DumpNode,
   type SupervisorProtocol,
 } from '../../src/index.js';
-import { Counter, type CounterProtocol } from '../fixtures.js';
-import { capturingSystem, eventually } from '../helpers.js';
+import { Counter, type CounterProtocol } from '../support/actors.js';
+import { capturingSystem, eventually } from '../support/helpers.js';
 
 async function childRef(sup: ActorRef<SupervisorProtocol>, id: string): Promise<ActorRef<any>> {
   const c = (await Supervisor.whichChildren(sup)).find((x) => x.id === id);

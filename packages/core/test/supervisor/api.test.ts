@@ -1,11 +1,11 @@
 /**
  * The supervisor API outcomes (reference semantics §3): startChild, restartChild,
  * terminateChild, deleteChild, whichChildren, countChildren, getChildSpec. (Answers while
- * a child is restarting are in failed-restarts.test.ts.)
+ * a child is restarting are in failedRestarts.test.ts.)
  */
 import test from 'ava';
 import { createSystem, DynamicSupervisor, GenServer, InvalidOptionError, NoProcError, Supervisor, type ActorRef, type Call, type ChildEntry, type SupervisorDef, type SupervisorProtocol } from '../../src/index.js';
-import { exitChild, exitOf, refOf, refs, worker } from './fixtures.js';
+import { exitChild, exitOf, refOf, refs, worker } from '../support/supervisorWorkers.js';
 
 test('startChild: ok with a running ref, appended after the init children', async (t) => {
   const system = createSystem();

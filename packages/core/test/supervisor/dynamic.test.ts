@@ -15,9 +15,9 @@ import {
   type DynamicSupervisorProtocol,
   type RestartType,
 } from '../../src/index.js';
-import { gate } from '../fixtures.js';
-import { sleep } from '../helpers.js';
-import { exitOf, only, refs, until, Worker, type WorkerArg, type WorkerOptions, type WorkerProtocol } from './fixtures.js';
+import { gate } from '../support/actors.js';
+import { sleep } from '../support/helpers.js';
+import { exitOf, only, refs, until, Worker, type WorkerArg, type WorkerOptions, type WorkerProtocol } from '../support/supervisorWorkers.js';
 
 type DynRef = ActorRef<DynamicSupervisorProtocol>;
 

@@ -5,8 +5,8 @@
  */
 import test from 'ava';
 import { createSystem, Supervisor, type ActorRef, type ActorSystem, type SupervisorProtocol } from '../../src/index.js';
-import { sleep } from '../helpers.js';
-import { exitChild, exitOf, only, refs, restarted, worker } from './fixtures.js';
+import { sleep } from '../support/helpers.js';
+import { exitChild, exitOf, only, refs, restarted, worker } from '../support/supervisorWorkers.js';
 
 /** Crashes child `id` and waits for its restart. */
 async function crashAndRestart(system: ActorSystem, sup: ActorRef<SupervisorProtocol>, id: string): Promise<void> {

@@ -4,8 +4,8 @@
  */
 import test from 'ava';
 import { DynamicSupervisor, Supervisor, type SupervisorReport } from '../../src/index.js';
-import { capturingSystem, syncLogs, type LogLine } from '../helpers.js';
-import { exitChild, exitOf, refOf, restarted, Worker, worker } from './fixtures.js';
+import { capturingSystem, syncLogs, type LogLine } from '../support/helpers.js';
+import { exitChild, exitOf, refOf, restarted, Worker, worker } from '../support/supervisorWorkers.js';
 
 const KEYS = ['child', 'childId', 'reason', 'report', 'restarts', 'supervisor', 'supervisorName'];
 

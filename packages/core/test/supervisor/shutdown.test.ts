@@ -6,9 +6,9 @@
 import { performance } from 'node:perf_hooks';
 import test from 'ava';
 import { createSystem, DynamicSupervisor, Supervisor, type ActorRef, type SupervisorReport } from '../../src/index.js';
-import { gate } from '../fixtures.js';
-import { capturingSystem, sleep, syncLogs } from '../helpers.js';
-import { exitOf, refOf, refs, restarted, worker, Worker } from './fixtures.js';
+import { gate } from '../support/actors.js';
+import { capturingSystem, sleep, syncLogs } from '../support/helpers.js';
+import { exitOf, refOf, refs, restarted, worker, Worker } from '../support/supervisorWorkers.js';
 
 test('brutal_kill: the child is killed at once (reason killed, terminate does not run), and no report is logged', async (t) => {
   const { system, logs } = capturingSystem();

@@ -6,7 +6,7 @@
  */
 import test from 'ava';
 import { createSystem, Supervisor } from '../../src/index.js';
-import { exitChild, exitOf, refs, restarted, worker } from './fixtures.js';
+import { exitChild, exitOf, refs, restarted, worker } from '../support/supervisorWorkers.js';
 
 test('any_significant: a transient significant child exiting normally shuts the supervisor down (children stop in reverse order)', async (t) => {
   const system = createSystem();

@@ -5,8 +5,8 @@
  */
 import test from 'ava';
 import { ChildStartTimeoutError, createSystem, DynamicSupervisor, GenServer, Supervisor, type ActorRef, type ChildSpec } from '../../src/index.js';
-import { sleep } from '../helpers.js';
-import { until } from './fixtures.js';
+import { sleep } from '../support/helpers.js';
+import { until } from '../support/supervisorWorkers.js';
 
 interface HangArg {
   /** Called with each started copy, before its init decides whether to hang. */

@@ -18,8 +18,8 @@ import {
   type ChildSpec,
   type StartFunction,
 } from '../../src/index.js';
-import { sleep } from '../helpers.js';
-import { exitChild, exitOf, refs, restarted, until, Worker, worker, type WorkerArg } from './fixtures.js';
+import { sleep } from '../support/helpers.js';
+import { exitChild, exitOf, refs, restarted, until, Worker, worker, type WorkerArg } from '../support/supervisorWorkers.js';
 
 test('children start in order; whichChildren lists them in start order', async (t) => {
   const system = createSystem();

@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import { createSystem, Supervisor } from '../../src/index.js';
-import { exitChild, exitOf, refs, restarted, Worker, worker } from './fixtures.js';
+import { exitChild, exitOf, refs, restarted, Worker, worker } from '../support/supervisorWorkers.js';
 
 test('one_for_one: only the dead child is restarted, in its position; the others keep their refs', async (t) => {
   const system = createSystem();

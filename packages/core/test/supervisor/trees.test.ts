@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { createSystem, Supervisor, type ActorRef, type SupervisorProtocol } from '../../src/index.js';
-import { exitChild, exitOf, refs, restarted, worker } from './fixtures.js';
+import { exitChild, exitOf, refs, restarted, worker } from '../support/supervisorWorkers.js';
 
 type SupRef = ActorRef<SupervisorProtocol>;
 

@@ -16,8 +16,8 @@ import {
   type SupervisorDef,
   type SupervisorProtocol,
 } from '../../src/index.js';
-import { Counter, type CounterProtocol } from '../fixtures.js';
-import { Worker } from './fixtures.js';
+import { Counter, type CounterProtocol } from '../support/actors.js';
+import { Worker } from '../support/supervisorWorkers.js';
 
 class Pool extends Supervisor<{ size: number }> {
   protected override configure(arg: { size: number }): SupervisorDef {

@@ -29,7 +29,7 @@ import {
   type ChildSpec,
   type SupervisorDef,
 } from '../../src/index.js';
-import { Worker, worker } from './fixtures.js';
+import { Worker, worker } from '../support/supervisorWorkers.js';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 

@@ -6,8 +6,8 @@
  */
 import test from 'ava';
 import { call, cast, GenServer, send, type Call } from '../../src/index.js';
-import { capturingSystem } from '../helpers.js';
-import { compileCases } from './compile.js';
+import { capturingSystem } from '../support/helpers.js';
+import { compileCases } from '../support/compileCases.js';
 
 const header = `
 import { call, cast, send, GenServer, type ActorRef, type ActorSystem, type Call } from '@core';

@@ -6,8 +6,8 @@
  */
 import test from 'ava';
 import { call, GenServer, noReply, type ActorRef, type Call, type CallHandler, type CallHandlers, type From } from '../../src/index.js';
-import { capturingSystem } from '../helpers.js';
-import { compileCases } from './compile.js';
+import { capturingSystem } from '../support/helpers.js';
+import { compileCases } from '../support/compileCases.js';
 
 interface StoreProtocol {
   call: Call<'get', number> | Call<'name', string, { upper: boolean }> | Call<'later', number> | Call<'slow', string>;

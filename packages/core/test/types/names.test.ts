@@ -23,9 +23,9 @@ import {
   type TypedName,
   type UnknownProtocol,
 } from '../../src/index.js';
-import { Counter, type CounterProtocol } from '../fixtures.js';
-import { capturingSystem } from '../helpers.js';
-import { compileCases } from './compile.js';
+import { Counter, type CounterProtocol } from '../support/actors.js';
+import { capturingSystem } from '../support/helpers.js';
+import { compileCases } from '../support/compileCases.js';
 
 interface EchoProtocol {
   call: Call<'echo', string, { text: string }>;

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { exit, GenServer, type Call, InvalidOptionError, openInbox } from '../../src/index.js';
-import { Counter } from '../fixtures.js';
-import { capturingSystem, settle } from '../helpers.js';
+import { Counter } from '../support/actors.js';
+import { capturingSystem, settle } from '../support/helpers.js';
 
 /** Sends `exit(target, undefined)` from inside an actor when asked. */
 class Sender extends GenServer<{ call: Call<'exit', string, { target: unknown }> }, undefined> {

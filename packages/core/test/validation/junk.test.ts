@@ -42,7 +42,7 @@ import {
   type TaskSupervisorRef,
 } from '../../src/index.js';
 import { junkValues } from '@arbor/test-support';
-import { capturingSystem } from '../helpers.js';
+import { capturingSystem } from '../support/helpers.js';
 
 const JUNK: readonly [string, unknown][] = junkValues();
 /** A valid callback, where a probe needs one beside its junk argument. */

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { badRef, call, cast, checkRef, exit, InvalidOptionError, isActorRef, isAlive, refExpected, Registry, send } from '../../src/index.js';
-import { Counter } from '../fixtures.js';
-import { capturingSystem } from '../helpers.js';
+import { Counter } from '../support/actors.js';
+import { capturingSystem } from '../support/helpers.js';
 
 test('isActorRef is true for refs spawn gave out (alive or dead), false for lookalikes', async (t) => {
   const { system } = capturingSystem();

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { Agent, checkTimeout, GenServer, InvalidOptionError, MAX_TIMER_MS, call, openInbox, startApplication, type ActorRef } from '../../src/index.js';
-import { Counter, type CounterProtocol } from '../fixtures.js';
-import { capturingSystem, sleep } from '../helpers.js';
+import { Counter, type CounterProtocol } from '../support/actors.js';
+import { capturingSystem, sleep } from '../support/helpers.js';
 
 /** Settles `p` or answers 'pending' after `ms`: a bound on every probe, never a timing assertion. */
 async function within<T>(p: Promise<T>, ms = 2000): Promise<{ status: 'fulfilled'; value: T } | { status: 'rejected'; reason: unknown } | { status: 'pending' }> {

@@ -1,5 +1,5 @@
 import type { WorkerConn, WorkerExit, WorkerProfile } from '@arbor/worker-profiles';
-import { isAlive } from '@arbor/test-support';
+import { isAlive, pollUntil as eventually } from '@arbor/test-support';
 
 /** One worker a tracked profile started: its pid (OS workers), and its exit once reported. */
 export interface TrackedConn {
@@ -37,14 +37,7 @@ export function tracked<H>(profile: WorkerProfile<H>, into: TrackedConn[]): Work
 export { isAlive };
 
 /** Polls `check` (every 20 ms) until it holds or `ms` pass; answers whether it held. */
-export async function eventually(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { eventually };
 
 /** SIGKILLs each live pid of `pids` (the after.always of a file whose processes survived); answers them. */
 export function killLeft(pids: Iterable<number>): number[] {
