@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { childSpec, InvalidOptionError, Supervisor, type ChildSpec } from '@arbor/core';
 import { DebugEndpoint, fetchDump, type DebugEndpointProtocol } from '../src/index.js';
-import { capturingSystem } from './helpers.js';
+import { capturingSystem } from './support/helpers.js';
 
 /** A fresh short temp directory (Unix socket paths are limited to about 100 bytes). */
 function tempDir(t: { teardown(fn: () => void): void }): string {

@@ -108,6 +108,7 @@ export class Registry extends GenServer<RegistryProtocol, undefined, RegistryOpt
    * const workers = Registry.named<string, number>(system, 'workers')!;
    */
   static childSpec(options: RegistryOptions, overrides?: ChildSpecOverrides<Registry>): ChildSpec<Registry> {
+    validateRegistryOptions(options);
     return withOverrides<ChildSpec<Registry>>({ id: 'Registry', start: { behaviour: Registry, arg: options } }, overrides);
   }
 

@@ -4,8 +4,8 @@
  */
 import test from 'ava';
 import { childSpec, InvalidOptionError, Registry, Supervisor, type ChildSpec } from '../../src/index.js';
-import { Counter } from '../fixtures.js';
-import { capturingSystem, eventually } from '../helpers.js';
+import { Counter } from '../support/actors.js';
+import { capturingSystem, eventually } from '../support/helpers.js';
 
 test('Registry.childSpec is what childSpec(Registry, options) gives, overrides included', (t) => {
   const options = { keys: 'unique', name: 'workers' } as const;

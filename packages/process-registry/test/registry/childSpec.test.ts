@@ -5,7 +5,7 @@
 import test from 'ava';
 import { childSpec, createLogger, createSystem, InvalidOptionError, Supervisor, type ChildSpec } from '@arbor/core';
 import { ProcessRegistry, spawnWorker, type ProcessRegistryProtocol } from '../../src/index.js';
-import { cleanUpFile, isRunning, tempStorePath, track } from '../helpers.js';
+import { cleanUpFile, isRunning, tempStorePath, track } from '../support/helpers.js';
 
 test.after.always(cleanUpFile);
 
