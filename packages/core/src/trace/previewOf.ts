@@ -83,15 +83,16 @@ function write(out: Writer, v: unknown, depth: number, seen: Set<object>): void 
     return;
   }
   const o = v as object;
-  if (isCell(o)) {
-    out.push(o.toString());
-    return;
-  }
   if (seen.has(o)) {
     out.push('[Circular]');
     return;
   }
   try {
+    // instanceof runs a Proxy's getPrototypeOf trap, which may throw (a revoked Proxy does).
+    if (isCell(o)) {
+      out.push(o.toString());
+      return;
+    }
     if (o instanceof Date) {
       const t = Date.prototype.getTime.call(o);
       out.push(Number.isNaN(t) ? 'Invalid Date' : new Date(t).toISOString());
@@ -115,42 +116,79 @@ function write(out: Writer, v: unknown, depth: number, seen: Set<object>): void 
 }
 
 function writeObject(out: Writer, o: object, depth: number, seen: Set<object>): void {
-  let keys: (string | symbol)[];
   let isArray: boolean;
   try {
     isArray = Array.isArray(o);
+  } catch {
+    out.push('[Unreadable]');
+    return;
+  }
+  if (isArray) {
+    writeArray(out, o as unknown[], depth, seen);
+    return;
+  }
+  let keys: (string | symbol)[];
+  try {
     keys = Reflect.ownKeys(o);
   } catch {
     out.push('[Unreadable]');
     return;
   }
-  const prefix = isArray ? '' : prefixOf(o);
+  const prefix = prefixOf(o);
   if (depth === 0) {
-    out.push(isArray ? '[…]' : `${prefix}{…}`);
+    out.push(`${prefix}{…}`);
     return;
   }
-  out.push(isArray ? '[' : `${prefix}{`);
+  out.push(`${prefix}{`);
   let shown = 0;
-  let total = 0;
-  for (const key of keys) {
-    let d: PropertyDescriptor | undefined;
-    try {
-      d = Reflect.getOwnPropertyDescriptor(o, key);
-    } catch {
-      d = undefined;
+  for (let i = 0; i < keys.length; i++) {
+    if (shown === MAX_ENTRIES || out.full) {
+      // Not opened: counted as they are (non-enumerable ones included), to stay cheap on huge objects.
+      out.push(`, … ${keys.length - i} more`);
+      break;
     }
+    const key = keys[i]!;
+    const d = descriptorOf(o, key);
     if (d === undefined || !d.enumerable) continue;
-    if (isArray && key === 'length') continue;
-    total++;
-    if (shown === MAX_ENTRIES || out.full) continue;
     out.push(shown === 0 ? ' ' : ', ');
-    if (!isArray || typeof key !== 'string' || !/^\d+$/.test(key)) out.push(`${keyText(key)}: `);
-    if ('value' in d) write(out, d.value, depth - 1, seen);
-    else out.push('[Getter]');
+    out.push(`${keyText(key)}: `);
+    writeSlot(out, d, depth, seen);
     shown++;
   }
-  if (total > shown) out.push(`, … ${total - shown} more`);
-  out.push(shown === 0 ? (isArray ? ']' : '}') : isArray ? ' ]' : ' }');
+  out.push(shown === 0 ? '}' : ' }');
+}
+
+/** An array: its first entries by index (holes show as undefined), then how many more. */
+function writeArray(out: Writer, a: unknown[], depth: number, seen: Set<object>): void {
+  const d = descriptorOf(a, 'length');
+  const length = d !== undefined && typeof d.value === 'number' ? d.value : 0;
+  if (depth === 0) {
+    out.push('[…]');
+    return;
+  }
+  out.push('[');
+  const shown = Math.min(length, MAX_ENTRIES);
+  for (let i = 0; i < shown && !out.full; i++) {
+    out.push(i === 0 ? ' ' : ', ');
+    const slot = descriptorOf(a, String(i));
+    if (slot === undefined) out.push('undefined');
+    else writeSlot(out, slot, depth, seen);
+  }
+  if (length > shown) out.push(`, … ${length - shown} more`);
+  out.push(shown === 0 ? ']' : ' ]');
+}
+
+function writeSlot(out: Writer, d: PropertyDescriptor, depth: number, seen: Set<object>): void {
+  if ('value' in d) write(out, d.value, depth - 1, seen);
+  else out.push('[Getter]');
+}
+
+function descriptorOf(o: object, key: string | symbol): PropertyDescriptor | undefined {
+  try {
+    return Reflect.getOwnPropertyDescriptor(o, key);
+  } catch {
+    return undefined;
+  }
 }
 
 function prefixOf(o: object): string {
