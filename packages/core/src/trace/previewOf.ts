@@ -1,4 +1,6 @@
+import { InvalidOptionError } from '../errors/errors.js';
 import { isCell } from '../kernel/index.js';
+import { checkOptions } from '../validation/options.js';
 
 /** Limits of {@link previewOf}. */
 export interface PreviewLimits {
@@ -13,7 +15,8 @@ const MAX_ENTRIES = 10;
 
 /**
  * A short, size-capped text of any value, for traces and logs: depth and length capped,
- * and it never throws and never runs user code. Cycles show as `[Circular]`, getters as
+ * and it never throws on the value and never runs user code (bad `limits` throw
+ * `InvalidOptionError`). Cycles show as `[Circular]`, getters as
  * `[Getter]` (they are not called), BigInts as `12n`, actor refs as `ActorRef<...>`, and
  * an object whose keys cannot be read (a revoked Proxy) as `[Unreadable]`.
  *
@@ -23,8 +26,9 @@ const MAX_ENTRIES = 10;
  * previewOf(10n ** 30n);                  // '1000000000000000000000000000000n'
  */
 export function previewOf(value: unknown, limits?: PreviewLimits): string {
-  const maxLength = positiveOr(limits?.maxLength, 200);
-  const maxDepth = positiveOr(limits?.maxDepth, 3);
+  checkOptions('previewOf: limits', limits, '{ maxLength?, maxDepth? }');
+  const maxLength = positiveOr('maxLength', limits?.maxLength, 200);
+  const maxDepth = positiveOr('maxDepth', limits?.maxDepth, 3);
   const out = new Writer(maxLength);
   try {
     write(out, value, maxDepth, new Set());
@@ -34,8 +38,10 @@ export function previewOf(value: unknown, limits?: PreviewLimits): string {
   return out.text();
 }
 
-function positiveOr(n: number | undefined, fallback: number): number {
-  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : fallback;
+function positiveOr(key: string, n: unknown, fallback: number): number {
+  if (n === undefined) return fallback;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new InvalidOptionError(`previewOf: limits.${key}`, 'a positive integer or undefined', n);
+  return n;
 }
 
 /** Collects text up to a length, then stops taking more. */

@@ -1,6 +1,6 @@
 /** `previewOf`: a size-capped text of any value that never throws and never runs user code. */
 import test from 'ava';
-import { createLogger, createSystem, previewOf } from '../../src/index.js';
+import { createLogger, createSystem, InvalidOptionError, previewOf } from '../../src/index.js';
 import { Quiet } from './fixtures.js';
 
 test('plain values and objects read like code', (t) => {
@@ -87,4 +87,10 @@ test('actor refs show as refs, not as their insides', async (t) => {
   const ref = await system.spawn(Quiet, undefined);
   t.is(previewOf({ to: ref }), `{ to: ActorRef<Quiet#${ref.id}> }`);
   await system.shutdown();
+});
+
+test('bad limits give InvalidOptionError naming the limit', (t) => {
+  t.is(t.throws(() => previewOf('x', { maxLength: 0 }), { instanceOf: InvalidOptionError })?.option, 'previewOf: limits.maxLength');
+  t.is(t.throws(() => previewOf('x', { maxDepth: 1.5 }), { instanceOf: InvalidOptionError })?.option, 'previewOf: limits.maxDepth');
+  t.is(t.throws(() => previewOf('x', 5 as never), { instanceOf: InvalidOptionError })?.option, 'previewOf: limits');
 });
