@@ -72,7 +72,7 @@ export { prettyFormat } from './log/prettyFormat.js';
 export type { CrashReport } from './log/reports.js';
 export { ActorSystem, type DownCallback, type StartResult, type SystemOptions } from './system/ActorSystem.js';
 export type { ActorState, ActorStatus } from './kernel/index.js';
-export { call, cast, createSystem, defaultSystem, exit, isAlive, openInbox, send, spawn } from './system/defaultSystem.js';
+export { call, cast, createSystem, defaultSystem, exit, isAlive, openInbox, send, spawn, trace } from './system/defaultSystem.js';
 export { currentActor } from './system/currentActor.js';
 export { Inbox } from './system/Inbox.js';
 export type { SchedulerOptions } from './kernel/index.js';
@@ -136,6 +136,27 @@ export type { RegistryKeys, RegistryOptions } from './registry/RegistryOptions.j
 export type { RegisterResult, RegistryEntry, RegistryInfo, RegistryRecord, UpdateResult } from './registry/RegistryTable.js';
 export type { RegistryEvent, RegistryListener } from './registry/RegistryEvent.js';
 export { DuplicateKeysError, NoOwnerError, NotARegistryError, RegistryStoppedError } from './registry/errors.js';
+export { Trace, type TraceInfo } from './trace/Trace.js';
+export { MAX_TRACE_EVENTS, type TraceOptions } from './trace/checkTraceOptions.js';
+export { previewOf, type PreviewLimits } from './trace/previewOf.js';
+export {
+  TRACE_EVENT_KINDS,
+  type TraceEnd,
+  type TraceEndReason,
+  type TraceEvent,
+  type TraceEventKind,
+  type TraceExited,
+  type TraceHandled,
+  type TraceLinked,
+  type TraceMonitored,
+  type TraceOutcome,
+  type TraceReceived,
+  type Tracer,
+  type TraceReplied,
+  type TraceSent,
+  type TraceSpawned,
+  type TraceVia,
+} from './trace/TraceEvent.js';
 export { dump, dumpSteps } from './dump/dump.js';
 export type { Dump, DumpNode, DumpOptions, DumpStatus } from './dump/DumpNode.js';
 export { checkDump } from './dump/checkDump.js';

@@ -40,6 +40,8 @@ export interface DumpNode {
   readonly uptimeMs: number;
   /** What the behaviour's `formatStatus()` reports (absent when it reports nothing). */
   readonly details?: StatusDetails;
+  /** True while a live trace (`system.trace`) is attached to the actor (absent otherwise). */
+  readonly traced?: true;
   /** Child nodes: a supervisor's children in start order, then other actors it spawnLinked. */
   readonly children: readonly DumpNode[];
   /** Descendants left out because the node sits at `maxDepth` (absent when none are). */

@@ -1,4 +1,4 @@
-import { type Cell, isCell, statusOf } from '../kernel/index.js';
+import { type Cell, isCell, sinkOf, statusOf } from '../kernel/index.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import { formatReason } from '../exit/ExitReason.js';
 import { describeName } from '../names/NameProvider.js';
@@ -217,6 +217,7 @@ class Snapshot {
       monitors: s.monitors,
       uptimeMs: s.uptimeMs,
       ...(s.details === undefined ? {} : { details: s.details }),
+      ...(sinkOf(cell) === null ? {} : { traced: true as const }),
       children: [],
     };
   }

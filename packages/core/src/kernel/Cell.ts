@@ -9,6 +9,7 @@ import type { Host } from './Host.js';
 import { noReply } from './markers.js';
 import { BUSY, CONTINUE, DEAD, INIT, SCHEDULED, STOP_REQUESTED, STOPPING, SUSPENDED, TRAP_EXIT } from './flags.js';
 import { Mailbox } from './Mailbox.js';
+import { traceExited, traceHandled, traceReceived, traceReplied, type TraceSink } from './TraceSink.js';
 
 
 /** A cell cannot take the run queue while any of these is set (SUSPENDED still serves sys requests). */
@@ -84,6 +85,8 @@ export class Cell implements ActorRef {
   /** Neighbours in the system's list of live cells (start order). */
   prevLive: Cell | null = null;
   nextLive: Cell | null = null;
+  /** The live trace attached to this cell, or null (the emit points test it, and do nothing else when null). */
+  tracer: TraceSink | null = null;
 
   constructor(
     readonly id: string,
@@ -222,6 +225,7 @@ export class Cell implements ActorRef {
       if (this.sysQueued !== 0 && isSysEntry(m)) {
         // A sys request in its turn: not a message of the behaviour (not counted, not `current`).
         this.sysQueued--;
+        if (this.tracer !== null) traceReceived(this.tracer, 'system', ((m as Envelope).msg as SysRequest).op);
         running = this;
         this.#serveSys((m as Envelope).msg as SysRequest);
         running = null;
@@ -229,20 +233,24 @@ export class Cell implements ActorRef {
       }
       this.current = m;
       this.handled++;
+      const tracer = this.tracer;
+      if (tracer !== null) traceReceived(tracer, m instanceof Envelope ? (m.kind === CALL ? 'call' : 'info') : 'cast', m instanceof Envelope ? m.msg : m);
       let r: unknown;
       running = this;
       try {
         r = m instanceof Envelope ? this.#dispatch(m) : this.behaviour!.onCast(m as never);
       } catch (e) {
         running = null;
+        if (tracer !== null) traceHandled(tracer, 'crash');
         this.crash(e);
         return false;
       }
       running = null;
       if (r !== undefined && isThenable(r)) {
-        this.#awaitHandler(r, m instanceof PendingCall ? m : null);
+        this.#awaitHandler(r, m instanceof PendingCall ? m : null, tracer);
         return false;
       }
+      if (tracer !== null) traceHandled(tracer, handledOutcome(this, m));
       if ((this.flags & (CONTINUE | STOP_REQUESTED)) !== 0 && this.afterHandler()) return false;
     }
   }
@@ -261,6 +269,7 @@ export class Cell implements ActorRef {
         (this.inflight ??= new Set()).add(pc);
         return r;
       }
+      if (this.tracer !== null) traceReplied(this.tracer, r);
       pc.ok(r);
       return undefined;
     }
@@ -298,14 +307,17 @@ export class Cell implements ActorRef {
       }
       running = null;
       if (r !== undefined && isThenable(r)) {
-        this.#awaitHandler(r, null);
+        this.#awaitHandler(r, null, null);
         return true;
       }
     }
   }
 
-  /** Parks the cell until an async handler settles. A kill meanwhile discards the result. */
-  #awaitHandler(p: PromiseLike<unknown>, call: PendingCall | null): void {
+  /**
+   * Parks the cell until an async handler settles. A kill meanwhile discards the result.
+   * `tracer`: the trace that saw the message received (null for `onContinue`).
+   */
+  #awaitHandler(p: PromiseLike<unknown>, call: PendingCall | null, tracer: TraceSink | null): void {
     this.flags |= BUSY;
     p.then(
       (value) => {
@@ -313,14 +325,17 @@ export class Cell implements ActorRef {
         this.flags &= ~BUSY;
         if (call !== null && value !== noReply) {
           this.inflight?.delete(call);
+          if (tracer !== null) traceReplied(tracer, value);
           call.ok(value);
         }
+        if (tracer !== null) traceHandled(tracer, (this.flags & STOP_REQUESTED) !== 0 ? 'stop' : call !== null && !call.settled ? 'noreply' : 'ok');
         if (this.afterHandler()) return;
         this.wake();
       },
       (error) => {
         if ((this.flags & DEAD) !== 0) return;
         this.flags &= ~BUSY;
+        if (tracer !== null) traceHandled(tracer, 'crash');
         this.crash(error);
       },
     );
@@ -348,6 +363,7 @@ export class Cell implements ActorRef {
     while (this.sysQueued > 0) {
       const env = mb.removeFirst(isSysEntry) as Envelope;
       this.sysQueued--;
+      if (this.tracer !== null) traceReceived(this.tracer, 'system', (env.msg as SysRequest).op);
       running = this;
       this.#serveSys(env.msg as SysRequest);
       running = null;
@@ -451,6 +467,7 @@ export class Cell implements ActorRef {
     if ((this.flags & DEAD) !== 0) return;
     this.flags |= DEAD;
     this.exitReason = reason;
+    if (this.tracer !== null) traceExited(this.tracer, reason);
     const host = this.host;
     // A call whose handler crashed is in neither the mailbox nor inflight.
     if (this.current instanceof PendingCall) this.current.fail(new CallExitError(this, reason));
@@ -520,6 +537,12 @@ export class Cell implements ActorRef {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+/** How a synchronous handler of `m` ended, for the trace (it returned: ok, noreply or stop). */
+function handledOutcome(cell: Cell, m: unknown): 'ok' | 'noreply' | 'stop' {
+  if ((cell.flags & (STOP_REQUESTED | STOPPING | DEAD)) !== 0) return 'stop';
+  return m instanceof PendingCall && !m.settled ? 'noreply' : 'ok';
 }
 
 function messageType(msg: unknown): string {

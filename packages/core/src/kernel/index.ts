@@ -48,3 +48,4 @@ export { Scheduler, type SchedulerOptions } from './Scheduler.js';
 export { addHookMonitor, addMonitor, demonitor, demonitorFrom, hookMonitorDown, link, linkCells, monitorFrom, unlink } from './signals.js';
 export { stopActor, stopAll, sysRequest } from './sysRequest.js';
 export { TimerRef } from './TimerRef.js';
+export { attachSink, sinkOf, traceSpawn, type TraceSink, type TraceSinkOptions } from './TraceSink.js';

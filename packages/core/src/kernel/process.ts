@@ -7,6 +7,7 @@ import type { Host } from './Host.js';
 import { ignore } from './markers.js';
 import { linkCells } from './signals.js';
 import { clearTimer, TimerRef } from './TimerRef.js';
+import { traceReplied, traceSent } from './TraceSink.js';
 
 /**
  * What code outside the kernel may do to a process: read whether it is dead, its parent, its
@@ -162,11 +163,15 @@ export function setTrapExit(cell: Cell, on: boolean): void {
 
 /** Queues a cast (a no-op on a dead process; a full `reject` mailbox throws). */
 export function castTo(cell: Cell, msg: unknown): void {
+  const from = running;
+  if (from !== null && from.tracer !== null) traceSent(from.tracer, 'cast', cell, msg);
   cell.cast(msg);
 }
 
 /** Queues an info message. */
 export function sendInfo(cell: Cell, msg: unknown): void {
+  const from = running;
+  if (from !== null && from.tracer !== null) traceSent(from.tracer, 'info', cell, msg);
   cell.deliver(new Envelope(INFO, msg));
 }
 
@@ -196,6 +201,8 @@ export function startTimer(cell: Cell, msg: unknown, delay: number): TimerRef {
 export function callCell(caller: Cell | null, target: Cell, request: unknown, timeout: number): Promise<unknown> {
   if ((target.flags & DEAD) !== 0) return Promise.reject(new NoProcError(target, 'call'));
   if (caller === target || running === target) return Promise.reject(new CallSelfError(target));
+  const from = running;
+  if (from !== null && from.tracer !== null) traceSent(from.tracer, 'call', target, request);
   const pc = new PendingCall(request, target, timeout);
   const p = new Promise<unknown>((resolve) => {
     pc.resolve = resolve;
@@ -214,6 +221,7 @@ export function replyTo(cell: Cell, from: unknown, value: unknown): void {
   if (!(from instanceof PendingCall)) throw new InvalidOptionError('from', 'the `from` argument handleCall received', from);
   cell.inflight?.delete(from);
   from.target.inflight?.delete(from);
+  if (cell.tracer !== null && !from.settled) traceReplied(cell.tracer, value);
   from.ok(value);
 }
 

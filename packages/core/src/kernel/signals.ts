@@ -3,6 +3,7 @@ import type { Cell, DownHook, Watcher } from './Cell.js';
 import { Envelope, SIGNAL } from './Envelope.js';
 import { DEAD, TRAP_EXIT } from './flags.js';
 import { InvalidOptionError, NoProcError } from '../errors/errors.js';
+import { traceLink, traceMonitor } from './TraceSink.js';
 
 /**
  * Links, monitors and the exit-signal worklist: the bookkeeping behind `link`,
@@ -49,11 +50,13 @@ export function linkCells(a: Cell, b: Cell): void {
   }
   (a.links ??= new Set()).add(b);
   (b.links ??= new Set()).add(a);
+  if (a.tracer !== null || b.tracer !== null) traceLink('linked', a, b);
 }
 
 export function unlink(from: Cell, ref: Cell): void {
-  from.links?.delete(ref);
+  const was = from.links?.delete(ref) === true;
   ref.links?.delete(from);
+  if (was && (from.tracer !== null || ref.tracer !== null)) traceLink('unlinked', from, ref);
 }
 
 export function monitorFrom(watcher: Cell, ref: Cell): MonitorRef {
@@ -78,7 +81,12 @@ export function addMonitor(watcher: Watcher, target: Cell): MonitorRef {
   }
   setMonitorTarget(mref, target);
   (target.watchers ??= new Map()).set(mref, watcher);
-  if (isCellWatcher(watcher)) (watcher.monitors ??= new Map()).set(mref, target);
+  if (isCellWatcher(watcher)) {
+    (watcher.monitors ??= new Map()).set(mref, target);
+    if (watcher.tracer !== null || target.tracer !== null) traceMonitor(watcher, watcher.id, target);
+  } else if (target.tracer !== null) {
+    traceMonitor(null, typeof watcher === 'function' ? 'external' : watcher.id, target);
+  }
   return mref;
 }
 

@@ -17,6 +17,9 @@ import { checkLocalName } from '../validation/name.js';
 import { checkOptions } from '../validation/options.js';
 import { asCell } from '../validation/ref.js';
 import { timeoutOf } from '../validation/timeout.js';
+import type { TraceOptions } from '../trace/checkTraceOptions.js';
+import { tracesIn, type Trace, type TraceInfo } from '../trace/Trace.js';
+import { traceActor } from '../trace/traceActor.js';
 
 /** Options of {@link createSystem}. */
 export interface SystemOptions {
@@ -337,6 +340,36 @@ export class ActorSystem {
    */
   actors(): ActorRef[] {
     return this.#core.live.toArray();
+  }
+
+  /**
+   * Starts a bounded live trace of one actor (OTP's `sys:trace`, with recon_trace's
+   * limits): each event (received, handled, replied, sent, spawned, linked, unlinked,
+   * monitored, exited) goes to `options.tracer`, synchronously, until `max` events
+   * (default 1000), more than `ratePerSec` in one second, `trace.stop()`, the actor's exit,
+   * a throwing tracer or a new trace on the same actor. `trace(ref, false)` ends the
+   * actor's trace and returns whether it had one. A dead actor throws `NoProcError`.
+   *
+   * @example
+   * const trace = system.trace(ref, { tracer: (e) => console.log(e.seq, e.kind), max: 100, ratePerSec: 50 });
+   * system.cast(ref, { type: 'inc', by: 1 });
+   * system.trace(ref, false); // true
+   * (await trace.ended).reason; // 'stopped'
+   */
+  trace(ref: ActorRef, options: TraceOptions): Trace;
+  trace(ref: ActorRef, options: false): boolean;
+  trace(ref: ActorRef, options: TraceOptions | false): Trace | boolean {
+    return traceActor(ref, options);
+  }
+
+  /**
+   * The live traces of this system's actors, oldest first.
+   *
+   * @example
+   * system.traces().map((t) => t.actor.id);
+   */
+  traces(): TraceInfo[] {
+    return tracesIn(this.#core).map((t) => t.info());
   }
 
   /** How many actors are alive. */

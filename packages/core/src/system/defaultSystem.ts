@@ -8,6 +8,8 @@ import type { ExitReason } from '../exit/ExitReason.js';
 import { ActorSystem, type SystemOptions } from './ActorSystem.js';
 import { Inbox } from './Inbox.js';
 import type { SpawnOptionsOf } from './SpawnOptions.js';
+import type { TraceOptions } from '../trace/checkTraceOptions.js';
+import type { Trace } from '../trace/Trace.js';
 
 let fallback: ActorSystem | undefined;
 
@@ -89,6 +91,20 @@ export function send<P extends Protocol>(ref: ActorRef<P>, msg: InfoMessage<P>):
  */
 export function exit(ref: ActorRef, reason: ExitReason): void {
   systemOf('exit', ref).exit(ref, reason);
+}
+
+/**
+ * Starts a bounded live trace of an actor (in whatever system it lives), or with `false`
+ * ends its trace; see `ActorSystem.trace`.
+ *
+ * @example
+ * const t = trace(ref, { tracer: (e) => console.log(e.kind), max: 10 });
+ * trace(ref, false); // true
+ */
+export function trace(ref: ActorRef, options: TraceOptions): Trace;
+export function trace(ref: ActorRef, options: false): boolean;
+export function trace(ref: ActorRef, options: TraceOptions | false): Trace | boolean {
+  return options === false ? systemOf('trace', ref).trace(ref, false) : systemOf('trace', ref).trace(ref, options);
 }
 
 /** True while the actor has not exited. */

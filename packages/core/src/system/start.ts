@@ -2,7 +2,7 @@ import { nanoid } from 'nanoid';
 import type { AnyBehaviour, BehaviourClass } from '../behaviour/Behaviour.js';
 import { attach } from '../behaviour/attach.js';
 import { AlreadyStartedError, InitError, InitIgnoredError, SystemStoppedError } from '../errors/errors.js';
-import { type ActorRef, addMonitor, type Cell, completeInit, createCell, discardCell, failInit, isThenable, linkCells, MonitorRef, runAs, type Watcher } from '../kernel/index.js';
+import { type ActorRef, addMonitor, type Cell, completeInit, createCell, discardCell, failInit, isThenable, linkCells, MonitorRef, runAs, traceSpawn, type Watcher } from '../kernel/index.js';
 import { describeName } from '../names/NameProvider.js';
 import type { StartResult } from './ActorSystem.js';
 import { validateSpawnOptions, type SpawnOptions } from './SpawnOptions.js';
@@ -86,6 +86,7 @@ export function startCell(
   } catch (e) {
     return Promise.reject(e);
   }
+  if (parent !== null) traceSpawn(parent, cell);
   if (link && parent !== null) linkCells(parent, cell);
   created?.(cell);
   const mref = watcher === null ? undefined : addMonitor(watcher, cell);
