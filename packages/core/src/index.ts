@@ -137,7 +137,7 @@ export type { RegisterResult, RegistryEntry, RegistryInfo, RegistryRecord, Updat
 export type { RegistryEvent, RegistryListener } from './registry/RegistryEvent.js';
 export { DuplicateKeysError, NoOwnerError, NotARegistryError, RegistryStoppedError } from './registry/errors.js';
 export { dump, dumpSteps } from './dump/dump.js';
-export type { Dump, DumpNode, DumpOptions, DumpStatus } from './dump/DumpNode.js';
+export type { Dump, DumpMemory, DumpNode, DumpOptions, DumpStatus } from './dump/DumpNode.js';
 export { checkDump } from './dump/checkDump.js';
 export { renderDump, renderDumpLines } from './dump/renderDump.js';
 export { Agent, type AgentInit, type AgentProtocol, type AgentRef } from './agent/Agent.js';
