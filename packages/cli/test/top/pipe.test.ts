@@ -109,6 +109,9 @@ test.serial('usage errors and an endpoint that is not there: exit 2 and one line
     [['top', 'extra'], /^arbor: top takes no arguments, got "extra"/],
     [['top', '--endpoint', '/tmp/arbor-top-no-such.sock'], /^arbor: no debug endpoint at \/tmp\/arbor-top-no-such\.sock \(no such socket\)/],
   ];
+  const help = await arbor(['--help']).done;
+  t.regex(help.stdout, /^ {2}top {15}a live view of it/m);
+  t.regex(help.stdout, /^ {2}--interval <ms> {3}time between samples \(default 1000, at least 200\)$/m);
   for (const [args, message] of cases) {
     const r = await arbor(args).done;
     t.is(r.code, 2, args.join(' '));
