@@ -6,7 +6,8 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import test, { type ExecutionContext } from 'ava';
 import { isAlive } from '@arbor/test-support';
@@ -18,10 +19,12 @@ const run = promisify(execFile);
 function tmuxServer(t: ExecutionContext): (...args: string[]) => Promise<string> {
   const socket = `arbor-test-${randomBytes(6).toString('hex')}`;
   const tmux = async (...args: string[]): Promise<string> => (await run('tmux', ['-L', socket, '-f', '/dev/null', ...args])).stdout;
-  t.teardown(() => tmux('kill-server').then(
-    () => undefined,
-    () => undefined, // already gone: the last session ended
-  ));
+  // tmux leaves its socket file behind when the server exits: remove it too.
+  const path = join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${process.getuid!()}`, socket);
+  t.teardown(async () => {
+    await tmux('kill-server').catch(() => undefined); // already gone: the last session ended
+    rmSync(path, { force: true });
+  });
   return tmux;
 }
 
