@@ -2,7 +2,7 @@
  * `arbor top` under a pseudo-terminal: tmux with a server of its own runs the real `arbor`
  * bin against a real application in a child process. The screen shows the tree on the
  * alternate screen, fits a resized window, says when the endpoint is gone and keeps
- * going, and `q` or Ctrl-C quits with the terminal restored. Every process is gone at the end.
+ * going, and `q`, Ctrl-C or SIGTERM quits with the terminal restored. Every process is gone at the end.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -123,6 +123,22 @@ test.serial('a resized window is redrawn to fit; Ctrl-C quits and restores the t
   t.regex(rows[1]!, /^memory: /, 'the second row is the second line: nothing wrapped');
 
   await top.tmux('send-keys', 'C-c');
+  const after = await until('arbor to exit', async () => {
+    const s = await top.screen();
+    return s.includes('arbor-exit=') ? s : undefined;
+  });
+  t.regex(after, /^arbor-exit=0$/m);
+  t.is(await top.show('#{alternate_on} #{cursor_flag}'), '0 1');
+  await app.stop();
+  t.false(isAlive(app.pid), 'the application is gone');
+  await endSession(t, top);
+});
+
+test.serial('SIGTERM quits too, and restores the terminal', async (t) => {
+  const app = await startTopApp(t);
+  const top = await startTop(t, app.endpoint);
+  await until('the tree', async () => ((await top.screen()).includes('ticker: Ticker') ? true : undefined));
+  process.kill(top.arborPid, 'SIGTERM');
   const after = await until('arbor to exit', async () => {
     const s = await top.screen();
     return s.includes('arbor-exit=') ? s : undefined;
