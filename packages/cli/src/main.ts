@@ -8,6 +8,9 @@ import { open } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 import { resolveEndpoint } from './resolveEndpoint.js';
+import { runPlainTop } from './top/runPlainTop.js';
+import { runTtyTop } from './top/runTtyTop.js';
+import { TopSampler } from './top/TopSampler.js';
 import { USAGE } from './usage.js';
 
 export { AmbiguousEndpointError, NoEndpointFoundError, UsageError } from './errors.js';
@@ -62,8 +65,11 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(USAGE);
     return 0;
   }
-  if (command !== 'dump') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
-  if (rest.length > 0) throw new UsageError(`dump takes no arguments, got ${JSON.stringify(rest[0])}`);
+  if (command !== 'dump' && command !== 'top') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  if (rest.length > 0) throw new UsageError(`${command} takes no arguments, got ${JSON.stringify(rest[0])}`);
+  if (command === 'dump') {
+    for (const flag of ['interval', 'count', 'limit'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is an option of arbor top, not of dump`);
+  } else if (values.json === true) throw new UsageError('--json is an option of arbor dump, not of top (arbor dump --json prints one dump)');
   const timeout = timeoutOf(values.timeout);
   if (values.endpoint !== undefined && values.endpoint.trim() === '') throw new UsageError('--endpoint must be a socket path or 127.0.0.1:<port>, got ""');
   if (values.token !== undefined && values.token.trim() === '') throw new UsageError('--token must be the TCP endpoint\'s token, got ""');
@@ -72,9 +78,41 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const envToken = io.env['ARBOR_TOKEN'];
   const fileToken = values['token-file'] === undefined ? undefined : await readTokenArg(values['token-file'], io);
   const token = fileToken ?? values.token ?? (envToken !== undefined && envToken !== '' ? envToken : undefined);
-  const d = await fetchDump(endpoint, token === undefined ? { timeout } : { timeout, token });
+  const fetchOptions = token === undefined ? { timeout } : { timeout, token };
+  if (command === 'top') return top(values, endpoint, fetchOptions, io);
+  const d = await fetchDump(endpoint, fetchOptions);
   io.stdout.write(`${values.json === true ? JSON.stringify(d) : renderDump(d)}\n`);
   return 0;
+}
+
+/** `arbor top`: the live view on a terminal, else plain blocks (see runTtyTop and runPlainTop). */
+async function top(values: ReturnType<typeof parse>['values'], endpoint: string, fetchOptions: { timeout: number; token?: string }, io: CliIo): Promise<number> {
+  const intervalMs = wholeNumber('--interval', values.interval, 200, ' of milliseconds') ?? 1000;
+  const count = wholeNumber('--count', values.count, 1);
+  const limit = wholeNumber('--limit', values.limit, 1);
+  const sampler = new TopSampler(endpoint, fetchOptions);
+  const stdout = io.stdout as Partial<NodeJS.WriteStream>;
+  const opts = { sampler, intervalMs, ...(count === undefined ? {} : { count }), ...(limit === undefined ? {} : { limit }) };
+  if (stdout.isTTY === true) {
+    const stdin = (io.stdin ?? process.stdin) as NodeJS.ReadStream;
+    return runTtyTop({ ...opts, stdout: stdout as NodeJS.WriteStream, stdin });
+  }
+  const stop = new AbortController();
+  const onTerm = (): void => stop.abort();
+  process.once('SIGTERM', onTerm);
+  try {
+    return await runPlainTop({ ...opts, stdout: io.stdout, stderr: io.stderr, stop: stop.signal });
+  } finally {
+    process.off('SIGTERM', onTerm);
+  }
+}
+
+/** A whole-number option, at least `min`; undefined when not given. */
+function wholeNumber(flag: string, text: string | undefined, min: number, unit = ''): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number${unit} >= ${min}, got ${JSON.stringify(text)}`);
+  return n;
 }
 
 function parse(argv: readonly string[]) {
@@ -89,6 +127,9 @@ function parse(argv: readonly string[]) {
         token: { type: 'string' },
         'token-file': { type: 'string' },
         timeout: { type: 'string' },
+        interval: { type: 'string' },
+        count: { type: 'string' },
+        limit: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

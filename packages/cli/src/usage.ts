@@ -3,9 +3,11 @@ export const USAGE = `Usage: arbor <command> [options]
 
 Commands:
   dump              print the live actor tree of a running Arbor application
+  top               a live view of it: the top actors by mailbox, messages/s and memory,
+                    the pools and the tree, redrawn in place (q or Ctrl-C quits); when
+                    stdout is not a terminal, one plain block per sample
 
-Options of dump:
-  --json            print the dump as JSON (one line) instead of a tree
+Options of dump and top:
   --endpoint <e>    the application's DebugEndpoint: a Unix socket path, or 127.0.0.1:<port>
                     (default: $ARBOR_ENDPOINT, else the only arbor-<system>-<pid>.sock
                     socket in $TMPDIR/arbor-<uid>)
@@ -13,9 +15,20 @@ Options of dump:
   --token <t>       the token itself; other local users can read it in the process list,
                     so prefer --token-file (default for both: $ARBOR_TOKEN, else the file
                     the endpoint wrote, $TMPDIR/arbor-<uid>/arbor-tcp-<port>.token)
-  --timeout <ms>    how long to wait for the answer (default 5000)
+  --timeout <ms>    how long to wait for each answer (default 5000)
+
+Options of dump:
+  --json            print the dump as JSON (one line) instead of a tree
+
+Options of top:
+  --interval <ms>   time between samples (default 1000, at least 200)
+  --count <n>       exit 0 after n samples (default: until q; in a pipe, until the
+                    endpoint goes away or SIGTERM)
+  --limit <n>       rows in each top list (default: what fits the terminal; 5 in a pipe)
 
   -h, --help        show this help
 
 Exit codes: 0 done, 2 usage error or no dump (the reason is printed on stderr), 1 internal error.
+arbor top exits 2 when its first sample fails, or when the endpoint goes away before --count
+samples in a pipe; on a terminal it keeps retrying until q.
 `;

@@ -158,7 +158,7 @@ export {
   type TraceVia,
 } from './trace/TraceEvent.js';
 export { dump, dumpSteps } from './dump/dump.js';
-export type { Dump, DumpNode, DumpOptions, DumpStatus } from './dump/DumpNode.js';
+export type { Dump, DumpMemory, DumpNode, DumpOptions, DumpStatus } from './dump/DumpNode.js';
 export { checkDump } from './dump/checkDump.js';
 export { renderDump, renderDumpLines } from './dump/renderDump.js';
 export { Agent, type AgentInit, type AgentProtocol, type AgentRef } from './agent/Agent.js';

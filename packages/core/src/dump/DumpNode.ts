@@ -62,6 +62,21 @@ export interface Dump {
   readonly actors: number;
   /** Live actors with no live parent (and not claimed by a supervisor), in start order. */
   readonly roots: readonly DumpNode[];
+  /** The process's memory when the snapshot was taken (`process.memoryUsage()`); absent in dumps from older versions. */
+  readonly memory?: DumpMemory;
+}
+
+/**
+ * The memory of the process a dump was taken in, in bytes.
+ *
+ * @example
+ * const { rssBytes, heapUsedBytes } = dump(system).memory!;
+ */
+export interface DumpMemory {
+  /** Resident set size of the whole process. */
+  readonly rssBytes: number;
+  /** V8 heap in use. */
+  readonly heapUsedBytes: number;
 }
 
 /** Options of `dump`. */

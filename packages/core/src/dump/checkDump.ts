@@ -1,4 +1,4 @@
-import type { Dump, DumpNode, DumpStatus } from './DumpNode.js';
+import type { Dump, DumpMemory, DumpNode, DumpStatus } from './DumpNode.js';
 
 const STATUSES: ReadonlySet<DumpStatus> = new Set(['running', 'waiting', 'suspended', 'initializing', 'stopping', 'restarting', 'dead']);
 
@@ -21,6 +21,11 @@ export function checkDump(value: unknown): string | null {
     return 'dump header fields missing';
   }
   if (!Array.isArray(d.roots)) return 'dump without roots';
+  if (d.memory !== undefined) {
+    const m = d.memory as Partial<Record<keyof DumpMemory, unknown>> | null;
+    const bytes = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+    if (typeof m !== 'object' || m === null || !bytes(m.rssBytes) || !bytes(m.heapUsedBytes)) return 'dump memory is not { rssBytes, heapUsedBytes } in bytes';
+  }
   const stack: unknown[] = [...(d.roots as unknown[])];
   const seen = new Set<object>();
   while (stack.length > 0) {

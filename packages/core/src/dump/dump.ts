@@ -4,7 +4,7 @@ import { formatReason } from '../exit/ExitReason.js';
 import { describeName } from '../names/NameProvider.js';
 import { describeSupervisor, isSupervising, type SupervisedChildInfo, type SupervisorInfo } from '../supervisor/introspection.js';
 import { ActorSystem as ActorSystemClass, type ActorSystem } from '../system/ActorSystem.js';
-import type { Dump, DumpNode, DumpOptions } from './DumpNode.js';
+import type { Dump, DumpMemory, DumpNode, DumpOptions } from './DumpNode.js';
 
 const DEFAULT_MAX_DEPTH = 500;
 
@@ -53,6 +53,12 @@ export function dumpSteps(system: ActorSystem, options?: DumpOptions): Generator
   }
   const maxDepth = maxDepthOf(options);
   return new Snapshot(system).steps(maxDepth);
+}
+
+/** The process's memory, as the dump carries it. */
+function memoryNow(): DumpMemory {
+  const m = process.memoryUsage();
+  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed };
 }
 
 /** Runs a generator to its end and returns its value. @internal */
@@ -130,6 +136,7 @@ class Snapshot {
       takenAt: new Date().toISOString(),
       actors: this.#cells.length,
       roots,
+      memory: memoryNow(),
     };
   }
 

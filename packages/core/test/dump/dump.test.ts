@@ -6,6 +6,7 @@ import test from 'ava';
 import {
   call,
   cast,
+  checkDump,
   describeSupervisor,
   dump,
   GenServer,
@@ -102,6 +103,19 @@ test('an empty system dumps no roots', (t) => {
   t.deepEqual(snap.roots, []);
   t.is(snap.actors, 0);
   t.is(renderDump(snap).split('\n')[1], '(no live actors)');
+});
+
+test('the dump carries the process memory; checkDump accepts a dump without it and refuses a malformed one', (t) => {
+  const { system } = capturingSystem();
+  const snap = dump(system);
+  t.true(Number.isSafeInteger(snap.memory!.rssBytes) && snap.memory!.rssBytes > 0);
+  t.true(Number.isSafeInteger(snap.memory!.heapUsedBytes) && snap.memory!.heapUsedBytes > 0);
+  t.is(checkDump(snap), null);
+  const { memory: _, ...old } = snap;
+  t.is(checkDump(old), null, 'a dump from before the memory field still checks');
+  for (const memory of [null, 5, {}, { rssBytes: 1 }, { rssBytes: -1, heapUsedBytes: 1 }, { rssBytes: '1', heapUsedBytes: 1 }]) {
+    t.is(checkDump({ ...snap, memory }), 'dump memory is not { rssBytes, heapUsedBytes } in bytes', JSON.stringify(memory));
+  }
 });
 
 // ------------------------------------------------------------------ supervisors
