@@ -1,7 +1,7 @@
 /** `previewOf`: a size-capped text of any value that never throws and never runs user code. */
 import test from 'ava';
 import { createLogger, createSystem, InvalidOptionError, previewOf } from '../../src/index.js';
-import { Quiet } from './fixtures.js';
+import { Quiet } from '../support/traceActors.js';
 
 test('plain values and objects read like code', (t) => {
   t.is(previewOf({ type: 'inc', by: 1 }), "{ type: 'inc', by: 1 }");

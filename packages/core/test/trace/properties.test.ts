@@ -7,7 +7,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { createLogger, createSystem, type TraceEvent } from '../../src/index.js';
-import { recording, Tracee } from './fixtures.js';
+import { recording, Tracee } from '../support/traceActors.js';
 
 type Op = 'inc' | 'get' | 'later' | 'release' | 'getState' | 'stop';
 

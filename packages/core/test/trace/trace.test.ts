@@ -5,8 +5,8 @@
  */
 import test from 'ava';
 import { createLogger, createSystem, dump, InvalidOptionError, NoProcError, trace, TRACE_EVENT_KINDS, type DumpNode, type TraceEvent } from '../../src/index.js';
-import { capturingSystem } from '../helpers.js';
-import { Peer, Quiet, recording, Tracee } from './fixtures.js';
+import { capturingSystem } from '../support/helpers.js';
+import { Peer, Quiet, recording, Tracee } from '../support/traceActors.js';
 
 const quietSystem = () => createSystem({ logger: createLogger('silent') });
 

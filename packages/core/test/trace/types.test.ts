@@ -1,7 +1,7 @@
 /** Type tests for tracing: each `@ts-expect-error` line must fail to compile. */
 import test from 'ava';
 import { createLogger, createSystem, trace, type ActorRef, type Trace, type TraceEvent, type TraceEventKind } from '../../src/index.js';
-import { Quiet } from './fixtures.js';
+import { Quiet } from '../support/traceActors.js';
 
 function compileOnly(ref: ActorRef): void {
   const t: Trace = trace(ref, { tracer: () => {} });
