@@ -1,0 +1,24 @@
+/**
+ * The service process: `node dist/src/main.js [--port N] [--registry PATH] [--faults DIR] [--no-pdeathsig]`.
+ * Starts the document service, then writes one JSON line to stdout (`{"ready":true,
+ * "port":..., "endpoint":..., "pid":..., "python":..., "swept":[...]}`) for whoever
+ * started it; its logs go to stderr. SIGINT or SIGTERM stop the tree in order and exit 0.
+ */
+import { startDocService } from './app/docService.js';
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+const port = flag('--port');
+const registryPath = flag('--registry');
+const faultsDir = flag('--faults');
+const service = await startDocService({
+  ...(port !== undefined ? { port: Number(port) } : {}),
+  ...(registryPath !== undefined ? { registryPath } : {}),
+  ...(faultsDir !== undefined ? { faultsDir } : {}),
+  pdeathsig: !process.argv.includes('--no-pdeathsig'),
+});
+const swept = (service.sweep?.orphans ?? []).map((o) => ({ pid: o.osPid, workerId: o.workerId, outcome: o.outcome }));
+process.stdout.write(`${JSON.stringify({ ready: true, pid: process.pid, port: service.port, endpoint: service.endpoint, python: service.python, swept })}\n`);
