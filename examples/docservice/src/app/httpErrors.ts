@@ -11,6 +11,7 @@ import {
   JobRejectedError,
   JobTimeoutError,
   JobWorkerExitError,
+  PoolStoppedError,
 } from '@arbor/pool';
 import { WorkerTaskError } from '@arbor/worker-profiles';
 
@@ -80,6 +81,7 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof JobRejectedError) return reply(503, error.code, error.message);
   if (error instanceof JobWorkerExitError) return reply(error.code === 'oom' ? 507 : 503, error.code, error.message);
   if (error instanceof JobKilledError) return reply(503, error.code, error.message);
+  if (error instanceof PoolStoppedError) return reply(503, error.code, error.message);
   if (error instanceof JobTimeoutError) return reply(504, error.code, error.message);
   if (error instanceof WorkerTaskError) return reply(502, error.code, error.message);
   if (error instanceof UnavailableError) return reply(503, error.code, error.message);

@@ -49,12 +49,15 @@ export const PHRASES_HEAP_BYTES = 32 * MiB;
 
 /**
  * The stats pool: 2 to 3 threads, a 256 MiB budget (jobs with phrases commit 32 MiB each).
+ * `stopGraceMs` 1000 (the default is 5000): when the pool restarts (its manager died), a
+ * worker still running a job whose caller was already answered `killed` gets 1 s to finish
+ * before its thread is terminated, so the pool serves again within about a second.
  *
  * @example
  * await pools.startJobPool(statsPoolOptions());
  */
 export function statsPoolOptions(): JobPoolOptions {
-  return { name: 'stats', profile: threadProfile({ module: TASK_WORKER_URL }), minWorkers: 2, maxWorkers: 3, maxMemoryBytes: 256 * MiB, maxQueue: 100, queueTimeoutMs: 5_000 };
+  return { name: 'stats', profile: threadProfile({ module: TASK_WORKER_URL }), minWorkers: 2, maxWorkers: 3, maxMemoryBytes: 256 * MiB, maxQueue: 100, queueTimeoutMs: 5_000, worker: { stopGraceMs: 1_000 } };
 }
 
 /**
