@@ -62,6 +62,7 @@ function send(res: ServerResponse, reply: ApiReply): void {
  */
 export class HttpApi extends GenServer<HttpApiProtocol, Server, HttpApiOptions> {
   override async init(options: HttpApiOptions): Promise<void> {
+    this.trapExit(true); // so terminate (closing the server) runs on a supervisor's shutdown
     const pools = Pools.of(this.system);
     for (const o of [statsPoolOptions(), ...(options.routes.python ? [summaryPoolOptions({ pdeathsig: options.pdeathsig ?? true })] : [])]) {
       const r = await pools.startJobPool(o);

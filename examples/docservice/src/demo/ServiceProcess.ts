@@ -98,7 +98,7 @@ export function alive(pid: number): boolean {
 
 /**
  * The running pids whose environment holds `DOCSERVICE_DEMO=<token>`: whatever is left of
- * one demo run (the service, its Python workers, their children).
+ * one demo run (the service, its Python workers, their children), this process excepted.
  *
  * @example
  * markedPids(token); // [] once the demo stopped everything it started
@@ -109,7 +109,7 @@ export function markedPids(token: string): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(needle) && alive(Number(entry))) found.push(Number(entry));
+      if (Number(entry) !== process.pid && readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(needle) && alive(Number(entry))) found.push(Number(entry));
     } catch {
       // gone meanwhile, or not ours
     }

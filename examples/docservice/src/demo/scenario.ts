@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Client, type Reply } from './Client.js';
 import { documentText, seeded } from './documents.js';
 import { Progress } from './Progress.js';
-import { alive, markedPids, ServiceProcess, until } from './ServiceProcess.js';
+import { alive, DEMO_MARKER, markedPids, ServiceProcess, until } from './ServiceProcess.js';
 
 /** One injected fault, and what its caller saw. */
 export interface FaultOutcome {
@@ -90,7 +90,7 @@ const show = (r: Reply): string => (r.status === 0 ? 'no answer (connection rese
  */
 export async function runDemo(stream: NodeJS.WriteStream, options: DemoOptions = {}): Promise<DemoSummary> {
   const out = new Progress(stream);
-  const token = options.token ?? randomUUID();
+  const token = options.token ?? process.env[DEMO_MARKER] ?? randomUUID();
   const dir = mkdtempSync(join(tmpdir(), 'docservice-demo-'));
   const faultsDir = join(dir, 'faults');
   const logFile = options.verbose === true ? undefined : join(tmpdir(), `docservice-demo-${process.pid}.log`);

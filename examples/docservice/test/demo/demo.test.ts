@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import test from 'ava';
+import type { DemoSummary } from '../../src/demo/scenario.js';
+import { DEMO_MARKER, markedPids, until } from '../../src/demo/ServiceProcess.js';
+
+const DEMO = fileURLToPath(new URL('../../src/demo.js', import.meta.url));
+
+test('the demo runs its faults, answers every request, sweeps the orphans and leaves no process', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'docservice-demo-test-'));
+  const token = randomUUID();
+  const summaryFile = join(dir, 'summary.json');
+  try {
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = execFile(process.execPath, [DEMO, '--summary-json', summaryFile], { env: { ...process.env, [DEMO_MARKER]: token }, maxBuffer: 1 << 24 }, (error, out) =>
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout: out }),
+      );
+      child.stdin?.end();
+    });
+    t.is(code, 0, stdout);
+    const s = JSON.parse(readFileSync(summaryFile, 'utf8')) as DemoSummary;
+
+    // every request got an answer, except the one in flight when the whole service was SIGKILLed
+    t.is(s.answered + s.cutOff, s.sent);
+    t.is(s.cutOff, s.python ? 1 : 0);
+    t.true(s.sent > 200);
+
+    const seen = Object.fromEntries(s.faults.map((f) => [f.fault.split(' ').slice(0, 4).join(' '), f.callerSaw]));
+    t.is(seen['a stats thread killed'], '503 worker_exit');
+    t.is(seen['an OOM job: the'], '507 oom');
+    t.is(seen["the stats pool's manager"], '503 killed');
+    if (s.python) {
+      t.is(seen['a Python worker crashes'], '200', 'the crash barrier retried the idempotent summary');
+      t.is(seen['a Python worker hangs'], '504 timeout');
+    }
+    t.true(s.faults.every((f) => f.asExpected));
+    t.like(s.failedBy, { worker_exit: 1, oom: 1, killed: 1, ...(s.python ? { timeout: 1 } : {}) });
+
+    t.is(s.documents.survivedPoolFaults, s.documents.posted);
+    if (s.python) {
+      t.true(s.orphans.aliveAfterKill.length >= 1, 'a Python worker outlived the SIGKILL');
+      for (const pid of s.orphans.aliveAfterKill) t.true(s.orphans.swept.some((o) => o.pid === pid && (o.outcome === 'terminated' || o.outcome === 'killed')), `orphan ${pid} swept`);
+    }
+    t.deepEqual(s.orphans.leftAfterSweep, []);
+    t.is(s.stopCode, 0);
+    t.deepEqual(s.processesLeft, []);
+
+    t.true(stdout.includes('\nsummary\n'));
+    t.regex(stdout, /fault: .*\n +→ .*\n +→ the caller saw /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  t.true(await until(() => markedPids(token).length === 0, 5_000), `left running: ${markedPids(token).join(', ')}`);
+});
