@@ -47,7 +47,7 @@ function printSummary(s: DemoSummary): boolean {
 }
 
 async function serve(): Promise<void> {
-  const service = await ServiceProcess.start({ args: [], token: randomUUID(), logs: 'inherit' });
+  const service = await ServiceProcess.start({ args: [], token: randomUUID(), logs: 'inherit', detached: true });
   const { port, endpoint, python } = service.ready;
   console.log(`docservice runs (pid ${service.pid}): http://127.0.0.1:${port}`);
   if (!python) console.log('python3 is not on the PATH: summaries answer 503 python_missing (install it: apt-get install python3)');
@@ -60,10 +60,15 @@ async function serve(): Promise<void> {
   console.log(`  curl -s -H 'x-session: s-...' http://127.0.0.1:${port}/documents/doc-.../stats`);
   console.log(`  curl -s -H 'x-session: s-...' http://127.0.0.1:${port}/documents/doc-.../summary`);
   console.log('');
-  console.log('Ctrl-C stops it (its logs are on stderr above and below).');
-  const stop = (): void => service.kill('SIGTERM');
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  console.log('Ctrl-C stops it. Its logs go to stderr (ARBOR_LOG_LEVEL=debug shows every start and stop).');
+  // The service runs in its own process group: the first Ctrl-C (or SIGTERM) is passed on once, as SIGTERM.
+  let stopping = false;
+  const stop = (): void => {
+    if (!stopping) service.kill('SIGTERM');
+    stopping = true;
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const { code, signal } = await service.exited;
   console.log(`docservice stopped (${signal ?? `exit code ${String(code)}`})`);
   process.exitCode = code ?? 1;

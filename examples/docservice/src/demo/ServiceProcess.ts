@@ -30,6 +30,8 @@ export interface ServiceProcessOptions {
   readonly token: string;
   /** Append the service's stderr here; or `'inherit'` to show it. */
   readonly logs: string | 'inherit';
+  /** Its own process group, so a terminal's Ctrl-C reaches only the demo, which stops it once (default false). */
+  readonly detached?: boolean;
 }
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -59,6 +61,7 @@ export class ServiceProcess {
     const child = spawn(process.execPath, [MAIN, ...options.args], {
       stdio: ['ignore', 'pipe', fd ?? 'inherit'],
       env: { ...process.env, [DEMO_MARKER]: options.token },
+      detached: options.detached === true,
     });
     if (fd !== undefined) closeSync(fd);
     const exit = once(child, 'exit').then(([code, signal]) => {

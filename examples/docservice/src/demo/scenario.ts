@@ -253,7 +253,7 @@ export async function runDemo(stream: NodeJS.WriteStream, options: DemoOptions =
     const cut = hang === undefined ? undefined : await hang;
     if (python) await until(() => pythonPids.filter(alive).length <= 1, 2_000);
     const aliveAfterKill = pythonPids.filter(alive);
-    out.line(`the whole service SIGKILLed (pid ${oldPid}) while a summary hung in a Python worker:`);
+    out.line(`the whole service SIGKILLed (pid ${oldPid})${python ? ' while a summary hung in a Python worker' : ''}:`);
     out.line(
       python
         ? `  its Python workers ${pythonPids.join(', ')}: ${aliveAfterKill.length === 0 ? 'none still runs' : `${aliveAfterKill.join(', ')} ${aliveAfterKill.length === 1 ? 'still runs as an orphan' : 'still run as orphans'} (stuck, it cannot see its stdin close)`}${pythonPids.length > aliveAfterKill.length ? `; the idle one${pythonPids.length - aliveAfterKill.length > 1 ? 's' : ''} saw stdin close and exited` : ''}`
@@ -267,7 +267,7 @@ export async function runDemo(stream: NodeJS.WriteStream, options: DemoOptions =
     await until(() => pythonPids.every((p) => !alive(p)), 3_000);
     const leftAfterSweep = pythonPids.filter(alive);
     out.line(`  started again (pid ${service.pid}, port ${service.ready.port}): its process registry swept the dead run's ${swept.length} worker record${swept.length === 1 ? '' : 's'}: ${swept.map(sweptOutcome).join(', ') || 'none'}`);
-    out.line(`  ${leftAfterSweep.length === 0 ? `pids ${pythonPids.join(', ') || '(none)'}: all gone` : `still running: ${leftAfterSweep.join(', ')}`}`);
+    if (python) out.line(`  ${leftAfterSweep.length === 0 ? `pids ${pythonPids.join(', ')}: all gone` : `still running: ${leftAfterSweep.join(', ')}`}`);
 
     const stale = await client.send('GET', `/documents/${docs[0]!.id}`, '', session);
     out.line(`  the old session: ${show(stale)} (sessions are actors: they died with the process)`);
