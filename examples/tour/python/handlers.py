@@ -1,4 +1,4 @@
-"""The Python worker of the showcase's part seven, served by @arbor/worker-profiles'
+"""The Python worker of the tour's checkout pool (part three), served by @arbor/worker-profiles'
 pythonProfile (``python3 -u arbor_worker.py handlers.py``): the functions in HANDLERS
 answer requests; each gets one JSON argument and returns one JSON value.
 

@@ -106,7 +106,7 @@ export interface PoolsSummary {
 /** The Python handlers file (this module runs from `dist/src/pools/`). */
 const PY_SCRIPT = fileURLToPath(new URL('../../../python/handlers.py', import.meta.url));
 /** The environment variable that marks this run's Python workers, so /proc can be searched for them. */
-const MARKER = 'ARBOR_SHOWCASE_POOL';
+const MARKER = 'ARBOR_TOUR_POOL';
 
 /** The running pids whose environment holds `MARKER=token` (this run's Python workers). */
 function markedPids(token: string): number[] {
@@ -168,7 +168,7 @@ async function pidsOf(py: CheckoutPool<WorkerHandle<PyApi>>, count: number): Pro
 export async function runPools(print: (line: string) => void, options: { logLevel?: LogLevel } = {}): Promise<PoolsSummary> {
   print('\nPart three: two named checkout pools, one of actors, one of Python workers');
   if (process.platform !== 'linux') throw new Error('the pools scene needs Linux (/proc)');
-  const dir = mkdtempSync(join(tmpdir(), 'arbor-showcase-pools-'));
+  const dir = mkdtempSync(join(tmpdir(), 'arbor-tour-pools-'));
   const token = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const system: ActorSystem = createSystem({ logger: createLogger(options.logLevel ?? 'warn') });
   try {
