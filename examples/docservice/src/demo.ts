@@ -50,6 +50,7 @@ async function serve(): Promise<void> {
   const service = await ServiceProcess.start({ args: [], token: randomUUID(), logs: 'inherit', detached: true });
   const { port, endpoint, python } = service.ready;
   console.log(`docservice runs (pid ${service.pid}): http://127.0.0.1:${port}`);
+  // TODO(issue 17): once DebugEndpoint has its `http` option (the observer), print the observer URL here.
   if (!python) console.log('python3 is not on the PATH: summaries answer 503 python_missing (install it: apt-get install python3)');
   console.log('');
   console.log('try:');
