@@ -1,7 +1,8 @@
 /**
  * The HTTP server as a supervised actor: its `init` starts the service's job pools in the
  * pools tree (`already_started` after a restart) and listens on 127.0.0.1; its
- * `terminate` closes the server and every connection. Requests are served by
+ * `terminate` closes the server and every connection (and a monitor on itself does the
+ * same when it is killed, so a restart binds the same port). Requests are served by
  * `handleRequest` (and `handleFault` with `--faults`), outside the actor's mailbox: a
  * request never waits behind another.
  */
@@ -48,6 +49,25 @@ function readBody(req: IncomingMessage): Promise<string | 'too_large'> {
   });
 }
 
+/** Listens on 127.0.0.1; a fixed port still held by the previous server (a restart after a kill) is retried for up to a second. */
+async function listen(server: Server, port: number): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0 || attempt >= 50) throw error;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
 function send(res: ServerResponse, reply: ApiReply): void {
   const body = JSON.stringify(reply.body);
   res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
@@ -80,12 +100,14 @@ export class HttpApi extends GenServer<HttpApiProtocol, Server, HttpApiOptions> 
         if (!res.headersSent) send(res, { status: 500, body: { error: 'internal', message: 'the reply could not be sent' } });
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, '127.0.0.1', () => resolve());
-    });
+    await listen(server, options.port);
     options.port = (server.address() as AddressInfo).port;
     this.state = server;
+    // terminate does not run when the actor is killed; a monitor on itself fires on every exit.
+    system.monitor(this.self, () => {
+      server.closeAllConnections();
+      server.close();
+    });
   }
 
   override handleCall(): { host: string; port: number } {

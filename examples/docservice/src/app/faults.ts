@@ -5,8 +5,10 @@
  *   kills its worker actor (`system.exit(ref, 'kill')`), which terminates the thread.
  * - `POST /faults/kill-manager?pool=stats`: kills the pool's manager; its pool supervisor
  *   (one_for_all) restarts the manager and the workers.
- * - `GET /faults/status`: the service's pid, its Python workers' pids (from the process
- *   registry) and the pools' status.
+ * - `POST /faults/kill-http`: kills the HTTP API actor itself, just after answering; its
+ *   supervisor restarts it on the same port.
+ * - `GET /faults/status`: the service's pid, the HTTP actor's id, its Python workers' pids
+ *   (from the process registry) and the pools' status.
  */
 import { DynamicSupervisor, Registry, type ActorRef, type ActorSystem, type DynamicSupervisorProtocol } from '@arbor/core';
 import { JobPool } from '@arbor/pool';
@@ -52,13 +54,19 @@ async function route(system: ActorSystem, req: ApiRequest): Promise<ApiReply> {
     system.exit(manager, 'kill');
     return { status: 200, body: { killed: manager.id, pool } };
   }
+  if (req.method === 'POST' && url.pathname === '/faults/kill-http') {
+    const http = system.whereis('docservice.http');
+    if (http === undefined) throw new NotFoundError('the HTTP API actor is not running');
+    setTimeout(() => system.exit(http, 'kill'), 20); // after this reply is sent
+    return { status: 200, body: { killing: http.id } };
+  }
   if (req.method === 'GET' && url.pathname === '/faults/status') {
     const registryRef = system.whereis<ProcessRegistryProtocol>('process-registry');
     const pythonPids = registryRef === undefined ? [] : (await ProcessRegistry.of(registryRef as ActorRef<ProcessRegistryProtocol>).getActiveProcessPids()).sort((a, b) => a - b);
     const status = (name: string) => (Registry.named<string, unknown, any>(system, POOLS_REGISTRY)?.whereis(name) === undefined ? undefined : JobPool.of(system, name).status());
-    return { status: 200, body: { pid: process.pid, pythonPids, stats: status('stats'), summary: status('summary') } };
+    return { status: 200, body: { pid: process.pid, http: system.whereis('docservice.http')?.id, pythonPids, stats: status('stats'), summary: status('summary') } };
   }
-  throw new NotFoundError(`no fault route ${req.method} ${url.pathname}; the fault routes are POST /faults/kill-stats-worker, POST /faults/kill-manager?pool=stats, GET /faults/status`);
+  throw new NotFoundError(`no fault route ${req.method} ${url.pathname}; the fault routes are POST /faults/kill-stats-worker, POST /faults/kill-manager?pool=stats, POST /faults/kill-http, GET /faults/status`);
 }
 
 /**

@@ -230,6 +230,23 @@ export async function runDemo(stream: NodeJS.WriteStream, options: DemoOptions =
       );
     }
     await load(20);
+    {
+      const before = (await status()).http as string;
+      await admin.send('POST', '/faults/kill-http');
+      await until(async () => {
+        const now = (await admin.send('GET', '/faults/status')).body;
+        return now !== undefined && now.http !== undefined && now.http !== before;
+      }, 5_000);
+      const after = (await status()).http as string;
+      const r = await client.send('GET', `/documents/${docs[6]!.id}`, '', session);
+      fault(
+        'the HTTP API actor itself killed (a request handler\'s actor)',
+        `its supervisor restarted it on the same port (actor ${before} → ${after}); the sessions, the documents and the pools are other actors, untouched`,
+        r,
+        '200',
+      );
+    }
+    await load(20);
     out.checkpoint();
 
     let survivedPoolFaults = 0;
@@ -237,7 +254,7 @@ export async function runDemo(stream: NodeJS.WriteStream, options: DemoOptions =
       const r = await client.send('GET', `/documents/${doc.id}`, '', session);
       if (r.status === 200 && (r.body.text as string).length === doc.chars) survivedPoolFaults++;
     }
-    out.line(`  nothing lost: ${survivedPoolFaults} of ${docs.length} documents still there (the table owner holds them; no pool or handler fault touches it)`);
+    out.line(`  nothing lost: ${survivedPoolFaults} of ${docs.length} documents still there (the table owner holds them; no pool or HTTP actor fault touches it)`);
 
     // ------------------------------------------------------------------ the whole service SIGKILLed
     out.line('');

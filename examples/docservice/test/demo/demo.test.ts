@@ -33,6 +33,7 @@ test('the demo runs its faults, answers every request, sweeps the orphans and le
     t.is(seen['a stats thread killed'], '503 worker_exit');
     t.is(seen['an OOM job: the'], '507 oom');
     t.is(seen["the stats pool's manager"], '503 killed');
+    t.is(seen['the HTTP API actor'], '200', 'the restarted HTTP actor serves the same session and documents');
     if (s.python) {
       t.is(seen['a Python worker crashes'], '200', 'the crash barrier retried the idempotent summary');
       t.is(seen['a Python worker hangs'], '504 timeout');
