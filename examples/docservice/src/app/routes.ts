@@ -93,7 +93,7 @@ async function runOnPool<R>(pool: JobPool, job: () => Promise<R>): Promise<R> {
     return await job();
   } catch (error) {
     if (!(error instanceof JobPoolStoppedError)) throw error;
-    await pool.ready({ timeoutMs: 3_000 });
+    await pool.ready({ timeoutMs: 5_000 });
     return await job();
   }
 }
