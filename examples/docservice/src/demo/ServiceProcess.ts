@@ -58,8 +58,9 @@ export class ServiceProcess {
   /** Starts the service and resolves once it printed its ready line (rejects if it exits first). */
   static async start(options: ServiceProcessOptions): Promise<ServiceProcess> {
     const fd = options.logs === 'inherit' ? undefined : openSync(options.logs, 'a');
-    const child = spawn(process.execPath, [MAIN, ...options.args], {
-      stdio: ['ignore', 'pipe', fd ?? 'inherit'],
+    // Its stdin is a pipe the demo never writes: if the demo dies, the service sees EOF and stops in order.
+    const child = spawn(process.execPath, [MAIN, ...options.args, '--stop-on-stdin-eof'], {
+      stdio: ['pipe', 'pipe', fd ?? 'inherit'],
       env: { ...process.env, [DEMO_MARKER]: options.token },
       detached: options.detached === true,
     });
