@@ -16,7 +16,7 @@ export { JobPool, JobRef } from './jobs/JobPool.js';
 export type { JobPoolOptions } from './jobs/JobPoolOptions.js';
 export type { JobPoolStatus } from './jobs/JobPoolCore.js';
 export type { CrashBarrierOptions, Taint } from './jobs/CrashBarrier.js';
-export { JobPoolManager } from './jobs/JobPoolManager.js';
+export { JobPoolManager, type JobPoolManagerProtocol } from './jobs/JobPoolManager.js';
 export { JobPoolSupervisor } from './jobs/JobPoolSupervisor.js';
 export { InsufficientMemoryError, JobKilledError, JobPoolStoppedError, JobRejectedError, JobTimeoutError, JobWorkerExitError, NoWorkersError, QueueFullError, QueueTimeoutError } from './errors/jobErrors.js';
 export { TASK_WORKER_URL } from './jobs/taskWorkerUrl.js';

@@ -1,10 +1,9 @@
-import { ActorSystem, InvalidOptionError } from '@arbor/core';
-import { PoolStoppedError } from '../errors/errors.js';
+import { ActorSystem, InvalidOptionError, type ActorRef } from '@arbor/core';
 import { JobPoolStoppedError, JobRejectedError } from '../errors/jobErrors.js';
 import { defaultTree } from '../pools/defaultPools.js';
 import type { Job, RunOptions } from './Job.js';
 import type { JobPoolCore, JobPoolStatus } from './JobPoolCore.js';
-import { coreOf } from './JobPoolManager.js';
+import { coreOf, managerOf, type JobPoolManagerProtocol } from './JobPoolManager.js';
 import type { JobPoolOptions } from './JobPoolOptions.js';
 import type { Task, TaskArgs, TaskResult } from './Task.js';
 
@@ -32,7 +31,7 @@ export class JobRef<R> {
 /**
  * The handle of one job pool, by name: every call looks its core up, so a handle keeps
  * working across the pool's restarts (a call while it restarts rejects with
- * `PoolStoppedError`). Jobs go straight to the pool's core (no mailbox hop).
+ * `JobPoolStoppedError`, code `pool_stopped`). Jobs go straight to the pool's core (no mailbox hop).
  *
  * @example
  * const pool = await JobPool.start(system, { name: 'math', profile: threadProfile({ module: TASK_WORKER_URL }) });
@@ -173,12 +172,12 @@ export class JobPool {
    * const { running, queued, committedBytes } = pool.status();
    */
   status(): JobPoolStatus {
-    return this.#core('status').status();
+    return this.#core().status();
   }
 
   /**
-   * Resolves once the pool takes jobs (after a restart, say); rejects with `PoolStoppedError`
-   * past `timeoutMs` (default 5000).
+   * Resolves once the pool takes jobs (after a restart, say); rejects with `JobPoolStoppedError`
+   * (code `pool_stopped`) past `timeoutMs` (default 5000).
    *
    * @example
    * await pool.ready();
@@ -188,14 +187,26 @@ export class JobPool {
     for (;;) {
       const core = coreOf(this.#system, this.#name);
       if (core !== undefined) return core.status();
-      if (Date.now() >= deadline) throw new PoolStoppedError(this.#name, 'ready');
+      if (Date.now() >= deadline) throw new JobPoolStoppedError(this.#name);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
 
-  #core(op: string): JobPoolCore {
+  /**
+   * The pool's manager actor now (a new ref after each restart), or undefined while the pool
+   * does not take jobs; as `CheckoutPool.manager`, for monitoring it or for a fault drill.
+   *
+   * @example
+   * const manager = pool.manager;
+   * if (manager !== undefined) system.monitor(manager, () => console.log('the job pool restarts'));
+   */
+  get manager(): ActorRef<JobPoolManagerProtocol> | undefined {
+    return managerOf(this.#system, this.#name);
+  }
+
+  #core(): JobPoolCore {
     const core = coreOf(this.#system, this.#name);
-    if (core === undefined) throw new PoolStoppedError(this.#name, op);
+    if (core === undefined) throw new JobPoolStoppedError(this.#name);
     return core;
   }
 }

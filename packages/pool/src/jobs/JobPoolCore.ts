@@ -59,6 +59,9 @@ export class JobPoolCore {
     if (options.crashBarrier !== undefined) this.#barrier = new CrashBarrier(options.name, options.crashBarrier, () => host.taintTable?.());
   }
 
+  /** The manager actor that owns this core (set by it in its init). */
+  manager: ActorRef | undefined;
+
   get options(): ResolvedJobPoolOptions {
     return this.#o;
   }

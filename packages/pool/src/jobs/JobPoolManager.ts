@@ -27,7 +27,12 @@ export function coreOf(system: ActorSystem, name: string): JobPoolCore | undefin
   return cores.get(system)?.get(name);
 }
 
-/** The manager's protocol. @internal */
+/** The manager actor of the job pool named `name` in `system`, while it takes jobs. @internal */
+export function managerOf(system: ActorSystem, name: string): ActorRef<JobPoolManagerProtocol> | undefined {
+  return coreOf(system, name)?.manager as ActorRef<JobPoolManagerProtocol> | undefined;
+}
+
+/** The job pool manager's protocol (its `status` call; the rest is the pool's own). */
 export interface JobPoolManagerProtocol {
   call: Call<'status', JobPoolStatus> | Call<'initial_starts', { readonly ok: true } | { readonly ok: false; readonly error: unknown }>;
   info:
@@ -82,6 +87,7 @@ export class JobPoolManager extends GenServer<JobPoolManagerProtocol, undefined,
       ...(tree !== undefined && options.crashBarrier !== undefined ? { taintTable: taintTableOf(system, tree) } : {}),
     });
     this.#core = core;
+    core.manager = this.self;
     // Every job ends when the manager does, a kill included (terminate does not run then).
     this.system.monitor(this.self, () => {
       core.stop();

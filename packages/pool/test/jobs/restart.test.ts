@@ -1,5 +1,5 @@
 // A job pool's manager killed: its queued and running jobs settle (JobKilledError
-// pool_stopped, or the worker's own error), calls meanwhile reject with PoolStoppedError,
+// pool_stopped, or the worker's own error), calls meanwhile reject with JobPoolStoppedError,
 // and once `ready()` answers, jobs run again through the same handle and by name; a tenant's
 // jobs in the restarted parent settle too, and a killed tenant cancels its jobs in the parent.
 import test from 'ava';
@@ -53,6 +53,26 @@ test.serial('a call while the pool restarts is rejected pool_stopped: run reject
   t.is(pool.flush(), 0);
   await pool.ready();
   t.is(await pool.run(T.add, [1, 1]), 2);
+});
+
+test.serial('pool.manager follows the restarts; status() and ready() reject with JobPoolStoppedError while none runs', async (t) => {
+  const pool = await rig.pool('rsm', { minWorkers: 1, maxWorkers: 1 });
+  const first = pool.manager;
+  t.is(first, await managerOf(rig.system, pool.name), 'the manager the pool supervisor runs');
+  rig.system.exit(first!, 'kill');
+  await until(() => pool.manager !== first, 'the old manager gone from the handle');
+  if (pool.manager === undefined) {
+    t.throws(() => pool.status(), { instanceOf: JobPoolStoppedError, code: 'pool_stopped' } as never);
+  }
+  await pool.ready({ timeoutMs: 15_000 });
+  const second = pool.manager;
+  t.truthy(second);
+  t.not(second, first);
+  t.is(second, await managerOf(rig.system, pool.name));
+  await rig.system.stop(Pools.of(rig.system).whereis(pool.name)!);
+  t.is(pool.manager, undefined);
+  t.throws(() => pool.status(), { instanceOf: JobPoolStoppedError, code: 'pool_stopped' } as never);
+  await t.throwsAsync(pool.ready({ timeoutMs: 20 }), { instanceOf: JobPoolStoppedError, code: 'pool_stopped' } as never);
 });
 
 test.serial("the shared pool's manager killed: a tenant's jobs in it settle; then the tenant's jobs run in the restarted pool", async (t) => {
