@@ -24,6 +24,7 @@ import { defaultEndpointDir, defaultEndpointPath, formatEndpoint, LOOPBACK, toke
 import { PublicHostError } from './errors.js';
 import { BIND_DIR_EXTRA_BYTES, listenLocal } from './listen.js';
 import { ensurePrivateDir, generateToken, removeTokenFile, writeTokenFile } from './private.js';
+import type { OpContext } from './ops/OpContext.js';
 import { dumpAnswer, inSlices, SlicesStopped, textAnswer } from './slices.js';
 import { errorLine, MAX_REQUEST_BYTES } from './wire.js';
 
@@ -123,6 +124,7 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
   /** True while a BuildDump is in the mailbox or being handled. */
   #buildScheduled = false;
   #builds = 0;
+  #opContext: OpContext | undefined;
 
   override async init(options: DebugEndpointOptions | undefined): Promise<void> {
     const settings = settingsOf(options, this.system.name);
@@ -229,6 +231,11 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
    */
   static endpoint(ref: ActorRef<DebugEndpointProtocol>): Promise<string> {
     return call(ref, { type: 'endpoint' });
+  }
+
+  /** @internal What the `actor`, `trace` and `control` ops of its connections run against. */
+  get opContext(): OpContext {
+    return (this.#opContext ??= { system: this.system, self: this.self as ActorRef, closing: () => this.#closing !== undefined });
   }
 
   /** @internal Queues a client for the next dump (called by its connection). */
