@@ -180,6 +180,30 @@ export class EndpointDirectoryError extends ArborError {
   }
 }
 
+/**
+ * The endpoint answered an `actor`, `trace` or `control` request with an error line, or
+ * did not answer it in time. `reason` is the error line's code (`actor_timeout`,
+ * `no_actor`, `invalid_argument`, `trace_active`, ...), or `timeout` when no answer came
+ * within the client's timeout.
+ *
+ * @example
+ * try { await source.actor(id) }
+ * catch (e) { if (e instanceof EndpointOpError && e.reason === 'actor_timeout') console.error('the actor is busy') }
+ */
+export class EndpointOpError extends ArborError {
+  readonly code = 'endpoint_op' as const;
+  constructor(
+    readonly endpoint: string,
+    /** The request's op: `actor`, `trace`, `control`, ... */
+    readonly op: string,
+    /** The error line's code, or `timeout`. */
+    readonly reason: string,
+    detail: string,
+  ) {
+    super(`${endpoint} did not do the ${op} request (${reason}: ${detail})`);
+  }
+}
+
 /** Describes a value for error messages, as core's errors do: `got: 5 (number)`. */
 function describe(value: unknown): string {
   if (value === null) return 'null';
