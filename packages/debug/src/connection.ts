@@ -231,6 +231,7 @@ export class EndpointConnection {
   #end(): void {
     if (this.#closing) return;
     this.#ended = true; // the bytes after the last newline are one more line (see #fill)
+    this.#trace?.stop('ended'); // its ended line is written, then the connection ends (see #pump)
     this.#pump();
   }
 

@@ -3,7 +3,8 @@
  * trace of one actor on the connection: one `{"ok":true,"trace":"started"}` line, one
  * `{"event":{...}}` line per event (a `TraceEvent`; an `exited` event's `reason` as
  * `formatReason` text), then `{"ended":{...}}` (a `TraceEnd`, with `exitReason` and `error`
- * as text). `{"op":"untrace"}` or closing the connection stops it, and so does a client
+ * as text). `{"op":"untrace"}` or closing the connection (or ending the client's side of
+ * it: `stoppedBy` `ended`, and the endpoint ends its side after the `ended` line) stops it, and so does a client
  * that stops reading: once more than the endpoint's write limit is buffered for it, the
  * trace ends (`"ended":{"reason":"stopped",...}` with `"stoppedBy":"slow_client"`), so a
  * reader that stalls costs the application no memory.
@@ -23,7 +24,7 @@ export interface WireTraceRequest {
 }
 
 /** Who stopped a trace the endpoint ended itself. */
-export type StoppedBy = 'untrace' | 'slow_client' | 'closed';
+export type StoppedBy = 'untrace' | 'slow_client' | 'closed' | 'ended';
 
 /**
  * One trace streamed on one connection. Made by {@link startWireTrace}.
@@ -71,11 +72,8 @@ export function startWireTrace(ctx: OpContext, socket: Socket, req: WireTraceReq
       wire?.stop('closed');
       return;
     }
-    if (socket.writableLength > highWater) {
-      wire?.stop('slow_client');
-      return;
-    }
     socket.write(jsonLine({ event: event.kind === 'exited' ? { ...event, reason: formatReason(event.reason) } : event }));
+    if (socket.writableLength > highWater) wire?.stop('slow_client');
   };
   const trace = ctx.system.trace(ref, {
     tracer,
