@@ -9,7 +9,10 @@
  *
  * `kill` is `exit(ref, 'kill')` and answers once the actor is dead; `suspend` and `resume`
  * are `system.suspend` / `system.resume`; `restart` finds the actor's supervisor and child
- * id in a dump, then calls the supervisor's `terminate_child` and `restart_child`.
+ * id in a dump, asks the supervisor for the child's spec (`get_childspec`), then calls its
+ * `terminate_child` and `restart_child`: the calls of `Supervisor`. (A supervising
+ * behaviour of your own that implements `describeSupervisor` should answer them too, or
+ * answer an unknown call without crashing, as `DynamicSupervisor` does.)
  * @internal
  */
 import { CallTimeoutError, dumpSteps, formatReason, NoProcError, type ActorRef, type ChildSpec, type DumpNode, type RestartChildResult, type SupervisorProtocol } from '@arbor/core';
@@ -76,8 +79,12 @@ async function restart(ctx: OpContext, ref: ActorRef): Promise<string> {
   if (childId === ref.id) return errorLine('not_restartable', `actor ${ref.id} is a DynamicSupervisor's child: it has no child id to restart it by; kill it and its restart type decides`);
   const sup = ctx.system.lookup(parent.id) as ActorRef<SupervisorProtocol> | undefined;
   if (sup === undefined) return errorLine('not_supervised', `the supervisor of actor ${ref.id} exited`);
-  const spec = await ctx.system.call(sup, { type: 'get_childspec', id: childId }, { timeout: ACTOR_ANSWER_TIMEOUT_MS });
+  const spec: unknown = await ctx.system.call(sup, { type: 'get_childspec', id: childId }, { timeout: ACTOR_ANSWER_TIMEOUT_MS });
   if (spec === 'not_found') return errorLine('not_supervised', `the supervisor of actor ${ref.id} has no child ${JSON.stringify(childId)} any more`);
+  // A DynamicSupervisor answers calls it does not know with undefined: it keeps no spec by id.
+  if (typeof spec !== 'object' || spec === null || (spec as ChildSpec).id !== childId) {
+    return errorLine('not_restartable', `the supervisor of actor ${ref.id} keeps no child spec by id (a DynamicSupervisor): kill the actor and its restart type decides`);
+  }
   if ((spec as ChildSpec).restart === 'temporary') return errorLine('not_restartable', `child ${JSON.stringify(childId)} is temporary: its supervisor forgets it once it stops, so it cannot be restarted`);
   await ctx.system.call(sup, { type: 'terminate_child', id: childId }, { timeout: RESTART_TIMEOUT_MS });
   const r: RestartChildResult = await ctx.system.call(sup, { type: 'restart_child', id: childId }, { timeout: RESTART_TIMEOUT_MS });
