@@ -82,18 +82,27 @@ export class RequestChannel {
 
   #answer(socket: Socket, line: string): void {
     if (this.#socket !== socket) return;
-    const p = this.#pending.shift();
-    if (p === undefined) return; // a line nobody asked for: ignored
-    if (p.timer !== undefined) clearTimeout(p.timer);
     let answer: unknown;
     try {
       answer = JSON.parse(line);
     } catch {
-      p.reject(new MalformedDumpError(this.#label, 'the answer is not JSON'));
+      this.#drop((p) => p.reject(new MalformedDumpError(this.#label, 'the answer is not JSON')));
       return;
     }
-    if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) p.reject(new MalformedDumpError(this.#label, 'the answer is not an object'));
-    else p.resolve(answer as Record<string, unknown>);
+    if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
+      this.#drop((p) => p.reject(new MalformedDumpError(this.#label, 'the answer is not an object')));
+      return;
+    }
+    const a = answer as Record<string, unknown>;
+    if (closesConnection(a) || this.#pending.length === 0) {
+      // The endpoint closes the connection after this line (or said so unasked, as idle_timeout):
+      // every request still on it gets the same answer, and the next one opens a new connection.
+      this.#drop((p) => p.resolve(a));
+      return;
+    }
+    const p = this.#pending.shift()!;
+    if (p.timer !== undefined) clearTimeout(p.timer);
+    p.resolve(a);
   }
 
   #timeOut(): void {
@@ -112,4 +121,11 @@ export class RequestChannel {
       settle(p);
     }
   }
+}
+
+/** The error codes after which the endpoint closes the connection. */
+const CLOSING_CODES: ReadonlySet<unknown> = new Set(['bad_request', 'unauthorized', 'request_too_large', 'too_many_connections', 'idle_timeout']);
+
+function closesConnection(answer: Record<string, unknown>): boolean {
+  return answer['ok'] === false && CLOSING_CODES.has((answer['error'] as { code?: unknown } | undefined)?.code);
 }
