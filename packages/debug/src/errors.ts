@@ -216,3 +216,32 @@ function describe(value: unknown): string {
   }
   return `${String(value)} (${typeof value})`;
 }
+
+/**
+ * An observer source was used after `close()`: its dump was stopped half way, or a new request came.
+ *
+ * @example
+ * const source = localSource(system);
+ * await source.close();
+ * await source.dump() // rejects with ObserverClosedError
+ */
+export class ObserverClosedError extends ArborError {
+  readonly code = 'observer_closed' as const;
+  constructor(readonly what: string) {
+    super(`${what}: the observer source is closed; make a new one (localSource(system)) to read the system again`);
+  }
+}
+
+/**
+ * `startObserver` found no page files next to its code: the package was not built (its
+ * build compiles the page and copies it into dist).
+ *
+ * @example
+ * await startObserver(localSource(system)) // rejects with ObserverPageMissingError in a source checkout that was not built
+ */
+export class ObserverPageMissingError extends ArborError {
+  readonly code = 'observer_page_missing' as const;
+  constructor(readonly dir: string, readonly missing: string) {
+    super(`the observer page is not built: ${missing} is missing in ${dir}; run npm run build in packages/debug`);
+  }
+}

@@ -31,5 +31,10 @@ export {
   type EndpointRefusal,
   InvalidEndpointError,
   MalformedDumpError,
+  ObserverClosedError,
+  ObserverPageMissingError,
   PublicHostError,
 } from './errors.js';
+export type { ActorDetails, ObserverControl, ObserverSource, SourceTrace } from './observer/source.js';
+export { localSource } from './observer/localSource.js';
+export { startObserver, type Observer, type ObserverLogger, type ObserverOptions } from './observer/startObserver.js';
