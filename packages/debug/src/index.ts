@@ -8,7 +8,6 @@
 export { DebugEndpoint, type DebugEndpointOptions, type DebugEndpointProtocol, type DebugEndpointState } from './DebugEndpoint.js';
 export { fetchDump, type FetchDumpOptions } from './fetchDump.js';
 export { remoteSource, type RemoteSourceOptions } from './observer/remoteSource.js';
-export type { ActorDetails, ObserverControl, ObserverSource, SourceTrace } from './observer/source.js';
 export {
   defaultEndpointDir,
   defaultEndpointPath,
