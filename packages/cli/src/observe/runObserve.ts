@@ -43,7 +43,14 @@ export async function runObserve(o: ObserveOptions): Promise<number> {
       o.stdout.write(`arbor observe: ${observer.url} (the application at ${o.endpoint})\n`);
       o.stdout.write(`open the URL on this machine (it holds the page's token; keep it private); control actions ${o.allowControl ? 'allowed' : 'off (--allow-control)'}; Ctrl-C stops\n`);
       if (o.open) openBrowser(observer.url, o.stderr);
-      await stop;
+      // The observer's server and timers are unref'd (it never keeps an application alive);
+      // this command is the process, so it stays until it is told to stop.
+      const keepAlive = setInterval(() => {}, 1 << 30);
+      try {
+        await stop;
+      } finally {
+        clearInterval(keepAlive);
+      }
     } finally {
       await observer.close();
     }

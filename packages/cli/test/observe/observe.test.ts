@@ -3,7 +3,7 @@
  * bin prints the observer URL; the page refuses a request without the token and serves
  * the page with it; the page reads the other process through its endpoint (an actor's
  * state, a live trace); control actions are off without --allow-control and work with it; SIGINT and
- * SIGTERM end it with exit 0; a first dump that fails exits 2. Every process started here
+ * SIGTERM end it with exit 0, also after the application went away; a first dump that fails exits 2. Every process started here
  * is gone at the end.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -20,6 +20,8 @@ interface Observe {
   /** The printed URL (with the token). */
   readonly url: URL;
   readonly token: string;
+  /** What it wrote on stderr so far. */
+  stderr(): string;
   /** Resolves with the exit code and the output once the process has exited. */
   readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
@@ -40,7 +42,7 @@ function observe(args: readonly string[]): Promise<Observe> {
       const m = /^arbor observe: (http:\/\/127\.0\.0\.1:\d+\/\?token=([A-Za-z0-9_-]+)) /m.exec(stdout);
       if (m === null) return;
       child.stdout!.off('data', check);
-      resolve({ child, url: new URL(m[1]!), token: m[2]!, done });
+      resolve({ child, url: new URL(m[1]!), token: m[2]!, done, stderr: () => stderr });
     };
     child.stdout!.on('data', check);
     void done.then((r) => reject(new Error(`arbor observe exited (${r.code}) before printing its URL: ${r.stderr}`)));
@@ -117,6 +119,21 @@ test.serial('--allow-control --port: the page restarts a child of the other proc
   o.child.kill('SIGTERM');
   t.is((await o.done).code, 0);
   await app.stop();
+});
+
+test.serial('the application goes away: arbor observe stays, says so once on stderr, and still exits 0 on SIGINT', async (t) => {
+  const app = await startTopApp(t);
+  started.push(app.pid);
+  const o = await observe(['--endpoint', app.endpoint]);
+  t.teardown(() => void o.child.kill('SIGKILL'));
+  await app.stop();
+  t.true(await pollUntil(() => o.stderr().includes('could not read the tree'), 10_000), o.stderr());
+  t.regex(o.stderr(), /^arbor observe: observer could not read the tree; retrying \(EndpointUnreachableError: no debug endpoint at /);
+  t.is(o.stderr().split('\n').length, 2, 'one line');
+  t.is(o.child.exitCode, null, 'still running');
+  t.is((await fetch(`http://127.0.0.1:${o.url.port}/`)).status, 401, 'still serving');
+  o.child.kill('SIGINT');
+  t.is((await o.done).code, 0);
 });
 
 test.serial('an endpoint that does not answer: one line on stderr, exit 2, no URL', async (t) => {
