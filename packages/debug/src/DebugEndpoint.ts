@@ -94,8 +94,10 @@ const REFUSED_SLACK = 8;
  * public interface. Add it to the application's tree like any child; it stops listening
  * and removes its socket (and token) file when it stops.
  * Requests are newline-delimited JSON: `{"op":"dump"}` answers
- * `{"ok":true,"dump":<Dump>}` and `{"op":"text"}` answers `{"ok":true,"text":"..."}`.
- * Read it with `fetchDump(endpoint)` or `npx arbor dump`.
+ * `{"ok":true,"dump":<Dump>}` and `{"op":"text"}` answers `{"ok":true,"text":"..."}`;
+ * the observer's ops `actor`, `trace` / `untrace` and `control` are in `ops/` (see
+ * docs/debugging.md, "The protocol").
+ * Read it with `fetchDump(endpoint)`, `remoteSource(endpoint)`, `npx arbor dump` or `npx arbor observe`.
  *
  * One dump is built at a time, in slices that give the event loop a turn, and shared by
  * every client waiting for it (and by up to 16 requests in a row of one client). Connections, request size, requests read ahead and idle

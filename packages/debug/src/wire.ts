@@ -6,6 +6,9 @@
  *   {"op":"text"}  ->  {"ok":true,"text":"<renderDump output>"}
  *   an unknown op  ->  {"ok":false,"error":{"code":"unknown_op","message":"..."}}
  *   (a dump that cannot be serialised answers code "internal_error")
+ *   {"op":"actor","id":"..."}, {"op":"trace","id":"...","max":N}, {"op":"untrace"},
+ *   {"op":"control","action":"kill","id":"..."}: see `ops/` (a known op with bad
+ *   arguments answers "invalid_argument" and the connection stays open)
  *
  * On TCP every request carries the endpoint's token: `{"op":"dump","token":"..."}`.
  * A line that breaks the protocol (not JSON, too long, a wrong token) is answered with

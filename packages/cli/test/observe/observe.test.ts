@@ -2,9 +2,9 @@
  * `arbor observe` against the fixture application in another process: the real `arbor`
  * bin prints the observer URL; the page refuses a request without the token and serves
  * the page with it; the page reads the other process through its endpoint (an actor's
- * state, a live trace); control actions are off without --allow-control and work with it; SIGINT and
- * SIGTERM end it with exit 0, also after the application went away; a first dump that fails exits 2. Every process started here
- * is gone at the end.
+ * state, a live trace); control actions are off without --allow-control and work with
+ * it; SIGINT and SIGTERM end it with exit 0, also after the application went away; a
+ * first dump that fails exits 2. Every process started here is gone at the end.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import test from 'ava';
