@@ -1,6 +1,5 @@
-import { connect } from 'node:net';
 import { checkDump, checkTimeout, InvalidOptionError, type Dump } from '@arbor/core';
-import { formatEndpoint, parseEndpoint, tokenFilePath, type EndpointAddress } from './endpoint.js';
+import { connectTo, formatEndpoint, parseEndpoint, tokenFilePath, type EndpointAddress } from './endpoint.js';
 import { DumpTimeoutError, EndpointRefusedError, EndpointTokenError, EndpointUnreachableError, MalformedDumpError, type EndpointRefusal } from './errors.js';
 import { readTokenFile } from './private.js';
 import { LineSplitter } from './wire.js';
@@ -63,7 +62,7 @@ export function fetchDump(endpoint: string | EndpointAddress, options?: FetchDum
   const tokenFile = 'port' in address ? tokenFilePath(address.port) : '';
   const request = `${JSON.stringify(token === undefined ? { op: 'dump' } : { op: 'dump', token })}\n`;
   return new Promise<Dump>((resolve, reject) => {
-    const socket = 'path' in address ? connect(address.path) : connect({ host: address.host, port: address.port });
+    const socket = connectTo(address);
     let connected = false;
     let settled = false;
     const finish = (error: Error | null, d?: Dump): void => {
@@ -117,7 +116,12 @@ function readAnswer(label: string, line: string, noToken: boolean, tokenFile: st
     return new MalformedDumpError(label, 'the answer is not JSON');
   }
   if (typeof answer !== 'object' || answer === null) return new MalformedDumpError(label, 'the answer is not an object');
-  const a = answer as { ok?: unknown; dump?: unknown; error?: { code?: unknown; message?: unknown } };
+  return dumpOfAnswer(label, answer, noToken, tokenFile);
+}
+
+/** The dump in a parsed answer line, or the error that says what is wrong with it. @internal */
+export function dumpOfAnswer(label: string, answer: object, noToken: boolean, tokenFile: string): Dump | Error {
+  const a = answer as { ok?: unknown; dump?: unknown };
   if (a.ok !== true) return refusalOf(label, a, noToken, tokenFile) ?? new MalformedDumpError(label, `the endpoint answered an error: ${errorOf(a).message}`);
   const problem = checkDump(a.dump);
   return problem === null ? (a.dump as Dump) : new MalformedDumpError(label, problem);
@@ -142,4 +146,11 @@ export function refusalOf(label: string, answer: object, noToken: boolean, token
   if (code === 'unauthorized') return new EndpointTokenError(label, noToken, tokenFile);
   if (REFUSALS.has(code)) return new EndpointRefusedError(label, code as EndpointRefusal, message);
   return undefined;
+}
+
+/** True for an error answer after which the endpoint closes the connection (the token, or one of its limits). @internal */
+export function closesConnection(answer: object): boolean {
+  if ((answer as { ok?: unknown }).ok !== false) return false;
+  const { code } = errorOf(answer);
+  return code === 'unauthorized' || REFUSALS.has(code);
 }

@@ -38,7 +38,8 @@ export const OPS = ['dump', 'text', 'actor', 'trace', 'untrace', 'control'] as c
 /** The most events a `trace` request may ask for (`max`). */
 export const MAX_WIRE_TRACE_EVENTS = 10_000;
 
-const CONTROL_ACTIONS: ReadonlySet<string> = new Set<ControlAction>(['kill', 'restart', 'suspend', 'resume']);
+/** The actions a `control` request may name. */
+export const CONTROL_ACTIONS: ReadonlySet<string> = new Set<ControlAction>(['kill', 'restart', 'suspend', 'resume']);
 
 /** The error codes of an answer line. */
 export type AnswerErrorCode =

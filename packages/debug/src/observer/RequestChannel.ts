@@ -7,9 +7,10 @@
  * request's).
  * @internal
  */
-import { connect, type Socket } from 'node:net';
-import type { EndpointAddress } from '../endpoint.js';
+import type { Socket } from 'node:net';
+import { connectTo, type EndpointAddress } from '../endpoint.js';
 import { EndpointUnreachableError, MalformedDumpError } from '../errors.js';
+import { closesConnection } from '../fetchDump.js';
 import { LineSplitter } from '../wire.js';
 
 /** A request waiting for its answer line. */
@@ -61,8 +62,7 @@ export class RequestChannel {
 
   #open(): Socket {
     if (this.#socket !== undefined) return this.#socket;
-    const a = this.#address;
-    const socket = 'path' in a ? connect(a.path) : connect({ host: a.host, port: a.port });
+    const socket = connectTo(this.#address);
     this.#socket = socket;
     const lines = new LineSplitter();
     socket.on('data', (chunk: Buffer) => {
@@ -121,11 +121,4 @@ export class RequestChannel {
       settle(p);
     }
   }
-}
-
-/** The error codes after which the endpoint closes the connection. */
-const CLOSING_CODES: ReadonlySet<unknown> = new Set(['bad_request', 'unauthorized', 'request_too_large', 'too_many_connections', 'idle_timeout']);
-
-function closesConnection(answer: Record<string, unknown>): boolean {
-  return answer['ok'] === false && CLOSING_CODES.has((answer['error'] as { code?: unknown } | undefined)?.code);
 }

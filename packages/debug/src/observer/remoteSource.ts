@@ -1,7 +1,8 @@
-import { checkDump, checkTimeout, InvalidOptionError, type Dump, type TraceEvent, type TraceEventKind } from '@arbor/core';
+import { checkTimeout, InvalidOptionError, type Dump, type TraceEvent, type TraceEventKind } from '@arbor/core';
 import { formatEndpoint, parseEndpoint, tokenFilePath, type EndpointAddress } from '../endpoint.js';
 import { DumpTimeoutError, EndpointOpError, MalformedDumpError } from '../errors.js';
-import { errorOf, refusalOf, tokenOf } from '../fetchDump.js';
+import { dumpOfAnswer, errorOf, refusalOf, tokenOf } from '../fetchDump.js';
+import { CONTROL_ACTIONS } from '../wire.js';
 import { RequestChannel } from './RequestChannel.js';
 import { startRemoteTrace, type RemoteTrace } from './remoteTrace.js';
 import type { ActorDetails, ObserverControl, ObserverSource, SourceTrace } from './source.js';
@@ -71,10 +72,9 @@ class RemoteSource implements ObserverSource {
 
   async dump(): Promise<Dump> {
     const a = await this.#request({ op: 'dump' }, () => new DumpTimeoutError(this.#label, this.#timeout));
-    if (a['ok'] !== true) throw this.#refusal(a) ?? new MalformedDumpError(this.#label, `the endpoint answered an error: ${errorOf(a).message}`);
-    const problem = checkDump(a['dump']);
-    if (problem !== null) throw new MalformedDumpError(this.#label, problem);
-    return a['dump'] as Dump;
+    const d = dumpOfAnswer(this.#label, a, this.#token === undefined, this.#tokenFile);
+    if (d instanceof Error) throw d;
+    return d;
   }
 
   async actor(id: string): Promise<ActorDetails | null> {
@@ -108,7 +108,7 @@ class RemoteSource implements ObserverSource {
   }
 
   async control(action: ObserverControl, id: string): Promise<{ readonly ok: true } | { readonly ok: false; readonly reason: string }> {
-    if (!['kill', 'restart', 'suspend', 'resume'].includes(action)) throw new InvalidOptionError('control: action', '"kill", "restart", "suspend" or "resume"', action);
+    if (!CONTROL_ACTIONS.has(action)) throw new InvalidOptionError('control: action', '"kill", "restart", "suspend" or "resume"', action);
     checkId(id);
     const a = await this.#request({ op: 'control', action, id }, () => this.#timedOut('control'));
     if (a['ok'] === true) return { ok: true };

@@ -6,9 +6,8 @@
  * with `error` saying so).
  * @internal
  */
-import { connect } from 'node:net';
 import type { TraceEnd, TraceEvent, TraceEventKind } from '@arbor/core';
-import type { EndpointAddress } from '../endpoint.js';
+import { connectTo, type EndpointAddress } from '../endpoint.js';
 import { EndpointOpError, EndpointUnreachableError, MalformedDumpError } from '../errors.js';
 import { errorOf, refusalOf } from '../fetchDump.js';
 import { LineSplitter } from '../wire.js';
@@ -47,7 +46,7 @@ export function startRemoteTrace(
   const { address, label, token } = target;
   const request = { op: 'trace', id, max: options.max, ...(options.kinds === undefined ? {} : { kinds: options.kinds }), ...(token === undefined ? {} : { token }) };
   return new Promise<RemoteTrace>((resolve, reject) => {
-    const socket = 'path' in address ? connect(address.path) : connect({ host: address.host, port: address.port });
+    const socket = connectTo(address);
     let started = false;
     let events = 0;
     let listenerFailed = false;
