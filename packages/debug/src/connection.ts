@@ -4,7 +4,9 @@
  * beyond that), stops reading while its answers are not being read, closes when idle
  * (only a complete request counts as activity, and a line must complete within a deadline),
  * on TCP closes unless its first line carries the token within a deadline, and closes
- * with one error line when the client breaks the protocol.
+ * with one error line when the client breaks the protocol. The ops besides the dump
+ * (`actor`, `control`: answered one at a time, in order; `trace`: one streamed trace) run
+ * in `ops/`.
  * @internal
  */
 import type { Socket } from 'node:net';
@@ -119,11 +121,6 @@ export class EndpointConnection {
   /** Request lines read and not answered yet (the one waiting for a dump included). */
   get outstanding(): number {
     return this.#queue.length + this.#asked.length + (this.#busy ? 1 : 0);
-  }
-
-  /** True while a trace streams on this connection. */
-  get tracing(): boolean {
-    return this.#trace !== undefined;
   }
 
   /** The ops waiting for the next dump, in order. */

@@ -45,11 +45,6 @@ export class WireTrace {
     });
   }
 
-  /** True until the trace ended. */
-  get active(): boolean {
-    return this.#trace.active;
-  }
-
   /** Ends the trace (a no-op once it ended). */
   stop(by: StoppedBy): void {
     if (!this.#trace.active) return;
