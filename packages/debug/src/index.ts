@@ -4,7 +4,7 @@
  * as newline-delimited JSON; `fetchDump` reads it from another process (the `arbor` CLI
  * does). The dump itself (`dump`, `renderDump`, the `Dump` types) is `@arbor/core`'s.
  */
-export { DebugEndpoint, type DebugEndpointOptions, type DebugEndpointProtocol, type DebugEndpointState } from './DebugEndpoint.js';
+export { DebugEndpoint, type DebugEndpointHttpOptions, type DebugEndpointOptions, type DebugEndpointProtocol, type DebugEndpointState } from './DebugEndpoint.js';
 export { fetchDump, type FetchDumpOptions } from './fetchDump.js';
 export {
   defaultEndpointDir,
