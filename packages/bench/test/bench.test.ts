@@ -16,7 +16,7 @@ function isPositiveNumber(v: unknown): boolean {
 
 test.serial('each workload reports arbor, limit, peers and unit', async (t) => {
   Object.assign(results, await runWorkloads(QUICK));
-  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'loop_lag_slow_handler', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_churn', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range', 'thread_tasks', 'thread_rtt_us', 'process_tasks', 'python_tasks', 'python_rtt_us', 'worker_start_ms', 'checkout_checkin', 'pool_restart_ms', 'jobpool_thread_tasks', 'jobpool_rtt_us', 'jobpool_python_tasks', 'fault_settle_ms']);
+  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'loop_lag_slow_handler', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_churn', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'observer_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range', 'thread_tasks', 'thread_rtt_us', 'process_tasks', 'python_tasks', 'python_rtt_us', 'worker_start_ms', 'checkout_checkin', 'pool_restart_ms', 'jobpool_thread_tasks', 'jobpool_rtt_us', 'jobpool_python_tasks', 'fault_settle_ms']);
   for (const [name, r] of Object.entries(results)) {
     // A worker workload run before Arbor's workers exist reports arbor 0 and says why.
     if (typeof r['arbor_missing'] === 'string') t.is(r.arbor, 0, `${name}.arbor`);

@@ -5,7 +5,7 @@
  * does). `remoteSource` reads the same endpoint for the observer page (dump, an actor's
  * state, live traces, control actions). The dump itself (`dump`, `renderDump`, the `Dump` types) is `@arbor/core`'s.
  */
-export { DebugEndpoint, type DebugEndpointOptions, type DebugEndpointProtocol, type DebugEndpointState } from './DebugEndpoint.js';
+export { DebugEndpoint, type DebugEndpointHttpOptions, type DebugEndpointOptions, type DebugEndpointProtocol, type DebugEndpointState } from './DebugEndpoint.js';
 export { fetchDump, type FetchDumpOptions } from './fetchDump.js';
 export { remoteSource, type RemoteSourceOptions } from './observer/remoteSource.js';
 export {

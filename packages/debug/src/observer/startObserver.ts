@@ -269,7 +269,8 @@ class ObserverServer {
       void this.#control(req, res);
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const isFile = path === '/' || path === '/index.html' || path === '/style.css' || path === '/app.js';
+    if (req.method !== 'GET' && !(req.method === 'HEAD' && isFile)) {
       req.resume();
       text(res, 405, `${req.method ?? '?'} is not served here`);
       return;

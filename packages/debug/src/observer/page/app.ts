@@ -216,7 +216,7 @@ function rowOf(n: WireNode, depth: number, now: number): HTMLElement {
   name.append(caret, h('span', { class: 'label' }, labelOf(n)));
   if (n.behaviour !== null && n.behaviour !== labelOf(n)) name.append(h('span', { class: 'beh' }, n.behaviour));
   if (n.kind === 'supervisor') name.append(h('span', { class: 'badge sup' }, n.strategy ?? 'sup'));
-  if (isPool(n)) name.append(h('span', { class: 'badge pool' }, 'pool'));
+  if (isPool(n)) name.append(h('span', { class: 'badge b-pool' }, 'pool'));
   if (n.traced) name.append(h('span', { class: 'badge traced' }, 'traced'));
   if (!open && n.children.length > 0) name.append(h('span', { class: 'badge' }, `+${n.children.length}`));
   if (n.omitted > 0) name.append(h('span', { class: 'badge' }, `${n.omitted} deeper`));
@@ -281,12 +281,12 @@ function renderPools(): void {
 }
 
 /** A line chart of one or more series over time, as inline SVG. */
-function lineChart(series: { values: (number | null)[]; color: string }[], t: number[], width: number, height: number, axis: (v: number) => string): SVGElement {
+function lineChart(series: { values: (number | null)[]; color: string }[], t: number[], width: number, height: number): SVGElement {
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, height, preserveAspectRatio: 'none' });
   let max = 0;
   for (const s of series) for (const v of s.values) if (v !== null && v > max) max = v;
   const top = max === 0 ? 1 : max * 1.1;
-  const padTop = axis === noAxis ? 2 : 12;
+  const padTop = 4;
   const t0 = t[0] ?? 0;
   const span = Math.max(1, (t[t.length - 1] ?? 1) - t0);
   root.append(svg('line', { x1: 0, x2: width, y1: height - 0.5, y2: height - 0.5, stroke: '#e2e5ea' }));
@@ -305,15 +305,8 @@ function lineChart(series: { values: (number | null)[]; color: string }[], t: nu
     });
     root.append(svg('path', { d, fill: 'none', stroke: s.color, 'stroke-width': 1.5, 'vector-effect': 'non-scaling-stroke' }));
   }
-  if (axis !== noAxis) {
-    const label = svg('text', { x: 2, y: 10, class: 'axis' });
-    label.textContent = axis(max);
-    root.append(label);
-  }
   return root;
 }
-
-const noAxis = (): string => '';
 
 function renderMemory(): void {
   const box = $('memory');
@@ -324,8 +317,9 @@ function renderMemory(): void {
     return;
   }
   const t = memory.map((p) => p.t);
-  const chart = lineChart([{ values: memory.map((p) => p.rss), color: '#2f6fdb' }, { values: memory.map((p) => p.heap), color: '#1f9d55' }], t, 400, 90, (v) => `max ${fmtBytes(v)}`);
-  const legend = h('div', { class: 'legend' }, h('span', {}, h('i', { class: 'l-rss' }), 'rss'), h('span', {}, h('i', { class: 'l-heap' }), 'heap used'), h('span', {}, `last ${fmtUptime((t[t.length - 1] ?? 0) - (t[0] ?? 0))}`));
+  const chart = lineChart([{ values: memory.map((p) => p.rss), color: '#2f6fdb' }, { values: memory.map((p) => p.heap), color: '#1f9d55' }], t, 400, 100);
+  const peak = Math.max(...memory.map((p) => p.rss));
+  const legend = h('div', { class: 'legend' }, h('span', {}, h('i', { class: 'l-rss' }), 'rss'), h('span', {}, h('i', { class: 'l-heap' }), 'heap used'), h('span', {}, `peak ${fmtBytes(peak)}`), h('span', {}, `last ${fmtUptime((t[t.length - 1] ?? 0) - (t[0] ?? 0))}`));
   (legend.querySelector('.l-rss') as HTMLElement).style.background = '#2f6fdb';
   (legend.querySelector('.l-heap') as HTMLElement).style.background = '#1f9d55';
   box.replaceChildren(chart, legend);
@@ -385,6 +379,7 @@ async function refreshPanel(fresh: boolean): Promise<void> {
   const key = selected;
   if (key === null) {
     panel.hidden = true;
+    $('hint').hidden = false;
     return;
   }
   const n = nodes.get(key);
@@ -393,6 +388,7 @@ async function refreshPanel(fresh: boolean): Promise<void> {
     return;
   }
   panel.hidden = false;
+  $('hint').hidden = true;
   let answer: ActorAnswer | null = null;
   if (n.id !== null) {
     const res = await fetch(`/actor/${encodeURIComponent(n.id)}`, { credentials: 'same-origin' }).catch(() => null);
@@ -404,7 +400,7 @@ async function refreshPanel(fresh: boolean): Promise<void> {
 }
 
 function spark(title: string, values: (number | null)[], t: number[], now: string, color: string): HTMLElement {
-  return h('div', { class: 'spark' }, h('div', { class: 'cap' }, h('span', {}, title), h('b', {}, now)), lineChart([{ values, color }], t, 180, 40, noAxis));
+  return h('div', { class: 'spark' }, h('div', { class: 'cap' }, h('span', {}, title), h('b', {}, now)), lineChart([{ values, color }], t, 180, 40));
 }
 
 function idLinks(ids: string[]): HTMLElement {
