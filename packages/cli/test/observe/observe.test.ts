@@ -150,7 +150,15 @@ test.serial('an endpoint that does not answer: one line on stderr, exit 2, no UR
   t.is(stderr.split('\n').length, 2, 'one line');
 });
 
-test.serial('usage: observe options on other commands, a bad --port', async (t) => {
+test.serial('usage: --help names observe and its options; observe options on other commands, a bad --port', async (t) => {
+  const help = spawn(process.execPath, [BIN, '--help'], { env: { PATH: process.env['PATH'] }, stdio: ['ignore', 'pipe', 'ignore'] });
+  started.push(help.pid!);
+  let text = '';
+  help.stdout!.on('data', (c: Buffer) => (text += c.toString('utf8')));
+  await exited(help);
+  t.is(help.exitCode, 0);
+  t.regex(text, /^ {2}observe {11}serve the live observer page/m);
+  for (const flag of ['--port <n>', '--allow-control', '--open']) t.true(text.includes(`  ${flag}`), flag);
   for (const [args, re] of [
     [['dump', '--allow-control', '--endpoint', '/tmp/x.sock'], /^arbor: --allow-control is an option of arbor observe, not of dump/],
     [['top', '--port', '1', '--endpoint', '/tmp/x.sock'], /^arbor: --port is an option of arbor observe, not of top/],
