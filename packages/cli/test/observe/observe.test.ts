@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import test from 'ava';
 import { fetchDump } from '@arbor/debug';
 import { isAlive, pollUntil } from '@arbor/test-support';
-import { BIN, exited, startTopApp } from '../fixtures/startTopApp.js';
+import { BIN, startTopApp } from '../fixtures/startTopApp.js';
 
 /** Every pid this file started, checked at the end. */
 const started: number[] = [];
@@ -143,7 +143,7 @@ test.serial('an endpoint that does not answer: one line on stderr, exit 2, no UR
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  await exited(child);
+  await new Promise((resolve) => child.once('close', resolve));
   t.is(child.exitCode, 2);
   t.is(stdout, '');
   t.regex(stderr, /^arbor: no debug endpoint at \/tmp\/arbor-no-such-dir\/nope\.sock \(no such socket\)/);
@@ -155,7 +155,7 @@ test.serial('usage: --help names observe and its options; observe options on oth
   started.push(help.pid!);
   let text = '';
   help.stdout!.on('data', (c: Buffer) => (text += c.toString('utf8')));
-  await exited(help);
+  await new Promise((resolve) => help.once('close', resolve)); // after the last of its output
   t.is(help.exitCode, 0);
   t.regex(text, /^ {2}observe {11}serve the live observer page/m);
   for (const flag of ['--port <n>', '--allow-control', '--open']) t.true(text.includes(`  ${flag}`), flag);
@@ -170,7 +170,7 @@ test.serial('usage: --help names observe and its options; observe options on oth
     started.push(child.pid!);
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    await exited(child);
+    await new Promise((resolve) => child.once('close', resolve));
     t.is(child.exitCode, 2, args.join(' '));
     t.regex(stderr, re);
   }
