@@ -19,6 +19,7 @@
  * @internal
  */
 import { TRACE_EVENT_KINDS, type Dump, type DumpNode, type TraceEventKind } from '@arbor/core';
+import type { ObserverControl } from './observer/source.js';
 
 /** A request line, parsed: a dump op, one of the ops in `ops/`, or a known op with bad arguments. */
 export type Request =
@@ -29,8 +30,8 @@ export type Request =
   | { readonly op: 'control'; readonly token: unknown; readonly action: ControlAction; readonly id: string }
   | { readonly op: 'invalid'; readonly token: unknown; readonly message: string };
 
-/** The `action` of a `control` request. */
-export type ControlAction = 'kill' | 'restart' | 'suspend' | 'resume';
+/** The `action` of a `control` request: the observer's control actions. */
+export type ControlAction = ObserverControl;
 
 /** The ops a request may name. */
 export const OPS = ['dump', 'text', 'actor', 'trace', 'untrace', 'control'] as const;

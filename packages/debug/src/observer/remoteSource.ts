@@ -114,8 +114,7 @@ class RemoteSource implements ObserverSource {
     if (a['ok'] === true) return { ok: true };
     const refusal = this.#refusal(a);
     if (refusal !== undefined) throw refusal;
-    const { code, message } = errorOf(a);
-    return { ok: false, reason: `${code}: ${message}` };
+    return { ok: false, reason: errorOf(a).message }; // the text localSource gives too
   }
 
   async close(): Promise<void> {

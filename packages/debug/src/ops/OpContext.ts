@@ -1,6 +1,7 @@
 /**
  * What the endpoint's ops (`actor`, `trace`, `control`) read and act on: the system the
  * endpoint serves and the endpoint's own ref (it refuses to stop or suspend itself).
+ * `localSource` runs the control actions with one too.
  * @internal
  */
 import type { ActorRef, ActorSystem } from '@arbor/core';
@@ -8,8 +9,8 @@ import type { ActorRef, ActorSystem } from '@arbor/core';
 /** The system an op runs against, and the endpoint serving it. */
 export interface OpContext {
   readonly system: ActorSystem;
-  /** The `DebugEndpoint` answering the request. */
-  readonly self: ActorRef;
+  /** The `DebugEndpoint` answering the request (undefined for `localSource`). */
+  readonly self: ActorRef | undefined;
   /** True once the endpoint is closing: long ops give up. */
   closing(): boolean;
 }

@@ -12,10 +12,8 @@ import type { ActorDetails } from '../observer/source.js';
 import { errorLine, jsonLine } from '../wire.js';
 import { ACTOR_ANSWER_TIMEOUT_MS, type OpContext } from './OpContext.js';
 
-/** The most characters of an actor's state preview. */
-export const STATE_PREVIEW_CHARS = 2000;
-/** How many levels of the state the preview opens. */
-const STATE_PREVIEW_DEPTH = 4;
+/** The state preview's limits (shared with `localSource`): larger than a trace preview, still size-capped. */
+export const STATE_PREVIEW = { maxLength: 4000, maxDepth: 4 } as const;
 
 /**
  * The answer line to an `actor` request (never rejects).
@@ -37,7 +35,7 @@ export async function actorAnswer(ctx: OpContext, id: string): Promise<string> {
   const status = ctx.system.getStatus(ref);
   const actor: ActorDetails = {
     id,
-    state: previewOf(state, { maxLength: STATE_PREVIEW_CHARS, maxDepth: STATE_PREVIEW_DEPTH }),
+    state: previewOf(state, STATE_PREVIEW),
     details: status.details ?? null,
   };
   return jsonLine({ ok: true, actor });

@@ -70,7 +70,7 @@ test('control: ok for a restart (a new child), ok false with the reason for not_
   t.not(after.id, before.id);
   const refused = await source.control('restart', plain.id);
   t.is(refused.ok, false);
-  t.regex((refused as { reason: string }).reason, /^not_supervised: /);
+  t.regex((refused as { reason: string }).reason, /is not a supervisor's child/);
   t.deepEqual(await source.control('suspend', plain.id), { ok: true });
   t.is(system.getStatus(plain).status, 'suspended');
 });

@@ -19,7 +19,7 @@ test('actor: the state as previewOf text and the formatStatus details', async (t
   await c.close();
 });
 
-test('actor: a large state is capped at 2000 characters and stays one line', async (t) => {
+test('actor: a large state is capped at 4000 characters and stays one line', async (t) => {
   const { system, endpoint } = await endpointSystem(t);
   const counter = await system.spawn(Counter, 0);
   const huge = 'x\n'.repeat(100_000);
@@ -27,8 +27,8 @@ test('actor: a large state is capped at 2000 characters and stays one line', asy
   const c = await lineClient(endpoint);
   c.send({ op: 'actor', id: counter.id });
   const a = (await c.next())['actor'] as { state: string };
-  t.is(a.state.length, 2000);
-  t.is(a.state, previewOf({ count: 0, tags: [huge] }, { maxLength: 2000, maxDepth: 4 }));
+  t.is(a.state.length, 4000);
+  t.is(a.state, previewOf({ count: 0, tags: [huge] }, { maxLength: 4000, maxDepth: 4 }));
   t.is(c.buffered, 0, 'one answer line');
   await c.close();
 });
