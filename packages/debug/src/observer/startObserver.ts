@@ -290,9 +290,12 @@ class ObserverServer {
     } else if (path === '/style.css') file(res, 'text/css; charset=utf-8', this.#page.css);
     else if (path === '/app.js') file(res, 'text/javascript; charset=utf-8', this.#page.js);
     else if (path === '/events') this.#events(req, res);
-    else if (path.startsWith('/actor/')) void this.#actor(res, decodeURIComponent(path.slice('/actor/'.length)));
-    else if (path.startsWith('/trace/')) void this.#trace(req, res, url, decodeURIComponent(path.slice('/trace/'.length)));
-    else text(res, 404, `no such page: ${path}`);
+    else if (path.startsWith('/actor/') || path.startsWith('/trace/')) {
+      const id = decoded(path.slice('/actor/'.length));
+      if (id === undefined || id === '') text(res, 400, 'the path must end with an actor id');
+      else if (path.startsWith('/actor/')) void this.#actor(res, id);
+      else void this.#trace(req, res, url, id);
+    } else text(res, 404, `no such page: ${path}`);
   }
 
   #events(req: IncomingMessage, res: ServerResponse): void {
@@ -432,6 +435,15 @@ class ObserverServer {
 /** A trace event as JSON: an exit reason becomes its `formatReason` text. */
 function wireEvent(event: TraceEvent): unknown {
   return event.kind === 'exited' ? { ...event, reason: formatReason(event.reason) } : event;
+}
+
+/** `decodeURIComponent`, or undefined for a malformed escape. */
+function decoded(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
 }
 
 function sse(event: string, data: unknown): string {

@@ -217,6 +217,8 @@ test('/actor/:id answers the state preview, details and history; 404 for no live
   const pool = JSON.parse((await send(port, `/actor/${db.id}`, { headers: auth })).body) as { details: Record<string, unknown> };
   t.like(pool.details, { pool: 'db', size: 4, waiting: 3 });
   t.is((await send(port, '/actor/nobody', { headers: auth })).status, 404);
+  t.is((await send(port, '/actor/%E0%A4%A', { headers: auth })).status, 400, 'a malformed escape is a bad request, not a crash');
+  t.is((await send(port, '/trace/', { headers: auth })).status, 400);
 });
 
 test('close() stops listening and ends the streams and traces; the source reports it is closed once closed', async (t) => {
