@@ -19,6 +19,7 @@ import type { ActorDetails, ObserverControl, ObserverSource, SourceTrace } from 
 const STATE_TIMEOUT_MS = 2000;
 /** The state preview's limits: larger than a trace preview, still size-capped. */
 const STATE_PREVIEW = { maxLength: 4000, maxDepth: 4 } as const;
+const CONTROLS: readonly ObserverControl[] = ['kill', 'restart', 'suspend', 'resume'];
 
 /**
  * The observer's source for a system in this process: dumps are built in slices (the
@@ -76,6 +77,7 @@ export function localSource(system: ActorSystem): ObserverSource {
 
     async control(action: ObserverControl, id: string) {
       checkId(id);
+      if (!CONTROLS.includes(action)) throw new InvalidOptionError('control: action', "'kill', 'restart', 'suspend' or 'resume'", action);
       if (closed) throw new ObserverClosedError('localSource.control');
       const ref = live(id);
       if (ref === undefined) return { ok: false, reason: `no live actor has id ${id}` } as const;
@@ -91,8 +93,6 @@ export function localSource(system: ActorSystem): ObserverSource {
           return { ok: true } as const;
         case 'restart':
           return restartChild(system, id);
-        default:
-          throw new InvalidOptionError('control: action', "'kill', 'restart', 'suspend' or 'resume'", action);
       }
     },
 
