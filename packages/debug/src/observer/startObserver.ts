@@ -157,6 +157,8 @@ class ObserverServer {
   #sampling = false;
   #lastSampleAt = 0;
   #intervalMs: number;
+  /** How long the last `TreeHistory.apply` took. */
+  #applyMs = 0;
   #closing: Promise<void> | undefined;
   #warned = false;
 
@@ -204,10 +206,13 @@ class ObserverServer {
     try {
       const dump = await this.#source.dump();
       if (this.#closing !== undefined) return;
-      const dumpMs = performance.now() - started;
-      const diff = this.#history.apply(dump, Date.now(), { intervalMs: this.#intervalMs, sampleMs: dumpMs });
-      const costMs = performance.now() - started;
-      this.#intervalMs = Math.max(this.#clients.size > 0 ? this.#o.sampleMs : Math.max(this.#o.sampleMs, IDLE_SAMPLE_MS), Math.ceil(COST_FACTOR * costMs));
+      // The cost of a sample: the dump, plus turning it into a diff (as long as the last time).
+      const costMs = performance.now() - started + this.#applyMs;
+      const floor = this.#clients.size > 0 ? this.#o.sampleMs : Math.max(this.#o.sampleMs, IDLE_SAMPLE_MS);
+      this.#intervalMs = Math.max(floor, Math.ceil(COST_FACTOR * costMs));
+      const applied = performance.now();
+      const diff = this.#history.apply(dump, Date.now(), { intervalMs: this.#intervalMs, sampleMs: costMs });
+      this.#applyMs = performance.now() - applied;
       this.#send(diff);
       this.#warned = false;
     } catch (e) {
