@@ -189,6 +189,16 @@ test.serial('orphan_scan reports the start-up cleanup of stale entries in ms', (
   t.deepEqual(r.targets.map((x) => [x.against, x.op, x.value]), [['absolute', '<=', 1000]]);
 });
 
+test.serial('observer_cast reports casts/s with a connected observer page against the same tree without one', (t) => {
+  const r = results['observer_cast']!;
+  t.is(r.limit, null);
+  t.deepEqual(Object.keys(r.peers), ['no_observer']);
+  t.is(r.unit, 'casts/s');
+  t.is(r['actors'], QUICK.observerActors);
+  t.deepEqual(r.targets.map((x) => [x.against, x.op, x.value]), [['no_observer', '>=', 0.95]]);
+  t.true(isPositiveNumber(r['page_bytes_last_round']), 'the page read the stream');
+});
+
 test.serial('machine_cast reports arbor against the bare xstate actor, no limit', (t) => {
   const r = results['machine_cast']!;
   t.is(r.limit, null);

@@ -14,6 +14,8 @@ export const BUCKETS = 150;
 const MEMORY_KEEP_MS = 5 * 60_000;
 /** Timeline entries kept. */
 const TIMELINE_KEEP = 300;
+/** Actors leaving in one sample listed one by one; more make a single entry. */
+const MAX_EXITS_LISTED = 10;
 
 /** One actor's series, indexed by the shared bucket ring. */
 interface Series {
@@ -114,11 +116,18 @@ export class TreeHistory {
       for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i]!, parent: key });
     }
     const removed: string[] = [];
+    const vanished: WireNode[] = [];
     for (const [key, before] of prev) {
       if (next.has(key)) continue;
       removed.push(key);
       this.#series.delete(key);
-      if (!first && before.id !== null) timeline.push({ t: at, kind: 'exit', key, label: labelOf(before), reason: before.lastExit });
+      if (!first && before.id !== null) vanished.push(before);
+    }
+    // Many short-lived actors leaving at once make one entry, not a flood.
+    if (vanished.length > MAX_EXITS_LISTED) {
+      timeline.push({ t: at, kind: 'exit', key: '', label: `${vanished.length} actors`, reason: `left the tree (${[...new Set(vanished.map((n) => n.behaviour ?? '?'))].slice(0, 3).join(', ')}, ...)` });
+    } else {
+      for (const n of vanished) timeline.push({ t: at, kind: 'exit', key: n.key, label: labelOf(n), reason: n.lastExit });
     }
     // Children lists are complete only now: compare rows after the walk.
     for (const [key, wire] of next) {

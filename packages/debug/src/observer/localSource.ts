@@ -73,8 +73,8 @@ export function localSource(system: ActorSystem): ObserverSource {
 
     async control(action: ObserverControl, id: string) {
       checkId(id);
-      if (closed) throw new ObserverClosedError('localSource.control');
       if (!CONTROL_ACTIONS.has(action)) throw new InvalidOptionError('control: action', "'kill', 'restart', 'suspend' or 'resume'", action);
+      if (closed) throw new ObserverClosedError('localSource.control');
       if (live(id) === undefined) return { ok: false, reason: `no live actor has id ${id}` } as const;
       const outcome = await controlActor({ system, self: undefined, closing: () => closed }, action, id);
       return outcome.ok ? ({ ok: true } as const) : ({ ok: false, reason: outcome.message } as const);

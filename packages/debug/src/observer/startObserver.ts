@@ -157,6 +157,8 @@ class ObserverServer {
   #sampling = false;
   #lastSampleAt = 0;
   #intervalMs: number;
+  /** How long the last `TreeHistory.apply` took. */
+  #applyMs = 0;
   #closing: Promise<void> | undefined;
   #warned = false;
 
@@ -204,10 +206,13 @@ class ObserverServer {
     try {
       const dump = await this.#source.dump();
       if (this.#closing !== undefined) return;
-      const dumpMs = performance.now() - started;
-      const diff = this.#history.apply(dump, Date.now(), { intervalMs: this.#intervalMs, sampleMs: dumpMs });
-      const costMs = performance.now() - started;
-      this.#intervalMs = Math.max(this.#clients.size > 0 ? this.#o.sampleMs : Math.max(this.#o.sampleMs, IDLE_SAMPLE_MS), Math.ceil(COST_FACTOR * costMs));
+      // The cost of a sample: the dump, plus turning it into a diff (as long as the last time).
+      const costMs = performance.now() - started + this.#applyMs;
+      const floor = this.#clients.size > 0 ? this.#o.sampleMs : Math.max(this.#o.sampleMs, IDLE_SAMPLE_MS);
+      this.#intervalMs = Math.max(floor, Math.ceil(COST_FACTOR * costMs));
+      const applied = performance.now();
+      const diff = this.#history.apply(dump, Date.now(), { intervalMs: this.#intervalMs, sampleMs: costMs });
+      this.#applyMs = performance.now() - applied;
       this.#send(diff);
       this.#warned = false;
     } catch (e) {
@@ -290,9 +295,12 @@ class ObserverServer {
     } else if (path === '/style.css') file(res, 'text/css; charset=utf-8', this.#page.css);
     else if (path === '/app.js') file(res, 'text/javascript; charset=utf-8', this.#page.js);
     else if (path === '/events') this.#events(req, res);
-    else if (path.startsWith('/actor/')) void this.#actor(res, decodeURIComponent(path.slice('/actor/'.length)));
-    else if (path.startsWith('/trace/')) void this.#trace(req, res, url, decodeURIComponent(path.slice('/trace/'.length)));
-    else text(res, 404, `no such page: ${path}`);
+    else if (path.startsWith('/actor/') || path.startsWith('/trace/')) {
+      const id = decoded(path.slice('/actor/'.length));
+      if (id === undefined || id === '') text(res, 400, 'the path must end with an actor id');
+      else if (path.startsWith('/actor/')) void this.#actor(res, id);
+      else void this.#trace(req, res, url, id);
+    } else text(res, 404, `no such page: ${path}`);
   }
 
   #events(req: IncomingMessage, res: ServerResponse): void {
@@ -432,6 +440,15 @@ class ObserverServer {
 /** A trace event as JSON: an exit reason becomes its `formatReason` text. */
 function wireEvent(event: TraceEvent): unknown {
   return event.kind === 'exited' ? { ...event, reason: formatReason(event.reason) } : event;
+}
+
+/** `decodeURIComponent`, or undefined for a malformed escape. */
+function decoded(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
 }
 
 function sse(event: string, data: unknown): string {

@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import { dump, InitError, InvalidOptionError, type ActorSystem, type DumpNode } from '@arbor/core';
-import { DebugEndpoint, localSource, ObserverClosedError, startObserver, type Observer } from '../../src/index.js';
+import { DebugEndpoint, localSource, ObserverClosedError, startObserver, type DebugEndpointOptions, type Observer, type ObserverSource } from '../../src/index.js';
 import { eventually } from '../support/helpers.js';
 import { startShop, type WorkerProtocol } from './fixture.js';
 import { send, SseReader, tokenOf, until } from './http.js';
@@ -217,6 +217,8 @@ test('/actor/:id answers the state preview, details and history; 404 for no live
   const pool = JSON.parse((await send(port, `/actor/${db.id}`, { headers: auth })).body) as { details: Record<string, unknown> };
   t.like(pool.details, { pool: 'db', size: 4, waiting: 3 });
   t.is((await send(port, '/actor/nobody', { headers: auth })).status, 404);
+  t.is((await send(port, '/actor/%E0%A4%A', { headers: auth })).status, 400, 'a malformed escape is a bad request, not a crash');
+  t.is((await send(port, '/trace/', { headers: auth })).status, 400);
 });
 
 test('close() stops listening and ends the streams and traces; the source reports it is closed once closed', async (t) => {
@@ -278,4 +280,21 @@ test('DebugEndpoint({ http }) serves the observer too: observerUrl, the address 
   for (const http of [5, 'yes', { port: -1 }, { allowControl: 1 }, { extra: true }]) {
     await t.throwsAsync(DebugEndpoint.start(system, { port: 0, http: http as never }), { instanceOf: InitError }, JSON.stringify(http));
   }
+});
+
+test('types: localSource is an ObserverSource; control takes the four actions; observerUrl answers string | null', async (t) => {
+  const { system } = await startShop(1);
+  t.teardown(() => system.shutdown());
+  const source: ObserverSource = localSource(system);
+  const refused = async (): Promise<void> => {
+    // @ts-expect-error: not one of 'kill' | 'restart' | 'suspend' | 'resume'
+    await source.control('explode', 'x');
+  };
+  // @ts-expect-error: http.port is a number
+  const badOptions: DebugEndpointOptions = { http: { port: '80' } };
+  const debug = await DebugEndpoint.start(system, { port: 0, http: false });
+  const url: string | null = await DebugEndpoint.observerUrl(debug);
+  t.is(url, null);
+  await t.throwsAsync(refused(), { instanceOf: InvalidOptionError }, 'refused at run time too');
+  t.truthy(badOptions);
 });
