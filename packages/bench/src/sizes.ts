@@ -46,6 +46,10 @@ export interface Sizes {
   readonly checkoutN: number;
   /** Concurrent clients looping in `checkout_checkin` (the pool has 2 workers, so most wait). */
   readonly checkoutClients: number;
+  /** Counters in the supervised tree of `observer_cast`. */
+  readonly observerActors: number;
+  /** How long each `observer_cast` round casts, in ms (the observer samples a few times a second meanwhile). */
+  readonly observerRoundMs: number;
   /** Manager kills (and reference starts) per pool in `pool_restart_ms` (median and p95 over them). */
   readonly poolKills: number;
   /** Rounds of every fault in `fault_settle_ms` (the worst counts). */
@@ -57,6 +61,8 @@ export interface Sizes {
 /** The full run (`npm run bench`). */
 export const FULL: Sizes = {
   castN: 5_000_000,
+  observerActors: 1_000,
+  observerRoundMs: 3_000,
   castPeerN: 300_000,
   callN: 500_000,
   spawnN: 100_000,
@@ -90,6 +96,8 @@ export const FULL: Sizes = {
  */
 export const QUICK: Sizes = {
   castN: 100_000,
+  observerActors: 200,
+  observerRoundMs: 300,
   castPeerN: 10_000,
   callN: 20_000,
   spawnN: 2_000,

@@ -16,7 +16,7 @@ function isPositiveNumber(v: unknown): boolean {
 
 test.serial('each workload reports arbor, limit, peers and unit', async (t) => {
   Object.assign(results, await runWorkloads(QUICK));
-  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'loop_lag_slow_handler', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_churn', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range', 'thread_tasks', 'thread_rtt_us', 'process_tasks', 'python_tasks', 'python_rtt_us', 'worker_start_ms', 'checkout_checkin', 'pool_restart_ms', 'jobpool_thread_tasks', 'jobpool_rtt_us', 'jobpool_python_tasks', 'fault_settle_ms']);
+  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'loop_lag_slow_handler', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_churn', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'observer_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range', 'thread_tasks', 'thread_rtt_us', 'process_tasks', 'python_tasks', 'python_rtt_us', 'worker_start_ms', 'checkout_checkin', 'pool_restart_ms', 'jobpool_thread_tasks', 'jobpool_rtt_us', 'jobpool_python_tasks', 'fault_settle_ms']);
   for (const [name, r] of Object.entries(results)) {
     // A worker workload run before Arbor's workers exist reports arbor 0 and says why.
     if (typeof r['arbor_missing'] === 'string') t.is(r.arbor, 0, `${name}.arbor`);
@@ -187,6 +187,16 @@ test.serial('orphan_scan reports the start-up cleanup of stale entries in ms', (
   t.is(r.limit, null);
   t.is(r['entries'], QUICK.orphanScanN);
   t.deepEqual(r.targets.map((x) => [x.against, x.op, x.value]), [['absolute', '<=', 1000]]);
+});
+
+test.serial('observer_cast reports casts/s with a connected observer page against the same tree without one', (t) => {
+  const r = results['observer_cast']!;
+  t.is(r.limit, null);
+  t.deepEqual(Object.keys(r.peers), ['no_observer']);
+  t.is(r.unit, 'casts/s');
+  t.is(r['actors'], QUICK.observerActors);
+  t.deepEqual(r.targets.map((x) => [x.against, x.op, x.value]), [['no_observer', '>=', 0.95]]);
+  t.true(isPositiveNumber(r['page_bytes_last_round']), 'the page read the stream');
 });
 
 test.serial('machine_cast reports arbor against the bare xstate actor, no limit', (t) => {

@@ -8,6 +8,7 @@ import { open } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 import { resolveEndpoint } from './resolveEndpoint.js';
+import { runObserve } from './observe/runObserve.js';
 import { runPlainTop } from './top/runPlainTop.js';
 import { runTtyTop } from './top/runTtyTop.js';
 import { TopSampler } from './top/TopSampler.js';
@@ -65,11 +66,16 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(USAGE);
     return 0;
   }
-  if (command !== 'dump' && command !== 'top') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  if (command !== 'dump' && command !== 'top' && command !== 'observe') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   if (rest.length > 0) throw new UsageError(`${command} takes no arguments, got ${JSON.stringify(rest[0])}`);
-  if (command === 'dump') {
-    for (const flag of ['interval', 'count', 'limit'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is an option of arbor top, not of dump`);
-  } else if (values.json === true) throw new UsageError('--json is an option of arbor dump, not of top (arbor dump --json prints one dump)');
+  if (command !== 'top') {
+    for (const flag of ['interval', 'count', 'limit'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is an option of arbor top, not of ${command}`);
+  }
+  if (command !== 'dump' && values.json === true) throw new UsageError(`--json is an option of arbor dump, not of ${command} (arbor dump --json prints one dump)`);
+  if (command !== 'observe') {
+    for (const flag of ['allow-control', 'port', 'open'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is an option of arbor observe, not of ${command}`);
+  }
+  const port = command === 'observe' ? portOf(values.port) : 0;
   const timeout = timeoutOf(values.timeout);
   if (values.endpoint !== undefined && values.endpoint.trim() === '') throw new UsageError('--endpoint must be a socket path or 127.0.0.1:<port>, got ""');
   if (values.token !== undefined && values.token.trim() === '') throw new UsageError('--token must be the TCP endpoint\'s token, got ""');
@@ -80,6 +86,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const token = fileToken ?? values.token ?? (envToken !== undefined && envToken !== '' ? envToken : undefined);
   const fetchOptions = token === undefined ? { timeout } : { timeout, token };
   if (command === 'top') return top(values, endpoint, fetchOptions, io);
+  if (command === 'observe') {
+    return runObserve({ endpoint, token, timeout, allowControl: values['allow-control'] === true, port, open: values.open === true, stdout: io.stdout, stderr: io.stderr });
+  }
   const d = await fetchDump(endpoint, fetchOptions);
   io.stdout.write(`${values.json === true ? JSON.stringify(d) : renderDump(d)}\n`);
   return 0;
@@ -130,6 +139,9 @@ function parse(argv: readonly string[]) {
         interval: { type: 'string' },
         count: { type: 'string' },
         limit: { type: 'string' },
+        'allow-control': { type: 'boolean' },
+        port: { type: 'string' },
+        open: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -172,6 +184,14 @@ async function readTokenArg(path: string, io: CliIo): Promise<string> {
   const token = (text.split('\n')[0] ?? '').trim();
   if (token === '') throw new UsageError(`${from} holds no token (its first line is empty)`);
   return token;
+}
+
+/** `--port`: the observer page's port on 127.0.0.1 (default 0: a free one). */
+function portOf(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n > 65535) throw new UsageError(`--port must be a port number from 0 to 65535 (0: a free one), got ${JSON.stringify(text)}`);
+  return n;
 }
 
 function timeoutOf(text: string | undefined): number {

@@ -6,8 +6,10 @@ Commands:
   top               a live view of it: the top actors by mailbox, messages/s and memory,
                     the pools and the tree, redrawn in place (q or Ctrl-C quits); when
                     stdout is not a terminal, one plain block per sample
+  observe           serve the live observer page of it on 127.0.0.1 and print its URL
+                    (the URL holds the page's token); runs until Ctrl-C or SIGTERM
 
-Options of dump and top:
+Options of dump, top and observe:
   --endpoint <e>    the application's DebugEndpoint: a Unix socket path, or 127.0.0.1:<port>
                     (default: $ARBOR_ENDPOINT, else the only arbor-<system>-<pid>.sock
                     socket in $TMPDIR/arbor-<uid>)
@@ -26,9 +28,16 @@ Options of top:
                     endpoint goes away or SIGTERM)
   --limit <n>       rows in each top list (default: what fits the terminal; 5 in a pipe)
 
+Options of observe:
+  --port <n>        the page's port on 127.0.0.1 (default: a free one)
+  --allow-control   let the page kill, restart, suspend and resume actors (each
+                    confirmed in the page); off by default
+  --open            open the URL in the default browser
+
   -h, --help        show this help
 
 Exit codes: 0 done, 2 usage error or no dump (the reason is printed on stderr), 1 internal error.
 arbor top exits 2 when its first sample fails, or when the endpoint goes away before --count
-samples in a pipe; on a terminal it keeps retrying until q.
+samples in a pipe; on a terminal it keeps retrying until q. arbor observe exits 2 when its
+first dump fails, and 0 after Ctrl-C or SIGTERM.
 `;

@@ -24,6 +24,10 @@ import { defaultEndpointDir, defaultEndpointPath, formatEndpoint, LOOPBACK, toke
 import { PublicHostError } from './errors.js';
 import { BIND_DIR_EXTRA_BYTES, listenLocal } from './listen.js';
 import { ensurePrivateDir, generateToken, removeTokenFile, writeTokenFile } from './private.js';
+import type { OpContext } from './ops/OpContext.js';
+import { localSource } from './observer/localSource.js';
+import type { ObserverSource } from './observer/source.js';
+import { startObserver, type Observer } from './observer/startObserver.js';
 import { dumpAnswer, inSlices, SlicesStopped, textAnswer } from './slices.js';
 import { errorLine, MAX_REQUEST_BYTES } from './wire.js';
 
@@ -54,12 +58,26 @@ export interface DebugEndpointOptions {
   readonly idleTimeout?: number;
   /** The longest request line in bytes (default 65536); a longer one closes the connection. */
   readonly maxRequestBytes?: number;
+  /**
+   * Also serve the observer page (`startObserver(localSource(system))`) on 127.0.0.1:
+   * `true` for a free port, or `{ port?, allowControl? }`. Its URL (with its token) is logged
+   * and answered by `DebugEndpoint.observerUrl(ref)`; it stops with the endpoint.
+   */
+  readonly http?: boolean | DebugEndpointHttpOptions;
+}
+
+/** The observer page a {@link DebugEndpoint} serves with `{ http: { ... } }`. */
+export interface DebugEndpointHttpOptions {
+  /** The port on 127.0.0.1 (default 0: a free one). */
+  readonly port?: number;
+  /** Let the page kill, restart, suspend and resume actors (default false). */
+  readonly allowControl?: boolean;
 }
 
 /** What a {@link DebugEndpoint} answers. */
 export interface DebugEndpointProtocol {
   /** The endpoint it listens on, as `fetchDump` and `arbor dump --endpoint` take it. */
-  call: Call<'endpoint', string>;
+  call: Call<'endpoint', string> | Call<'observerUrl', string | null>;
 }
 
 /** A {@link DebugEndpoint}'s state. */
@@ -78,6 +96,7 @@ interface Settings {
   readonly maxConnections: number;
   readonly idleTimeout: number;
   readonly maxRequestBytes: number;
+  readonly http: DebugEndpointHttpOptions | undefined;
 }
 
 /** The longest Unix socket path the OS accepts (longer ones are silently cut by the kernel). */
@@ -93,8 +112,10 @@ const REFUSED_SLACK = 8;
  * public interface. Add it to the application's tree like any child; it stops listening
  * and removes its socket (and token) file when it stops.
  * Requests are newline-delimited JSON: `{"op":"dump"}` answers
- * `{"ok":true,"dump":<Dump>}` and `{"op":"text"}` answers `{"ok":true,"text":"..."}`.
- * Read it with `fetchDump(endpoint)` or `npx arbor dump`.
+ * `{"ok":true,"dump":<Dump>}` and `{"op":"text"}` answers `{"ok":true,"text":"..."}`;
+ * the observer's ops `actor`, `trace` / `untrace` and `control` are in `ops/` (see
+ * docs/debugging.md, "The protocol").
+ * Read it with `fetchDump(endpoint)`, `remoteSource(endpoint)`, `npx arbor dump` or `npx arbor observe`.
  *
  * One dump is built at a time, in slices that give the event loop a turn, and shared by
  * every client waiting for it (and by up to 16 requests in a row of one client). Connections, request size, requests read ahead and idle
@@ -123,6 +144,9 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
   /** True while a BuildDump is in the mailbox or being handled. */
   #buildScheduled = false;
   #builds = 0;
+  #opContext: OpContext | undefined;
+  #observer: Observer | undefined;
+  #observerSource: ObserverSource | undefined;
 
   override async init(options: DebugEndpointOptions | undefined): Promise<void> {
     const settings = settingsOf(options, this.system.name);
@@ -147,6 +171,7 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
       this.#inode = (await lstat(address.path)).ino;
       this.state = { endpoint: address.path };
       this.#rules = { ...limitsOf(settings), token: undefined, tokenHint: '' };
+      await this.#startObserver(settings.http);
       return;
     }
     const bound = server.address();
@@ -165,9 +190,20 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
       if (this.#closing !== undefined) await removeTokenFile(file, token);
     }
     this.#rules = { ...limitsOf(settings), token, tokenHint };
+    await this.#startObserver(settings.http);
   }
 
-  override handleCall(_req: { type: 'endpoint' }): string {
+  /** With `{ http }`: serves the observer page on the local source; a failure fails the start (init). */
+  async #startObserver(http: DebugEndpointHttpOptions | undefined): Promise<void> {
+    if (http === undefined || this.#closing !== undefined) return;
+    const source = localSource(this.system);
+    this.#observerSource = source;
+    this.#observer = await startObserver(source, { port: http.port ?? 0, allowControl: http.allowControl ?? false, logger: this.logger });
+    if (this.#closing !== undefined) await this.#observer.close();
+  }
+
+  override handleCall(req: DebugEndpointProtocol['call']): string | null {
+    if (req.type === 'observerUrl') return this.#observer?.url ?? null;
     return this.state.endpoint;
   }
 
@@ -184,7 +220,10 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
   override formatStatus(): StatusDetails {
     let queued = 0;
     for (const conn of this.#connections.values()) queued += conn.outstanding;
-    return { connections: this.#connections.size, queued, waiting: this.#waiting.length, builds: this.#builds };
+    const status: Record<string, number | string> = { connections: this.#connections.size, queued, waiting: this.#waiting.length, builds: this.#builds };
+    // The page's address without its token: the token is in the log and in observerUrl(ref).
+    if (this.#observer !== undefined) status['observer'] = `http://${LOOPBACK}:${this.#observer.port}/`;
+    return status;
   }
 
   override async terminate(_reason: ExitReason): Promise<void> {
@@ -229,6 +268,23 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
    */
   static endpoint(ref: ActorRef<DebugEndpointProtocol>): Promise<string> {
     return call(ref, { type: 'endpoint' });
+  }
+
+  /**
+   * The observer page's URL (`http://127.0.0.1:<port>/?token=...`) of an endpoint started
+   * with `{ http }`, or null without it.
+   *
+   * @example
+   * const debug = await DebugEndpoint.start(system, { http: true });
+   * console.log(await DebugEndpoint.observerUrl(debug)); // open it in a browser on this machine
+   */
+  static observerUrl(ref: ActorRef<DebugEndpointProtocol>): Promise<string | null> {
+    return call(ref, { type: 'observerUrl' });
+  }
+
+  /** @internal What the `actor`, `trace` and `control` ops of its connections run against. */
+  get opContext(): OpContext {
+    return (this.#opContext ??= { system: this.system, self: this.self as ActorRef, closing: () => this.#closing !== undefined });
   }
 
   /** @internal Queues a client for the next dump (called by its connection). */
@@ -317,6 +373,8 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
       }
       server.close(() => resolve());
     }).then(async () => {
+      await this.#observer?.close();
+      await this.#observerSource?.close();
       await this.#removeSocketFile();
       if (this.#tokenFile !== undefined) await removeTokenFile(this.#tokenFile.file, this.#tokenFile.token);
     });
@@ -362,7 +420,22 @@ function settingsOf(options: DebugEndpointOptions | undefined, systemName: strin
     maxConnections: positiveInteger('options.maxConnections', o.maxConnections, DEFAULT_MAX_CONNECTIONS),
     maxRequestBytes: positiveInteger('options.maxRequestBytes', o.maxRequestBytes, MAX_REQUEST_BYTES),
     idleTimeout: idleTimeoutOf(o.idleTimeout),
+    http: httpOf(o.http),
   };
+}
+
+function httpOf(value: unknown): DebugEndpointHttpOptions | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return {};
+  const hint = 'true, false, or { port?, allowControl? } (the observer page on 127.0.0.1)';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidOptionError('options.http', hint, value);
+  const { port, allowControl, ...rest } = value as DebugEndpointHttpOptions;
+  if (Object.keys(rest).length > 0) throw new InvalidOptionError('options.http', hint, value);
+  if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)) {
+    throw new InvalidOptionError('options.http.port', 'an integer from 0 to 65535 (0 picks a free port)', port);
+  }
+  if (allowControl !== undefined && typeof allowControl !== 'boolean') throw new InvalidOptionError('options.http.allowControl', 'true or false', allowControl);
+  return { ...(port === undefined ? {} : { port }), ...(allowControl === undefined ? {} : { allowControl }) };
 }
 
 function positiveInteger(option: string, value: unknown, fallback: number): number {

@@ -4,12 +4,19 @@
  * beyond that), stops reading while its answers are not being read, closes when idle
  * (only a complete request counts as activity, and a line must complete within a deadline),
  * on TCP closes unless its first line carries the token within a deadline, and closes
- * with one error line when the client breaks the protocol.
+ * with one error line when the client breaks the protocol. The ops besides the dump
+ * (`actor`, `control`: answered one at a time, in order; `trace`: one streamed trace) run
+ * in `ops/`.
  * @internal
  */
 import type { Socket } from 'node:net';
+import { formatReason } from '@arbor/core';
+import { actorAnswer } from './ops/actorOp.js';
+import { controlAnswer } from './ops/controlOp.js';
+import type { OpContext } from './ops/OpContext.js';
+import { startWireTrace, type WireTrace } from './ops/traceOp.js';
 import { tokensEqual } from './private.js';
-import { errorLine, LineSplitter, parseRequest, tokenOfLine, type AnswerErrorCode } from './wire.js';
+import { errorLine, LineSplitter, parseRequest, tokenOfLine, type AnswerErrorCode, type Request } from './wire.js';
 
 /** Request lines read ahead of the ones being answered; beyond this the socket is paused. */
 export const MAX_QUEUED_REQUESTS = 16;
@@ -33,6 +40,8 @@ export interface ConnectionHost {
    * endpoint's connections (if not, the host has refused it).
    */
   admit(conn: EndpointConnection): boolean;
+  /** What the `actor`, `trace` and `control` ops run against. */
+  readonly opContext: OpContext;
 }
 
 /** A dump's answer lines, one per op (only those some waiting client asked for). */
@@ -78,6 +87,10 @@ export class EndpointConnection {
   #authenticated: boolean;
   /** True while this connection paused its socket (its queue is full or its answers are not read). */
   #paused = false;
+  /** True while an `actor` or `control` request is being answered (the next requests wait: answers stay in order). */
+  #busy = false;
+  /** The trace streamed on this connection (one at most). */
+  #trace: WireTrace | undefined;
 
   constructor(socket: Socket, rules: ConnectionRules, host: ConnectionHost) {
     this.#socket = socket;
@@ -87,7 +100,10 @@ export class EndpointConnection {
     socket.on('data', (chunk: Buffer) => this.#read(chunk));
     socket.on('drain', () => this.#pump());
     socket.on('end', () => this.#end());
-    socket.on('close', () => this.#clearTimers());
+    socket.on('close', () => {
+      this.#clearTimers();
+      this.#trace?.stop('closed');
+    });
     this.#authenticated = rules.token === undefined;
     if (!this.#authenticated) {
       const ms = Math.min(AUTH_DEADLINE_MS, rules.idleTimeout);
@@ -104,7 +120,7 @@ export class EndpointConnection {
 
   /** Request lines read and not answered yet (the one waiting for a dump included). */
   get outstanding(): number {
-    return this.#queue.length + this.#asked.length;
+    return this.#queue.length + this.#asked.length + (this.#busy ? 1 : 0);
   }
 
   /** The ops waiting for the next dump, in order. */
@@ -196,7 +212,7 @@ export class EndpointConnection {
     this.#lineTimer = undefined;
     if (this.#closing) return;
     // Not the client's fault while this side is not reading: its idle timer decides.
-    if (this.#paused || this.#asked.length > 0 || this.#queue.length > 0) {
+    if (this.#paused || this.#busy || this.#asked.length > 0 || this.#queue.length > 0) {
       this.#armLine(false);
       return;
     }
@@ -212,19 +228,20 @@ export class EndpointConnection {
   #end(): void {
     if (this.#closing) return;
     this.#ended = true; // the bytes after the last newline are one more line (see #fill)
+    this.#trace?.stop('ended'); // its ended line is written, then the connection ends (see #pump)
     this.#pump();
   }
 
   /** Handles queued lines until one waits for a dump, then reads on only while there is room. */
   #pump(): void {
     this.#fill();
-    while (!this.#closing && this.#asked.length === 0 && this.#queue.length > 0 && this.#socket.writableLength <= WRITE_HIGH_WATER_BYTES) {
+    while (!this.#closing && this.#asked.length === 0 && !this.#busy && this.#queue.length > 0 && this.#socket.writableLength <= WRITE_HIGH_WATER_BYTES) {
       const op = this.#nextRequest();
       this.#fill();
       if (op === undefined) continue;
       this.#asked.push(op);
       // The requests right behind it share its dump: a client that pipelines costs one build per batch.
-      while (this.#asked.length < MAX_BATCH && this.#queue.length > 0 && !('ok' in parseRequest(this.#queue[0]!))) {
+      while (this.#asked.length < MAX_BATCH && this.#queue.length > 0 && isDumpRequest(parseRequest(this.#queue[0]!))) {
         const more = this.#nextRequest();
         this.#fill();
         if (more === undefined) break;
@@ -235,7 +252,7 @@ export class EndpointConnection {
     }
     if (this.#closing) return;
     if (this.#ended) {
-      if (this.#asked.length === 0 && this.#queue.length === 0) {
+      if (this.#asked.length === 0 && this.#queue.length === 0 && !this.#busy && this.#trace === undefined) {
         this.#closing = true;
         this.#clearTimers();
         this.#socket.end();
@@ -275,7 +292,57 @@ export class EndpointConnection {
       this.#socket.write(errorLine(req.error.code, req.error.message)); // a newer client's op: answered, not fatal
       return undefined;
     }
-    return req.op;
+    if (req.op === 'dump' || req.op === 'text') return req.op;
+    this.#answer(req as Exclude<Request, { op: 'dump' | 'text' }>);
+    return undefined;
+  }
+
+  /** Answers a request of the ops in `ops/` (or one with bad arguments: `invalid_argument`, not fatal). */
+  #answer(req: Exclude<Request, { op: 'dump' | 'text' }>): void {
+    const ctx = this.#host.opContext;
+    switch (req.op) {
+      case 'invalid':
+        this.#socket.write(errorLine('invalid_argument', req.message));
+        return;
+      case 'actor':
+        this.#await(actorAnswer(ctx, req.id));
+        return;
+      case 'control':
+        this.#await(controlAnswer(ctx, req.action, req.id));
+        return;
+      case 'untrace':
+        if (this.#trace === undefined) this.#socket.write(errorLine('not_tracing', 'no trace runs on this connection; start one with {"op":"trace","id":"...","max":100}'));
+        else this.#trace.stop('untrace'); // its ended line is the answer
+        return;
+      case 'trace': {
+        if (this.#trace !== undefined) {
+          this.#socket.write(errorLine('trace_active', 'a trace already runs on this connection (one per connection); send {"op":"untrace"} first, or open another connection'));
+          return;
+        }
+        const started = startWireTrace(ctx, this.#socket, req, WRITE_HIGH_WATER_BYTES, () => {
+          this.#trace = undefined;
+          this.#armIdle();
+          this.#pump();
+        });
+        if (typeof started === 'string') this.#socket.write(started);
+        else this.#trace = started;
+        return;
+      }
+    }
+  }
+
+  /** Waits for an op's answer line (the next requests wait behind it), writes it, then goes on. */
+  #await(answer: Promise<string>): void {
+    this.#busy = true;
+    void answer
+      .catch((e: unknown) => errorLine('internal_error', formatReason(e)))
+      .then((line) => {
+        this.#busy = false;
+        if (!this.open) return;
+        this.#socket.write(line);
+        this.#armIdle();
+        this.#pump();
+      });
   }
 
   #armIdle(): void {
@@ -299,9 +366,14 @@ export class EndpointConnection {
   }
 
   #onIdle(): void {
-    if (this.#asked.length > 0) this.#armIdle(); // its dump is being built
+    if (this.#asked.length > 0 || this.#busy || this.#trace !== undefined) this.#armIdle(); // its dump is being built, its op answered, or its trace streams
     else this.refuse('idle_timeout', `no request or read for ${this.#rules.idleTimeout} ms; reconnect to ask again`);
   }
+}
+
+/** True if a parsed request line asks for a dump (so it may share the dump of the request before it). */
+function isDumpRequest(req: Request | { readonly ok: boolean }): boolean {
+  return 'op' in req && (req.op === 'dump' || req.op === 'text');
 }
 
 /**

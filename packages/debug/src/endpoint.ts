@@ -1,4 +1,5 @@
 import { lstatSync, readdirSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidOptionError } from '@arbor/core';
@@ -95,6 +96,11 @@ export function formatEndpoint(address: EndpointAddress): string {
   const a = address as { path?: unknown; host?: unknown; port?: unknown };
   if ('path' in a ? typeof a.path !== 'string' || a.path === '' : typeof a.host !== 'string' || typeof a.port !== 'number') throw new InvalidEndpointError(address);
   return 'path' in address ? address.path : `${address.host}:${address.port}`;
+}
+
+/** Opens a client connection to an endpoint (its socket path, or its port on 127.0.0.1). @internal */
+export function connectTo(address: EndpointAddress): Socket {
+  return 'path' in address ? connect(address.path) : connect({ host: address.host, port: address.port });
 }
 
 /** A socket file with the default name, as {@link findEndpoints} finds it. */

@@ -180,6 +180,30 @@ export class EndpointDirectoryError extends ArborError {
   }
 }
 
+/**
+ * The endpoint answered an `actor`, `trace` or `control` request with an error line, or
+ * did not answer it in time. `reason` is the error line's code (`actor_timeout`,
+ * `no_actor`, `invalid_argument`, `trace_active`, ...), or `timeout` when no answer came
+ * within the client's timeout.
+ *
+ * @example
+ * try { await source.actor(id) }
+ * catch (e) { if (e instanceof EndpointOpError && e.reason === 'actor_timeout') console.error('the actor is busy') }
+ */
+export class EndpointOpError extends ArborError {
+  readonly code = 'endpoint_op' as const;
+  constructor(
+    readonly endpoint: string,
+    /** The request's op: `actor`, `trace`, `control`, ... */
+    readonly op: string,
+    /** The error line's code, or `timeout`. */
+    readonly reason: string,
+    detail: string,
+  ) {
+    super(`${endpoint} did not do the ${op} request (${reason}: ${detail})`);
+  }
+}
+
 /** Describes a value for error messages, as core's errors do: `got: 5 (number)`. */
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -191,4 +215,33 @@ function describe(value: unknown): string {
     return ctor && ctor !== 'Object' ? `an instance of ${ctor}` : 'an object';
   }
   return `${String(value)} (${typeof value})`;
+}
+
+/**
+ * An observer source was used after `close()`: its dump was stopped half way, or a new request came.
+ *
+ * @example
+ * const source = localSource(system);
+ * await source.close();
+ * await source.dump() // rejects with ObserverClosedError
+ */
+export class ObserverClosedError extends ArborError {
+  readonly code = 'observer_closed' as const;
+  constructor(readonly what: string) {
+    super(`${what}: the observer source is closed; make a new one (localSource(system)) to read the system again`);
+  }
+}
+
+/**
+ * `startObserver` found no page files next to its code: the package was not built (its
+ * build compiles the page and copies it into dist).
+ *
+ * @example
+ * await startObserver(localSource(system)) // rejects with ObserverPageMissingError in a source checkout that was not built
+ */
+export class ObserverPageMissingError extends ArborError {
+  readonly code = 'observer_page_missing' as const;
+  constructor(readonly dir: string, readonly missing: string) {
+    super(`the observer page is not built: ${missing} is missing in ${dir}; run npm run build in packages/debug`);
+  }
 }

@@ -1,6 +1,5 @@
-import { connect } from 'node:net';
 import { checkDump, checkTimeout, InvalidOptionError, type Dump } from '@arbor/core';
-import { formatEndpoint, parseEndpoint, tokenFilePath, type EndpointAddress } from './endpoint.js';
+import { connectTo, formatEndpoint, parseEndpoint, tokenFilePath, type EndpointAddress } from './endpoint.js';
 import { DumpTimeoutError, EndpointRefusedError, EndpointTokenError, EndpointUnreachableError, MalformedDumpError, type EndpointRefusal } from './errors.js';
 import { readTokenFile } from './private.js';
 import { LineSplitter } from './wire.js';
@@ -63,7 +62,7 @@ export function fetchDump(endpoint: string | EndpointAddress, options?: FetchDum
   const tokenFile = 'port' in address ? tokenFilePath(address.port) : '';
   const request = `${JSON.stringify(token === undefined ? { op: 'dump' } : { op: 'dump', token })}\n`;
   return new Promise<Dump>((resolve, reject) => {
-    const socket = 'path' in address ? connect(address.path) : connect({ host: address.host, port: address.port });
+    const socket = connectTo(address);
     let connected = false;
     let settled = false;
     const finish = (error: Error | null, d?: Dump): void => {
@@ -95,8 +94,8 @@ export function fetchDump(endpoint: string | EndpointAddress, options?: FetchDum
   });
 }
 
-/** The token to send: none to a Unix socket; on TCP the option, else ARBOR_TOKEN, else the token file. */
-function tokenOf(address: EndpointAddress, options: FetchDumpOptions | undefined): string | undefined {
+/** The token to send: none to a Unix socket; on TCP the option, else ARBOR_TOKEN, else the token file. @internal */
+export function tokenOf(address: EndpointAddress, options: FetchDumpOptions | undefined): string | undefined {
   const given = options?.token;
   if (given !== undefined && (typeof given !== 'string' || given === '')) {
     throw new InvalidOptionError('options.token', "a non-empty string (the TCP endpoint's token), or left out to use ARBOR_TOKEN or the token file", given);
@@ -117,14 +116,41 @@ function readAnswer(label: string, line: string, noToken: boolean, tokenFile: st
     return new MalformedDumpError(label, 'the answer is not JSON');
   }
   if (typeof answer !== 'object' || answer === null) return new MalformedDumpError(label, 'the answer is not an object');
-  const a = answer as { ok?: unknown; dump?: unknown; error?: { code?: unknown; message?: unknown } };
-  if (a.ok !== true) {
-    const message = typeof a.error?.message === 'string' ? a.error.message : 'no ok field';
-    const code = a.error?.code;
-    if (code === 'unauthorized') return new EndpointTokenError(label, noToken, tokenFile);
-    if (typeof code === 'string' && REFUSALS.has(code)) return new EndpointRefusedError(label, code as EndpointRefusal, message);
-    return new MalformedDumpError(label, `the endpoint answered an error: ${message}`);
-  }
+  return dumpOfAnswer(label, answer, noToken, tokenFile);
+}
+
+/** The dump in a parsed answer line, or the error that says what is wrong with it. @internal */
+export function dumpOfAnswer(label: string, answer: object, noToken: boolean, tokenFile: string): Dump | Error {
+  const a = answer as { ok?: unknown; dump?: unknown };
+  if (a.ok !== true) return refusalOf(label, a, noToken, tokenFile) ?? new MalformedDumpError(label, `the endpoint answered an error: ${errorOf(a).message}`);
   const problem = checkDump(a.dump);
   return problem === null ? (a.dump as Dump) : new MalformedDumpError(label, problem);
+}
+
+/** The code and message of an error answer line (`{"ok":false,"error":{code,message}}`). @internal */
+export function errorOf(answer: object): { readonly code: string; readonly message: string } {
+  const error = (answer as { error?: { code?: unknown; message?: unknown } }).error;
+  return {
+    code: typeof error?.code === 'string' ? error.code : 'unknown',
+    message: typeof error?.message === 'string' ? error.message : 'no ok field',
+  };
+}
+
+/**
+ * The typed error of an error answer that is about the connection, not the request: a
+ * missing or wrong token (`EndpointTokenError`) or one of the endpoint's limits
+ * (`EndpointRefusedError`); undefined for any other code. @internal
+ */
+export function refusalOf(label: string, answer: object, noToken: boolean, tokenFile: string): Error | undefined {
+  const { code, message } = errorOf(answer);
+  if (code === 'unauthorized') return new EndpointTokenError(label, noToken, tokenFile);
+  if (REFUSALS.has(code)) return new EndpointRefusedError(label, code as EndpointRefusal, message);
+  return undefined;
+}
+
+/** True for an error answer after which the endpoint closes the connection (the token, or one of its limits). @internal */
+export function closesConnection(answer: object): boolean {
+  if ((answer as { ok?: unknown }).ok !== false) return false;
+  const { code } = errorOf(answer);
+  return code === 'unauthorized' || REFUSALS.has(code);
 }

@@ -6,6 +6,9 @@
  *   {"op":"text"}  ->  {"ok":true,"text":"<renderDump output>"}
  *   an unknown op  ->  {"ok":false,"error":{"code":"unknown_op","message":"..."}}
  *   (a dump that cannot be serialised answers code "internal_error")
+ *   {"op":"actor","id":"..."}, {"op":"trace","id":"...","max":N}, {"op":"untrace"},
+ *   {"op":"control","action":"kill","id":"..."}: see `ops/` (a known op with bad
+ *   arguments answers "invalid_argument" and the connection stays open)
  *
  * On TCP every request carries the endpoint's token: `{"op":"dump","token":"..."}`.
  * A line that breaks the protocol (not JSON, too long, a wrong token) is answered with
@@ -15,10 +18,29 @@
  *
  * @internal
  */
-import type { Dump, DumpNode } from '@arbor/core';
+import { TRACE_EVENT_KINDS, type Dump, type DumpNode, type TraceEventKind } from '@arbor/core';
+import type { ObserverControl } from './observer/source.js';
 
-/** A request line, parsed. */
-export type Request = { readonly op: 'dump' | 'text'; readonly token: unknown };
+/** A request line, parsed: a dump op, one of the ops in `ops/`, or a known op with bad arguments. */
+export type Request =
+  | { readonly op: 'dump' | 'text'; readonly token: unknown }
+  | { readonly op: 'actor'; readonly token: unknown; readonly id: string }
+  | { readonly op: 'trace'; readonly token: unknown; readonly id: string; readonly max: number; readonly kinds: readonly TraceEventKind[] | undefined; readonly ratePerSec: number | undefined }
+  | { readonly op: 'untrace'; readonly token: unknown }
+  | { readonly op: 'control'; readonly token: unknown; readonly action: ControlAction; readonly id: string }
+  | { readonly op: 'invalid'; readonly token: unknown; readonly message: string };
+
+/** The `action` of a `control` request: the observer's control actions. */
+export type ControlAction = ObserverControl;
+
+/** The ops a request may name. */
+export const OPS = ['dump', 'text', 'actor', 'trace', 'untrace', 'control'] as const;
+
+/** The most events a `trace` request may ask for (`max`). */
+export const MAX_WIRE_TRACE_EVENTS = 10_000;
+
+/** The actions a `control` request may name. */
+export const CONTROL_ACTIONS: ReadonlySet<string> = new Set<ControlAction>(['kill', 'restart', 'suspend', 'resume']);
 
 /** The error codes of an answer line. */
 export type AnswerErrorCode =
@@ -28,7 +50,16 @@ export type AnswerErrorCode =
   | 'unauthorized'
   | 'request_too_large'
   | 'too_many_connections'
-  | 'idle_timeout';
+  | 'idle_timeout'
+  | 'invalid_argument'
+  | 'actor_timeout'
+  | 'no_actor'
+  | 'not_supervised'
+  | 'not_restartable'
+  | 'restart_failed'
+  | 'trace_active'
+  | 'not_tracing'
+  | 'endpoint_itself';
 
 /** An answer line, parsed. */
 export type Answer =
@@ -56,9 +87,63 @@ export function parseRequest(line: string): Request | Answer {
   if (typeof req !== 'object' || req === null || Array.isArray(req)) {
     return { ok: false, error: { code: 'bad_request', message: 'a request is one JSON object per line, such as {"op":"dump"}' } };
   }
-  const op = (req as { op?: unknown }).op;
-  if (op === 'dump' || op === 'text') return { op, token: (req as { token?: unknown }).token };
-  return { ok: false, error: { code: 'unknown_op', message: `unknown op ${JSON.stringify(op) ?? 'undefined'}; ops are "dump" and "text"` } };
+  const r = req as Record<string, unknown>;
+  const op = r['op'];
+  const token = r['token'];
+  switch (op) {
+    case 'dump':
+    case 'text':
+      return { op, token };
+    case 'untrace':
+      return { op, token };
+    case 'actor': {
+      const id = r['id'];
+      return isId(id) ? { op, token, id } : invalid(token, `"actor" needs "id": an actor id (a non-empty string), got ${show(id)}`);
+    }
+    case 'control': {
+      const { action, id } = r;
+      if (typeof action !== 'string' || !CONTROL_ACTIONS.has(action)) return invalid(token, `"control" needs "action": "kill", "restart", "suspend" or "resume", got ${show(action)}`);
+      return isId(id) ? { op, token, action: action as ControlAction, id } : invalid(token, `"control" needs "id": an actor id (a non-empty string), got ${show(id)}`);
+    }
+    case 'trace':
+      return traceRequest(r, token);
+    default:
+      return { ok: false, error: { code: 'unknown_op', message: `unknown op ${show(op)}; ops are ${OPS.map((o) => `"${o}"`).join(', ')}` } };
+  }
+}
+
+function traceRequest(r: Record<string, unknown>, token: unknown): Request {
+  const { id, max, kinds, ratePerSec } = r;
+  if (!isId(id)) return invalid(token, `"trace" needs "id": an actor id (a non-empty string), got ${show(id)}`);
+  if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 1 || max > MAX_WIRE_TRACE_EVENTS) {
+    return invalid(token, `"trace" needs "max": a whole number of events from 1 to ${MAX_WIRE_TRACE_EVENTS}, got ${show(max)}`);
+  }
+  if (kinds !== undefined && (!Array.isArray(kinds) || kinds.length === 0 || !kinds.every((k) => (TRACE_EVENT_KINDS as readonly unknown[]).includes(k)))) {
+    return invalid(token, `"kinds" is a non-empty list of ${TRACE_EVENT_KINDS.map((k) => `"${k}"`).join(', ')}, or left out for all; got ${show(kinds)}`);
+  }
+  if (ratePerSec !== undefined && (typeof ratePerSec !== 'number' || !Number.isSafeInteger(ratePerSec) || ratePerSec < 1)) {
+    return invalid(token, `"ratePerSec" is a whole number >= 1, or left out; got ${show(ratePerSec)}`);
+  }
+  return { op: 'trace', token, id, max, kinds: kinds as TraceEventKind[] | undefined, ratePerSec };
+}
+
+function isId(id: unknown): id is string {
+  return typeof id === 'string' && id !== '' && id.length <= 256;
+}
+
+function invalid(token: unknown, message: string): Request {
+  return { op: 'invalid', token, message };
+}
+
+/** A request value for an error message, cut short. */
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'undefined';
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** One line of JSON (with its newline) for any answer of the ops in `ops/`. */
+export function jsonLine(value: unknown): string {
+  return `${JSON.stringify(value)}\n`;
 }
 
 /** The `token` field of a request line that is a JSON object (undefined if none). */

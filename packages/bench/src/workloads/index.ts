@@ -8,6 +8,7 @@ import { loopLagWorkload } from './loopLag.js';
 import { loopLagSlowHandlerWorkload } from './loopLagSlow.js';
 import { orphanScanWorkload } from './orphanScan.js';
 import { machineCastWorkload } from './machineCast.js';
+import { observerCastWorkload } from './observerCast.js';
 import { registryChurnWorkload } from './registryChurn.js';
 import { registryLookupWorkload } from './registryLookup.js';
 import { registryReserveActivateWorkload } from './registryReserveActivate.js';
@@ -30,7 +31,7 @@ import { threadRttWorkload, threadTasksWorkload } from './workers/threads.js';
 export { actorBytesWorkload, callWorkload, castWorkload, dynsupWorkload, loopLagWorkload, registryLookupWorkload, restartWorkload, spawnWorkload };
 export { loopLagSlowHandlerWorkload, registryChurnWorkload };
 export { orphanScanWorkload, registryReserveActivateWorkload };
-export { machineCastWorkload };
+export { machineCastWorkload, observerCastWorkload };
 export { tableOrderedInsertWorkload, tableRangeWorkload, tableSetGetWorkload, tableSetInsertWorkload };
 export { checkoutCheckinWorkload, poolRestartWorkload };
 export { faultSettleWorkload, jobPoolPythonTasksWorkload, jobPoolRttWorkload, jobPoolThreadTasksWorkload };
@@ -61,6 +62,8 @@ export const workloads: readonly Workload[] = [
   { name: 'orphan_scan', run: orphanScanWorkload },
   // Behaviours.
   { name: 'machine_cast', run: machineCastWorkload },
+  // Debugging (@arbor/debug): a connected observer page.
+  { name: 'observer_cast', run: observerCastWorkload },
   // Tables (@arbor/ets).
   { name: 'table_set_get', run: tableSetGetWorkload },
   { name: 'table_set_insert', run: tableSetInsertWorkload },
