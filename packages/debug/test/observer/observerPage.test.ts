@@ -73,6 +73,12 @@ function click(page: Page, selector: string): Promise<void> {
   return page.$eval(selector, (el) => (el as unknown as PageElement).click());
 }
 
+/** Opens an actor's panel by clicking its row, and waits until the panel shows its trace button. */
+async function openActor(page: Page, rowSelector: string): Promise<void> {
+  await click(page, rowSelector);
+  await page.waitForSelector('#actor:not([hidden]) #trace-toggle');
+}
+
 chromiumTest('the tree renders with statuses, and the pool shows as a card; the token left the address bar', async (t) => {
   const { page, system } = await open(t);
   t.is(new URL(page.url()).search, '', 'the token moved into the cookie');
@@ -102,8 +108,7 @@ chromiumTest('a crash shows in the page as a restart: the restarts cell and the 
 
 chromiumTest('the trace panel shows the messages sent to an actor', async (t) => {
   const { page, system } = await open(t);
-  await click(page, '.row[data-key$="/orders"]');
-  await page.waitForSelector('#trace-toggle');
+  await openActor(page, '.row[data-key$="/orders"]');
   await click(page, '#trace-toggle');
   t.true(await eventually(() => system.traces().length === 1, 5000), 'the page started a trace');
   const orders = system.whereis<WorkerProtocol>('orders')!;
@@ -121,15 +126,13 @@ chromiumTest('the trace panel shows the messages sent to an actor', async (t) =>
 
 chromiumTest('control buttons are absent without allowControl', async (t) => {
   const { page } = await open(t, { allowControl: false });
-  await click(page, '.row[data-key$="/orders"]');
-  await page.waitForSelector('#trace-toggle');
+  await openActor(page, '.row[data-key$="/orders"]');
   t.is(await page.$$eval('#actor [data-action]', (els) => els.length), 0);
 });
 
 chromiumTest('with allowControl a kill is confirmed first: dismissed, nothing happens; accepted, the child restarts', async (t) => {
   const { page, system } = await open(t, { allowControl: true });
-  await click(page, '.row[data-key$="/orders"]');
-  await page.waitForSelector('#actor [data-action="kill"]');
+  await openActor(page, '.row[data-key$="/orders"]');
   t.deepEqual(await page.$$eval('#actor [data-action]', (els) => els.map((el) => el.getAttribute('data-action'))), ['kill', 'restart', 'suspend', 'resume']);
   const orders = system.whereis('orders')!;
   const questions: string[] = [];

@@ -391,8 +391,12 @@ async function refreshPanel(fresh: boolean): Promise<void> {
   $('hint').hidden = true;
   let answer: ActorAnswer | null = null;
   if (n.id !== null) {
-    const res = await fetch(`/actor/${encodeURIComponent(n.id)}`, { credentials: 'same-origin' }).catch(() => null);
-    if (res !== null && res.ok) answer = (await res.json()) as ActorAnswer;
+    try {
+      const res = await fetch(`/actor/${encodeURIComponent(n.id)}`, { credentials: 'same-origin' });
+      if (res.ok) answer = (await res.json()) as ActorAnswer;
+    } catch {
+      // the server is away or the answer was cut: show what the tree knows, try again soon
+    }
   }
   if (selected !== key) return;
   renderPanel(nodes.get(key) ?? n, answer, fresh);
