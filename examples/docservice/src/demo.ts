@@ -47,15 +47,16 @@ function printSummary(s: DemoSummary): boolean {
 }
 
 async function serve(): Promise<void> {
-  const service = await ServiceProcess.start({ args: [], token: randomUUID(), logs: 'inherit', detached: true });
-  const { port, endpoint, python } = service.ready;
+  const service = await ServiceProcess.start({ args: ['--observer'], token: randomUUID(), logs: 'inherit', detached: true });
+  const { port, endpoint, observerUrl, python } = service.ready;
   console.log(`docservice runs (pid ${service.pid}): http://127.0.0.1:${port}`);
-  // TODO(issue 17): once DebugEndpoint has its `http` option (the observer), print the observer URL here.
+  if (observerUrl !== null) console.log(`observer (open it in a browser on this machine): ${observerUrl}`);
   if (!python) console.log('python3 is not on the PATH: summaries answer 503 python_missing (install it: apt-get install python3)');
   console.log('');
   console.log('try:');
   console.log(`  npx arbor dump --endpoint ${endpoint}`);
   console.log(`  npx arbor top --endpoint ${endpoint}`);
+  console.log(`  npx arbor observe --endpoint ${endpoint} --allow-control    # the observer with kill/restart/suspend buttons`);
   console.log(`  curl -s -XPOST http://127.0.0.1:${port}/sessions                                # -> {"session":"s-..."}`);
   console.log(`  curl -s -XPOST -H 'x-session: s-...' --data-binary @README.md http://127.0.0.1:${port}/documents`);
   console.log(`  curl -s -H 'x-session: s-...' http://127.0.0.1:${port}/documents/doc-.../stats`);

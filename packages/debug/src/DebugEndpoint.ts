@@ -60,8 +60,8 @@ export interface DebugEndpointOptions {
   readonly maxRequestBytes?: number;
   /**
    * Also serve the observer page (`startObserver(localSource(system))`) on 127.0.0.1:
-   * `true` for a free port, or `{ port?, allowControl? }`. Its URL (with its token) is logged
-   * and answered by `DebugEndpoint.observerUrl(ref)`; it stops with the endpoint.
+   * `true` for a free port, or `{ port?, allowControl? }`. Its URL (with its token) is answered
+   * by `DebugEndpoint.observerUrl(ref)` (the log shows the address only); it stops with the endpoint.
    */
   readonly http?: boolean | DebugEndpointHttpOptions;
 }
@@ -221,7 +221,7 @@ export class DebugEndpoint extends GenServer<DebugEndpointProtocol, DebugEndpoin
     let queued = 0;
     for (const conn of this.#connections.values()) queued += conn.outstanding;
     const status: Record<string, number | string> = { connections: this.#connections.size, queued, waiting: this.#waiting.length, builds: this.#builds };
-    // The page's address without its token: the token is in the log and in observerUrl(ref).
+    // The page's address without its token (the dump is readable wherever the endpoint is): the token is in observerUrl(ref).
     if (this.#observer !== undefined) status['observer'] = `http://${LOOPBACK}:${this.#observer.port}/`;
     return status;
   }

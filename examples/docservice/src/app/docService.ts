@@ -42,6 +42,8 @@ export interface DocServiceOptions {
   readonly logLevel?: LogLevel;
   /** Stop on SIGINT / SIGTERM and exit (default true; tests pass false). */
   readonly signals?: boolean;
+  /** Let the debug endpoint serve the observer page too (`DebugEndpoint({ http: true })`, no control actions; default false). */
+  readonly observer?: boolean;
 }
 
 /** A running service. */
@@ -50,6 +52,8 @@ export interface DocService {
   readonly port: number;
   /** The debug endpoint (a Unix socket path), for `arbor dump --endpoint`. */
   readonly endpoint: string;
+  /** The observer page's URL with its token (`options.observer`), else null. */
+  readonly observerUrl: string | null;
   /** Whether summaries run (python3 was found). */
   readonly python: boolean;
   /** What the process registry's start-up sweep did (orphans of a crashed earlier run). */
@@ -95,16 +99,17 @@ export async function startDocService(options: DocServiceOptions = {}): Promise<
           { port: options.port ?? 0, routes: { python, faults: options.faultsDir === undefined ? undefined : { dir: options.faultsDir } }, pdeathsig: options.pdeathsig ?? true },
           { id: 'http', options: { name: 'docservice.http' }, shutdown: 10_000 },
         ),
-        // TODO(issue 17): when DebugEndpoint gains its `http` option (the observer), pass it here and print the observer URL in demo --serve.
-        DebugEndpoint.childSpec(undefined, { id: 'debug', options: { name: 'docservice.debug' } }),
+        DebugEndpoint.childSpec(options.observer === true ? { http: true } : undefined, { id: 'debug', options: { name: 'docservice.debug' } }),
       ],
     },
     { system, name: 'docservice', ...(options.signals === false ? { signals: false as const } : {}), shutdownTimeout: 15_000 },
   );
   const http = system.whereis<HttpApiProtocol>('docservice.http') as ActorRef<HttpApiProtocol>;
   const { port } = await system.call(http, { type: 'address' });
-  const endpoint = await DebugEndpoint.endpoint(system.whereis<DebugEndpointProtocol>('docservice.debug') as ActorRef<DebugEndpointProtocol>);
+  const debug = system.whereis<DebugEndpointProtocol>('docservice.debug') as ActorRef<DebugEndpointProtocol>;
+  const endpoint = await DebugEndpoint.endpoint(debug);
+  const observerUrl = await DebugEndpoint.observerUrl(debug);
   const registry = ProcessRegistry.of(system.whereis<ProcessRegistryProtocol>('process-registry') as ActorRef<ProcessRegistryProtocol>);
   const sweep = await registry.startupCleanup();
-  return { app, port, endpoint, python, sweep };
+  return { app, port, endpoint, observerUrl, python, sweep };
 }

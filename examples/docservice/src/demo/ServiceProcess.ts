@@ -19,6 +19,8 @@ export interface ReadyLine {
   readonly pid: number;
   readonly port: number;
   readonly endpoint: string;
+  /** The observer page's URL with its token (started with `--observer`), else null. */
+  readonly observerUrl: string | null;
   readonly python: boolean;
   readonly swept: readonly { readonly pid: number | null; readonly workerId: string; readonly outcome: string }[];
 }

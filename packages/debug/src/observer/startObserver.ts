@@ -191,7 +191,9 @@ class ObserverServer {
 
   observer(): Observer {
     const url = `http://${LOOPBACK}:${this.#port}/?token=${this.#token}`;
-    this.#o.logger?.info(`observer page: ${url}`, { report: 'observer', url, allowControl: this.#o.allowControl });
+    // Logs reach more readers than the page should: the address is logged without its token.
+    const address = `http://${LOOPBACK}:${this.#port}/`;
+    this.#o.logger?.info(`observer page on ${address} (its URL with the token: observer.url, DebugEndpoint.observerUrl(ref))`, { report: 'observer', address, allowControl: this.#o.allowControl });
     const close = (): Promise<void> => this.#close();
     return { url, port: this.#port, close, [Symbol.asyncDispose]: close };
   }
