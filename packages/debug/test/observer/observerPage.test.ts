@@ -13,6 +13,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { ActorSystem } from '@arbor/core';
 import { localSource, startObserver, type Observer } from '../../src/index.js';
 import { eventually } from '../support/helpers.js';
+import { clickNow, pressAt } from '../support/pageClicks.js';
 import { startShop, type WorkerProtocol } from './fixture.js';
 
 // The callbacks given to page.$eval and page.waitForFunction run in the page; these are the few DOM names they use.
@@ -68,15 +69,20 @@ async function open(t: import('ava').ExecutionContext, options: { allowControl?:
   return { system, observer, page };
 }
 
-/** Clicks an element inside the page (rows are redrawn as samples come, so no element handle is kept). */
-function click(page: Page, selector: string): Promise<void> {
-  return page.$eval(selector, (el) => (el as unknown as PageElement).click());
-}
-
 /** Opens an actor's panel by clicking its row, and waits until the panel shows its trace button. */
 async function openActor(page: Page, rowSelector: string): Promise<void> {
-  await click(page, rowSelector);
-  await page.waitForSelector('#actor:not([hidden]) #trace-toggle');
+  await pressAt(page, rowSelector);
+  try {
+    await page.waitForSelector('#actor:not([hidden]) #trace-toggle');
+  } catch (e) {
+    // Say what the page shows, so a failure here can be told apart from a slow machine.
+    const seen = await page.evaluate(() => ({
+      panel: (document.getElementById('actor')?.textContent ?? '').slice(0, 300),
+      rows: document.querySelectorAll('.row').length,
+      selectedRows: document.querySelectorAll('.row.selected').length,
+    }));
+    throw new Error(`the actor panel did not open: ${JSON.stringify(seen)} (${String(e)})`);
+  }
 }
 
 chromiumTest('the tree renders with statuses, and the pool shows as a card; the token left the address bar', async (t) => {
@@ -109,7 +115,7 @@ chromiumTest('a crash shows in the page as a restart: the restarts cell and the 
 chromiumTest('the trace panel shows the messages sent to an actor', async (t) => {
   const { page, system } = await open(t);
   await openActor(page, '.row[data-key$="/orders"]');
-  await click(page, '#trace-toggle');
+  await clickNow(page, '#trace-toggle');
   t.true(await eventually(() => system.traces().length === 1, 5000), 'the page started a trace');
   const orders = system.whereis<WorkerProtocol>('orders')!;
   system.cast(orders, { type: 'inc', by: 5 });
@@ -118,7 +124,7 @@ chromiumTest('the trace panel shows the messages sent to an actor', async (t) =>
   const lines = await page.$$eval('#trace-log div', (els) => els.map((el) => el.textContent ?? ''));
   t.regex(lines[0] ?? '', /^\s+1 .*received\s+cast \{ type: 'inc', by: 5 \}$/);
   t.regex(lines[1] ?? '', /^\s+2 .*handled\s+cast ok \d+µs$/);
-  await click(page, '#trace-toggle');
+  await clickNow(page, '#trace-toggle');
   t.true(await eventually(() => system.traces().length === 0, 5000), 'stopping in the page stops the trace');
   t.regex(await page.$eval('#actor', (el) => el.textContent ?? ''), /STATE|State/i);
   await page.waitForFunction(() => document.querySelector('#actor pre.state')?.textContent === '11');
@@ -141,22 +147,22 @@ chromiumTest('with allowControl a kill is confirmed first: dismissed, nothing ha
     questions.push(d.message());
     void (accept ? d.accept() : d.dismiss());
   });
-  await click(page, '#actor [data-action="kill"]');
+  await clickNow(page, '#actor [data-action="kill"]');
   t.regex(questions[0] ?? '', /^Kill orders/);
   t.is(system.whereis('orders'), orders, 'dismissed: still alive');
   accept = true;
-  await click(page, '#actor [data-action="kill"]');
+  await clickNow(page, '#actor [data-action="kill"]');
   await page.waitForFunction(() => document.querySelector('#actor .message')?.textContent === 'kill: done');
   t.true(await eventually(() => system.whereis('orders') !== undefined && system.whereis('orders') !== orders, 5000));
   await page.waitForFunction(() => document.querySelector('.row[data-key$="/orders"] [data-col="restarts"]')?.textContent === '1');
-  t.pass();
+  t.is(await page.$eval('.row[data-key$="/orders"]', (el) => el.getAttribute('data-id')), system.whereis('orders')!.id, 'the row shows the new child');
 });
 
 chromiumTest('a 10k-actor tree stays virtualised: the rows in the DOM are only those in view', async (t) => {
   const { page } = await open(t, { workers: 10_000 });
   await page.waitForFunction(() => (document.getElementById('count')?.textContent ?? '').startsWith('10,005'));
   t.is(await page.$$eval('.row', (els) => els.length), 5, 'a node with 10k children starts collapsed');
-  await click(page, '.row[data-key$="/workers"] [data-toggle]');
+  await pressAt(page, '.row[data-key$="/workers"] [data-toggle]');
   await page.waitForFunction(() => document.querySelectorAll('.row').length > 5);
   const rows = await page.$$eval('.row', (els) => els.length);
   t.true(rows > 10 && rows < 100, `${rows} rows in the DOM`);
@@ -164,7 +170,7 @@ chromiumTest('a 10k-actor tree stays virtualised: the rows in the DOM are only t
   await page.waitForFunction(() => [...document.querySelectorAll('.row .label')].some((el) => el.textContent === 'worker-9000'));
   await page.type('#search', 'worker-9999');
   await page.waitForFunction(() => document.querySelectorAll('.row').length === 3);
-  t.pass();
+  t.deepEqual(await page.$$eval('.row .label', (els) => els.map((el) => el.textContent)), ['shop', 'workers', 'worker-9999'], 'the match with its ancestors');
 });
 
 test.after.always('no chromium process is left', async (t) => {

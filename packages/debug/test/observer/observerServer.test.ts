@@ -200,7 +200,6 @@ test('closing the trace stream stops the trace', async (t) => {
   t.true(await eventually(() => system.traces().length === 1));
   trace.close();
   t.true(await eventually(() => system.traces().length === 0));
-  t.pass();
 });
 
 test('/actor/:id answers the state preview, details and history; 404 for no live actor', async (t) => {

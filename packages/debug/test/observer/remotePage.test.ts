@@ -15,6 +15,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { ActorSystem } from '@arbor/core';
 import { DebugEndpoint, remoteSource, startObserver } from '../../src/index.js';
 import { eventually } from '../support/helpers.js';
+import { clickNow, pressAt } from '../support/pageClicks.js';
 import { startShop, type WorkerProtocol } from './fixture.js';
 
 // The callbacks given to page.$eval and page.waitForFunction run in the page; these are the few DOM names they use.
@@ -75,26 +76,22 @@ async function open(t: ExecutionContext, allowControl: boolean): Promise<{ syste
   return { system, page };
 }
 
-function click(page: Page, selector: string): Promise<void> {
-  return page.$eval(selector, (el) => (el as unknown as PageElement).click());
-}
-
 chromiumTest('the page over remoteSource: the tree, the state from the actor op, and a trace of the casts sent to an actor', async (t) => {
   const { page, system } = await open(t, false);
   const labels = await page.$$eval('.row .label', (els) => els.map((el) => el.textContent));
   for (const name of ['shop', 'orders', 'mailer', 'db', 'workers']) t.true(labels.includes(name), name);
   const orders = system.whereis<WorkerProtocol>('orders')!;
   t.is(await page.$eval('.row[data-key$="/orders"]', (el) => el.getAttribute('data-id')), orders.id);
-  await click(page, '.row[data-key$="/orders"]');
+  await pressAt(page, '.row[data-key$="/orders"]');
   await page.waitForSelector('#trace-toggle');
-  await click(page, '#trace-toggle');
+  await clickNow(page, '#trace-toggle');
   t.true(await eventually(() => system.traces().length === 1, 5000), 'the page started a trace through the endpoint');
   system.cast(orders, { type: 'inc', by: 5 });
   system.cast(orders, { type: 'inc', by: 6 });
   await page.waitForFunction(() => (document.getElementById('trace-log')?.textContent ?? '').includes("{ type: 'inc', by: 6 }"));
   const lines = await page.$$eval('#trace-log div', (els) => els.map((el) => el.textContent ?? ''));
   t.regex(lines[0] ?? '', /^\s+1 .*received\s+cast \{ type: 'inc', by: 5 \}$/);
-  await click(page, '#trace-toggle');
+  await clickNow(page, '#trace-toggle');
   t.true(await eventually(() => system.traces().length === 0, 5000), 'stopping in the page ends the trace on the endpoint');
   await page.waitForFunction(() => document.querySelector('#actor pre.state')?.textContent === '11');
 });
@@ -102,10 +99,10 @@ chromiumTest('the page over remoteSource: the tree, the state from the actor op,
 chromiumTest('with allowControl a restart from the page goes through the control op: the child gets a new actor', async (t) => {
   const { page, system } = await open(t, true);
   const before = system.whereis('mailer')!;
-  await click(page, '.row[data-key$="/mailer"]');
+  await pressAt(page, '.row[data-key$="/mailer"]');
   await page.waitForSelector('#actor [data-action="restart"]');
   page.on('dialog', (d) => void d.accept());
-  await click(page, '#actor [data-action="restart"]');
+  await clickNow(page, '#actor [data-action="restart"]');
   await page.waitForFunction(() => document.querySelector('#actor .message')?.textContent === 'restart: done');
   t.true(await eventually(() => system.whereis('mailer') !== undefined && system.whereis('mailer') !== before, 5000));
   const after = system.whereis('mailer')!;

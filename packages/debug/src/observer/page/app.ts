@@ -430,6 +430,9 @@ function kvOf(entries: [string, string][]): HTMLElement {
 function renderPanel(n: WireNode, a: ActorAnswer | null, fresh: boolean): void {
   const panel = $('actor');
   const keepTrace = !fresh ? panel.querySelector('.trace-box') : null;
+  // The control buttons stay the same elements while the actor does (a press during a refresh
+  // must not be lost, nor the answer shown under them); a new actor (restarted) gets new ones.
+  const oldControls = !fresh ? panel.querySelector<HTMLElement>('.control-box') : null;
   const close = h('button', { class: 'close', title: 'Close' }, '×');
   close.addEventListener('click', () => select(null));
   const facts: [string, string][] = [
@@ -458,7 +461,10 @@ function renderPanel(n: WireNode, a: ActorAnswer | null, fresh: boolean): void {
   parts.push(h('h3', {}, 'Links'), idLinks(n.links), h('h3', {}, 'Monitors'), idLinks(n.monitors));
   if (a !== null) parts.push(h('h3', {}, 'State'), h('pre', { class: 'state mono' }, a.state));
   if (n.id !== null) parts.push((keepTrace as HTMLElement | null) ?? traceBox(n.id));
-  if (allowControl && n.id !== null) parts.push(h('h3', {}, 'Control'), controls(n));
+  if (allowControl && n.id !== null) {
+    const box = oldControls !== null && oldControls.dataset['id'] === n.id ? oldControls : controls(n, oldControls?.querySelector<HTMLElement>('.message') ?? null);
+    parts.push(h('h3', {}, 'Control'), box);
+  }
   panel.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
 }
 
@@ -518,10 +524,11 @@ function stopTrace(note?: string): void {
   else if (n !== null && traceCount > 0) n.textContent = `stopped after ${traceCount} events`;
 }
 
-function controls(n: WireNode): HTMLElement {
-  const box = h('div', {});
+/** The control buttons of actor `n`; `carry`: the answer shown under the previous ones, kept. */
+function controls(n: WireNode, carry: HTMLElement | null): HTMLElement {
+  const box = h('div', { class: 'control-box', 'data-id': n.id ?? '' });
   const row = h('div', { class: 'controls' });
-  const message = h('div', { class: 'message' });
+  const message = h('div', { class: carry?.className ?? 'message' }, carry?.textContent ?? '');
   const actions: [string, string, string][] = [
     ['kill', 'Kill', `Kill ${labelOf(n)} (#${n.id})? Its supervisor decides whether it comes back.`],
     ['restart', 'Restart', `Restart ${labelOf(n)} (#${n.id}) through its supervisor?`],
@@ -581,7 +588,11 @@ function connect(): void {
 }
 
 $('tree').addEventListener('scroll', () => renderTree(), { passive: true });
-$('rows').addEventListener('click', (e) => {
+// The rows are redrawn with each update (a few a second): a row pressed may be replaced before
+// the button is released, and the click then lands on the rows' box, or nowhere. So a row is
+// opened (or its subtree toggled) when it is pressed, as in a file manager.
+$('rows').addEventListener('pointerdown', (e) => {
+  if (e.button !== 0) return;
   const target = e.target as HTMLElement;
   const toggle = target.closest('[data-toggle]')?.getAttribute('data-toggle');
   if (toggle != null && (nodes.get(toggle)?.children.length ?? 0) > 0) {
