@@ -4,15 +4,12 @@
  * trace panel shows messages sent to an actor, control buttons only with allowControl.
  * Skipped (with a log line) only when /usr/bin/chromium is missing outside CI.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import test from 'ava';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import type { ActorSystem } from '@arbor/core';
 import { localSource, startObserver, type Observer } from '../../src/index.js';
 import { eventually } from '../support/helpers.js';
+import { chromiumRig } from '../support/chromium.js';
 import { clickNow, pressAt } from '../support/pageClicks.js';
 import { startShop, type WorkerProtocol } from './fixture.js';
 
@@ -27,34 +24,13 @@ declare const document: {
   getElementById(id: string): PageElement | null;
 };
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env['CI'] !== undefined) throw new Error(`${CHROMIUM} is missing; CI installs it with apt-get install -y chromium`);
-const userDataDir = mkdtempSync(join(tmpdir(), 'arbor-observer-chromium-'));
-let browser: Browser | undefined;
-
-/** Chromium processes started for this file (found by their unique profile directory). */
-function chromiumLeft(): string {
-  try {
-    return execFileSync('pgrep', ['-f', userDataDir], { encoding: 'utf8' }).trim();
-  } catch {
-    return ''; // pgrep exits 1 when nothing matches
-  }
-}
-
-test.before(async () => {
-  if (!available) return;
-  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, userDataDir, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  if (chromiumLeft() === '') throw new Error(`pgrep does not see the browser by ${userDataDir}: the check that none is left would prove nothing`);
-});
-
-const chromiumTest = available ? test.serial : test.serial.skip;
-if (!available) test('observer page tests need /usr/bin/chromium', (t) => t.log(`skipped: ${CHROMIUM} is missing (apt-get install -y chromium); CI fails instead`));
+const chromium = chromiumRig(test, 'observer page');
+const chromiumTest = chromium.test;
 
 async function open(t: import('ava').ExecutionContext, options: { allowControl?: boolean; workers?: number } = {}): Promise<{ system: ActorSystem; observer: Observer; page: Page }> {
   const { system } = await startShop(options.workers ?? 3);
   const observer = await startObserver(localSource(system), { allowControl: options.allowControl ?? false, sampleMs: 100 });
-  const page = await browser!.newPage();
+  const page = await chromium.browser().newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   t.teardown(async () => {
@@ -173,10 +149,3 @@ chromiumTest('a 10k-actor tree stays virtualised: the rows in the DOM are only t
   t.deepEqual(await page.$$eval('.row .label', (els) => els.map((el) => el.textContent)), ['shop', 'workers', 'worker-9999'], 'the match with its ancestors');
 });
 
-test.after.always('no chromium process is left', async (t) => {
-  if (available) {
-    await browser?.close();
-    t.true(await eventually(() => chromiumLeft() === '', 5000), `left: ${chromiumLeft()}`);
-  }
-  rmSync(userDataDir, { recursive: true, force: true });
-});

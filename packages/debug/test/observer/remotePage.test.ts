@@ -6,15 +6,15 @@
  * and with allowControl a restart goes through the `control` op. Skipped (with a log line)
  * only when /usr/bin/chromium is missing outside CI.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import type { ActorSystem } from '@arbor/core';
 import { DebugEndpoint, remoteSource, startObserver } from '../../src/index.js';
 import { eventually } from '../support/helpers.js';
+import { chromiumRig } from '../support/chromium.js';
 import { clickNow, pressAt } from '../support/pageClicks.js';
 import { startShop, type WorkerProtocol } from './fixture.js';
 
@@ -29,28 +29,8 @@ declare const document: {
   getElementById(id: string): PageElement | null;
 };
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env['CI'] !== undefined) throw new Error(`${CHROMIUM} is missing; CI installs it with apt-get install -y chromium`);
-const userDataDir = mkdtempSync(join(tmpdir(), 'arbor-remote-chromium-'));
-let browser: Browser | undefined;
-
-function chromiumLeft(): string {
-  try {
-    return execFileSync('pgrep', ['-f', userDataDir], { encoding: 'utf8' }).trim();
-  } catch {
-    return ''; // pgrep exits 1 when nothing matches
-  }
-}
-
-test.before(async () => {
-  if (!available) return;
-  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, userDataDir, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  if (chromiumLeft() === '') throw new Error(`pgrep does not see the browser by ${userDataDir}: the check that none is left would prove nothing`);
-});
-
-const chromiumTest = available ? test.serial : test.serial.skip;
-if (!available) test('remote observer page tests need /usr/bin/chromium', (t) => t.log(`skipped: ${CHROMIUM} is missing (apt-get install -y chromium); CI fails instead`));
+const chromium = chromiumRig(test, 'remote observer page');
+const chromiumTest = chromium.test;
 
 /** The shop with a socket endpoint, an observer over remoteSource of it, and a page on it. */
 async function open(t: ExecutionContext, allowControl: boolean): Promise<{ system: ActorSystem; page: Page }> {
@@ -59,7 +39,7 @@ async function open(t: ExecutionContext, allowControl: boolean): Promise<{ syste
   const endpoint = await DebugEndpoint.endpoint(await DebugEndpoint.start(system, { path: join(dir, 'shop.sock') }));
   const source = remoteSource(endpoint);
   const observer = await startObserver(source, { allowControl, sampleMs: 100 });
-  const page = await browser!.newPage();
+  const page = await chromium.browser().newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   t.teardown(async () => {
@@ -110,10 +90,3 @@ chromiumTest('with allowControl a restart from the page goes through the control
   t.false(system.isAlive(before));
 });
 
-test.after.always('no chromium process is left', async (t) => {
-  if (available) {
-    await browser?.close();
-    t.true(await eventually(() => chromiumLeft() === '', 5000), `left: ${chromiumLeft()}`);
-  }
-  rmSync(userDataDir, { recursive: true, force: true });
-});
