@@ -3,29 +3,17 @@
  * supervisor's child keeps its row across restarts. @internal (the page has its own copy of
  * these shapes; change both together).
  */
-import type { DumpStatus, StatusDetails } from '@arbor/core';
+import type { DumpNode, StatusDetails } from '@arbor/core';
 
-/** One node of the tree as the page gets it. */
-export interface WireNode {
+/** One node of the tree as the page gets it: the dump's node, flat, with the page's own fields. */
+export interface WireNode extends Omit<DumpNode, 'children' | 'uptimeMs' | 'details' | 'traced' | 'omitted'> {
   /** Stable key: `<parent key>/<child id>` for a supervisor's child, else the actor id. */
   readonly key: string;
-  readonly id: string | null;
   readonly parent: string | null;
+  /** The keys of its children. */
   readonly children: readonly string[];
-  readonly names: readonly string[];
-  readonly behaviour: string | null;
-  readonly kind: 'supervisor' | 'actor';
-  readonly strategy: string | null;
-  readonly status: DumpStatus;
-  readonly childId: string | null;
-  readonly mailbox: number;
-  readonly handled: number;
   /** Messages handled per second since the previous sample. */
   readonly rate: number;
-  readonly restarts: number | null;
-  readonly lastExit: string | null;
-  readonly links: readonly string[];
-  readonly monitors: readonly string[];
   readonly details: StatusDetails | null;
   readonly traced: boolean;
   readonly omitted: number;
