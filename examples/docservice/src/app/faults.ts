@@ -17,7 +17,7 @@ import { workerOf } from '@arbor/worker-profiles';
 import { BadRequestError, NotFoundError, toHttpError } from './httpErrors.js';
 import type { ApiReply, ApiRequest } from './routes.js';
 
-/** The pools tree's registry (the default tree), where pool parts are named `<pool>/manager`, `<pool>/workers`. */
+/** The pools tree's registry (the default tree), where a pool's worker supervisor is named `<pool>/workers`. */
 const POOLS_REGISTRY = 'arbor.pools.registry';
 
 function poolPart(system: ActorSystem, key: string): ActorRef | undefined {
@@ -49,7 +49,7 @@ async function route(system: ActorSystem, req: ApiRequest): Promise<ApiReply> {
   }
   if (req.method === 'POST' && url.pathname === '/faults/kill-manager') {
     const pool = url.searchParams.get('pool') ?? 'stats';
-    const manager = poolPart(system, `${pool}/manager`);
+    const manager = JobPool.of(system, pool).manager;
     if (manager === undefined) throw new BadRequestError(`query "pool" must name a running pool (stats or summary), got ${JSON.stringify(pool)}`);
     system.exit(manager, 'kill');
     return { status: 200, body: { killed: manager.id, pool } };
