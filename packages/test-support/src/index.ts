@@ -6,3 +6,4 @@ export { pollUntil } from './pollUntil.js';
 export { settle } from './settle.js';
 export { isAlive } from './processAlive.js';
 export { sleep } from './sleep.js';
+export { hasNatsServer, startNatsServer, type NatsServer, type NatsServerOptions } from './natsServer.js';
