@@ -2,6 +2,10 @@
  * @arbor/cluster: Arbor across machines over NATS. The public entry.
  *
  * @example
- * import { joinCluster } from '@arbor/cluster';
+ * import { FrameCodec, RemoteError } from '@arbor/cluster';
  */
-export {};
+export { FrameCodec } from './wire/FrameCodec.js';
+export type { RefClass, RefHooks } from './wire/RefHooks.js';
+export { RemoteError, type RemoteErrorFields } from './errors/RemoteError.js';
+export { UnserialisableMessageError } from './errors/UnserialisableMessageError.js';
+export { FrameDecodeError } from './errors/FrameDecodeError.js';
