@@ -1,4 +1,4 @@
-import { MonitorRef } from '@arbor/core';
+import { isActorRef, MonitorRef } from '@arbor/core';
 import { RemoteError } from '../errors/RemoteError.js';
 import type { RefHooks } from './RefHooks.js';
 import { keyStep, through, Unfit } from './unfit.js';
@@ -101,6 +101,9 @@ function special(object: object, hooks: RefHooks, depth: number): unknown {
     if (hooks.encodeMonitor === undefined) throw new Unfit('a MonitorRef cannot cross with this codec (its hooks have no encodeMonitor)');
     const [incarnation, id] = hooks.encodeMonitor(object);
     return new WireMonitor(incarnation, id);
+  }
+  if (isActorRef(object)) {
+    throw new Unfit(`an actor ref (${object.constructor.name}) that this codec's refClasses do not include cannot cross nodes; send refs through a node of the cluster, whose codec knows its ref classes`);
   }
   if (object instanceof Promise) throw new Unfit('a Promise cannot cross nodes; await it and send the result');
   if (object instanceof WeakMap || object instanceof WeakSet || object instanceof WeakRef) {
