@@ -61,7 +61,9 @@ function plainObject(object: Record<string, unknown>, hooks: RefHooks, depth: nu
       throw through(e, keyStep(key));
     }
     if (wire !== item && copy === undefined) copy = { ...object };
-    if (copy !== undefined) Object.defineProperty(copy, key, { value: wire, enumerable: true, writable: true, configurable: true });
+    if (copy === undefined) continue;
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: wire, enumerable: true, writable: true, configurable: true });
+    else copy[key] = wire;
   }
   return copy ?? object;
 }

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { fakeCodec, roundTrip } from './support.js';
 
@@ -18,18 +19,15 @@ const wireValue = fc.letrec((tie) => ({
     fc.date({ noInvalidDate: true }),
     fc.uint8Array({ maxLength: 16 }),
     fc.array(tie('value'), { maxLength: 5 }),
-    fc.dictionary(fc.string().filter((k) => k !== '__proto__'), tie('value'), { maxKeys: 5 }),
+    fc.dictionary(fc.string().filter((k) => k !== '__proto__'), tie('value'), { maxKeys: 5, noNullPrototype: true }),
     fc.array(fc.tuple(fc.oneof(fc.string(), fc.integer()), tie('value')), { maxLength: 4 }).map((entries) => new Map(entries)),
   ),
 })).value;
 
 test('property: arbitrary JSON-ish values with Dates, Maps, BigInts and Uint8Arrays round-trip equal', (t) => {
   fc.assert(
-    fc.property(wireValue, (value) => {
-      const back = roundTrip(codec, value);
-      t.deepEqual(back, value);
-      return true;
-    }),
+    fc.property(wireValue, (value) => isDeepStrictEqual(roundTrip(codec, value), value)),
     { numRuns: 300 },
   );
+  t.pass();
 });
