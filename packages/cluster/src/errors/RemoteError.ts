@@ -1,6 +1,11 @@
 import { ArborError } from '@arbor/core';
 
-/** What a `RemoteError` is built from (the fields an error carries across nodes). */
+/**
+ * What a `RemoteError` is built from (the fields an error carries across nodes).
+ *
+ * @example
+ * new RemoteError({ remoteName: 'TypeError', message: 'bad input', remoteCode: undefined });
+ */
 export interface RemoteErrorFields {
   /** The original error's `name` (`TypeError`, `NoProcError`...). */
   readonly remoteName: string;

@@ -1,6 +1,11 @@
 import type { MonitorRef } from '@arbor/core';
 
-/** A class whose instances are actor refs (any constructor; only `instanceof` is used). */
+/**
+ * A class whose instances are actor refs (any constructor; only `instanceof` is used).
+ *
+ * @example
+ * const refClasses: RefClass[] = [RemoteActorRef];
+ */
 export type RefClass = abstract new (...args: never[]) => object;
 
 /**
