@@ -11,3 +11,8 @@ export type { ClusterOptions } from './node/ClusterOptions.js';
 export { ClusterRef } from './node/ClusterRef.js';
 export { joinCluster } from './node/joinCluster.js';
 export { ClusterLeftError, NoNodeError, RemoteSpawnTimeoutError, UnknownBehaviourError } from './errors/nodeErrors.js';
+export { FrameCodec } from './wire/FrameCodec.js';
+export type { RefClass, RefHooks } from './wire/RefHooks.js';
+export { RemoteError, type RemoteErrorFields } from './errors/RemoteError.js';
+export { UnserialisableMessageError } from './errors/UnserialisableMessageError.js';
+export { FrameDecodeError } from './errors/FrameDecodeError.js';
