@@ -556,8 +556,13 @@ export class Cluster {
       case EXIT: {
         const local = this.#exports.get(f[1] as string);
         const from = f[2];
-        if (local === undefined || !(from instanceof ClusterRef)) return;
+        if (local === undefined) return;
         const linked = f[4] === 1;
+        if (!(from instanceof ClusterRef)) {
+          // exit(ref, reason) called outside any actor on the other node.
+          if (!linked) this.#system.exit(local, f[3] as never);
+          return;
+        }
         if (linked) peer.removeLink(from, local);
         deliverRemoteExit(local, from, f[3], { linked });
         return;

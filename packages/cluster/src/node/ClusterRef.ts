@@ -1,5 +1,5 @@
-import { RemoteActorRef, type ActorRef, type MonitorRef, type Protocol } from '@arbor/core';
-import type { ClusterNode } from './ClusterNode.js';
+import { RemoteActorRef, type ActorRef, type MonitorRef, type Protocol, type protocolType } from '@arbor/core';
+import type { Cluster } from './Cluster.js';
 
 /**
  * A ref of an actor on another node of the cluster (or of a dead actor of an earlier run).
@@ -12,6 +12,7 @@ import type { ClusterNode } from './ClusterNode.js';
  * await call(ref, { type: 'get' }); // typed as locally
  */
 export class ClusterRef<P extends Protocol = any> extends RemoteActorRef implements ActorRef<P> {
+  declare readonly [protocolType]?: P;
   /** @internal */
   constructor(
     /** The actor's id on its node. */
@@ -19,7 +20,7 @@ export class ClusterRef<P extends Protocol = any> extends RemoteActorRef impleme
     /** The node's incarnation (`name~creation`): a ref of an earlier run never reaches a new actor. */
     readonly incarnation: string,
     /** @internal */
-    readonly owner: ClusterNode,
+    readonly owner: Cluster,
   ) {
     super();
   }

@@ -8,7 +8,7 @@ import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { call, CallExitError, cast, createLogger, createSystem, type ActorRef, type ActorSystem } from '@arbor/core';
-import { eventually, hasNatsServer, isAlive, startNatsServer, type NatsServer } from '@arbor/test-support';
+import { eventually, hasNatsServer, isAlive, pollUntil, startNatsServer, type NatsServer } from '@arbor/test-support';
 import { joinCluster, type Cluster, type NodeEvent } from '../../src/index.js';
 import { NodeProbe, type NodeProbeProtocol } from '../support/actors.js';
 
@@ -88,7 +88,7 @@ if (!hasNatsServer()) {
       const e = await t.throwsAsync(pending, { instanceOf: CallExitError });
       t.is((e as CallExitError).reason, 'noconnection');
       t.log(`kill -9 -> pending call rejected in ${Date.now() - killedAt} ms (downAfterMs 400, no $SYS credentials)`);
-      t.true(await eventually(async () => (await call(trapping, { type: 'got' })).length === 2, 5000));
+      t.true(await pollUntil(async () => (await call(trapping, { type: 'got' })).length === 2, 5000));
       const infos = await call(trapping, { type: 'got' });
       t.deepEqual(infos, [
         { type: 'EXIT', from: far, reason: 'noconnection' },
@@ -114,11 +114,11 @@ if (!hasNatsServer()) {
       const local = await system.spawn(NodeProbe, { trap: true });
       await call(local, { type: 'link', ref: far });
       child.proc.kill('SIGSTOP');
-      t.true(await eventually(async () => (await call(local, { type: 'got' })).length === 1, 5000), 'main fired');
+      t.true(await pollUntil(async () => (await call(local, { type: 'got' })).length === 1, 5000), 'main fired');
       t.like((await call(local, { type: 'got' }))[0], { type: 'EXIT', reason: 'noconnection' });
       child.proc.kill('SIGCONT');
       t.true(await eventually(() => cluster.nodes().length === 1, 5000), 'n2 is up again (same incarnation, new channel)');
-      const farInfos = await eventually(async () => {
+      const farInfos = await pollUntil(async () => {
         const got = await call(far as ActorRef<NodeProbeProtocol>, { type: 'got' }).catch(() => []);
         return got.length === 1;
       }, 5000);

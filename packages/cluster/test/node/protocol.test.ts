@@ -15,7 +15,7 @@ import {
   NoProcError,
   type ActorRef,
 } from '@arbor/core';
-import { eventually, sleep } from '@arbor/test-support';
+import { eventually, pollUntil, sleep } from '@arbor/test-support';
 import { ClusterRef, NoNodeError, RemoteError, UnknownBehaviourError, UnserialisableMessageError, type NodeEvent } from '../../src/index.js';
 import { FrameCodec } from '../../src/wire/FrameCodec.js';
 import { NodeProbe, type NodeProbeProtocol } from '../support/actors.js';
@@ -103,7 +103,7 @@ test('links across nodes: a crash propagates to a non-trapping actor; a trapping
   await call(plain, { type: 'link', ref: far });
   cast(far, { type: 'crashCast', error: new Error('far crash') });
   t.true(await eventually(() => !a.system.isAlive(plain), 2000), 'the plain linked actor exits');
-  const infos = await eventually(async () => (await got(trapping)).length === 1, 2000);
+  const infos = await pollUntil(async () => (await got(trapping)).length === 1, 2000);
   t.true(infos);
   const [msg] = (await got(trapping)) as [{ type: string; from: unknown; reason: unknown }];
   t.is(msg.type, 'EXIT');
@@ -119,7 +119,7 @@ test('a local exit propagates to a linked remote actor; exit(ref, kill) kills ac
   const local = await a.system.spawn(NodeProbe, undefined);
   await call(watcher, { type: 'link', ref: local });
   a.system.cast(local, { type: 'stop', reason: 'shutdown' });
-  t.true(await eventually(async () => (await got(watcher)).length === 1, 2000));
+  t.true(await pollUntil(async () => (await got(watcher)).length === 1, 2000));
   t.like((await got(watcher))[0], { type: 'EXIT', reason: 'shutdown' });
   const other = await a.system.spawn(NodeProbe, undefined);
   await call(watcher, { type: 'link', ref: other });
@@ -129,7 +129,7 @@ test('a local exit propagates to a linked remote actor; exit(ref, kill) kills ac
   t.is((await got(watcher)).length, 1, 'no EXIT after unlink');
   const victim = await remoteProbe(a, b, true);
   exit(victim, 'kill');
-  t.true(await eventually(async () => (await call(victim, { type: 'got' }).then(() => false, (e) => e instanceof NoProcError)), 2000), 'kill is untrappable across nodes');
+  t.true(await pollUntil(async () => (await call(victim, { type: 'got' }).then(() => false, (e) => e instanceof NoProcError)), 2000), 'kill is untrappable across nodes');
   await c.stop();
 });
 
@@ -138,11 +138,11 @@ test('link to a dead remote actor delivers noproc; monitor of one gives DOWN nop
   const [a, b] = c.nodes as [TestNode, TestNode];
   const far = await remoteProbe(a, b);
   cast(far, { type: 'stop', reason: 'normal' });
-  await eventually(async () => call(far, { type: 'got' }).then(() => false, () => true), 2000);
+  await pollUntil(async () => call(far, { type: 'got' }).then(() => false, () => true), 2000);
   const trapping = await a.system.spawn(NodeProbe, { trap: true });
   await call(trapping, { type: 'link', ref: far });
   const mref = await call(trapping, { type: 'monitor', ref: far });
-  t.true(await eventually(async () => (await got(trapping)).length === 2, 2000));
+  t.true(await pollUntil(async () => (await got(trapping)).length === 2, 2000));
   t.deepEqual(await got(trapping), [
     { type: 'EXIT', from: far, reason: 'noproc' },
     { type: 'DOWN', ref: mref, actor: far, reason: 'noproc' },
@@ -161,7 +161,7 @@ test('monitors across nodes: DOWN once with the reason; demonitor stops it', asy
   t.true(await call(watcher, { type: 'demonitor', monitor: m2 }));
   cast(far1, { type: 'stop', reason: { shutdown: 'done' } });
   cast(far2, { type: 'stop', reason: 'normal' });
-  t.true(await eventually(async () => (await got(watcher)).length === 1, 2000));
+  t.true(await pollUntil(async () => (await got(watcher)).length === 1, 2000));
   await sleep(50);
   t.deepEqual(await got(watcher), [{ type: 'DOWN', ref: m1, actor: far1, reason: { shutdown: 'done' } }]);
   await c.stop();
@@ -186,7 +186,7 @@ test('node lost (killed): every link gets noconnection once, every monitor a DOW
   const e = await t.throwsAsync(pending, { instanceOf: CallExitError });
   t.is((e as CallExitError).reason, 'noconnection', 'the pending call rejected with noconnection, long before its timeout');
   t.true(await eventually(() => !a.system.isAlive(plain), 2000));
-  t.true(await eventually(async () => (await got(trapping)).length === 4, 2000));
+  t.true(await pollUntil(async () => (await got(trapping)).length === 4, 2000));
   await sleep(200);
   const infos = await got(trapping);
   t.is(infos.length, 4, 'each fired once');
@@ -208,8 +208,9 @@ test('a cut between two nodes fires noconnection on both sides; after heal they 
   const onB = await remoteProbe(a, b, true);
   const onA = await a.system.spawn(NodeProbe, { trap: true });
   await call(onA, { type: 'link', ref: onB });
+  await call(onB, { type: 'echo', value: 'sync' }); // the link frame has landed (per-pair order)
   c.net.cut('a', 'b');
-  t.true(await eventually(async () => (await got(onA)).length === 1, 3000), 'a fires');
+  t.true(await pollUntil(async () => (await got(onA)).length === 1, 3000), 'a fires');
   t.true(await eventually(() => b.cluster.nodes().length === 0, 3000), 'b sees a down');
   t.like((await got(onA))[0], { type: 'EXIT', reason: 'noconnection' });
   c.net.heal('a', 'b');
@@ -228,9 +229,9 @@ test('a sequence gap on a channel is a lost connection: links fire on both sides
   const forger = c.net.connect('forger');
   const codec = new FrameCodec({ refClasses: [], encodeRef: () => ['x', 'y'], decodeRef: () => null });
   forger.publish(`arbor.t.n.${b.cluster.self.incarnation}`, codec.encode([a.cluster.self.incarnation, 1, 1_000_000, []]));
-  t.true(await eventually(async () => (await got(onA)).length === 1, 3000), 'a got noconnection (b reset the channel)');
+  t.true(await pollUntil(async () => (await got(onA)).length === 1, 3000), 'a got noconnection (b reset the channel)');
   t.like((await got(onA))[0], { type: 'EXIT', reason: 'noconnection' });
-  t.true(await eventually(async () => (await call(onB, { type: 'got' })).length === 1, 3000), 'b fired its side');
+  t.true(await pollUntil(async () => (await call(onB, { type: 'got' })).length === 1, 3000), 'b fired its side');
   await forger.close();
   await c.stop();
 });
@@ -247,7 +248,7 @@ test('graceful leave tells peers at once (no wait for the failure detector)', as
   await b.cluster.leave();
   t.true(await eventually(() => events.length === 1, 5000));
   t.like(events[0], { type: 'nodedown', reason: 'leave' });
-  t.true(await eventually(async () => (await got(trapping)).length === 1, 2000));
+  t.true(await pollUntil(async () => (await got(trapping)).length === 1, 2000));
   t.like((await got(trapping))[0], { type: 'EXIT', reason: 'noconnection' });
   await c.stop();
 });
@@ -257,6 +258,7 @@ test('a ref from an earlier run of a node never reaches the new incarnation: cal
   const [a, b] = c.nodes as [TestNode, TestNode];
   const old = await remoteProbe(a, b);
   await b.cluster.leave();
+  await b.transport.close();
   await eventually(() => a.cluster.nodes().length === 0, 2000);
   await c.add('b');
   t.true(await eventually(() => a.cluster.nodes().length === 1, 2000));
@@ -281,11 +283,11 @@ test('spawn with link: the child is linked atomically; losing the node gives the
   const child = await a.cluster.spawn<NodeProbeProtocol>('b', 'NodeProbe', undefined, { link: linker });
   t.deepEqual(a.system.getStatus(linker).links, [child.id]);
   cast(child, { type: 'stop', reason: 'shutdown' });
-  t.true(await eventually(async () => (await got(linker)).length === 1, 2000));
+  t.true(await pollUntil(async () => (await got(linker)).length === 1, 2000));
   t.like((await got(linker))[0], { type: 'EXIT', from: child, reason: 'shutdown' });
   const child2 = await a.cluster.spawn<NodeProbeProtocol>('b', 'NodeProbe', undefined, { link: linker });
   c.net.kill('b');
-  t.true(await eventually(async () => (await got(linker)).length === 2, 3000));
+  t.true(await pollUntil(async () => (await got(linker)).length === 2, 3000));
   t.like((await got(linker))[1], { type: 'EXIT', from: child2, reason: 'noconnection' });
   await c.stop();
 });
@@ -326,7 +328,7 @@ test('three nodes: losing one fires only its links; the other pair keeps working
   await call(trapping, { type: 'link', ref: onB });
   await call(trapping, { type: 'link', ref: onC });
   c.net.kill('c');
-  t.true(await eventually(async () => (await got(trapping)).length === 1, 3000));
+  t.true(await pollUntil(async () => (await got(trapping)).length === 1, 3000));
   t.like((await got(trapping))[0], { type: 'EXIT', from: onC, reason: 'noconnection' });
   t.is(await call(onB, { type: 'echo', value: 'still' }), 'still');
   t.deepEqual(a.cluster.nodes().map((n) => n.name), ['b']);
