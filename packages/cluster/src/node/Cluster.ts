@@ -1,4 +1,9 @@
 import { randomBytes } from 'node:crypto';
+
+/** A fresh incarnation of node `name` (`name~creation`). @internal */
+export function newIncarnation(name: string): string {
+  return `${name}~${randomBytes(6).toString('base64url')}`;
+}
 import {
   acceptRemoteLink,
   acceptRemoteUnlink,
@@ -38,8 +43,12 @@ export type NodeEvent =
   | { readonly type: 'nodeup'; readonly node: NodeId }
   | { readonly type: 'nodedown'; readonly node: NodeId; readonly reason: NodeDownReason };
 
-/** Why a node is down: not heard for `downAfterMs`, a broken channel (a sequence gap or its reset), its graceful leave, or our own connection lost. */
-export type NodeDownReason = 'timeout' | 'sequence_gap' | 'reset' | 'leave' | 'disconnected' | 'left';
+/**
+ * Why a node is down: not heard for `downAfterMs`, a broken channel (a sequence gap or its
+ * reset), its graceful leave, its connection closed (a `$SYS` event: a crash), our own
+ * connection lost, or we left.
+ */
+export type NodeDownReason = 'timeout' | 'sequence_gap' | 'reset' | 'leave' | 'connection_closed' | 'disconnected' | 'left';
 
 /** The message a node monitor delivers (as info) when the node goes down. */
 export interface NodeDownMessage {
@@ -95,15 +104,16 @@ export class Cluster {
   #disconnectedAt: number | null = null;
   #left = false;
   #stopStatus: () => void = () => {};
+  #stopDisconnects: () => void = () => {};
 
   /** @internal use `joinCluster` */
-  constructor(system: ActorSystem, options: ResolvedClusterOptions, transport: Transport, ownsTransport: boolean) {
+  constructor(system: ActorSystem, options: ResolvedClusterOptions, transport: Transport, ownsTransport: boolean, incarnation: string) {
     this.#system = system;
     this.#options = options;
     this.#transport = transport;
     this.#ownsTransport = ownsTransport;
     this.#logger = system.logger;
-    this.self = { name: options.node, incarnation: `${options.node}~${randomBytes(6).toString('base64url')}` };
+    this.self = { name: options.node, incarnation };
     this.#codec = new FrameCodec({
       refClasses: [LocalActorRef, ClusterRef],
       encodeRef: (ref) => this.#encodeRef(ref),
@@ -125,6 +135,24 @@ export class Cluster {
     this.#lastTick = Date.now();
     this.#timer = setInterval(() => this.#tick(), this.#options.heartbeatMs);
     this.#timer.unref?.();
+  }
+
+  /**
+   * Listens to a source of connection-closed events ($SYS DISCONNECT, or a memory network's):
+   * a peer whose connection closed is down at once. @internal
+   */
+  watchConnections(source: (onClosed: (connectionName: string) => void) => () => void): void {
+    this.#stopDisconnects = source((name) => this.#connectionClosed(name));
+  }
+
+  #connectionClosed(name: string): void {
+    if (this.#left) return;
+    let peer = this.#peers.get(name);
+    if (peer === undefined) {
+      const byName = [...this.#peers.values()].filter((p) => p.name === name && p.state !== 'down');
+      if (byName.length === 1) peer = byName[0];
+    }
+    if (peer !== undefined) this.#down(peer, 'connection_closed', false);
   }
 
   // ------------------------------------------------------------------ public API
@@ -238,6 +266,7 @@ export class Cluster {
     this.#allDown('left');
     for (const s of this.#subs) s.unsubscribe();
     this.#stopStatus();
+    this.#stopDisconnects();
     try {
       await this.#transport.flush();
     } catch {

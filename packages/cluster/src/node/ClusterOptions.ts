@@ -18,6 +18,18 @@ export interface ClusterOptions {
   readonly transport?: Transport;
   /** What other nodes may spawn here, by name (code is never shipped between nodes). */
   readonly behaviours?: Readonly<Record<string, BehaviourClass<AnyBehaviour>>>;
+  /**
+   * System-account credentials of the NATS servers: the node then hears the server's
+   * `$SYS` DISCONNECT events and takes a peer whose connection closed (a crash) as down at
+   * once (a few ms) instead of after `downAfterMs`. Heartbeats still find frozen nodes.
+   */
+  readonly sys?: { readonly user: string; readonly pass: string };
+  /**
+   * Or any source of "this connection closed" events (called with the connection's name:
+   * a node's incarnation or, on a `MemoryNetwork`, the name it connected with), e.g.
+   * `(cb) => net.onDisconnect(cb)`. Returns a function that stops it.
+   */
+  readonly disconnects?: (onClosed: (connectionName: string) => void) => () => void;
   /** Heartbeat period (default 1000 ms). */
   readonly heartbeatMs?: number;
   /** A node not heard from for this long is down (default 5000 ms; at least 2 heartbeats). */
@@ -34,7 +46,7 @@ export interface ResolvedClusterOptions {
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
-const KEYS = ['cluster', 'node', 'nats', 'transport', 'behaviours', 'heartbeatMs', 'downAfterMs'] as const;
+const KEYS = ['cluster', 'node', 'nats', 'transport', 'behaviours', 'heartbeatMs', 'downAfterMs', 'sys', 'disconnects'] as const;
 
 function positiveMs(path: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
@@ -64,6 +76,15 @@ export function resolveClusterOptions(options: unknown): ResolvedClusterOptions 
   if (typeof behaviours !== 'object' || behaviours === null) throw new InvalidOptionError('joinCluster: options.behaviours', 'an object { Name: BehaviourClass }', behaviours);
   for (const [name, b] of Object.entries(behaviours)) {
     if (typeof b !== 'function') throw new InvalidOptionError(`joinCluster: options.behaviours.${name}`, 'a class that extends GenServer (or another behaviour)', b);
+  }
+  if (o.sys !== undefined) {
+    if (o.nats === undefined) throw new InvalidOptionError('joinCluster: options.sys', 'credentials used with options.nats (a transport brings its own events: options.disconnects)', o.sys);
+    if (typeof o.sys !== 'object' || o.sys === null || typeof o.sys.user !== 'string' || typeof o.sys.pass !== 'string') {
+      throw new InvalidOptionError('joinCluster: options.sys', "{ user, pass } of the servers' system account", o.sys);
+    }
+  }
+  if (o.disconnects !== undefined && typeof o.disconnects !== 'function') {
+    throw new InvalidOptionError('joinCluster: options.disconnects', 'a function (onClosed) => stop', o.disconnects);
   }
   const heartbeatMs = positiveMs('joinCluster: options.heartbeatMs', o.heartbeatMs, 1000);
   const downAfterMs = positiveMs('joinCluster: options.downAfterMs', o.downAfterMs, 5000);

@@ -21,8 +21,8 @@ interface Child {
 }
 
 /** Forks a node process and waits for its `ready` line. */
-async function startNode(url: string, name: string, heartbeatMs = 100, downAfterMs = 400): Promise<Child> {
-  const proc = spawn(process.execPath, [FIXTURE, url, name, String(heartbeatMs), String(downAfterMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function startNode(url: string, name: string, heartbeatMs = 100, downAfterMs = 400, credentials: readonly string[] = []): Promise<Child> {
+  const proc = spawn(process.execPath, [FIXTURE, url, name, String(heartbeatMs), String(downAfterMs), ...credentials], { stdio: ['pipe', 'pipe', 'inherit'] });
   pids.push(proc.pid!);
   const incarnation = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -147,6 +147,43 @@ if (!hasNatsServer()) {
       t.like(events[0], { type: 'nodedown', reason: 'leave' });
       await new Promise<void>((r) => (child.proc.exitCode !== null ? r() : child.proc.once('exit', () => r())));
       t.is(child.proc.exitCode, 0);
+    } finally {
+      await stopChild(child);
+      await cluster.leave();
+      await system.shutdown();
+      await server.stop();
+    }
+  });
+
+  test.serial('with $SYS credentials a kill -9 is seen from the server\'s DISCONNECT event, long before downAfterMs', async (t) => {
+    const server = await startNatsServer({
+      jetstream: false,
+      extraConfig: 'accounts { SYS { users: [{ user: sys, password: sys }] }, APP { users: [{ user: app, password: app }] } }\nsystem_account: SYS',
+    });
+    pids.push(server.pid);
+    const system = createSystem({ name: 'main', logger: createLogger('silent') });
+    const cluster = await joinCluster(system, {
+      cluster: 't',
+      node: 'main',
+      nats: { servers: server.url, user: 'app', pass: 'app' },
+      sys: { user: 'sys', pass: 'sys' },
+      heartbeatMs: 1000,
+      downAfterMs: 30_000,
+    });
+    const child = await startNode(server.url, 'n4', 1000, 30_000, ['app', 'app']);
+    try {
+      t.true(await eventually(() => cluster.nodes().length === 1, 5000));
+      const far = await cluster.spawn<NodeProbeProtocol>('n4', 'NodeProbe', undefined);
+      const trapping = await system.spawn(NodeProbe, { trap: true });
+      await call(trapping, { type: 'link', ref: far });
+      const events: NodeEvent[] = [];
+      cluster.onNode((e) => events.push(e));
+      const killedAt = Date.now();
+      child.proc.kill('SIGKILL');
+      t.true(await pollUntil(async () => (await call(trapping, { type: 'got' })).length === 1, 10_000));
+      t.log(`kill -9 -> EXIT noconnection in ${Date.now() - killedAt} ms with $SYS events (downAfterMs 30000)`);
+      t.like(events[0], { type: 'nodedown', reason: 'connection_closed' });
+      t.like((await call(trapping, { type: 'got' }))[0], { type: 'EXIT', reason: 'noconnection' });
     } finally {
       await stopChild(child);
       await cluster.leave();

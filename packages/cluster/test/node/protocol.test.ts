@@ -231,7 +231,8 @@ test('a sequence gap on a channel is a lost connection: links fire on both sides
   forger.publish(`arbor.t.n.${b.cluster.self.incarnation}`, codec.encode([a.cluster.self.incarnation, 1, 1_000_000, []]));
   t.true(await pollUntil(async () => (await got(onA)).length === 1, 3000), 'a got noconnection (b reset the channel)');
   t.like((await got(onA))[0], { type: 'EXIT', reason: 'noconnection' });
-  t.true(await pollUntil(async () => (await call(onB, { type: 'got' })).length === 1, 3000), 'b fired its side');
+  // Until b's next heartbeat brings the channel back, a call to b rejects at once: poll through it.
+  t.true(await pollUntil(async () => (await call(onB, { type: 'got' }).catch(() => [])).length === 1, 3000), 'b fired its side');
   await forger.close();
   await c.stop();
 });
@@ -333,5 +334,22 @@ test('three nodes: losing one fires only its links; the other pair keeps working
   t.is(await call(onB, { type: 'echo', value: 'still' }), 'still');
   t.deepEqual(a.cluster.nodes().map((n) => n.name), ['b']);
   void FAST;
+  await c.stop();
+});
+
+test('with connection events (the $SYS fast path), a killed node is down at once, not after downAfterMs', async (t) => {
+  t.timeout(10_000);
+  const c = await memoryCluster(['a', 'b'], { heartbeatMs: 1000, downAfterMs: 30_000 }, { connectionEvents: true });
+  const [a, b] = c.nodes as [TestNode, TestNode];
+  const far = await remoteProbe(a, b);
+  const trapping = await a.system.spawn(NodeProbe, { trap: true });
+  await call(trapping, { type: 'link', ref: far });
+  const events: NodeEvent[] = [];
+  a.cluster.onNode((e) => events.push(e));
+  c.net.kill('b');
+  t.true(await eventually(() => events.length === 1, 5000));
+  t.like(events[0], { type: 'nodedown', reason: 'connection_closed' });
+  t.true(await pollUntil(async () => (await got(trapping)).length === 1, 2000));
+  t.like((await got(trapping))[0], { type: 'EXIT', reason: 'noconnection' });
   await c.stop();
 });

@@ -25,14 +25,19 @@ export interface MemoryCluster {
 /** Test timings: a peer is down after 4 missed heartbeats of 25 ms. */
 export const FAST = { heartbeatMs: 25, downAfterMs: 100 } as const;
 
-export async function memoryCluster(names: readonly string[], timing: { heartbeatMs: number; downAfterMs: number } = FAST): Promise<MemoryCluster> {
+export async function memoryCluster(
+  names: readonly string[],
+  timing: { heartbeatMs: number; downAfterMs: number } = FAST,
+  extra: { readonly connectionEvents?: boolean } = {},
+): Promise<MemoryCluster> {
   const net = new MemoryNetwork();
   const nodes: TestNode[] = [];
   const all: TestNode[] = [];
   const add = async (name: string): Promise<TestNode> => {
     const system = createSystem({ name, logger: createLogger('silent') });
     const transport = net.connect(name);
-    const cluster = await joinCluster(system, { cluster: 't', node: name, transport, behaviours: { NodeProbe }, ...timing });
+    const disconnects = extra.connectionEvents === true ? (cb: (name: string) => void) => net.onDisconnect(cb) : undefined;
+    const cluster = await joinCluster(system, { cluster: 't', node: name, transport, behaviours: { NodeProbe }, ...timing, ...(disconnects === undefined ? {} : { disconnects }) });
     const node = { name, system, cluster, transport };
     nodes.push(node);
     all.push(node);
