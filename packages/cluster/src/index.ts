@@ -1,11 +1,38 @@
 /**
- * @arbor/cluster: Arbor across machines over NATS. The public entry.
+ * @arbor/cluster: Arbor across machines over NATS. The same typed refs, calls, casts, links
+ * and monitors between nodes as within one, with Erlang's `noconnection` semantics.
  *
  * @example
- * import { FrameCodec, RemoteError } from '@arbor/cluster';
+ * import { joinCluster } from '@arbor/cluster';
+ * const cluster = await joinCluster(system, { cluster: 'shop', node: 'api-1', nats: { servers: 'nats://127.0.0.1:4222' } });
  */
+export { Cluster, type NodeDownMessage, type NodeDownReason, type NodeEvent, type NodeId, type RemoteSpawnOptions } from './node/Cluster.js';
+export type { ClusterOptions } from './node/ClusterOptions.js';
+export { ClusterRef } from './node/ClusterRef.js';
+export { joinCluster } from './node/joinCluster.js';
+export { ClusterLeftError, NoNodeError, RemoteSpawnTimeoutError, UnknownBehaviourError } from './errors/nodeErrors.js';
 export { FrameCodec } from './wire/FrameCodec.js';
 export type { RefClass, RefHooks } from './wire/RefHooks.js';
 export { RemoteError, type RemoteErrorFields } from './errors/RemoteError.js';
 export { UnserialisableMessageError } from './errors/UnserialisableMessageError.js';
 export { FrameDecodeError } from './errors/FrameDecodeError.js';
+export type { Transport, TransportStatus, TransportSubscription } from './transport/Transport.js';
+export type { TransportLogger } from './transport/TransportLogger.js';
+export { NatsTransport, type NatsTransportOptions } from './transport/NatsTransport.js';
+export {
+  MemoryNetwork,
+  type MemoryDisconnectReason,
+  type MemoryNetworkOptions,
+  type MemoryPairFilter,
+  type MemoryPairStats,
+  type MemoryPeer,
+} from './transport/MemoryNetwork.js';
+export { MemoryTransport } from './transport/MemoryTransport.js';
+export { watchDisconnects, type DisconnectInfo, type DisconnectWatchOptions, type DisconnectWatcher } from './transport/SysEvents.js';
+export { isValidSubject, subjectMatches } from './transport/subjectMatches.js';
+export { seededRandom } from './transport/seededRandom.js';
+export { TransportConnectError } from './errors/TransportConnectError.js';
+export { TransportClosedError } from './errors/TransportClosedError.js';
+export { TransportNameInUseError } from './errors/TransportNameInUseError.js';
+export { InvalidSubjectError } from './errors/InvalidSubjectError.js';
+export { UnknownConnectionError } from './errors/UnknownConnectionError.js';

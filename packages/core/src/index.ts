@@ -2,7 +2,16 @@
  * @arbor/core: typed actors with mailboxes, call/cast/info, links, monitors, exit
  * signals, local names and registries, on one fair scheduler.
  */
-export { type ActorRef, MonitorRef, protocolType } from './kernel/index.js';
+export { type ActorRef, MonitorRef, protocolType, RemoteActorRef } from './kernel/index.js';
+export {
+  acceptRemoteLink,
+  acceptRemoteUnlink,
+  deliverRemoteDown,
+  deliverRemoteExit,
+  isLocalAlive,
+  LocalActorRef,
+  monitorForRemote,
+} from './remote/RemoteNodeApi.js';
 export type { MailboxLimits, OverflowPolicy } from './kernel/index.js';
 export {
   GenServer,

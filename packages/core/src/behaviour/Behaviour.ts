@@ -2,14 +2,14 @@ import type { Logger } from 'winston';
 import type { CallOf, CallRequest, CastMessage, CastOf, InfoMessage, InfoOf, Protocol, ReplyOf, SystemInfo } from '../actor/Protocol.js';
 import { InvalidOptionError, UnhandledMessageError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
-import { type ActorRef, behaviourBrand, type Cell, demonitorFrom, type From, hostOf, type Ignore, link, monitorFrom, MonitorRef, protocolType, replyTo, requestContinue, requestStop, setTrapExit, TimerRef, unlink } from '../kernel/index.js';
+import { type ActorRef, behaviourBrand, type Cell, demonitorFrom, type From, hostOf, type Ignore, link, linkRemote, monitorFrom, monitorRemote, MonitorRef, protocolType, RemoteActorRef, replyTo, requestContinue, requestStop, setTrapExit, TimerRef, unlink, unlinkRemote } from '../kernel/index.js';
 import type { ActorSystem, StartResult } from '../system/ActorSystem.js';
 import { callFrom, castFrom, exitFrom, sendAfterFrom, sendFrom } from '../system/messaging.js';
 import type { SpawnOptionsOf } from '../system/SpawnOptions.js';
 import { spawnFrom, startFrom, type Spawned } from '../system/start.js';
 import { coreOf } from '../system/SystemCore.js';
 import { checkOptions } from '../validation/options.js';
-import { asCell } from '../validation/ref.js';
+import { asTarget } from '../validation/ref.js';
 import { setAttacher } from './attach.js';
 import type { StatusDetails } from './StatusDetails.js';
 
@@ -241,17 +241,25 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
 
   /** Links this actor to another (both ways). Linking to a dead actor delivers `noproc` at once. */
   link(ref: ActorRef): void {
-    link(this.#ownCell(), asCell('link', ref));
+    const own = this.#ownCell();
+    const target = asTarget('link', ref);
+    if (target instanceof RemoteActorRef) linkRemote(own, target);
+    else link(own, target);
   }
 
   /** Removes a link (both ways). */
   unlink(ref: ActorRef): void {
-    unlink(this.#ownCell(), asCell('unlink', ref));
+    const own = this.#ownCell();
+    const target = asTarget('unlink', ref);
+    if (target instanceof RemoteActorRef) unlinkRemote(own, target);
+    else unlink(own, target);
   }
 
   /** Monitors another actor: a DOWN message arrives once when it exits (at once, `noproc`, if it is dead). */
   monitor(ref: ActorRef): MonitorRef {
-    return monitorFrom(this.#ownCell(), asCell('monitor', ref));
+    const own = this.#ownCell();
+    const target = asTarget('monitor', ref);
+    return target instanceof RemoteActorRef ? monitorRemote(own, target) : monitorFrom(own, target);
   }
 
   /** Removes a monitor; with `flush`, also drops its DOWN message if already queued. */

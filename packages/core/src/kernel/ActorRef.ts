@@ -1,4 +1,5 @@
 import type { Cell } from './Cell.js';
+import type { RemoteActorRef } from './RemoteRef.js';
 import type { Protocol } from '../actor/Protocol.js';
 
 /** Runtime key of the phantom protocol type carried by refs (types only; never set). */
@@ -19,16 +20,16 @@ export interface ActorRef<P extends Protocol = any> {
 }
 
 let nextMonitor = 0;
-let targetOf: (m: MonitorRef) => Cell | null;
-let setTarget: (m: MonitorRef, target: Cell | null) => void;
+let targetOf: (m: MonitorRef) => Cell | RemoteActorRef | null;
+let setTarget: (m: MonitorRef, target: Cell | RemoteActorRef | null) => void;
 
 /** The actor a monitor watches while it is active, else null (kernel only). @internal */
-export function monitorTarget(m: MonitorRef): Cell | null {
+export function monitorTarget(m: MonitorRef): Cell | RemoteActorRef | null {
   return targetOf(m);
 }
 
 /** Sets or clears what a monitor watches (kernel only). @internal */
-export function setMonitorTarget(m: MonitorRef, target: Cell | null): void {
+export function setMonitorTarget(m: MonitorRef, target: Cell | RemoteActorRef | null): void {
   setTarget(m, target);
 }
 
@@ -39,7 +40,7 @@ export function setMonitorTarget(m: MonitorRef, target: Cell | null): void {
 export class MonitorRef {
   readonly id: number = ++nextMonitor;
   /** The monitored actor while the monitor is active. */
-  #target: Cell | null = null;
+  #target: Cell | RemoteActorRef | null = null;
 
   static {
     targetOf = (m) => m.#target;

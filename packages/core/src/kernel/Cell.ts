@@ -9,6 +9,8 @@ import type { Host } from './Host.js';
 import { noReply } from './markers.js';
 import { BUSY, CONTINUE, DEAD, INIT, SCHEDULED, STOP_REQUESTED, STOPPING, SUSPENDED, TRAP_EXIT } from './flags.js';
 import { Mailbox } from './Mailbox.js';
+import { RemoteActorRef } from './RemoteRef.js';
+import { dropRemoteWatcher } from './remoteSignals.js';
 import { traceExited, traceHandled, traceReceived, traceReplied, type TraceSink } from './TraceSink.js';
 
 
@@ -63,9 +65,10 @@ export class Cell implements ActorRef {
   mailbox: Mailbox | null = null;
   flags = 0;
   name: string | undefined = undefined;
-  links: Set<Cell> | null = null;
-  /** Monitors this cell holds: monitor ref -> monitored cell. */
-  monitors: Map<MonitorRef, Cell> | null = null;
+  /** Linked processes: local cells, and refs of processes on other nodes. */
+  links: Set<Cell | RemoteActorRef> | null = null;
+  /** Monitors this cell holds: monitor ref -> monitored cell (or process on another node). */
+  monitors: Map<MonitorRef, Cell | RemoteActorRef> | null = null;
   /** Monitors on this cell: monitor ref -> watcher. */
   watchers: Map<MonitorRef, Watcher> | null = null;
   /** Calls taken off the mailbox and not answered yet (async handler or deferred reply). */
@@ -443,7 +446,7 @@ export class Cell implements ActorRef {
    * OTP rules: `kill` sent directly cannot be trapped; a trapping cell gets an EXIT
    * message; otherwise `normal` is ignored and anything else kills the cell.
    */
-  receiveExit(from: Cell | null, reason: unknown, linked: boolean): void {
+  receiveExit(from: Cell | RemoteActorRef | null, reason: unknown, linked: boolean): void {
     if ((this.flags & DEAD) !== 0) return;
     if (reason === 'kill' && !linked) {
       this.finish('killed');
@@ -498,7 +501,10 @@ export class Cell implements ActorRef {
     }
     host.forget(this);
     if (this.monitors !== null) {
-      for (const [mref, target] of this.monitors) target.watchers?.delete(mref);
+      for (const [mref, target] of this.monitors) {
+        if (target instanceof RemoteActorRef) dropRemoteWatcher(mref, target);
+        else target.watchers?.delete(mref);
+      }
       this.monitors = null;
     }
     if (this.watchers !== null) {
@@ -512,6 +518,14 @@ export class Cell implements ActorRef {
       const links = this.links;
       this.links = null;
       for (const l of links) {
+        if (l instanceof RemoteActorRef) {
+          try {
+            l.linkedExit(this, reason);
+          } catch (e) {
+            host.logger.error('remote link exit failed', { report: 'remote_link_error', actor: this.id, reason: String(e) });
+          }
+          continue;
+        }
         l.links?.delete(this);
         queueExit(l, this, reason);
       }

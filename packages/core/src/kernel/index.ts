@@ -11,6 +11,8 @@
  */
 export { protocolType, MonitorRef, type ActorRef } from './ActorRef.js';
 export type { Cell, DownHook, MailboxLimits, OverflowPolicy, Watcher } from './Cell.js';
+/** The class of local refs, as a value: only for the remote API's `LocalActorRef` (codecs match by class). */
+export { Cell as CellClass } from './Cell.js';
 export { statusOf, type ActorState, type ActorStatus } from './ActorStatus.js';
 export { CallDeadlines } from './CallDeadlines.js';
 export type { Host } from './Host.js';
@@ -44,6 +46,8 @@ export {
   trapsExits,
   type InitOutcome,
 } from './process.js';
+export { RemoteActorRef } from './RemoteRef.js';
+export { acceptRemoteLink, acceptRemoteUnlink, linkRemote, monitorRemote, remoteDown, remoteExit, unlinkRemote } from './remoteSignals.js';
 export { Scheduler, type SchedulerOptions } from './Scheduler.js';
 export { addHookMonitor, addMonitor, demonitor, demonitorFrom, hookMonitorDown, link, linkCells, monitorFrom, unlink } from './signals.js';
 export { stopActor, stopAll, sysRequest } from './sysRequest.js';

@@ -4,6 +4,8 @@ import { Envelope, SIGNAL } from './Envelope.js';
 import { DEAD, TRAP_EXIT } from './flags.js';
 import { InvalidOptionError, NoProcError } from '../errors/errors.js';
 import { traceLink, traceMonitor } from './TraceSink.js';
+import { RemoteActorRef } from './RemoteRef.js';
+import { demonitorRemote } from './remoteSignals.js';
 
 /**
  * Links, monitors and the exit-signal worklist: the bookkeeping behind `link`,
@@ -26,6 +28,7 @@ function isCellWatcher(w: Watcher | undefined): w is Cell {
 export function demonitor(monitor: MonitorRef): boolean {
   const target = monitorTarget(monitor);
   if (target === null) return false;
+  if (target instanceof RemoteActorRef) return demonitorRemote(monitor, target);
   setMonitorTarget(monitor, null);
   const watcher = target.watchers?.get(monitor);
   if (isCellWatcher(watcher)) watcher.monitors?.delete(monitor);

@@ -4,7 +4,7 @@ import type { CallRequest, CastMessage, InfoMessage, Protocol, ReplyOf, UnknownP
 import type { NamedProtocol, NameFor, TypedName } from '../names/ActorName.js';
 import { InvalidOptionError, NoProcError } from '../errors/errors.js';
 import type { ExitReason } from '../exit/ExitReason.js';
-import { type ActorRef, type ActorStatus, addMonitor, demonitor, isDead, MonitorRef, type SchedulerOptions, statusOf, stopActor, stopAll, sysRequest, TimerRef, type Watcher } from '../kernel/index.js';
+import { type ActorRef, type ActorStatus, addMonitor, demonitor, isDead, monitorRemote, MonitorRef, RemoteActorRef, type SchedulerOptions, statusOf, stopActor, stopAll, sysRequest, TimerRef, type Watcher } from '../kernel/index.js';
 import { createLogger } from '../log/logger.js';
 import { isViaName, type NameProvider, type ViaName } from '../names/NameProvider.js';
 import type { SpawnOptionsOf } from './SpawnOptions.js';
@@ -15,7 +15,7 @@ import { checkFunction } from '../validation/function.js';
 import { checkLogger } from '../validation/logger.js';
 import { checkLocalName } from '../validation/name.js';
 import { checkOptions } from '../validation/options.js';
-import { asCell } from '../validation/ref.js';
+import { asCell, asTarget } from '../validation/ref.js';
 import { timeoutOf } from '../validation/timeout.js';
 import type { TraceOptions } from '../trace/checkTraceOptions.js';
 import { tracesIn, type Trace, type TraceInfo } from '../trace/Trace.js';
@@ -209,9 +209,9 @@ export class ActorSystem {
    * system.monitor(ref, ({ reason }) => console.log('exited with', reason));
    */
   monitor(ref: ActorRef, onDown: DownCallback): MonitorRef {
-    const cell = asCell('monitor', ref);
+    const target = asTarget('monitor', ref);
     checkFunction('monitor: onDown', onDown, 'a function ({ ref, actor, reason }) => void');
-    return addMonitor(onDown as Watcher, cell);
+    return target instanceof RemoteActorRef ? monitorRemote(onDown as Watcher, target) : addMonitor(onDown as Watcher, target);
   }
 
   /**

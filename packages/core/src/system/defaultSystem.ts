@@ -2,7 +2,7 @@ import type { ActorRef } from '../kernel/index.js';
 import type { AnyBehaviour, BehaviourClass, CallOptions, InitArgOf, ProtocolOf } from '../behaviour/Behaviour.js';
 import type { CallRequest, CastMessage, InfoMessage, Protocol, ReplyOf } from '../actor/Protocol.js';
 import { asCell } from '../validation/ref.js';
-import { callFrom, castFrom } from './messaging.js';
+import { callFrom, castFrom, exitFrom, sendFrom } from './messaging.js';
 import { systemOf as systemOfCell } from './SystemCore.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import { ActorSystem, type SystemOptions } from './ActorSystem.js';
@@ -80,7 +80,7 @@ export function cast<P extends Protocol>(ref: ActorRef<P>, msg: CastMessage<P>):
  * send(ref, { type: 'tick' });
  */
 export function send<P extends Protocol>(ref: ActorRef<P>, msg: InfoMessage<P>): void {
-  systemOf('send', ref).send(ref, msg);
+  sendFrom(ref, msg);
 }
 
 /**
@@ -90,7 +90,7 @@ export function send<P extends Protocol>(ref: ActorRef<P>, msg: InfoMessage<P>):
  * exit(ref, 'kill');
  */
 export function exit(ref: ActorRef, reason: ExitReason): void {
-  systemOf('exit', ref).exit(ref, reason);
+  exitFrom(null, ref, reason);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { CallOptions } from '../behaviour/Behaviour.js';
 import { InvalidOptionError } from '../errors/errors.js';
-import { callCell, castTo, type Cell, sendExit, sendInfo, startTimer, TimerRef } from '../kernel/index.js';
-import { asCell } from '../validation/ref.js';
+import { callCell, castTo, type Cell, isCell, RemoteActorRef, sendExit, sendInfo, startTimer, TimerRef } from '../kernel/index.js';
+import { asCell, badRef } from '../validation/ref.js';
 import { checkTimeout, timeoutOf } from '../validation/timeout.js';
 
 /**
@@ -18,7 +18,9 @@ export function callFrom(caller: Cell | null, ref: unknown, request: unknown, op
   let target: Cell;
   let timeout: number;
   try {
-    target = asCell('call', ref);
+    if (isCell(ref)) target = ref;
+    else if (ref instanceof RemoteActorRef) return ref.call(caller, request, timeoutOf(options));
+    else throw badRef('call', ref);
     timeout = timeoutOf(options);
   } catch (e) {
     return Promise.reject(e);
@@ -28,12 +30,16 @@ export function callFrom(caller: Cell | null, ref: unknown, request: unknown, op
 
 /** A cast; a bad ref throws. */
 export function castFrom(ref: unknown, msg: unknown): void {
-  castTo(asCell('cast', ref), msg);
+  if (isCell(ref)) castTo(ref, msg);
+  else if (ref instanceof RemoteActorRef) ref.cast(msg);
+  else throw badRef('cast', ref);
 }
 
 /** An info message; a bad ref throws. */
 export function sendFrom(ref: unknown, msg: unknown): void {
-  sendInfo(asCell('send', ref), msg);
+  if (isCell(ref)) sendInfo(ref, msg);
+  else if (ref instanceof RemoteActorRef) ref.send(msg);
+  else throw badRef('send', ref);
 }
 
 /** `msg` as info after `ms` milliseconds (0 to 2^31-1). */
@@ -44,8 +50,10 @@ export function sendAfterFrom(ref: unknown, msg: unknown, ms: unknown): TimerRef
 
 /** An exit signal from `from` (null: outside any actor). A missing reason is misuse, not a signal. */
 export function exitFrom(from: Cell | null, ref: unknown, reason: unknown): void {
-  const cell = asCell('exit', ref);
+  const target = isCell(ref) ? ref : ref instanceof RemoteActorRef ? ref : null;
+  if (target === null) throw badRef('exit', ref);
   // A missing reason would kill the target (OTP's exit/2 takes a reason).
   if (reason === undefined) throw new InvalidOptionError('exit: reason', "an exit reason ('normal', 'shutdown', 'kill', an Error or any other value)", reason);
-  sendExit(from, cell, reason);
+  if (target instanceof RemoteActorRef) target.exit(from, reason);
+  else sendExit(from, target, reason);
 }

@@ -1,4 +1,4 @@
-import { type ActorRef, type Cell, isCell } from '../kernel/index.js';
+import { type ActorRef, type Cell, isCell, RemoteActorRef } from '../kernel/index.js';
 import { InvalidOptionError } from '../errors/errors.js';
 
 /** What every API says a ref must be. */
@@ -60,5 +60,14 @@ export function checkRef(operation: string, value: unknown, argument = 'ref'): A
 /** {@link checkRef}, returning the kernel's cell (for core's own layers). @internal */
 export function asCell(operation: string, value: unknown, argument = 'ref'): Cell {
   if (isCell(value)) return value;
+  throw badRef(operation, value, argument);
+}
+
+/**
+ * {@link asCell} for the operations that also take a process on another node (call, cast,
+ * send, exit, link, unlink, monitor): the cell, or the {@link RemoteActorRef}. @internal
+ */
+export function asTarget(operation: string, value: unknown, argument = 'ref'): Cell | RemoteActorRef {
+  if (isCell(value) || value instanceof RemoteActorRef) return value;
   throw badRef(operation, value, argument);
 }

@@ -46,6 +46,23 @@ import { junkValues } from '@arbor/test-support';
 import { capturingSystem } from '../support/helpers.js';
 
 const JUNK: readonly [string, unknown][] = junkValues();
+/** A ref of a process on another node whose far side does nothing: the other argument of the remote API probes. */
+class SilentRemote extends core.RemoteActorRef {
+  readonly id = 'far';
+  readonly kind = 'Silent@far';
+  call(): Promise<unknown> {
+    return Promise.resolve(undefined);
+  }
+  cast(): void {}
+  send(): void {}
+  exit(): void {}
+  link(): void {}
+  unlink(): void {}
+  linkedExit(): void {}
+  monitor(): void {}
+  demonitor(): void {}
+}
+const FAR = new SilentRemote();
 /** A valid callback, where a probe needs one beside its junk argument. */
 function junkFn(): void {}
 
@@ -138,6 +155,20 @@ const PROBES: readonly Probe[] = [
   p('isActorRef', 'value', any, (j) => isActorRef(j)),
   p('badRef', 'value', any, (j) => core.badRef('probe', j)),
   p('checkRef', 'value', none, (j) => core.checkRef('probe', j)),
+  p('isLocalAlive', 'ref', any, (j) => core.isLocalAlive(j)),
+  p('acceptRemoteLink', 'local', none, (j) => core.acceptRemoteLink(j, FAR)),
+  p('acceptRemoteLink', 'from', none, async (j, c) => core.acceptRemoteLink(await c.fresh(), j)),
+  p('acceptRemoteUnlink', 'local', none, (j) => core.acceptRemoteUnlink(j, FAR)),
+  p('acceptRemoteUnlink', 'from', none, (j, c) => core.acceptRemoteUnlink(c.ref, j)),
+  p('deliverRemoteExit', 'local', none, (j) => core.deliverRemoteExit(j, FAR, 'x', { linked: true })),
+  p('deliverRemoteExit', 'from', none, (j, c) => core.deliverRemoteExit(c.ref, j, 'x', { linked: true })),
+  p('deliverRemoteExit', 'reason', any, (j, c) => core.deliverRemoteExit(c.ref, FAR, j, { linked: true })),
+  p('deliverRemoteExit', 'options', none, (j, c) => core.deliverRemoteExit(c.ref, FAR, 'x', j)),
+  p('deliverRemoteDown', 'mref', none, (j) => core.deliverRemoteDown(j, 'x')),
+  p('deliverRemoteDown', 'reason', any, (j) => core.deliverRemoteDown(new core.MonitorRef(), j)),
+  p('monitorForRemote', 'local', none, (j) => core.monitorForRemote(j, 'w', junkFn)),
+  p('monitorForRemote', 'watcherId', (j) => j === 'x', (j, c) => core.monitorForRemote(c.ref, j, junkFn)),
+  p('monitorForRemote', 'onDown', isFn, (j, c) => core.monitorForRemote(c.ref, 'w', j)),
   p('refExpected', 'or', (j) => j === undefined || j === 'x', (j) => core.refExpected(j)),
   p('checkTimeout', 'value', isNumber, (j) => checkTimeout('t', j)),
   p('checkKnownKeys', 'options', (j) => j === undefined || (typeof j === 'object' && j !== null && !Array.isArray(j) && Object.keys(j).length === 0), (j) => core.checkKnownKeys('probe', j, ['a'])),

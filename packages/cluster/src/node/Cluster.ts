@@ -1,0 +1,810 @@
+import { randomBytes } from 'node:crypto';
+
+/** A fresh incarnation of node `name` (`name~creation`). @internal */
+export function newIncarnation(name: string): string {
+  return `${name}~${randomBytes(6).toString('base64url')}`;
+}
+import {
+  acceptRemoteLink,
+  acceptRemoteUnlink,
+  CallExitError,
+  CallTimeoutError,
+  deliverRemoteDown,
+  deliverRemoteExit,
+  InvalidOptionError,
+  isActorRef,
+  LocalActorRef,
+  MessageDroppedError,
+  monitorForRemote,
+  NoProcError,
+  type ActorRef,
+  type ActorSystem,
+  type MonitorRef,
+  type Protocol,
+} from '@arbor/core';
+import type { Logger } from 'winston';
+import { ClusterLeftError, NoNodeError, RemoteSpawnTimeoutError, UnknownBehaviourError } from '../errors/nodeErrors.js';
+import type { Transport, TransportSubscription } from '../transport/Transport.js';
+import { FrameCodec } from '../wire/FrameCodec.js';
+import { ClusterRef } from './ClusterRef.js';
+import type { ResolvedClusterOptions } from './ClusterOptions.js';
+import { CALL, CALL_FAIL, CAST, DEMONITOR, DOWN, EXIT, INFO, LINK, MONITOR, REPLY, RESET, SPAWN, SPAWNED, UNLINK, type Batch, type Beat } from './frames.js';
+import { Peer } from './Peer.js';
+
+/** A node of the cluster: its name and the incarnation of this run of it. */
+export interface NodeId {
+  readonly name: string;
+  /** `name~creation`, fresh at every start (Erlang's creation). */
+  readonly incarnation: string;
+}
+
+/** What `cluster.onNode` listeners get. */
+export type NodeEvent =
+  | { readonly type: 'nodeup'; readonly node: NodeId }
+  | { readonly type: 'nodedown'; readonly node: NodeId; readonly reason: NodeDownReason };
+
+/**
+ * Why a node is down: not heard for `downAfterMs`, a broken channel (a sequence gap or its
+ * reset), its graceful leave, its connection closed (a `$SYS` event: a crash), our own
+ * connection lost, or we left.
+ */
+export type NodeDownReason = 'timeout' | 'sequence_gap' | 'reset' | 'leave' | 'connection_closed' | 'disconnected' | 'left';
+
+/** The message a node monitor delivers (as info) when the node goes down. */
+export interface NodeDownMessage {
+  readonly type: 'nodedown';
+  readonly node: string;
+}
+
+/** Options of `cluster.spawn`. */
+export interface RemoteSpawnOptions {
+  /** How long to wait for the node's answer (default 5000 ms). */
+  readonly timeout?: number;
+  /** Link the new actor to this local actor, atomically with the spawn (OTP's spawn_link). */
+  readonly link?: ActorRef;
+}
+
+const MAX_FRAMES_PER_BATCH = 512;
+
+/**
+ * This node's membership of a cluster: what `joinCluster` returns. Remote refs come from it
+ * (`spawn`, or any ref inside a message from another node) and work with core's functions.
+ * Links, monitors and calls across nodes follow Erlang: when a node is lost, every link to
+ * its actors delivers `'noconnection'`, every monitor a `DOWN` with `'noconnection'`, every
+ * pending call rejects with `CallExitError('noconnection')`, once each.
+ *
+ * @example
+ * const cluster = await joinCluster(system, { cluster: 'shop', node: 'api-1', nats: { servers: url }, behaviours: { Worker } });
+ * const worker = await cluster.spawn<WorkerProtocol>('api-2', 'Worker', { size: 4 });
+ * await call(worker, { type: 'run', job }); // as locally
+ */
+export class Cluster {
+  /** This node: its name and this run's incarnation. */
+  readonly self: NodeId;
+  readonly #options: ResolvedClusterOptions;
+  readonly #system: ActorSystem;
+  readonly #transport: Transport;
+  readonly #ownsTransport: boolean;
+  readonly #codec: FrameCodec;
+  readonly #logger: Logger;
+  readonly #peers = new Map<string, Peer>();
+  /** Local actors whose refs went out, by id (an entry leaves when the actor exits). */
+  readonly #exports = new Map<string, ActorRef>();
+  /** Interned refs of actors elsewhere (and of dead local ones), by `incarnation/id`. */
+  readonly #refs = new Map<string, ClusterRef>();
+  readonly #listeners = new Set<(e: NodeEvent) => void>();
+  readonly #nodeMonitors = new Map<string, Set<ActorRef>>();
+  readonly #dirty: Peer[] = [];
+  readonly #subs: TransportSubscription[] = [];
+  #flushQueued = false;
+  #nextCall = 0;
+  #nextSpawn = 0;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #lastTick = Date.now();
+  #disconnectedAt: number | null = null;
+  #left = false;
+  #stopStatus: () => void = () => {};
+  #stopDisconnects: () => void = () => {};
+
+  /** @internal use `joinCluster` */
+  constructor(system: ActorSystem, options: ResolvedClusterOptions, transport: Transport, ownsTransport: boolean, incarnation: string) {
+    this.#system = system;
+    this.#options = options;
+    this.#transport = transport;
+    this.#ownsTransport = ownsTransport;
+    this.#logger = system.logger;
+    this.self = { name: options.node, incarnation };
+    this.#codec = new FrameCodec({
+      refClasses: [LocalActorRef, ClusterRef],
+      encodeRef: (ref) => this.#encodeRef(ref),
+      decodeRef: (incarnation, id) => this.#decodeRef(incarnation, id),
+    });
+  }
+
+  /** Subscribes, announces itself and starts the failure detector. @internal */
+  start(): void {
+    const prefix = `arbor.${this.#options.cluster}`;
+    this.#subs.push(this.#transport.subscribe(`${prefix}.n.${this.self.incarnation}`, (data) => this.#onBatch(data)));
+    this.#subs.push(this.#transport.subscribe(`${prefix}.hb`, (data) => this.#onBeat(data)));
+    this.#stopStatus = this.#transport.onStatus((s) => {
+      if (s.type === 'disconnect') this.#disconnectedAt ??= Date.now();
+      else if (s.type === 'reconnect') this.#disconnectedAt = null;
+      else if (s.type === 'closed' && !this.#left) this.#allDown('disconnected');
+    });
+    this.#beat('hb');
+    this.#lastTick = Date.now();
+    this.#timer = setInterval(() => this.#tick(), this.#options.heartbeatMs);
+    this.#timer.unref?.();
+  }
+
+  /**
+   * Listens to a source of connection-closed events ($SYS DISCONNECT, or a memory network's):
+   * a peer whose connection closed is down at once. @internal
+   */
+  watchConnections(source: (onClosed: (connectionName: string) => void) => () => void): void {
+    this.#stopDisconnects = source((name) => this.#connectionClosed(name));
+  }
+
+  #connectionClosed(name: string): void {
+    if (this.#left) return;
+    let peer = this.#peers.get(name);
+    if (peer === undefined) {
+      const byName = [...this.#peers.values()].filter((p) => p.name === name && p.state !== 'down');
+      if (byName.length === 1) peer = byName[0];
+    }
+    if (peer !== undefined) this.#down(peer, 'connection_closed', false);
+  }
+
+  // ------------------------------------------------------------------ public API
+
+  /**
+   * The other nodes believed up, oldest first (synchronous; this node is not listed).
+   *
+   * @example
+   * cluster.nodes().map((n) => n.name); // ['api-2', 'api-3']
+   */
+  nodes(): NodeId[] {
+    const up: NodeId[] = [];
+    for (const p of this.#peers.values()) if (p.state === 'up') up.push({ name: p.name, incarnation: p.incarnation });
+    return up;
+  }
+
+  /**
+   * Tells `listener` of every nodeup and nodedown; returns a function that stops it.
+   *
+   * @example
+   * const off = cluster.onNode((e) => log.info(e.type, e.node.name));
+   */
+  onNode(listener: (event: NodeEvent) => void): () => void {
+    if (typeof listener !== 'function') throw new InvalidOptionError('onNode: listener', 'a function (event) => void', listener);
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Erlang's monitor_node: `watcher` gets the info message `{ type: 'nodedown', node }` once
+   * when no incarnation of `node` is up any more (at once if none is up now). Returns a
+   * function that removes the monitor.
+   *
+   * @example
+   * cluster.monitorNode(this.self, 'api-2'); // then handleInfo({ type: 'nodedown', node: 'api-2' })
+   */
+  monitorNode(watcher: ActorRef, node: string): () => void {
+    if (!isActorRef(watcher)) throw new InvalidOptionError('monitorNode: watcher', 'a local ActorRef (the actor to tell)', watcher);
+    if (typeof node !== 'string' || node === '') throw new InvalidOptionError('monitorNode: node', 'a node name', node);
+    if (this.#upPeer(node) === undefined) {
+      queueMicrotask(() => this.#system.send(watcher, { type: 'nodedown', node } satisfies NodeDownMessage as never));
+      return () => {};
+    }
+    let set = this.#nodeMonitors.get(node);
+    if (set === undefined) this.#nodeMonitors.set(node, (set = new Set()));
+    set.add(watcher);
+    return () => this.#nodeMonitors.get(node)?.delete(watcher);
+  }
+
+  /**
+   * Starts an actor on another node by behaviour name (one of that node's `behaviours`) and
+   * resolves with its ref. Rejects with `NoNodeError` (node not up), `UnknownBehaviourError`,
+   * the node's start error (as a `RemoteError`), `RemoteSpawnTimeoutError`, or
+   * `CallExitError('noconnection')` when the node is lost meanwhile.
+   *
+   * @example
+   * const ref = await cluster.spawn<CounterProtocol>('api-2', 'Counter', 0, { link: this.self });
+   */
+  spawn<P extends Protocol = any>(node: string, behaviour: string, arg?: unknown, options?: RemoteSpawnOptions): Promise<ClusterRef<P>> {
+    try {
+      if (this.#left) throw new ClusterLeftError(this.self.name, 'spawn');
+      if (typeof node !== 'string' || node === '') throw new InvalidOptionError('spawn: node', 'a node name (see cluster.nodes())', node);
+      if (typeof behaviour !== 'string' || behaviour === '') throw new InvalidOptionError('spawn: behaviour', "a behaviour name the node offers in joinCluster({ behaviours })", behaviour);
+      const timeout = options?.timeout ?? 5000;
+      if (typeof timeout !== 'number' || !(timeout > 0) || timeout > 2 ** 31 - 1) throw new InvalidOptionError('spawn: options.timeout', 'milliseconds from 1 to 2^31-1', timeout);
+      const link = options?.link;
+      if (link !== undefined && !isActorRef(link)) throw new InvalidOptionError('spawn: options.link', 'a local ActorRef to link the new actor to', link);
+      const peer = this.#upPeer(node);
+      if (peer === undefined) throw new NoNodeError(node, 'spawn', this.nodes().map((n) => n.name));
+      const id = ++this.#nextSpawn;
+      const bytes = this.#codec.encode([SPAWN, id, behaviour, arg, link ?? null]);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          peer.spawns.delete(id);
+          reject(new RemoteSpawnTimeoutError(node, behaviour, timeout));
+        }, timeout);
+        peer.spawns.set(id, {
+          behaviour,
+          resolve: (ref) => {
+            if (link !== undefined && ref instanceof ClusterRef) {
+              // The far side linked the child to `link` already: record our half (spawn_link).
+              if (acceptRemoteLink(link, ref)) peer.addLink(ref, link);
+              else ref.linkedExit(link, 'noproc');
+            }
+            resolve(ref as ClusterRef<P>);
+          },
+          reject,
+          timer,
+        });
+        this.#queue(peer, bytes);
+      });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Leaves the cluster: peers are told at once (they fire `noconnection` without waiting for
+   * the failure detector), every link, monitor and call across fires here too, and the
+   * connection is closed if `joinCluster` opened it. Idempotent.
+   *
+   * @example
+   * await cluster.leave();
+   */
+  async leave(): Promise<void> {
+    if (this.#left) return;
+    this.#flush();
+    this.#beat('leave');
+    this.#left = true;
+    clearInterval(this.#timer);
+    this.#allDown('left');
+    for (const s of this.#subs) s.unsubscribe();
+    this.#stopStatus();
+    this.#stopDisconnects();
+    try {
+      await this.#transport.flush();
+    } catch {
+      /* closed already */
+    }
+    if (this.#ownsTransport) await this.#transport.close();
+  }
+
+  /** True once `leave()` was called or the connection closed for good. */
+  get left(): boolean {
+    return this.#left;
+  }
+
+  // ------------------------------------------------------------------ what ClusterRef asks (@internal)
+
+  /** @internal */
+  remoteCall(ref: ClusterRef, request: unknown, timeout: number): Promise<unknown> {
+    const peer = this.#peerFor(ref);
+    if (peer === null || peer.state === 'down') return Promise.reject(this.#unreachable(ref, peer, 'call'));
+    const cid = ++this.#nextCall;
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#codec.encode([CALL, ref.id, cid, request]);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return new Promise((resolve, reject) => {
+      const pending = { ref, resolve, reject, timer: undefined as ReturnType<typeof setTimeout> | undefined };
+      if (timeout !== Infinity) {
+        pending.timer = setTimeout(() => {
+          peer.calls.delete(cid);
+          reject(new CallTimeoutError(ref, timeout));
+        }, timeout);
+      }
+      peer.calls.set(cid, pending);
+      this.#queue(peer, bytes);
+    });
+  }
+
+  /** @internal */
+  remoteCast(ref: ClusterRef, msg: unknown, info: boolean): void {
+    const peer = this.#peerFor(ref);
+    const bytes = this.#codec.encode([info ? INFO : CAST, ref.id, msg]); // an unserialisable message throws here, at the sender
+    if (peer === null || peer.state === 'down') return;
+    this.#queue(peer, bytes);
+  }
+
+  /** @internal */
+  remoteExitSignal(ref: ClusterRef, from: ActorRef | null, reason: unknown): void {
+    const peer = this.#peerFor(ref);
+    const bytes = this.#codec.encode([EXIT, ref.id, from, reason, 0]);
+    if (peer === null || peer.state === 'down') return;
+    this.#queue(peer, bytes);
+  }
+
+  /** @internal */
+  remoteLink(ref: ClusterRef, from: ActorRef): void {
+    const peer = this.#peerFor(ref);
+    if (peer === null || peer.state === 'down') {
+      const reason = this.#unreachableReason(peer);
+      queueMicrotask(() => deliverRemoteExit(from, ref, reason, { linked: true }));
+      return;
+    }
+    peer.addLink(ref, from);
+    this.#queue(peer, this.#codec.encode([LINK, ref.id, from]));
+  }
+
+  /** @internal */
+  remoteUnlink(ref: ClusterRef, from: ActorRef): void {
+    const peer = this.#peerFor(ref);
+    if (peer === null) return;
+    peer.removeLink(ref, from);
+    if (peer.state !== 'down') this.#queue(peer, this.#codec.encode([UNLINK, ref.id, from]));
+  }
+
+  /** @internal called inside the local actor's exit: must not throw. */
+  remoteLinkedExit(ref: ClusterRef, from: ActorRef, reason: unknown): void {
+    const peer = this.#peerFor(ref);
+    if (peer === null || !peer.removeLink(ref, from) || peer.state === 'down') return;
+    this.#queue(peer, this.#encodeReason([EXIT, ref.id, from, reason, 1], 3));
+  }
+
+  /** @internal */
+  remoteMonitor(ref: ClusterRef, mref: MonitorRef): void {
+    const peer = this.#peerFor(ref);
+    if (peer === null || peer.state === 'down') {
+      const reason = this.#unreachableReason(peer);
+      queueMicrotask(() => deliverRemoteDown(mref, reason));
+      return;
+    }
+    peer.monitorsHeld.set(mref.id, { mref, ref });
+    this.#queue(peer, this.#codec.encode([MONITOR, ref.id, mref.id]));
+  }
+
+  /** @internal */
+  remoteDemonitor(ref: ClusterRef, mref: MonitorRef): void {
+    const peer = this.#peerFor(ref);
+    if (peer === null || !peer.monitorsHeld.delete(mref.id) || peer.state === 'down') return;
+    this.#queue(peer, this.#codec.encode([DEMONITOR, ref.id, mref.id]));
+  }
+
+  // ------------------------------------------------------------------ refs on the wire
+
+  #encodeRef(ref: object): readonly [string, string] {
+    if (ref instanceof ClusterRef) return [ref.incarnation, ref.id];
+    const local = ref as ActorRef;
+    if (!this.#exports.has(local.id)) {
+      this.#exports.set(local.id, local);
+      monitorForRemote(local, `cluster:${this.self.name}`, () => this.#exports.delete(local.id));
+    }
+    return [this.self.incarnation, local.id];
+  }
+
+  #decodeRef(incarnation: string, id: string): unknown {
+    if (incarnation === this.self.incarnation) {
+      const local = this.#exports.get(id);
+      if (local !== undefined) return local;
+    }
+    return this.#ref(incarnation, id);
+  }
+
+  #ref(incarnation: string, id: string): ClusterRef {
+    const key = `${incarnation}/${id}`;
+    let ref = this.#refs.get(key);
+    if (ref === undefined) this.#refs.set(key, (ref = new ClusterRef(id, incarnation, this)));
+    return ref;
+  }
+
+  /** A frame whose reason may not cross (an exit inside Cell.finish must not throw): the reason's text instead. */
+  #encodeReason(frame: unknown[], at: number): Uint8Array {
+    try {
+      return this.#codec.encode(frame);
+    } catch {
+      frame[at] = String(frame[at]);
+      return this.#codec.encode(frame);
+    }
+  }
+
+  // ------------------------------------------------------------------ peers and channels
+
+  /** The peer a ref lives on (created pending when unknown); null for a dead ref of this node. */
+  #peerFor(ref: ClusterRef): Peer | null {
+    if (ref.incarnation === this.self.incarnation) return null;
+    let peer = this.#peers.get(ref.incarnation);
+    if (peer === undefined) {
+      if (this.#left) return null;
+      this.#peers.set(ref.incarnation, (peer = new Peer(ref.incarnation, Date.now())));
+    }
+    return peer;
+  }
+
+  /** The newest up incarnation of a node name. */
+  #upPeer(name: string): Peer | undefined {
+    let found: Peer | undefined;
+    for (const p of this.#peers.values()) if (p.state === 'up' && p.name === name) found = p;
+    return found;
+  }
+
+  /** `noproc` for a ref of this node or of an earlier run of a node (a newer one is up); `noconnection` otherwise. */
+  #unreachableReason(peer: Peer | null): 'noproc' | 'noconnection' {
+    if (peer === null) return 'noproc';
+    const newer = this.#upPeer(peer.name);
+    return newer !== undefined && newer !== peer ? 'noproc' : 'noconnection';
+  }
+
+  #unreachable(ref: ClusterRef, peer: Peer | null, operation: string): Error {
+    if (this.#left) return new ClusterLeftError(this.self.name, operation);
+    return this.#unreachableReason(peer) === 'noproc' ? new NoProcError(ref, operation) : new CallExitError(ref, 'noconnection');
+  }
+
+  #queue(peer: Peer, bytes: Uint8Array): void {
+    if (peer.out.length === 0) this.#dirty.push(peer);
+    peer.out.push(bytes);
+    if (peer.out.length >= MAX_FRAMES_PER_BATCH) {
+      this.#send(peer);
+      return;
+    }
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(() => this.#flush());
+    }
+  }
+
+  #flush(): void {
+    this.#flushQueued = false;
+    const dirty = this.#dirty.splice(0);
+    for (const peer of dirty) this.#send(peer);
+  }
+
+  /** Publishes a peer's queued frames as one batch with the channel's next sequence number. */
+  #send(peer: Peer): void {
+    if (peer.out.length === 0 || peer.state === 'down') {
+      peer.out = [];
+      return;
+    }
+    const frames = peer.out;
+    peer.out = [];
+    const batch: Batch = [this.self.incarnation, peer.outEpoch, ++peer.outSeq, frames];
+    this.#transport.publish(`arbor.${this.#options.cluster}.n.${peer.incarnation}`, this.#codec.encode(batch));
+  }
+
+  /** Out of band: tells a peer we dropped its channel up to `closedEpoch` (it fires its side). */
+  #sendReset(peer: Peer): void {
+    const batch: Batch = [this.self.incarnation, peer.outEpoch, 0, [[RESET, peer.inMin - 1]]];
+    this.#transport.publish(`arbor.${this.#options.cluster}.n.${peer.incarnation}`, this.#codec.encode(batch));
+  }
+
+  #onBatch(data: Uint8Array): void {
+    if (this.#left) return;
+    let batch: Batch;
+    try {
+      batch = this.#codec.decode(data) as Batch;
+    } catch (e) {
+      this.#logger.warn('cluster: undecodable batch dropped', { report: 'cluster_bad_batch', node: this.self.name, reason: String(e) });
+      return;
+    }
+    const [from, epoch, seq, frames] = batch;
+    if (typeof from !== 'string' || from === this.self.incarnation) return;
+    let peer = this.#peers.get(from);
+    if (peer === undefined) this.#peers.set(from, (peer = new Peer(from, Date.now())));
+    if (seq === 0) {
+      // Out-of-band reset: the sender refuses our frames of epochs up to closed.
+      const closed = (frames[0] as unknown[])[1] as number;
+      if (peer.outEpoch <= closed) {
+        peer.outEpoch = closed + 1;
+        peer.outSeq = 0;
+        this.#down(peer, 'reset', false);
+      }
+      return;
+    }
+    if (epoch < peer.inMin) {
+      // A channel we closed: the sender missed our reset; tell it again (at most once a heartbeat).
+      const now = Date.now();
+      if (now - peer.lastReset >= this.#options.heartbeatMs) {
+        peer.lastReset = now;
+        this.#sendReset(peer);
+      }
+      return;
+    }
+    if (epoch > peer.inEpoch) {
+      if (seq !== 1) {
+        this.#down(peer, 'sequence_gap', true);
+        return;
+      }
+      peer.inEpoch = epoch;
+      peer.inSeq = 1;
+    } else if (seq !== peer.inSeq + 1) {
+      this.#down(peer, 'sequence_gap', true);
+      return;
+    } else {
+      peer.inSeq = seq;
+    }
+    this.#heard(peer);
+    for (const bytes of frames as unknown as Uint8Array[]) {
+      let frame: unknown[];
+      try {
+        frame = this.#codec.decode(bytes) as unknown[];
+      } catch (e) {
+        this.#logger.warn('cluster: undecodable frame dropped', { report: 'cluster_bad_frame', node: this.self.name, from, reason: String(e) });
+        continue;
+      }
+      try {
+        this.#onFrame(peer, frame);
+      } catch (e) {
+        this.#logger.error('cluster: frame failed', { report: 'cluster_frame_error', node: this.self.name, from, kind: frame[0], reason: String(e) });
+      }
+      if (peer.state === 'down') return;
+    }
+  }
+
+  #onFrame(peer: Peer, f: unknown[]): void {
+    switch (f[0]) {
+      case CAST:
+      case INFO: {
+        const local = this.#exports.get(f[1] as string);
+        if (local === undefined) return;
+        try {
+          if (f[0] === CAST) this.#system.cast(local, f[2] as never);
+          else this.#system.send(local, f[2] as never);
+        } catch (e) {
+          this.#logger.debug('cluster: remote message dropped', { report: 'cluster_message_dropped', actor: local.id, reason: String(e) });
+        }
+        return;
+      }
+      case CALL: {
+        const cid = f[2] as number;
+        const local = this.#exports.get(f[1] as string);
+        if (local === undefined) {
+          this.#reply(peer, [CALL_FAIL, cid, 'noproc', null]);
+          return;
+        }
+        this.#system.call(local, f[3] as never, { timeout: Infinity }).then(
+          (value) => this.#reply(peer, [REPLY, cid, value]),
+          (e: unknown) => {
+            if (e instanceof NoProcError) this.#reply(peer, [CALL_FAIL, cid, 'noproc', null]);
+            else if (e instanceof CallExitError) this.#reply(peer, [CALL_FAIL, cid, 'exit', e.reason]);
+            else if (e instanceof MessageDroppedError) this.#reply(peer, [CALL_FAIL, cid, 'dropped', e.policy]);
+            else this.#reply(peer, [CALL_FAIL, cid, 'error', e]);
+          },
+        );
+        return;
+      }
+      case REPLY:
+      case CALL_FAIL: {
+        const pending = peer.calls.get(f[1] as number);
+        if (pending === undefined) return; // timed out: a late reply is dropped
+        peer.calls.delete(f[1] as number);
+        clearTimeout(pending.timer);
+        if (f[0] === REPLY) pending.resolve(f[2]);
+        else if (f[2] === 'noproc') pending.reject(new NoProcError(pending.ref, 'call'));
+        else if (f[2] === 'exit') pending.reject(new CallExitError(pending.ref, f[3]));
+        else if (f[2] === 'dropped') pending.reject(new MessageDroppedError(pending.ref, f[3] as 'drop_newest'));
+        else pending.reject(f[3]);
+        return;
+      }
+      case EXIT: {
+        const local = this.#exports.get(f[1] as string);
+        const from = f[2];
+        if (local === undefined) return;
+        const linked = f[4] === 1;
+        if (!(from instanceof ClusterRef)) {
+          // exit(ref, reason) called outside any actor on the other node.
+          if (!linked) this.#system.exit(local, f[3] as never);
+          return;
+        }
+        if (linked) peer.removeLink(from, local);
+        deliverRemoteExit(local, from, f[3], { linked });
+        return;
+      }
+      case LINK: {
+        const local = this.#exports.get(f[1] as string);
+        const from = f[2];
+        if (!(from instanceof ClusterRef)) return;
+        if (local !== undefined && acceptRemoteLink(local, from)) peer.addLink(from, local);
+        else this.#queue(peer, this.#codec.encode([EXIT, from.id, this.#ref(this.self.incarnation, f[1] as string), 'noproc', 1]));
+        return;
+      }
+      case UNLINK: {
+        const local = this.#exports.get(f[1] as string);
+        const from = f[2];
+        if (local === undefined || !(from instanceof ClusterRef)) return;
+        peer.removeLink(from, local);
+        acceptRemoteUnlink(local, from);
+        return;
+      }
+      case MONITOR: {
+        const monitorId = f[2] as number;
+        const local = this.#exports.get(f[1] as string);
+        if (local === undefined) {
+          this.#reply(peer, [DOWN, monitorId, 'noproc']);
+          return;
+        }
+        let fired = false;
+        const mref = monitorForRemote(local, `node:${peer.name}`, (reason) => {
+          fired = true;
+          peer.monitorsServed.delete(monitorId);
+          this.#reply(peer, [DOWN, monitorId, reason]);
+        });
+        if (!fired) peer.monitorsServed.set(monitorId, mref);
+        return;
+      }
+      case DEMONITOR: {
+        const mref = peer.monitorsServed.get(f[2] as number);
+        if (mref === undefined) return;
+        peer.monitorsServed.delete(f[2] as number);
+        this.#system.demonitor(mref);
+        return;
+      }
+      case DOWN: {
+        const held = peer.monitorsHeld.get(f[1] as number);
+        if (held === undefined) return;
+        peer.monitorsHeld.delete(f[1] as number);
+        deliverRemoteDown(held.mref, f[2]);
+        return;
+      }
+      case SPAWN:
+        this.#serveSpawn(peer, f[1] as number, f[2] as string, f[3], f[4]);
+        return;
+      case SPAWNED: {
+        const pending = peer.spawns.get(f[1] as number);
+        if (pending === undefined) return;
+        peer.spawns.delete(f[1] as number);
+        clearTimeout(pending.timer);
+        if (Array.isArray(f[4])) pending.reject(new UnknownBehaviourError(pending.behaviour, peer.name, f[4] as string[]));
+        else if (f[3] !== null && f[3] !== undefined) pending.reject(f[3]);
+        else pending.resolve(f[2]);
+        return;
+      }
+    }
+  }
+
+  #serveSpawn(peer: Peer, id: number, name: string, arg: unknown, link: unknown): void {
+    const behaviour = Object.hasOwn(this.#options.behaviours, name) ? this.#options.behaviours[name] : undefined;
+    if (behaviour === undefined) {
+      this.#reply(peer, [SPAWNED, id, null, null, Object.keys(this.#options.behaviours)]);
+      return;
+    }
+    this.#system.spawn(behaviour, arg as never).then(
+      (ref) => {
+        if (link instanceof ClusterRef) {
+          if (peer.state === 'down' || !acceptRemoteLink(ref, link)) {
+            // The requester is gone: the new actor gets its link's exit, as with a link made a moment earlier.
+            deliverRemoteExit(ref, link, 'noconnection', { linked: false });
+          } else peer.addLink(link, ref);
+        }
+        this.#reply(peer, [SPAWNED, id, ref, null]);
+      },
+      (e: unknown) => this.#reply(peer, [SPAWNED, id, null, e]),
+    );
+  }
+
+  /** Queues an answer frame; dropped if the peer is down by now. */
+  #reply(peer: Peer, frame: unknown[]): void {
+    if (peer.state === 'down' || this.#left) return;
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#codec.encode(frame);
+    } catch (e) {
+      // A reply that cannot cross: the caller gets the error instead of a hang.
+      if (frame[0] === REPLY) bytes = this.#codec.encode([CALL_FAIL, frame[1], 'error', e]);
+      else return;
+    }
+    this.#queue(peer, bytes);
+  }
+
+  // ------------------------------------------------------------------ liveness
+
+  #beat(kind: 'hb' | 'leave'): void {
+    const beat: Beat = [kind, this.self.incarnation, this.self.name, Math.max(0, Date.now() - this.#lastTick - this.#options.heartbeatMs)];
+    this.#transport.publish(`arbor.${this.#options.cluster}.hb`, this.#codec.encode(beat));
+  }
+
+  #onBeat(data: Uint8Array): void {
+    if (this.#left) return;
+    let beat: Beat;
+    try {
+      beat = this.#codec.decode(data) as Beat;
+    } catch {
+      return;
+    }
+    const [kind, inc] = beat;
+    if (typeof inc !== 'string' || inc === this.self.incarnation) return;
+    let peer = this.#peers.get(inc);
+    if (kind === 'leave') {
+      if (peer !== undefined) {
+        this.#down(peer, 'leave', false);
+        peer.gone = true;
+      }
+      return;
+    }
+    if (peer === undefined) this.#peers.set(inc, (peer = new Peer(inc, Date.now())));
+    if (peer.gone) return;
+    this.#heard(peer);
+  }
+
+  #heard(peer: Peer): void {
+    peer.lastHeard = Date.now();
+    if (peer.state === 'up' || peer.gone) return;
+    peer.state = 'up';
+    this.#logger.info(`cluster: node ${peer.name} up`, { report: 'nodeup', node: this.self.name, peer: peer.incarnation });
+    this.#emit({ type: 'nodeup', node: { name: peer.name, incarnation: peer.incarnation } });
+  }
+
+  #tick(): void {
+    const now = Date.now();
+    const lag = now - this.#lastTick - this.#options.heartbeatMs;
+    this.#lastTick = now;
+    this.#beat('hb');
+    // After a stall of our own event loop, the peers' heartbeats are still unread: judge them next tick.
+    if (lag > this.#options.heartbeatMs) {
+      this.#logger.warn(`cluster: event loop stalled ${lag} ms; liveness checks skipped this tick`, { report: 'cluster_stall', node: this.self.name, lagMs: lag });
+      return;
+    }
+    if (this.#disconnectedAt !== null && now - this.#disconnectedAt >= this.#options.downAfterMs) {
+      this.#allDown('disconnected');
+      return;
+    }
+    for (const peer of this.#peers.values()) {
+      if (peer.state !== 'down' && now - peer.lastHeard >= this.#options.downAfterMs) this.#down(peer, 'timeout', true);
+    }
+  }
+
+  #allDown(reason: NodeDownReason): void {
+    for (const peer of this.#peers.values()) this.#down(peer, reason, reason !== 'left');
+  }
+
+  /**
+   * The channel to `peer` is lost: every link across delivers `noconnection`, every monitor
+   * a DOWN, every pending call and spawn rejects, node monitors fire; each once. Frames of
+   * the old channel are refused from here on, and `notify` tells the peer to fire its side.
+   */
+  #down(peer: Peer, reason: NodeDownReason, notify: boolean): void {
+    if (peer.state === 'down') return;
+    const wasUp = peer.state === 'up';
+    peer.state = 'down';
+    peer.inMin = peer.inEpoch + 1;
+    peer.outEpoch++;
+    peer.outSeq = 0;
+    peer.out = [];
+    if (notify && !this.#left) this.#sendReset(peer);
+    const calls = [...peer.calls.values()];
+    peer.calls.clear();
+    for (const c of calls) {
+      clearTimeout(c.timer);
+      c.reject(new CallExitError(c.ref, 'noconnection'));
+    }
+    const spawns = [...peer.spawns.values()];
+    peer.spawns.clear();
+    for (const s of spawns) {
+      clearTimeout(s.timer);
+      s.reject(this.#left ? new ClusterLeftError(this.self.name, 'spawn') : new NoNodeError(peer.name, 'spawn', this.nodes().map((n) => n.name)));
+    }
+    const links = [...peer.links];
+    peer.links.clear();
+    for (const [ref, locals] of links) for (const local of locals) deliverRemoteExit(local, ref, 'noconnection', { linked: true });
+    const held = [...peer.monitorsHeld.values()];
+    peer.monitorsHeld.clear();
+    for (const { mref } of held) deliverRemoteDown(mref, 'noconnection');
+    const served = [...peer.monitorsServed.values()];
+    peer.monitorsServed.clear();
+    for (const mref of served) this.#system.demonitor(mref);
+    if (!wasUp) return;
+    this.#logger.info(`cluster: node ${peer.name} down (${reason})`, { report: 'nodedown', node: this.self.name, peer: peer.incarnation, reason });
+    if (this.#upPeer(peer.name) === undefined) {
+      const watchers = this.#nodeMonitors.get(peer.name);
+      this.#nodeMonitors.delete(peer.name);
+      for (const w of watchers ?? []) this.#system.send(w, { type: 'nodedown', node: peer.name } satisfies NodeDownMessage as never);
+    }
+    this.#emit({ type: 'nodedown', node: { name: peer.name, incarnation: peer.incarnation }, reason });
+  }
+
+  #emit(event: NodeEvent): void {
+    for (const l of this.#listeners) {
+      try {
+        l(event);
+      } catch (e) {
+        this.#logger.error('cluster: onNode listener threw', { report: 'cluster_listener_error', node: this.self.name, reason: String(e) });
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import type { ActorRef, MonitorRef } from '@arbor/core';
+import type { ClusterRef } from './ClusterRef.js';
+
+/** A call sent to a peer and not answered yet. @internal */
+export interface PendingRemoteCall {
+  readonly ref: ClusterRef;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * What one node knows of one incarnation of another node: the channel both ways (epochs and
+ * sequence numbers), the frames waiting for the end of the turn, and every link, monitor and
+ * call that crosses to it, so that losing it fires each of them once. @internal
+ *
+ * @example
+ * const peer = new Peer('b~k3j2', Date.now());
+ */
+export class Peer {
+  /** 'pending': frames were sent to it, no heartbeat heard yet; 'up'; 'down' (declared lost). */
+  state: 'pending' | 'up' | 'down' = 'pending';
+  lastHeard: number;
+  /** Our channel to it: bumped at every reset, so frames of an old channel are refused. */
+  outEpoch = 1;
+  outSeq = 0;
+  /** Its channel to us: the epoch we accept and the next sequence number we expect. */
+  inEpoch = 0;
+  inSeq = 0;
+  /** The lowest epoch of its channel we still accept (raised when we drop the channel). */
+  inMin = 0;
+  /** When we last repeated a reset for frames of a dropped channel. */
+  lastReset = 0;
+  /** It left gracefully: this incarnation never comes back. */
+  gone = false;
+  /** Encoded frames queued for the end of this turn. */
+  out: Uint8Array[] = [];
+  /** Links between our actors and its actors: its ref -> our actors linked to it. */
+  readonly links = new Map<ClusterRef, Set<ActorRef>>();
+  /** Monitors our watchers hold on its actors: monitor id -> (monitor, ref). */
+  readonly monitorsHeld = new Map<number, { readonly mref: MonitorRef; readonly ref: ClusterRef }>();
+  /** Monitors it holds on our actors: its monitor id -> our local monitor. */
+  readonly monitorsServed = new Map<number, MonitorRef>();
+  /** Calls to it not answered yet, by call id. */
+  readonly calls = new Map<number, PendingRemoteCall>();
+  /** Spawn requests to it not answered yet. */
+  readonly spawns = new Map<number, { readonly behaviour: string; readonly resolve: (ref: unknown) => void; readonly reject: (error: unknown) => void; timer: ReturnType<typeof setTimeout> }>();
+
+  constructor(
+    readonly incarnation: string,
+    now: number,
+  ) {
+    this.lastHeard = now;
+  }
+
+  get name(): string {
+    return this.incarnation.slice(0, this.incarnation.indexOf('~'));
+  }
+
+  addLink(ref: ClusterRef, local: ActorRef): void {
+    let set = this.links.get(ref);
+    if (set === undefined) this.links.set(ref, (set = new Set()));
+    set.add(local);
+  }
+
+  removeLink(ref: ClusterRef, local: ActorRef): boolean {
+    const set = this.links.get(ref);
+    if (set === undefined || !set.delete(local)) return false;
+    if (set.size === 0) this.links.delete(ref);
+    return true;
+  }
+}

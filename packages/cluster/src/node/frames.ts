@@ -1,0 +1,28 @@
+/**
+ * The frames nodes exchange, as small arrays (`[kind, ...fields]`) batched per destination:
+ * one NATS message carries `[fromIncarnation, epoch, seq, frames]`. Ids are actor ids of
+ * the receiving node unless a field says `from`. @internal
+ *
+ * @example
+ * frames.push([CAST, toId, msg]);
+ */
+export const CAST = 1; //        [CAST, toId, msg]
+export const INFO = 2; //        [INFO, toId, msg]
+export const CALL = 3; //        [CALL, toId, cid, request]
+export const REPLY = 4; //       [REPLY, cid, value]
+export const CALL_FAIL = 5; //   [CALL_FAIL, cid, kind ('noproc' | 'exit' | 'dropped' | 'error'), detail]
+export const EXIT = 6; //        [EXIT, toId, fromId, reason, linked (0 | 1)]
+export const LINK = 7; //        [LINK, toId, fromId]
+export const UNLINK = 8; //      [UNLINK, toId, fromId]
+export const MONITOR = 9; //     [MONITOR, toId, monitorId]
+export const DEMONITOR = 10; //  [DEMONITOR, toId, monitorId]
+export const DOWN = 11; //       [DOWN, monitorId, reason]
+export const SPAWN = 12; //      [SPAWN, requestId, behaviourName, arg]
+export const SPAWNED = 13; //    [SPAWNED, requestId, ref | null, error | null, knownBehaviours (when the name is unknown)]
+export const RESET = 14; //      [RESET]: the sender dropped its channel to the receiver
+
+/** One batch on the wire. */
+export type Batch = [from: string, epoch: number, seq: number, frames: Uint8Array[] | unknown[][]];
+
+/** A heartbeat or a leave, on the cluster's heartbeat subject. */
+export type Beat = [kind: 'hb' | 'leave', incarnation: string, node: string, lagMs: number];
