@@ -2,7 +2,8 @@
  * An Arbor node in a child process for the cluster workloads: joins cluster `bench` at the
  * NATS URL `argv[2]` as node `argv[3]` (credentials `argv[4]`/`argv[5]` if given), with the
  * default detector settings of `nodedown_ms`, offers BenchEcho and BenchCounter, prints one
- * JSON line `{"ready":true,"incarnation":...}` and stays until it is killed.
+ * JSON line `{"ready":true,"incarnation":...}` and stays until it is killed (SIGTERM exits
+ * normally, so a child run with `node --cpu-prof` writes its profile).
  */
 import { createLogger, createSystem } from '@arbor/core';
 import { joinCluster } from '@arbor/cluster';
@@ -20,3 +21,4 @@ const cluster = await joinCluster(system, {
   downAfterMs: DOWN_AFTER_MS,
 });
 process.stdout.write(`${JSON.stringify({ ready: true, incarnation: cluster.self.incarnation })}\n`);
+process.on('SIGTERM', () => process.exit(0));
