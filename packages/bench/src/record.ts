@@ -25,8 +25,8 @@ export interface TargetResult extends TargetSpec {
 
 /** What one workload reports: Arbor, the raw limit, the peers, all measured in the same run. */
 export interface WorkloadRecord {
-  /** Arbor's figure. */
-  readonly arbor: number;
+  /** Arbor's figure (null only when the workload could not run at all, e.g. no nats-server: its note says why). */
+  readonly arbor: number | null;
   /** The raw Node limit for the same work, or null when there is none. */
   readonly limit: number | null;
   /** Peers' figures by name. */

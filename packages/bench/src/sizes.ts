@@ -54,6 +54,16 @@ export interface Sizes {
   readonly poolKills: number;
   /** Rounds of every fault in `fault_settle_ms` (the worst counts). */
   readonly faultRounds: number;
+  /** Sequential round trips per contender in `remote_call_us` (Arbor, raw TCP, bare NATS), pooled over interleaved blocks. */
+  readonly clusterRttN: number;
+  /** Calls per round with 256 in flight in `remote_call_pipelined` (Arbor and bare NATS). */
+  readonly clusterPipelinedN: number;
+  /** 64-byte casts per round to the remote counter in `remote_cast`. */
+  readonly clusterCastN: number;
+  /** One-way 64-byte messages per round of `remote_cast`'s raw TCP limit. */
+  readonly clusterTcpOneWayN: number;
+  /** kill -9 rounds (each a fresh child node) per detector variant in `nodedown_ms`; the median counts. */
+  readonly nodedownRounds: number;
   /** Timed rounds per contender; the best one counts. */
   readonly rounds: number;
 }
@@ -87,6 +97,11 @@ export const FULL: Sizes = {
   checkoutClients: 64,
   poolKills: 40,
   faultRounds: 5,
+  clusterRttN: 10_000,
+  clusterPipelinedN: 100_000,
+  clusterCastN: 500_000,
+  clusterTcpOneWayN: 2_000_000,
+  nodedownRounds: 5,
   rounds: 3,
 };
 
@@ -122,5 +137,10 @@ export const QUICK: Sizes = {
   checkoutClients: 8,
   poolKills: 3,
   faultRounds: 1,
+  clusterRttN: 300,
+  clusterPipelinedN: 2_000,
+  clusterCastN: 5_000,
+  clusterTcpOneWayN: 50_000,
+  nodedownRounds: 1,
   rounds: 1,
 };

@@ -3,6 +3,7 @@ import { leftoverPids, startedPids } from '../src/workloads/workers/children.js'
 import { makeRecord, type WorkloadRecord } from '../src/record.js';
 import { renderJson, renderTable } from '../src/report.js';
 import { QUICK } from '../src/sizes.js';
+import { natsMissingRecord } from '../src/workloads/cluster/natsMissing.js';
 import { runWorkloads, workloads } from '../src/workloads/index.js';
 
 // Smoke test: every workload runs at --quick sizes and reports the documented shape.
@@ -16,10 +17,12 @@ function isPositiveNumber(v: unknown): boolean {
 
 test.serial('each workload reports arbor, limit, peers and unit', async (t) => {
   Object.assign(results, await runWorkloads(QUICK));
-  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'loop_lag_slow_handler', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_churn', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'observer_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range', 'thread_tasks', 'thread_rtt_us', 'process_tasks', 'python_tasks', 'python_rtt_us', 'worker_start_ms', 'checkout_checkin', 'pool_restart_ms', 'jobpool_thread_tasks', 'jobpool_rtt_us', 'jobpool_python_tasks', 'fault_settle_ms']);
+  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'loop_lag_slow_handler', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_churn', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'observer_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range', 'thread_tasks', 'thread_rtt_us', 'process_tasks', 'python_tasks', 'python_rtt_us', 'worker_start_ms', 'checkout_checkin', 'pool_restart_ms', 'jobpool_thread_tasks', 'jobpool_rtt_us', 'jobpool_python_tasks', 'fault_settle_ms', 'remote_call_us', 'remote_call_pipelined', 'remote_cast', 'nodedown_ms']);
   for (const [name, r] of Object.entries(results)) {
     // A worker workload run before Arbor's workers exist reports arbor 0 and says why.
     if (typeof r['arbor_missing'] === 'string') t.is(r.arbor, 0, `${name}.arbor`);
+    // A cluster workload run without nats-server reports no figure and says why.
+    else if (typeof r['nats_missing'] === 'string') t.is(r.arbor, null, `${name}.arbor`);
     else t.true(isPositiveNumber(r.arbor), `${name}.arbor`);
     t.true(r.limit === null || isPositiveNumber(r.limit), `${name}.limit`);
     t.is(typeof r.unit, 'string', `${name}.unit`);
@@ -330,6 +333,66 @@ test.serial('the job pool workloads report the limit, the bare worker, the best 
     t.is(f.arbor, Math.max(...['exit', 'uncaught', 'throw', 'sigkill', 'oom'].map((x) => f[`${x}_settle_ms`] as number)));
     t.is(f['rounds'], QUICK.faultRounds);
   }
+});
+
+const CLUSTER_WORKLOADS = ['remote_call_us', 'remote_call_pipelined', 'remote_cast', 'nodedown_ms'];
+
+test.serial('the cluster workloads report their references and targets (or, without nats-server, no figure and a note)', (t) => {
+  const targetsOf = (name: string): unknown[] => results[name]!.targets.map((x) => [x.against, x.of ?? 'arbor', x.op, x.value]);
+  t.deepEqual(targetsOf('remote_call_us'), [['limit', 'arbor', '<=', 8], ['bare_nats', 'arbor', '<=', 1.3]]);
+  t.deepEqual(targetsOf('remote_call_pipelined'), [['bare_nats', 'arbor', '>=', 0.8]]);
+  t.deepEqual(targetsOf('remote_cast'), [['limit', 'arbor', '>=', 0.1]]);
+  t.deepEqual(targetsOf('nodedown_ms'), [['absolute', 'arbor', '<=', 450], ['absolute', 'sys_ms', '<=', 20]]);
+  if (typeof results['remote_call_us']!['nats_missing'] === 'string') {
+    for (const name of CLUSTER_WORKLOADS) {
+      const r = results[name]!;
+      t.is(typeof r['nats_missing'], 'string', `${name}.nats_missing`);
+      t.true(r.arbor === null && r.limit === null, `${name}: no figure`);
+      t.true(r.targets.every((x) => !x.met && x.actual === null), `${name}.targets`);
+    }
+    return;
+  }
+  const rtt = results['remote_call_us']!;
+  t.is(rtt.unit, 'us');
+  t.is(rtt.better, 'lower');
+  t.true(isPositiveNumber(rtt.limit), 'the raw TCP round trip');
+  t.deepEqual(Object.keys(rtt.peers), ['bare_nats']);
+  t.is(rtt['median'], rtt.arbor);
+  for (const key of ['p99', 'limit_p99', 'bare_nats_p99_us']) t.true(isPositiveNumber(rtt[key]), `remote_call_us.${key}`);
+  t.true((rtt['p99'] as number) >= (rtt['median'] as number), 'p99 is not below the median');
+  t.is(rtt['n'], QUICK.clusterRttN);
+
+  const pipelined = results['remote_call_pipelined']!;
+  t.is(pipelined.unit, 'calls/s');
+  t.is(pipelined.limit, null);
+  t.deepEqual(Object.keys(pipelined.peers), ['bare_nats']);
+  t.is(pipelined['in_flight'], 256);
+  t.is(pipelined['n'], QUICK.clusterPipelinedN);
+
+  const castRecord = results['remote_cast']!;
+  t.is(castRecord.unit, 'msgs/s');
+  t.true(isPositiveNumber(castRecord.limit), 'raw TCP one-way 64 B messages/s');
+  t.deepEqual(castRecord.peers, {});
+  t.is(castRecord['payload_bytes'], 64);
+  t.is(castRecord['n'], QUICK.clusterCastN);
+
+  const down = results['nodedown_ms']!;
+  t.is(down.unit, 'ms');
+  t.is(down.better, 'lower');
+  t.is(down.limit, null);
+  t.deepEqual([down['heartbeat_ms'], down['down_after_ms']], [100, 400], 'the default detector settings are reported');
+  t.true(isPositiveNumber(down['sys_ms']), 'the $SYS variant ran');
+  t.is(down['rounds'], QUICK.nodedownRounds);
+});
+
+test('a cluster workload without nats-server reports null figures, unmet targets and its note', (t) => {
+  const r = natsMissingRecord({ unit: 'us', better: 'lower', targets: [{ against: 'limit', op: '<=', value: 8 }] }, 'nats-server is not on PATH');
+  t.deepEqual([r.arbor, r.limit, r.peers, r.ratios], [null, null, {}, {}]);
+  t.deepEqual(r.targets, [{ against: 'limit', op: '<=', value: 8, actual: null, met: false }]);
+  const table = renderTable({ remote_call_us: r });
+  t.true(table.includes('NOT MET (no reference figure)'));
+  t.true(table.includes('nats_missing "nats-server is not on PATH"'));
+  t.true(table.includes('targets met: 0 of 1'));
 });
 
 test.after.always('every OS process the worker workloads started is gone', async (t) => {

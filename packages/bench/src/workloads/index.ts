@@ -27,6 +27,10 @@ import { faultSettleWorkload } from './jobs/faults.js';
 import { jobPoolPythonTasksWorkload } from './jobs/python.js';
 import { jobPoolRttWorkload, jobPoolThreadTasksWorkload } from './jobs/threads.js';
 import { threadRttWorkload, threadTasksWorkload } from './workers/threads.js';
+import { nodeDownWorkload } from './cluster/nodeDown.js';
+import { remoteCallWorkload } from './cluster/remoteCall.js';
+import { remoteCallPipelinedWorkload } from './cluster/remoteCallPipelined.js';
+import { remoteCastWorkload } from './cluster/remoteCast.js';
 
 export { actorBytesWorkload, callWorkload, castWorkload, dynsupWorkload, loopLagWorkload, registryLookupWorkload, restartWorkload, spawnWorkload };
 export { loopLagSlowHandlerWorkload, registryChurnWorkload };
@@ -35,6 +39,7 @@ export { machineCastWorkload, observerCastWorkload };
 export { tableOrderedInsertWorkload, tableRangeWorkload, tableSetGetWorkload, tableSetInsertWorkload };
 export { checkoutCheckinWorkload, poolRestartWorkload };
 export { faultSettleWorkload, jobPoolPythonTasksWorkload, jobPoolRttWorkload, jobPoolThreadTasksWorkload };
+export { nodeDownWorkload, remoteCallPipelinedWorkload, remoteCallWorkload, remoteCastWorkload };
 export { processTasksWorkload, pythonRttWorkload, pythonTasksWorkload, threadRttWorkload, threadTasksWorkload, workerStartWorkload };
 
 /** A workload: its key in the report and the function that measures it. */
@@ -84,6 +89,11 @@ export const workloads: readonly Workload[] = [
   { name: 'jobpool_rtt_us', run: jobPoolRttWorkload },
   { name: 'jobpool_python_tasks', run: jobPoolPythonTasksWorkload },
   { name: 'fault_settle_ms', run: faultSettleWorkload },
+  // Across nodes (@arbor/cluster over a nats-server of each workload's own, nodes in child processes).
+  { name: 'remote_call_us', run: remoteCallWorkload },
+  { name: 'remote_call_pipelined', run: remoteCallPipelinedWorkload },
+  { name: 'remote_cast', run: remoteCastWorkload },
+  { name: 'nodedown_ms', run: nodeDownWorkload },
 ];
 
 /** Runs the workloads one after another; `onStart` is told each name before it runs. */
