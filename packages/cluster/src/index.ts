@@ -6,7 +6,8 @@
  * import { joinCluster } from '@arbor/cluster';
  * const cluster = await joinCluster(system, { cluster: 'shop', node: 'api-1', nats: { servers: 'nats://127.0.0.1:4222' } });
  */
-export { Cluster, type NodeDownMessage, type NodeDownReason, type NodeEvent, type NodeId, type RemoteSpawnOptions } from './node/Cluster.js';
+export { Cluster } from './node/Cluster.js';
+export type { NodeDownMessage, NodeDownReason, NodeEvent, NodeId, RemoteSpawnOptions } from './node/NodeEvent.js';
 export type { ClusterOptions } from './node/ClusterOptions.js';
 export { ClusterRef } from './node/ClusterRef.js';
 export { joinCluster } from './node/joinCluster.js';

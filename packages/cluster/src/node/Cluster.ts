@@ -1,12 +1,5 @@
-import { randomBytes } from 'node:crypto';
-
-/** A fresh incarnation of node `name` (`name~creation`). @internal */
-export function newIncarnation(name: string): string {
-  return `${name}~${randomBytes(6).toString('base64url')}`;
-}
 import {
   acceptRemoteLink,
-  acceptRemoteUnlink,
   CallExitError,
   CallTimeoutError,
   deliverRemoteDown,
@@ -14,8 +7,6 @@ import {
   InvalidOptionError,
   isActorRef,
   LocalActorRef,
-  MessageDroppedError,
-  monitorForRemote,
   NoProcError,
   type ActorRef,
   type ActorSystem,
@@ -28,41 +19,11 @@ import type { Transport, TransportSubscription } from '../transport/Transport.js
 import { FrameCodec } from '../wire/FrameCodec.js';
 import { ClusterRef } from './ClusterRef.js';
 import type { ResolvedClusterOptions } from './ClusterOptions.js';
-import { CALL, CALL_FAIL, CAST, DEMONITOR, DOWN, EXIT, INFO, LINK, MONITOR, REPLY, RESET, SPAWN, SPAWNED, UNLINK, type Batch, type Beat } from './frames.js';
+import { CALL, CALL_FAIL, CAST, DEMONITOR, DOWN, EXIT, INFO, LINK, MONITOR, REPLY, RESET, SPAWN, UNLINK, type Batch, type Beat } from './frames.js';
+import { handleFrame, type InboundNode } from './inbound.js';
+import type { NodeDownMessage, NodeDownReason, NodeEvent, NodeId, RemoteSpawnOptions } from './NodeEvent.js';
 import { Peer } from './Peer.js';
-
-/** A node of the cluster: its name and the incarnation of this run of it. */
-export interface NodeId {
-  readonly name: string;
-  /** `name~creation`, fresh at every start (Erlang's creation). */
-  readonly incarnation: string;
-}
-
-/** What `cluster.onNode` listeners get. */
-export type NodeEvent =
-  | { readonly type: 'nodeup'; readonly node: NodeId }
-  | { readonly type: 'nodedown'; readonly node: NodeId; readonly reason: NodeDownReason };
-
-/**
- * Why a node is down: not heard for `downAfterMs`, a broken channel (a sequence gap or its
- * reset), its graceful leave, its connection closed (a `$SYS` event: a crash), our own
- * connection lost, or we left.
- */
-export type NodeDownReason = 'timeout' | 'sequence_gap' | 'reset' | 'leave' | 'connection_closed' | 'disconnected' | 'left';
-
-/** The message a node monitor delivers (as info) when the node goes down. */
-export interface NodeDownMessage {
-  readonly type: 'nodedown';
-  readonly node: string;
-}
-
-/** Options of `cluster.spawn`. */
-export interface RemoteSpawnOptions {
-  /** How long to wait for the node's answer (default 5000 ms). */
-  readonly timeout?: number;
-  /** Link the new actor to this local actor, atomically with the spawn (OTP's spawn_link). */
-  readonly link?: ActorRef;
-}
+import { RefTable } from './RefTable.js';
 
 const MAX_FRAMES_PER_BATCH = 512;
 
@@ -89,9 +50,8 @@ export class Cluster {
   readonly #logger: Logger;
   readonly #peers = new Map<string, Peer>();
   /** Local actors whose refs went out, by id (an entry leaves when the actor exits). */
-  readonly #exports = new Map<string, ActorRef>();
   /** Interned refs of actors elsewhere (and of dead local ones), by `incarnation/id`. */
-  readonly #refs = new Map<string, ClusterRef>();
+  readonly #refs: RefTable;
   readonly #listeners = new Set<(e: NodeEvent) => void>();
   readonly #nodeMonitors = new Map<string, Set<ActorRef>>();
   readonly #dirty: Peer[] = [];
@@ -105,6 +65,7 @@ export class Cluster {
   #left = false;
   #stopStatus: () => void = () => {};
   #stopDisconnects: () => void = () => {};
+  readonly #inbound: InboundNode;
 
   /** @internal use `joinCluster` */
   constructor(system: ActorSystem, options: ResolvedClusterOptions, transport: Transport, ownsTransport: boolean, incarnation: string) {
@@ -114,11 +75,22 @@ export class Cluster {
     this.#ownsTransport = ownsTransport;
     this.#logger = system.logger;
     this.self = { name: options.node, incarnation };
+    this.#refs = new RefTable(incarnation, this);
     this.#codec = new FrameCodec({
       refClasses: [LocalActorRef, ClusterRef],
-      encodeRef: (ref) => this.#encodeRef(ref),
-      decodeRef: (incarnation, id) => this.#decodeRef(incarnation, id),
+      encodeRef: (ref) => this.#refs.encode(ref),
+      decodeRef: (incarnation, id) => this.#refs.decode(incarnation, id),
     });
+    this.#inbound = {
+      self: this.self,
+      system,
+      logger: this.#logger,
+      behaviours: options.behaviours,
+      exports: this.#refs.exports,
+      ref: (incarnation, id) => this.#refs.ref(incarnation, id),
+      queueFrame: (peer, frame) => this.#queue(peer, this.#codec.encode(frame)),
+      reply: (peer, frame) => this.#reply(peer, frame),
+    };
   }
 
   /** Subscribes, announces itself and starts the failure detector. @internal */
@@ -368,33 +340,6 @@ export class Cluster {
     this.#queue(peer, this.#codec.encode([DEMONITOR, ref.id, mref.id]));
   }
 
-  // ------------------------------------------------------------------ refs on the wire
-
-  #encodeRef(ref: object): readonly [string, string] {
-    if (ref instanceof ClusterRef) return [ref.incarnation, ref.id];
-    const local = ref as ActorRef;
-    if (!this.#exports.has(local.id)) {
-      this.#exports.set(local.id, local);
-      monitorForRemote(local, `cluster:${this.self.name}`, () => this.#exports.delete(local.id));
-    }
-    return [this.self.incarnation, local.id];
-  }
-
-  #decodeRef(incarnation: string, id: string): unknown {
-    if (incarnation === this.self.incarnation) {
-      const local = this.#exports.get(id);
-      if (local !== undefined) return local;
-    }
-    return this.#ref(incarnation, id);
-  }
-
-  #ref(incarnation: string, id: string): ClusterRef {
-    const key = `${incarnation}/${id}`;
-    let ref = this.#refs.get(key);
-    if (ref === undefined) this.#refs.set(key, (ref = new ClusterRef(id, incarnation, this)));
-    return ref;
-  }
-
   /** A frame whose reason may not cross (an exit inside Cell.finish must not throw): the reason's text instead. */
   #encodeReason(frame: unknown[], at: number): Uint8Array {
     try {
@@ -538,144 +483,7 @@ export class Cluster {
   }
 
   #onFrame(peer: Peer, f: unknown[]): void {
-    switch (f[0]) {
-      case CAST:
-      case INFO: {
-        const local = this.#exports.get(f[1] as string);
-        if (local === undefined) return;
-        try {
-          if (f[0] === CAST) this.#system.cast(local, f[2] as never);
-          else this.#system.send(local, f[2] as never);
-        } catch (e) {
-          this.#logger.debug('cluster: remote message dropped', { report: 'cluster_message_dropped', actor: local.id, reason: String(e) });
-        }
-        return;
-      }
-      case CALL: {
-        const cid = f[2] as number;
-        const local = this.#exports.get(f[1] as string);
-        if (local === undefined) {
-          this.#reply(peer, [CALL_FAIL, cid, 'noproc', null]);
-          return;
-        }
-        this.#system.call(local, f[3] as never, { timeout: Infinity }).then(
-          (value) => this.#reply(peer, [REPLY, cid, value]),
-          (e: unknown) => {
-            if (e instanceof NoProcError) this.#reply(peer, [CALL_FAIL, cid, 'noproc', null]);
-            else if (e instanceof CallExitError) this.#reply(peer, [CALL_FAIL, cid, 'exit', e.reason]);
-            else if (e instanceof MessageDroppedError) this.#reply(peer, [CALL_FAIL, cid, 'dropped', e.policy]);
-            else this.#reply(peer, [CALL_FAIL, cid, 'error', e]);
-          },
-        );
-        return;
-      }
-      case REPLY:
-      case CALL_FAIL: {
-        const pending = peer.calls.get(f[1] as number);
-        if (pending === undefined) return; // timed out: a late reply is dropped
-        peer.calls.delete(f[1] as number);
-        clearTimeout(pending.timer);
-        if (f[0] === REPLY) pending.resolve(f[2]);
-        else if (f[2] === 'noproc') pending.reject(new NoProcError(pending.ref, 'call'));
-        else if (f[2] === 'exit') pending.reject(new CallExitError(pending.ref, f[3]));
-        else if (f[2] === 'dropped') pending.reject(new MessageDroppedError(pending.ref, f[3] as 'drop_newest'));
-        else pending.reject(f[3]);
-        return;
-      }
-      case EXIT: {
-        const local = this.#exports.get(f[1] as string);
-        const from = f[2];
-        if (local === undefined) return;
-        const linked = f[4] === 1;
-        if (!(from instanceof ClusterRef)) {
-          // exit(ref, reason) called outside any actor on the other node.
-          if (!linked) this.#system.exit(local, f[3] as never);
-          return;
-        }
-        if (linked) peer.removeLink(from, local);
-        deliverRemoteExit(local, from, f[3], { linked });
-        return;
-      }
-      case LINK: {
-        const local = this.#exports.get(f[1] as string);
-        const from = f[2];
-        if (!(from instanceof ClusterRef)) return;
-        if (local !== undefined && acceptRemoteLink(local, from)) peer.addLink(from, local);
-        else this.#queue(peer, this.#codec.encode([EXIT, from.id, this.#ref(this.self.incarnation, f[1] as string), 'noproc', 1]));
-        return;
-      }
-      case UNLINK: {
-        const local = this.#exports.get(f[1] as string);
-        const from = f[2];
-        if (local === undefined || !(from instanceof ClusterRef)) return;
-        peer.removeLink(from, local);
-        acceptRemoteUnlink(local, from);
-        return;
-      }
-      case MONITOR: {
-        const monitorId = f[2] as number;
-        const local = this.#exports.get(f[1] as string);
-        if (local === undefined) {
-          this.#reply(peer, [DOWN, monitorId, 'noproc']);
-          return;
-        }
-        let fired = false;
-        const mref = monitorForRemote(local, `node:${peer.name}`, (reason) => {
-          fired = true;
-          peer.monitorsServed.delete(monitorId);
-          this.#reply(peer, [DOWN, monitorId, reason]);
-        });
-        if (!fired) peer.monitorsServed.set(monitorId, mref);
-        return;
-      }
-      case DEMONITOR: {
-        const mref = peer.monitorsServed.get(f[2] as number);
-        if (mref === undefined) return;
-        peer.monitorsServed.delete(f[2] as number);
-        this.#system.demonitor(mref);
-        return;
-      }
-      case DOWN: {
-        const held = peer.monitorsHeld.get(f[1] as number);
-        if (held === undefined) return;
-        peer.monitorsHeld.delete(f[1] as number);
-        deliverRemoteDown(held.mref, f[2]);
-        return;
-      }
-      case SPAWN:
-        this.#serveSpawn(peer, f[1] as number, f[2] as string, f[3], f[4]);
-        return;
-      case SPAWNED: {
-        const pending = peer.spawns.get(f[1] as number);
-        if (pending === undefined) return;
-        peer.spawns.delete(f[1] as number);
-        clearTimeout(pending.timer);
-        if (Array.isArray(f[4])) pending.reject(new UnknownBehaviourError(pending.behaviour, peer.name, f[4] as string[]));
-        else if (f[3] !== null && f[3] !== undefined) pending.reject(f[3]);
-        else pending.resolve(f[2]);
-        return;
-      }
-    }
-  }
-
-  #serveSpawn(peer: Peer, id: number, name: string, arg: unknown, link: unknown): void {
-    const behaviour = Object.hasOwn(this.#options.behaviours, name) ? this.#options.behaviours[name] : undefined;
-    if (behaviour === undefined) {
-      this.#reply(peer, [SPAWNED, id, null, null, Object.keys(this.#options.behaviours)]);
-      return;
-    }
-    this.#system.spawn(behaviour, arg as never).then(
-      (ref) => {
-        if (link instanceof ClusterRef) {
-          if (peer.state === 'down' || !acceptRemoteLink(ref, link)) {
-            // The requester is gone: the new actor gets its link's exit, as with a link made a moment earlier.
-            deliverRemoteExit(ref, link, 'noconnection', { linked: false });
-          } else peer.addLink(link, ref);
-        }
-        this.#reply(peer, [SPAWNED, id, ref, null]);
-      },
-      (e: unknown) => this.#reply(peer, [SPAWNED, id, null, e]),
-    );
+    handleFrame(this.#inbound, peer, f);
   }
 
   /** Queues an answer frame; dropped if the peer is down by now. */
@@ -767,27 +575,7 @@ export class Cluster {
     peer.outSeq = 0;
     peer.out = [];
     if (notify && !this.#left) this.#sendReset(peer);
-    const calls = [...peer.calls.values()];
-    peer.calls.clear();
-    for (const c of calls) {
-      clearTimeout(c.timer);
-      c.reject(new CallExitError(c.ref, 'noconnection'));
-    }
-    const spawns = [...peer.spawns.values()];
-    peer.spawns.clear();
-    for (const s of spawns) {
-      clearTimeout(s.timer);
-      s.reject(this.#left ? new ClusterLeftError(this.self.name, 'spawn') : new NoNodeError(peer.name, 'spawn', this.nodes().map((n) => n.name)));
-    }
-    const links = [...peer.links];
-    peer.links.clear();
-    for (const [ref, locals] of links) for (const local of locals) deliverRemoteExit(local, ref, 'noconnection', { linked: true });
-    const held = [...peer.monitorsHeld.values()];
-    peer.monitorsHeld.clear();
-    for (const { mref } of held) deliverRemoteDown(mref, 'noconnection');
-    const served = [...peer.monitorsServed.values()];
-    peer.monitorsServed.clear();
-    for (const mref of served) this.#system.demonitor(mref);
+    peer.loseEverything(this.#system, () => (this.#left ? new ClusterLeftError(this.self.name, 'spawn') : new NoNodeError(peer.name, 'spawn', this.nodes().map((n) => n.name))));
     if (!wasUp) return;
     this.#logger.info(`cluster: node ${peer.name} down (${reason})`, { report: 'nodedown', node: this.self.name, peer: peer.incarnation, reason });
     if (this.#upPeer(peer.name) === undefined) {

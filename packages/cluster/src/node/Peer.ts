@@ -1,4 +1,4 @@
-import type { ActorRef, MonitorRef } from '@arbor/core';
+import { CallExitError, deliverRemoteDown, deliverRemoteExit, type ActorRef, type ActorSystem, type MonitorRef } from '@arbor/core';
 import type { ClusterRef } from './ClusterRef.js';
 
 /** A call sent to a peer and not answered yet. @internal */
@@ -68,5 +68,34 @@ export class Peer {
     if (set === undefined || !set.delete(local)) return false;
     if (set.size === 0) this.links.delete(ref);
     return true;
+  }
+
+  /**
+   * The channel is lost: every pending call rejects with `CallExitError('noconnection')`,
+   * every spawn with `spawnError()`, every link across delivers `noconnection`, every monitor
+   * held on its actors a DOWN, and the monitors it held on ours are removed; each once.
+   */
+  loseEverything(system: ActorSystem, spawnError: () => Error): void {
+    const calls = [...this.calls.values()];
+    this.calls.clear();
+    for (const c of calls) {
+      clearTimeout(c.timer);
+      c.reject(new CallExitError(c.ref, 'noconnection'));
+    }
+    const spawns = [...this.spawns.values()];
+    this.spawns.clear();
+    for (const s of spawns) {
+      clearTimeout(s.timer);
+      s.reject(spawnError());
+    }
+    const links = [...this.links];
+    this.links.clear();
+    for (const [ref, locals] of links) for (const local of locals) deliverRemoteExit(local, ref, 'noconnection', { linked: true });
+    const held = [...this.monitorsHeld.values()];
+    this.monitorsHeld.clear();
+    for (const { mref } of held) deliverRemoteDown(mref, 'noconnection');
+    const served = [...this.monitorsServed.values()];
+    this.monitorsServed.clear();
+    for (const mref of served) system.demonitor(mref);
   }
 }

@@ -36,16 +36,17 @@ test('a truncated real frame throws FrameDecodeError at every cut', (t) => {
 });
 
 test('random bytes either decode or throw FrameDecodeError, never anything else', (t) => {
-  fc.assert(
-    fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), (bytes) => {
-      try {
-        codec.decode(bytes);
-      } catch (e) {
-        return e instanceof FrameDecodeError;
-      }
-      return true;
-    }),
-    { numRuns: 2000 },
+  t.notThrows(() =>
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), (bytes) => {
+        try {
+          codec.decode(bytes);
+        } catch (e) {
+          return e instanceof FrameDecodeError;
+        }
+        return true;
+      }),
+      { numRuns: 2000 },
+    ),
   );
-  t.pass();
 });

@@ -25,9 +25,10 @@ const wireValue = fc.letrec((tie) => ({
 })).value;
 
 test('property: arbitrary JSON-ish values with Dates, Maps, BigInts and Uint8Arrays round-trip equal', (t) => {
-  fc.assert(
-    fc.property(wireValue, (value) => isDeepStrictEqual(roundTrip(codec, value), value)),
-    { numRuns: 300 },
+  t.notThrows(() =>
+    fc.assert(
+      fc.property(wireValue, (value) => isDeepStrictEqual(roundTrip(codec, value), value)),
+      { numRuns: 300 },
+    ),
   );
-  t.pass();
 });

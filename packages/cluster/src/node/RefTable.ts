@@ -1,0 +1,50 @@
+import { monitorForRemote, type ActorRef } from '@arbor/core';
+import { ClusterRef } from './ClusterRef.js';
+import type { Cluster } from './Cluster.js';
+
+/**
+ * One node's refs on the wire: local actors whose refs went out (the export table, an entry
+ * leaves when its actor exits) and interned refs of other nodes' actors, so the same actor
+ * is always the same `ClusterRef`. A ref crosses as `[incarnation, id]`. @internal
+ *
+ * @example
+ * const [inc, id] = table.encode(localRef); table.decode(inc, id) === localRef; // true
+ */
+export class RefTable {
+  /** Local actors whose refs went out, by id. */
+  readonly exports = new Map<string, ActorRef>();
+  readonly #interned = new Map<string, ClusterRef>();
+
+  constructor(
+    readonly incarnation: string,
+    readonly owner: Cluster,
+  ) {}
+
+  /** A ref met while encoding: a remote one as it is, a local one exported. */
+  encode(ref: object): readonly [string, string] {
+    if (ref instanceof ClusterRef) return [ref.incarnation, ref.id];
+    const local = ref as ActorRef;
+    if (!this.exports.has(local.id)) {
+      this.exports.set(local.id, local);
+      monitorForRemote(local, `cluster:${this.owner.self.name}`, () => this.exports.delete(local.id));
+    }
+    return [this.incarnation, local.id];
+  }
+
+  /** A ref met while decoding: our own live actor as its local ref, anything else interned. */
+  decode(incarnation: string, id: string): unknown {
+    if (incarnation === this.incarnation) {
+      const local = this.exports.get(id);
+      if (local !== undefined) return local;
+    }
+    return this.ref(incarnation, id);
+  }
+
+  /** The interned ref of actor `id` of `incarnation`. */
+  ref(incarnation: string, id: string): ClusterRef {
+    const key = `${incarnation}/${id}`;
+    let ref = this.#interned.get(key);
+    if (ref === undefined) this.#interned.set(key, (ref = new ClusterRef(id, incarnation, this.owner)));
+    return ref;
+  }
+}
