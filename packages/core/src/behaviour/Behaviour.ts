@@ -259,7 +259,7 @@ export abstract class Behaviour<P extends Protocol = {}, S = undefined, A = void
   monitor(ref: ActorRef): MonitorRef {
     const own = this.#ownCell();
     const target = asTarget('monitor', ref);
-    return target instanceof RemoteActorRef ? monitorRemote(own, target) : monitorFrom(own, target);
+    return target instanceof RemoteActorRef ? monitorRemote(own, target, hostOf(own).logger) : monitorFrom(own, target);
   }
 
   /** Removes a monitor; with `flush`, also drops its DOWN message if already queued. */

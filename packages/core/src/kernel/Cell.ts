@@ -1,6 +1,6 @@
 import { CallExitError, MailboxFullError, MessageDroppedError, NoProcError } from '../errors/errors.js';
 import { isNormalExit } from '../exit/ExitReason.js';
-import { notifyDown, queueExit } from './signals.js';
+import { dropRemoteWatcher, notifyDown, queueExit } from './signals.js';
 import { clearTimer, type TimerRef } from './TimerRef.js';
 import type { ActorRef, MonitorRef } from './ActorRef.js';
 import { CALL, Envelope, INFO, isSysEntry, isThenable, noop, PendingCall, SIGNAL, SYS, type SysRequest } from './Envelope.js';
@@ -10,7 +10,6 @@ import { noReply } from './markers.js';
 import { BUSY, CONTINUE, DEAD, INIT, SCHEDULED, STOP_REQUESTED, STOPPING, SUSPENDED, TRAP_EXIT } from './flags.js';
 import { Mailbox } from './Mailbox.js';
 import { RemoteActorRef } from './RemoteRef.js';
-import { dropRemoteWatcher } from './remoteSignals.js';
 import { traceExited, traceHandled, traceReceived, traceReplied, type TraceSink } from './TraceSink.js';
 
 

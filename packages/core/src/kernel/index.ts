@@ -47,7 +47,7 @@ export {
   type InitOutcome,
 } from './process.js';
 export { RemoteActorRef } from './RemoteRef.js';
-export { acceptRemoteLink, acceptRemoteUnlink, linkRemote, monitorRemote, remoteDown, remoteExit, unlinkRemote } from './remoteSignals.js';
+export { acceptRemoteLink, acceptRemoteUnlink, linkRemote, monitorRemote, remoteDown, remoteExit, unlinkRemote } from './signals.js';
 export { Scheduler, type SchedulerOptions } from './Scheduler.js';
 export { addHookMonitor, addMonitor, demonitor, demonitorFrom, hookMonitorDown, link, linkCells, monitorFrom, unlink } from './signals.js';
 export { stopActor, stopAll, sysRequest } from './sysRequest.js';

@@ -5,7 +5,7 @@ import { DEAD, TRAP_EXIT } from './flags.js';
 import { InvalidOptionError, NoProcError } from '../errors/errors.js';
 import { traceLink, traceMonitor } from './TraceSink.js';
 import { RemoteActorRef } from './RemoteRef.js';
-import { demonitorRemote } from './remoteSignals.js';
+import type { Logger } from 'winston';
 
 /**
  * Links, monitors and the exit-signal worklist: the bookkeeping behind `link`,
@@ -111,27 +111,32 @@ export function hookMonitorDown(holder: Cell, mref: MonitorRef): void {
 }
 
 export function notifyDown(watcher: Watcher, mref: MonitorRef, target: Cell, reason: unknown): void {
+  deliverDown(watcher, mref, target, reason, target.host.logger);
+}
+
+/** Tells `watcher` that `actor` (a local cell or a process on another node) is down, once; a throwing callback or hook is logged. */
+function deliverDown(watcher: Watcher, mref: MonitorRef, actor: Cell | RemoteActorRef, reason: unknown, logger: Logger): void {
   setMonitorTarget(mref, null);
   if (typeof watcher === 'function') {
     queueMicrotask(() => {
       try {
-        watcher({ ref: mref, actor: target, reason });
+        watcher({ ref: mref, actor, reason });
       } catch (e) {
-        target.host.logger.error('monitor callback threw', { report: 'monitor_callback_error', actor: target.id, reason: String(e) });
+        logger.error('monitor callback threw', { report: 'monitor_callback_error', actor: actor.id, reason: String(e) });
       }
     });
     return;
   }
   if (!isCellWatcher(watcher)) {
     try {
-      watcher.cellDown(mref, target, reason);
+      watcher.cellDown(mref, actor as Cell, reason);
     } catch (e) {
-      target.host.logger.error('down hook threw', { report: 'monitor_callback_error', actor: target.id, reason: String(e) });
+      logger.error('down hook threw', { report: 'monitor_callback_error', actor: actor.id, reason: String(e) });
     }
     return;
   }
   watcher.monitors?.delete(mref);
-  watcher.deliver(new Envelope(SIGNAL, { type: 'DOWN', ref: mref, actor: target, reason }));
+  watcher.deliver(new Envelope(SIGNAL, { type: 'DOWN', ref: mref, actor, reason }));
 }
 
 /** Delivers a link's exit signal without recursion, however long the chain of links. @internal */
@@ -146,4 +151,90 @@ export function queueExit(target: Cell, from: Cell, reason: unknown): void {
     q.length = 0;
     flushingExits = false;
   }
+}
+
+/**
+ * Links and monitors across nodes, the kernel's half: a local cell links to or monitors a
+ * {@link RemoteActorRef} (the kernel records its side and tells the ref), and a cluster
+ * delivers what arrived from the other node (an exit signal, a DOWN, a link request).
+ * The rules are the local ones (signals.ts); only the far side is a ref. @internal
+ */
+
+/** Who watches each active monitor on a remote ref (a cell, a callback or a down hook). */
+const remoteWatchers = new Map<MonitorRef, { readonly watcher: Watcher; readonly logger: Logger }>();
+
+/** `from` links to a process on another node (no-op if already linked). */
+export function linkRemote(from: Cell, target: RemoteActorRef): void {
+  const links = (from.links ??= new Set());
+  if (links.has(target)) return;
+  links.add(target);
+  target.link(from);
+}
+
+/** `from` removes its link to a process on another node. */
+export function unlinkRemote(from: Cell, target: RemoteActorRef): void {
+  if (from.links?.delete(target) === true) target.unlink(from);
+}
+
+/** `watcher` monitors a process on another node: the DOWN comes from {@link remoteDown}; `logger` reports a throwing callback. */
+export function monitorRemote(watcher: Watcher, target: RemoteActorRef, logger: Logger): MonitorRef {
+  const mref = new MonitorRef();
+  setMonitorTarget(mref, target);
+  remoteWatchers.set(mref, { watcher, logger });
+  if (isCellWatcher(watcher)) (watcher.monitors ??= new Map()).set(mref, target);
+  target.monitor(mref);
+  return mref;
+}
+
+/** A monitor on a remote ref is removed locally (demonitor); true if it was active. */
+export function demonitorRemote(mref: MonitorRef, target: RemoteActorRef): boolean {
+  setMonitorTarget(mref, null);
+  const entry = remoteWatchers.get(mref);
+  if (entry === undefined) return false;
+  remoteWatchers.delete(mref);
+  if (isCellWatcher(entry.watcher)) entry.watcher.monitors?.delete(mref);
+  target.demonitor(mref);
+  return true;
+}
+
+/** The holder of a monitor on a remote ref exited (Cell.finish): the far side forgets it. */
+export function dropRemoteWatcher(mref: MonitorRef, target: RemoteActorRef): void {
+  setMonitorTarget(mref, null);
+  if (remoteWatchers.delete(mref)) target.demonitor(mref);
+}
+
+/**
+ * The remote process behind `mref` is down (or was never alive: `noproc`, or its node is
+ * lost: `noconnection`): the watcher gets its DOWN once. A monitor removed meanwhile gets
+ * nothing. True when a watcher was told.
+ */
+export function remoteDown(mref: MonitorRef, reason: unknown): boolean {
+  const target = monitorTarget(mref);
+  const entry = remoteWatchers.get(mref);
+  if (entry === undefined || target === null) return false;
+  remoteWatchers.delete(mref);
+  deliverDown(entry.watcher, mref, target, reason, entry.logger);
+  return true;
+}
+
+/** A process on another node linked to local `target`; false when `target` is dead (the caller answers `noproc`). */
+export function acceptRemoteLink(target: Cell, from: RemoteActorRef): boolean {
+  if ((target.flags & DEAD) !== 0) return false;
+  (target.links ??= new Set()).add(from);
+  return true;
+}
+
+/** A process on another node removed its link to local `target`. */
+export function acceptRemoteUnlink(target: Cell, from: RemoteActorRef): void {
+  target.links?.delete(from);
+}
+
+/**
+ * An exit signal from a process on another node reached local `target`: a link's own
+ * signal (`linked`: delivered only while the link stands, and it ends the link) or one
+ * sent with `exit(ref, reason)`. The local rules apply (trap, `normal`, `kill`).
+ */
+export function remoteExit(target: Cell, from: RemoteActorRef, reason: unknown, linked: boolean): void {
+  if (linked && target.links?.delete(from) !== true) return;
+  target.receiveExit(from, reason, linked);
 }

@@ -211,7 +211,7 @@ export class ActorSystem {
   monitor(ref: ActorRef, onDown: DownCallback): MonitorRef {
     const target = asTarget('monitor', ref);
     checkFunction('monitor: onDown', onDown, 'a function ({ ref, actor, reason }) => void');
-    return target instanceof RemoteActorRef ? monitorRemote(onDown as Watcher, target) : addMonitor(onDown as Watcher, target);
+    return target instanceof RemoteActorRef ? monitorRemote(onDown as Watcher, target, this.logger) : addMonitor(onDown as Watcher, target);
   }
 
   /**

@@ -208,3 +208,15 @@ test('LocalActorRef is the class of spawned refs; remote refs and junk are not l
   t.throws(() => deliverRemoteExit(a, { id: 'x' } as never, 'x', { linked: true }), { code: 'invalid_option' });
   await system.shutdown();
 });
+
+test('a system.monitor callback on a remote ref that throws is logged, as for a local ref, not thrown into the process', async (t) => {
+  const { system, logs } = capturingSystem('remote');
+  const far = new RecordingRef('r8');
+  const mref = system.monitor(far as ActorRef, () => {
+    throw new Error('callback bug');
+  });
+  t.true(deliverRemoteDown(mref, 'noconnection'));
+  t.true(await eventually(() => logs.some((l) => l.message === 'monitor callback threw'), 2000));
+  t.like(logs.find((l) => l.message === 'monitor callback threw'), { report: 'monitor_callback_error', actor: 'r8' });
+  await system.shutdown();
+});
