@@ -11,6 +11,7 @@ export type { NodeDownMessage, NodeDownReason, NodeEvent, NodeId, RemoteSpawnOpt
 export type { ClusterOptions } from './node/ClusterOptions.js';
 export { ClusterRef } from './node/ClusterRef.js';
 export { joinCluster } from './node/joinCluster.js';
+export { remote, type Placement } from './supervision/remote.js';
 export { ClusterLeftError, NoNodeError, RemoteSpawnTimeoutError, UnknownBehaviourError } from './errors/nodeErrors.js';
 export { FrameCodec } from './wire/FrameCodec.js';
 export type { RefClass, RefHooks } from './wire/RefHooks.js';

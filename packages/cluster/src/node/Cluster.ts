@@ -10,6 +10,8 @@ import {
   NoProcError,
   type ActorRef,
   type ActorSystem,
+  type AnyBehaviour,
+  type BehaviourClass,
   type MonitorRef,
   type Protocol,
 } from '@arbor/core';
@@ -172,6 +174,16 @@ export class Cluster {
     if (set === undefined) this.#nodeMonitors.set(node, (set = new Set()));
     set.add(watcher);
     return () => this.#nodeMonitors.get(node)?.delete(watcher);
+  }
+
+  /**
+   * What other nodes may spawn here, by name (`joinCluster({ behaviours })`).
+   *
+   * @example
+   * Object.keys(cluster.behaviours); // ['Worker']
+   */
+  get behaviours(): Readonly<Record<string, BehaviourClass<AnyBehaviour>>> {
+    return this.#options.behaviours;
   }
 
   /**

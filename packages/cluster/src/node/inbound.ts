@@ -172,7 +172,7 @@ function serveSpawn(node: InboundNode, peer: Peer, id: number, name: string, arg
   node.system.spawn(behaviour, arg as never).then(
     (ref) => {
       if (link instanceof ClusterRef) {
-        if (peer.state === 'down' || !acceptRemoteLink(ref, link)) {
+        if (peer.state === 'down' || !acceptRemoteLink(ref, link, { parent: true })) {
           // The requester is gone: the new actor gets its link's exit, as with a link made a moment earlier.
           deliverRemoteExit(ref, link, 'noconnection', { linked: false });
         } else peer.addLink(link, ref);

@@ -3,9 +3,10 @@ import type { StatusDetails } from '../behaviour/StatusDetails.js';
 /**
  * What a node of the dump shows its actor doing. The first six are an actor's own state
  * (see `ActorState`); `restarting` and `dead` are also given to a supervisor's child that
- * has no actor (a failed restart being retried; a child that is stopped).
+ * has no actor (a failed restart being retried; a child that is stopped), and `remote` to
+ * one that runs on another node (its id and `Behaviour@node` are shown; the rest is there).
  */
-export type DumpStatus = 'running' | 'waiting' | 'suspended' | 'initializing' | 'stopping' | 'restarting' | 'dead';
+export type DumpStatus = 'running' | 'waiting' | 'suspended' | 'initializing' | 'stopping' | 'restarting' | 'dead' | 'remote';
 
 /**
  * One actor of the tree, or one supervisor child that has no actor (then `id` and

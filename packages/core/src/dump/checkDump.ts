@@ -1,6 +1,6 @@
 import type { Dump, DumpMemory, DumpNode, DumpStatus } from './DumpNode.js';
 
-const STATUSES: ReadonlySet<DumpStatus> = new Set(['running', 'waiting', 'suspended', 'initializing', 'stopping', 'restarting', 'dead']);
+const STATUSES: ReadonlySet<DumpStatus> = new Set(['running', 'waiting', 'suspended', 'initializing', 'stopping', 'restarting', 'dead', 'remote']);
 
 /**
  * Checks that a value has the shape of a {@link Dump} (as `dump(system)` returns it, or

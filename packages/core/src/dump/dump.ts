@@ -1,4 +1,4 @@
-import { type Cell, isCell, sinkOf, statusOf } from '../kernel/index.js';
+import { type Cell, isCell, RemoteActorRef, sinkOf, statusOf } from '../kernel/index.js';
 import { InvalidOptionError } from '../errors/errors.js';
 import { formatReason } from '../exit/ExitReason.js';
 import { describeName } from '../names/NameProvider.js';
@@ -245,15 +245,16 @@ class Snapshot {
   }
 }
 
-/** A supervisor child that has no live actor: restarting, or stopped (shown as dead). */
+/** A supervisor child that has no live local actor: on another node, restarting, or stopped (shown as dead). */
 function emptyNode(info: SupervisedChildInfo): DumpNode {
+  const remote = info.ref instanceof RemoteActorRef ? info.ref : null;
   return {
-    id: null,
+    id: remote?.id ?? null,
     names: [],
-    behaviour: null,
+    behaviour: remote?.kind ?? null,
     kind: info.type === 'supervisor' ? 'supervisor' : 'actor',
     strategy: null,
-    status: info.status === 'restarting' ? 'restarting' : 'dead',
+    status: remote !== null ? 'remote' : info.status === 'restarting' ? 'restarting' : 'dead',
     childId: String(info.id),
     mailbox: 0,
     handled: 0,

@@ -60,7 +60,7 @@ export function statusOf(cell: Cell): ActorStatus {
     mailboxLength,
     messagesHandled: cell.handled,
     trapExit: (f & TRAP_EXIT) !== 0,
-    parent: cell.parent?.id,
+    parent: cell.parent?.id ?? cell.remoteParent?.id,
     links: cell.links === null ? [] : [...cell.links].map((c) => c.id),
     monitors: cell.monitors === null ? [] : [...cell.monitors.values()].map((c) => c.id),
     monitoredBy: cell.watchers === null ? [] : [...cell.watchers.values()].map((w) => (typeof w === 'function' ? 'external' : w.id)),

@@ -89,6 +89,8 @@ export class Cell implements ActorRef {
   nextLive: Cell | null = null;
   /** The live trace attached to this cell, or null (the emit points test it, and do nothing else when null). */
   tracer: TraceSink | null = null;
+  /** The process on another node that spawn_linked it (a remote supervisor): a parent for exit signals. */
+  remoteParent: RemoteActorRef | null = null;
 
   constructor(
     readonly id: string,
@@ -276,9 +278,9 @@ export class Cell implements ActorRef {
       return undefined;
     }
     if (env.kind === SIGNAL) {
-      const msg = env.msg as { type: string; from?: Cell; reason: unknown };
+      const msg = env.msg as { type: string; from?: Cell | RemoteActorRef; reason: unknown };
       // A trapping gen_server stops when its parent exits (OTP).
-      if (msg.type === 'EXIT' && this.parent !== null && msg.from === this.parent) {
+      if (msg.type === 'EXIT' && msg.from !== undefined && (msg.from === this.parent || msg.from === this.remoteParent)) {
         this.terminateWith(msg.reason, false);
         return undefined;
       }
@@ -453,7 +455,7 @@ export class Cell implements ActorRef {
     }
     if ((this.flags & TRAP_EXIT) !== 0) {
       // A suspended gen_server still stops for its parent (OTP's sys suspend loop), as a sys request.
-      if ((this.flags & SUSPENDED) !== 0 && from !== null && from === this.parent) {
+      if ((this.flags & SUSPENDED) !== 0 && from !== null && (from === this.parent || from === this.remoteParent)) {
         this.requestSys({ op: 'stop', arg: reason, resolve: noop, reject: noop });
         return;
       }

@@ -217,10 +217,15 @@ export function remoteDown(mref: MonitorRef, reason: unknown): boolean {
   return true;
 }
 
-/** A process on another node linked to local `target`; false when `target` is dead (the caller answers `noproc`). */
-export function acceptRemoteLink(target: Cell, from: RemoteActorRef): boolean {
+/**
+ * A process on another node linked to local `target`; false when `target` is dead (the caller
+ * answers `noproc`). `asParent`: it spawn_linked `target` (a remote supervisor), so its exit
+ * signal stops `target` even when trapping, as a parent's does.
+ */
+export function acceptRemoteLink(target: Cell, from: RemoteActorRef, asParent = false): boolean {
   if ((target.flags & DEAD) !== 0) return false;
   (target.links ??= new Set()).add(from);
+  if (asParent && target.parent === null && target.remoteParent === null) target.remoteParent = from;
   return true;
 }
 

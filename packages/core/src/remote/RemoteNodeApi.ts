@@ -44,14 +44,20 @@ export const LocalActorRef: abstract new (...args: never[]) => ActorRef = CellCl
 
 /**
  * A process on another node links to local actor `local`: core records the link on `local`'s
- * side. False when `local` is dead: answer the far side with a `noproc` link exit.
+ * side. False when `local` is dead: answer the far side with a `noproc` link exit. With
+ * `{ parent: true }` (a remote spawn_link, e.g. by a supervisor on another node) `from` is
+ * also `local`'s parent: its exit signal stops `local` even when it traps exits, as OTP's
+ * gen_server does for its parent. A local parent, or an earlier one, is kept.
  *
  * @example
  * if (!acceptRemoteLink(local, from)) send(['exit', from.id, local.id, 'noproc']);
  */
-export function acceptRemoteLink(local: ActorRef, from: RemoteActorRef): boolean {
+export function acceptRemoteLink(local: ActorRef, from: RemoteActorRef, options?: { readonly parent?: boolean }): boolean {
   const cell = asCell('acceptRemoteLink', local, 'local');
-  return acceptLink(cell, asRemote('acceptRemoteLink', from, 'from'));
+  if (options !== undefined && (typeof options !== 'object' || options === null || (options.parent !== undefined && typeof options.parent !== 'boolean'))) {
+    throw new InvalidOptionError('acceptRemoteLink: options', '{ parent?: boolean }', options);
+  }
+  return acceptLink(cell, asRemote('acceptRemoteLink', from, 'from'), options?.parent === true);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type ActorRef, type Cell, isCell } from '../kernel/index.js';
+import { type ActorRef, type Cell } from '../kernel/index.js';
 import { GenServer, type AnyBehaviour, type InitArgOf, type ProtocolOf } from '../actor/GenServer.js';
 import type { Call, Protocol, SystemInfo, UnknownProtocol } from '../actor/Protocol.js';
 import { InvalidOptionError } from '../errors/errors.js';
@@ -12,6 +12,7 @@ import { describeSupervisor, type SupervisedChildInfo, type SupervisorInfo, type
 import type { ChildCounts, ChildEntry } from './protocol.js';
 import { RestartCore, type RestartHost } from './RestartCore.js';
 import { shutdownAll, shutdownChild } from './shutdownChild.js';
+import { type ChildRef, isChildRef } from './ChildRef.js';
 import { normalizePolicy, type RestartPolicy } from './SupervisorFlags.js';
 
 /**
@@ -88,7 +89,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
   #maxChildren = Infinity;
   #extra: unknown = undefined;
   /** Running children, in start order. */
-  readonly #running = new Map<Cell, ChildRecord>();
+  readonly #running = new Map<ChildRef, ChildRecord>();
   readonly #restarting = new Set<ChildRecord>();
 
   override init(options: DynamicSupervisorOptions<E> = {}): void {
@@ -195,7 +196,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
     const sup = this.#cell();
     const r = await launchChild(sup, rec.spec, this.#extra);
     if (r.status === 'ok') {
-      const cell = r.ref as unknown as Cell;
+      const cell = r.ref as unknown as ChildRef;
       if (again) rec.restarts++;
       rec.started(cell);
       this.#running.set(cell, rec);
@@ -205,7 +206,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
   }
 
   async #terminateChild(ref: ActorRef): Promise<'ok' | 'not_found'> {
-    const cell = ref as Cell;
+    const cell = ref as ChildRef;
     const rec = this.#running.get(cell);
     if (rec === undefined) return this.#forgetRestarting(cell);
     this.#running.delete(cell);
@@ -219,7 +220,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
    * it last ran under: it is forgotten, its retries stop and its `maxChildren` slot is
    * freed (OTP-9549). `'not_found'` if no restarting child ran under `cell`.
    */
-  #forgetRestarting(cell: Cell): 'ok' | 'not_found' {
+  #forgetRestarting(cell: ChildRef): 'ok' | 'not_found' {
     for (const rec of this.#restarting) {
       if (rec.lastRef !== cell) continue;
       this.#restarting.delete(rec);
@@ -293,7 +294,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
    * if ((await DynamicSupervisor.startChild(sup, spec)).status === 'ok') await DynamicSupervisor.terminateChild(sup, ref);
    */
   static terminateChild(sup: ActorRef<DynamicSupervisorProtocol>, ref: ActorRef): Promise<'ok' | 'not_found'> {
-    if (!isCell(ref)) return Promise.reject(badRef('DynamicSupervisor.terminateChild', ref));
+    if (!isChildRef(ref)) return Promise.reject(badRef('DynamicSupervisor.terminateChild', ref));
     return supervisorCall(sup, { type: 'terminate_child', ref });
   }
 
@@ -308,7 +309,7 @@ export class DynamicSupervisor<E = undefined> extends GenServer<DynamicSuperviso
   }
 }
 
-function idOf(rec: ChildRecord, cell: Cell): string {
+function idOf(rec: ChildRecord, cell: ChildRef): string {
   return rec.spec.id || cell.id;
 }
 

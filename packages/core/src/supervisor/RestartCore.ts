@@ -1,5 +1,6 @@
 import type { Logger } from 'winston';
 import type { Cell } from '../kernel/index.js';
+import type { ChildRef } from './ChildRef.js';
 import type { SystemInfo } from '../actor/Protocol.js';
 import type { ExitReason } from '../exit/ExitReason.js';
 import { isNormalExit } from '../exit/ExitReason.js';
@@ -53,7 +54,7 @@ export interface RestartHost<M extends RetryMessage> {
   /** Sends the supervisor `msg` after `ms` (always through a timer). */
   sendAfter(msg: M, ms: number): void;
   /** The record of the running child `cell`, taken out of the table of running children; undefined for a cell that is not a child. */
-  takeChild(cell: Cell): ChildRecord | undefined;
+  takeChild(child: ChildRef): ChildRecord | undefined;
   /** The retry message for `rec`. */
   retryMessage(rec: ChildRecord, token: number, counted: boolean): M;
   /** The record a retry message is for, if it is still waiting for that restart (its token is checked by the core). */
@@ -106,7 +107,7 @@ export class RestartCore<M extends RetryMessage> {
   readonly policy: NormalizedPolicy;
   readonly #window: RestartWindow;
   readonly #host: RestartHost<M>;
-  readonly #exited: (rec: ChildRecord, cell: Cell, reason: unknown) => void | Promise<void>;
+  readonly #exited: (rec: ChildRecord, cell: ChildRef, reason: unknown) => void | Promise<void>;
 
   constructor(policy: NormalizedPolicy, host: RestartHost<M>) {
     this.policy = policy;
@@ -122,7 +123,7 @@ export class RestartCore<M extends RetryMessage> {
    */
   handleInfo(msg: M | SystemInfo): void | Promise<void> {
     if (msg.type === 'EXIT') {
-      const from = msg.from as Cell | undefined;
+      const from = msg.from as ChildRef | undefined;
       if (from === undefined) {
         // An exit signal from outside any actor: treat it as the parent asking us to stop.
         if (msg.reason !== 'normal') this.#host.stop(msg.reason);
@@ -142,19 +143,19 @@ export class RestartCore<M extends RetryMessage> {
   }
 
   /** Logs `child_started` for `rec`, which now runs as `cell`. */
-  reportStarted(rec: ChildRecord, cell: Cell): void {
+  reportStarted(rec: ChildRecord, cell: ChildRef): void {
     const h = this.#host;
     logSupervisor(h.logger(), 'child_started', h.cell(), reportId(rec, cell), cell, undefined, rec.restarts);
   }
 
   /** Logs `shutdown_error` when stopping `rec`'s child `cell` went wrong (OTP's rule). */
-  reportStopped(rec: ChildRecord, cell: Cell, out: ChildStopped): void {
+  reportStopped(rec: ChildRecord, cell: ChildRef, out: ChildStopped): void {
     if (!stopReport(rec.spec, out)) return;
     const h = this.#host;
     logSupervisor(h.logger(), 'shutdown_error', h.cell(), reportId(rec, cell), cell, out.reason, rec.restarts);
   }
 
-  #childExited(rec: ChildRecord, cell: Cell, reason: unknown): void | Promise<void> {
+  #childExited(rec: ChildRecord, cell: ChildRef, reason: unknown): void | Promise<void> {
     const h = this.#host;
     const backoff = this.policy.backoff;
     rec.exited(reason, backoff?.maxMs);
@@ -223,6 +224,6 @@ export function stopReport(spec: NormalizedSpec, out: ChildStopped): boolean {
 }
 
 /** The child id of a report: the spec's id, or for a dynamic child with none, its actor's id (none when it has no actor). */
-function reportId(rec: ChildRecord, cell: Cell | undefined): string | undefined {
+function reportId(rec: ChildRecord, cell: ChildRef | undefined): string | undefined {
   return rec.spec.id || cell?.id;
 }

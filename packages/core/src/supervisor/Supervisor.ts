@@ -11,6 +11,7 @@ import { describeSupervisor, type SupervisorInfo, type Supervising } from './int
 import type { ChildCounts, ChildEntry, RestartChildResult, StartChildResult, SupervisorProtocol } from './protocol.js';
 import { RestartCore, type RestartHost } from './RestartCore.js';
 import { shutdownChild } from './shutdownChild.js';
+import type { ChildRef } from './ChildRef.js';
 import { normalizeDef, type AutoShutdown, type Strategy, type SupervisorDef } from './SupervisorFlags.js';
 
 /**
@@ -47,7 +48,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
   /** Children in start order. */
   readonly #children: ChildRecord[] = [];
   readonly #byId = new Map<string, ChildRecord>();
-  readonly #byRef = new Map<Cell, ChildRecord>();
+  readonly #byRef = new Map<ChildRef, ChildRecord>();
 
   /**
    * Builds the definition from the start argument. Override it in a subclass whose
@@ -251,7 +252,7 @@ export class Supervisor<A = SupervisorDef> extends GenServer<SupervisorProtocol,
     const sup = this.#cell();
     const r = await launchChild(sup, rec.spec, undefined);
     if (r.status === 'ok') {
-      const cell = r.ref as unknown as Cell;
+      const cell = r.ref as unknown as ChildRef;
       if (again) rec.restarts++;
       rec.started(cell);
       this.#byRef.set(cell, rec);

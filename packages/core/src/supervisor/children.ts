@@ -1,4 +1,4 @@
-import { type ActorRef, adopt, type Cell, isCell, parentOf, sendExit, unlink } from '../kernel/index.js';
+import { type ActorRef, type Cell, isCell } from '../kernel/index.js';
 import { Behaviour, type AnyBehaviour, type BehaviourClass, type InitArgOf, type ProtocolOf } from '../behaviour/Behaviour.js';
 import type { CallRequest, Protocol, ReplyOf } from '../actor/Protocol.js';
 import { InitError, InvalidOptionError } from '../errors/errors.js';
@@ -8,6 +8,7 @@ import { badRef } from '../validation/ref.js';
 import { startFrom } from '../system/start.js';
 import { coreOf, systemOf } from '../system/SystemCore.js';
 import type { ChildStarter, NormalizedSpec } from './ChildSpec.js';
+import { type ChildRef, exitChild, isChildRef, linkChild, unlinkChild } from './ChildRef.js';
 import { ChildStartTimeoutError, SupervisorSpecError } from './errors.js';
 import type { SupervisedChildInfo } from './introspection.js';
 import type { ChildCounts } from './protocol.js';
@@ -16,9 +17,9 @@ let lastToken = 0;
 
 /** A supervisor's record of one child: its spec, its actor if any, and its history. @internal */
 export class ChildRecord {
-  ref: Cell | undefined = undefined;
+  ref: ChildRef | undefined = undefined;
   /** The actor it ran under last: a restarting dynamic child is still known by it (OTP's `{restarting, Pid}`). */
-  lastRef: Cell | undefined = undefined;
+  lastRef: ChildRef | undefined = undefined;
   status: 'running' | 'restarting' | 'stopped' = 'stopped';
   /** Starts after the first one. */
   restarts = 0;
@@ -36,8 +37,8 @@ export class ChildRecord {
     return (this.token = ++lastToken);
   }
 
-  started(cell: Cell): void {
-    this.ref = cell;
+  started(child: ChildRef): void {
+    this.ref = child;
     this.status = 'running';
     this.startedAt = performance.now();
   }
@@ -97,15 +98,15 @@ export function launchChild(sup: Cell, spec: NormalizedSpec, extra: unknown): Pr
         return;
       }
       // The start was given up on: a child arriving now is nobody's child.
-      if (r.status === 'ok') killAbandoned(sup, r.ref as unknown as Cell);
+      if (r.status === 'ok') killAbandoned(sup, r.ref as unknown as ChildRef);
     });
   });
 }
 
 /** Unlinks a child whose start was given up on and kills it, so no EXIT of it reaches `sup`. */
-function killAbandoned(sup: Cell, cell: Cell): void {
-  unlink(sup, cell);
-  sendExit(sup, cell, 'kill');
+function killAbandoned(sup: Cell, child: ChildRef): void {
+  unlinkChild(sup, child);
+  exitChild(sup, child, 'kill');
 }
 
 /** Runs the start itself; never rejects. */
@@ -119,8 +120,8 @@ async function runStart(sup: Cell, spec: NormalizedSpec, extra: unknown, launch:
       if (typeof r !== 'object' || r === null || !['ok', 'ignore', 'error'].includes((r as { status?: string }).status ?? '')) {
         return { status: 'error', reason: new InvalidOptionError(`child ${JSON.stringify(spec.id)}: start()`, "a StartResult ({ status: 'ok', ref } | { status: 'ignore' } | { status: 'error', reason })", r) };
       }
-      if (r.status === 'ok' && !isCell(r.ref)) {
-        return { status: 'error', reason: new InvalidOptionError(`child ${JSON.stringify(spec.id)}: start().ref`, 'an ActorRef', r.ref) };
+      if (r.status === 'ok' && !isChildRef(r.ref)) {
+        return { status: 'error', reason: new InvalidOptionError(`child ${JSON.stringify(spec.id)}: start().ref`, 'an ActorRef (local, or a remote ref from a cluster)', r.ref) };
       }
     } else {
       r = await startFrom(coreOf(sup), sup, start.behaviour, start.arg, start.options, created);
@@ -131,8 +132,7 @@ async function runStart(sup: Cell, spec: NormalizedSpec, extra: unknown, launch:
   // Only a child started unlinked is linked here. One the supervisor started linked
   // (a behaviour start, `starter.startLink`) keeps the links its init left: a child that
   // unlinked itself in init stays unlinked, as in OTP (supervisor_SUITE child_unlink).
-  const cell = r.status === 'ok' ? (r.ref as unknown as Cell) : undefined;
-  if (cell !== undefined && parentOf(cell) !== sup) adopt(sup, cell);
+  if (r.status === 'ok') linkChild(sup, r.ref as unknown as ChildRef);
   return r;
 }
 

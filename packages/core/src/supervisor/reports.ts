@@ -1,5 +1,6 @@
 import type { Logger } from 'winston';
 import type { Cell } from '../kernel/index.js';
+import type { ChildRef } from './ChildRef.js';
 import { formatReason } from '../exit/ExitReason.js';
 import { logs } from '../log/reports.js';
 
@@ -42,7 +43,7 @@ export function logSupervisor(
   kind: SupervisorReportKind,
   sup: Cell,
   childId: string | undefined,
-  child: Cell | undefined,
+  child: ChildRef | undefined,
   reason: unknown,
   restarts: number,
 ): void {

@@ -1,4 +1,5 @@
-import { addMonitor, type Cell, exitReasonOf, isDead, sendExit, unlink } from '../kernel/index.js';
+import { type Cell, exitReasonOf, isCell } from '../kernel/index.js';
+import { type ChildRef, exitChild, isChildDead, monitorChild, unlinkChild } from './ChildRef.js';
 import type { Shutdown } from './ChildSpec.js';
 
 /** The outcome of stopping a child: the reason it exited with, and whether that was the expected one. @internal */
@@ -14,28 +15,28 @@ export interface ChildStopped {
  * kill after `shutdown` ms (at once for 0: a trapping child's terminate does not run), or
  * `shutdown` and wait forever. @internal
  */
-export function shutdownChild(sup: Cell, child: Cell, shutdown: Shutdown): Promise<ChildStopped> {
-  unlink(sup, child);
-  if (isDead(child)) return Promise.resolve({ reason: exitReasonOf(child), clean: false });
+export function shutdownChild(sup: Cell, child: ChildRef, shutdown: Shutdown): Promise<ChildStopped> {
+  unlinkChild(sup, child);
+  if (isCell(child) && isChildDead(child)) return Promise.resolve({ reason: exitReasonOf(child), clean: false });
   return new Promise((resolve) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expected = shutdown === 'brutal_kill' ? 'killed' : 'shutdown';
-    addMonitor(({ reason }) => {
+    monitorChild(sup, child, (reason) => {
       if (timer !== undefined) clearTimeout(timer);
       resolve({ reason, clean: reason === expected });
-    }, child);
+    });
     if (shutdown === 'brutal_kill') {
-      sendExit(sup, child, 'kill');
+      exitChild(sup, child, 'kill');
       return;
     }
-    sendExit(sup, child, 'shutdown');
+    exitChild(sup, child, 'shutdown');
     if (shutdown === 0) {
       // OTP's `after 0`: a trapping child has not handled the signal yet, so it is killed
       // before its terminate runs.
-      sendExit(sup, child, 'kill');
+      exitChild(sup, child, 'kill');
       return;
     }
-    if (shutdown !== 'infinity' && !isDead(child)) timer = setTimeout(() => sendExit(sup, child, 'kill'), shutdown);
+    if (shutdown !== 'infinity' && !isChildDead(child)) timer = setTimeout(() => exitChild(sup, child, 'kill'), shutdown);
   });
 }
 
@@ -46,7 +47,7 @@ export function shutdownChild(sup: Cell, child: Cell, shutdown: Shutdown): Promi
  * so each child gets its own shutdown, no more. Resolves with each child's outcome, in the
  * order given. @internal
  */
-export function shutdownAll(sup: Cell, children: readonly { readonly cell: Cell; readonly shutdown: Shutdown }[]): Promise<ChildStopped[]> {
+export function shutdownAll(sup: Cell, children: readonly { readonly cell: ChildRef; readonly shutdown: Shutdown }[]): Promise<ChildStopped[]> {
   const out: ChildStopped[] = new Array(children.length);
   let left = 0;
   return new Promise((resolve) => {
@@ -57,23 +58,23 @@ export function shutdownAll(sup: Cell, children: readonly { readonly cell: Cell;
       resolve(out);
     };
     /** Children still to kill, by shutdown time. */
-    const byTime = new Map<number, Cell[]>();
+    const byTime = new Map<number, ChildRef[]>();
     for (let i = 0; i < children.length; i++) {
       const { cell, shutdown } = children[i]!;
-      unlink(sup, cell);
-      if (isDead(cell)) {
+      unlinkChild(sup, cell);
+      if (isCell(cell) && isChildDead(cell)) {
         out[i] = { reason: exitReasonOf(cell), clean: false };
         continue;
       }
       left++;
       const expected = shutdown === 'brutal_kill' ? 'killed' : 'shutdown';
-      addMonitor(({ reason }) => {
+      monitorChild(sup, cell, (reason) => {
         out[i] = { reason, clean: reason === expected };
         if (--left === 0 && signalled) done();
-      }, cell);
-      sendExit(sup, cell, shutdown === 'brutal_kill' ? 'kill' : 'shutdown');
-      if (shutdown === 0) sendExit(sup, cell, 'kill'); // killed before its terminate runs
-      else if (typeof shutdown === 'number' && !isDead(cell)) {
+      });
+      exitChild(sup, cell, shutdown === 'brutal_kill' ? 'kill' : 'shutdown');
+      if (shutdown === 0) exitChild(sup, cell, 'kill'); // killed before its terminate runs
+      else if (typeof shutdown === 'number' && !isChildDead(cell)) {
         const group = byTime.get(shutdown);
         if (group === undefined) byTime.set(shutdown, [cell]);
         else group.push(cell);
@@ -87,7 +88,7 @@ export function shutdownAll(sup: Cell, children: readonly { readonly cell: Cell;
     for (const [ms, cells] of byTime) {
       timers.push(
         setTimeout(() => {
-          for (const cell of cells) if (!isDead(cell)) sendExit(sup, cell, 'kill');
+          for (const cell of cells) if (!isChildDead(cell)) exitChild(sup, cell, 'kill');
         }, ms),
       );
     }

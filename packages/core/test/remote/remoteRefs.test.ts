@@ -22,46 +22,7 @@ import {
 } from '../../src/index.js';
 import { capturingSystem, eventually, exitReasonOf } from '../support/helpers.js';
 import { Probe } from '../support/actors.js';
-
-/** A ref of a process "on another node" that records every operation core hands it. */
-class RecordingRef extends RemoteActorRef {
-  readonly kind = 'Worker@far';
-  readonly ops: unknown[][] = [];
-  constructor(readonly id: string) {
-    super();
-  }
-  call(caller: ActorRef | null, request: unknown, timeout: number): Promise<unknown> {
-    this.ops.push(['call', caller, request, timeout]);
-    return Promise.resolve({ echoed: request });
-  }
-  cast(msg: unknown): void {
-    this.ops.push(['cast', msg]);
-  }
-  send(msg: unknown): void {
-    this.ops.push(['send', msg]);
-  }
-  exit(from: ActorRef | null, reason: unknown): void {
-    this.ops.push(['exit', from, reason]);
-  }
-  link(from: ActorRef): void {
-    this.ops.push(['link', from]);
-  }
-  unlink(from: ActorRef): void {
-    this.ops.push(['unlink', from]);
-  }
-  linkedExit(from: ActorRef, reason: unknown): void {
-    this.ops.push(['linkedExit', from, reason]);
-  }
-  monitor(mref: MonitorRef): void {
-    this.ops.push(['monitor', mref]);
-  }
-  demonitor(mref: MonitorRef): void {
-    this.ops.push(['demonitor', mref]);
-  }
-  kinds(): unknown[] {
-    return this.ops.map((o) => o[0]);
-  }
-}
+import { RecordingRef } from '../support/RecordingRef.js';
 
 test('call, cast, send and exit on a remote ref go to the ref; the call resolves with what it answers', async (t) => {
   const { system } = capturingSystem('remote');
@@ -112,6 +73,22 @@ test('noconnection on a link: a non-trapping actor exits with it, a trapping one
   t.deepEqual(system.getStatus(trapping).links, [], 'the exit ended the link');
   deliverRemoteExit(trapping, far, 'noconnection', { linked: true });
   t.is((await system.call(trapping, { type: 'infos' })).length, 1, 'a second link exit for a link that is gone is dropped');
+  await system.shutdown();
+});
+
+test('a remote parent (acceptRemoteLink with parent: true): its exit stops a trapping actor, as a local parent does', async (t) => {
+  const { system } = capturingSystem('remote');
+  const sup = new RecordingRef('remote-sup');
+  const other = new RecordingRef('other');
+  const child = await system.spawn(Probe, { trap: true });
+  t.true(acceptRemoteLink(child, sup, { parent: true }));
+  t.true(acceptRemoteLink(child, other));
+  t.is(system.getStatus(child).parent, 'remote-sup');
+  deliverRemoteExit(child, other, 'shutdown', { linked: true });
+  t.deepEqual(await system.call(child, { type: 'infos' }), [{ type: 'EXIT', from: other, reason: 'shutdown' }], 'any other linked process is a message');
+  deliverRemoteExit(child, sup, 'shutdown', { linked: false });
+  t.is(await exitReasonOf(system, child), 'shutdown', 'the parent stopped it, though it traps exits');
+  t.throws(() => acceptRemoteLink(child, sup, { parent: 'yes' } as never), { message: /parent/ });
   await system.shutdown();
 });
 
