@@ -11,7 +11,9 @@
 import { writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { runDemo, sweptOutcome, type DemoSummary } from './demo/scenario.js';
-import { ServiceProcess } from './demo/ServiceProcess.js';
+import { DEMO_MARKER, ServiceProcess } from './demo/ServiceProcess.js';
+import { Progress } from './demo/Progress.js';
+import { runClusterPart, type ClusterSummary } from './demo/clusterPart.js';
 
 const argv = process.argv.slice(2);
 const jsonAt = argv.indexOf('--summary-json');
@@ -28,7 +30,7 @@ function codes(failedBy: Readonly<Record<string, number>>): string {
 }
 
 
-function printSummary(s: DemoSummary): boolean {
+function printSummary(s: DemoSummary, cluster: ClusterSummary): boolean {
   const asExpected = s.faults.every((f) => f.asExpected);
   const allAnswered = s.answered + s.cutOff === s.sent;
   const orphansGone = s.orphans.leftAfterSweep.length === 0;
@@ -42,8 +44,14 @@ function printSummary(s: DemoSummary): boolean {
     `  orphans: ${s.orphans.aliveAfterKill.length} Python worker${s.orphans.aliveAfterKill.length === 1 ? '' : 's'} outlived the SIGKILL; the restart's sweep: ${s.orphans.swept.map(sweptOutcome).join(', ') || 'nothing to do'}; ${orphansGone ? 'none left' : `left: ${s.orphans.leftAfterSweep.join(', ')}`}`,
   );
   console.log(`  stopped with SIGTERM: exit code ${String(s.stopCode)}; processes of this run left: ${s.processesLeft.length === 0 ? 'none' : s.processesLeft.join(', ')}`);
+  if (cluster.ran) {
+    console.log(
+      `  ${cluster.asExpected ? 'ok  ' : 'FAIL'} cluster: the child on ${cluster.firstOn} restarted on ${cluster.restartedOn} after its node was SIGKILLed (nodedown in ${cluster.nodedownMs} ms, restarted ${cluster.restartMs} ms later); processes left: ${cluster.processesLeft.length === 0 ? 'none' : cluster.processesLeft.join(', ')}`,
+    );
+  } else console.log(`  cluster part skipped: ${cluster.why} (apt-get install -y nats-server)`);
   if (s.logFile !== undefined) console.log(`  the service's logs (JSON lines): ${s.logFile}`);
-  return asExpected && allAnswered && orphansGone && s.stopCode === 0 && s.processesLeft.length === 0 && s.documents.survivedPoolFaults === s.documents.posted;
+  const clusterOk = !cluster.ran || (cluster.asExpected && cluster.processesLeft.length === 0);
+  return clusterOk && asExpected && allAnswered && orphansGone && s.stopCode === 0 && s.processesLeft.length === 0 && s.documents.survivedPoolFaults === s.documents.posted;
 }
 
 async function serve(): Promise<void> {
@@ -79,9 +87,11 @@ async function serve(): Promise<void> {
 try {
   if (argv.includes('--serve')) await serve();
   else {
-    const summary = await runDemo(process.stdout, { verbose: argv.includes('--verbose') });
-    if (jsonAt !== -1 && argv[jsonAt + 1] !== undefined) writeFileSync(argv[jsonAt + 1]!, JSON.stringify(summary, null, 2));
-    if (!printSummary(summary)) process.exitCode = 1;
+    const token = process.env[DEMO_MARKER] ?? randomUUID();
+    const summary = await runDemo(process.stdout, { verbose: argv.includes('--verbose'), token });
+    const cluster = await runClusterPart(new Progress(process.stdout), token);
+    if (jsonAt !== -1 && argv[jsonAt + 1] !== undefined) writeFileSync(argv[jsonAt + 1]!, JSON.stringify({ ...summary, cluster }, null, 2));
+    if (!printSummary(summary, cluster)) process.exitCode = 1;
   }
 } catch (error) {
   console.error('the demo failed:', error);

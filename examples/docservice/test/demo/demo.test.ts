@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import type { DemoSummary } from '../../src/demo/scenario.js';
+import { hasNatsServer, type ClusterSummary } from '../../src/demo/clusterPart.js';
 import { DEMO_MARKER, markedPids, until } from '../../src/demo/ServiceProcess.js';
 
 const DEMO = fileURLToPath(new URL('../../src/demo.js', import.meta.url));
@@ -22,7 +23,7 @@ test('the demo runs its faults, answers every request, sweeps the orphans and le
       child.stdin?.end();
     });
     t.is(code, 0, stdout);
-    const s = JSON.parse(readFileSync(summaryFile, 'utf8')) as DemoSummary;
+    const s = JSON.parse(readFileSync(summaryFile, 'utf8')) as DemoSummary & { cluster: ClusterSummary };
 
     // every request got an answer, except the one in flight when the whole service was SIGKILLed
     t.is(s.answered + s.cutOff, s.sent);
@@ -50,6 +51,22 @@ test('the demo runs its faults, answers every request, sweeps the orphans and le
     t.deepEqual(s.orphans.leftAfterSweep, []);
     t.is(s.stopCode, 0);
     t.deepEqual(s.processesLeft, []);
+
+    // the cluster part: the child placed on docs-b restarts on docs-a when docs-b is SIGKILLed
+    if (hasNatsServer()) {
+      const c = s.cluster;
+      if (!c.ran) throw new Error(`the cluster part did not run: ${c.why}`);
+      t.is(c.firstOn, 'docs-b');
+      t.is(c.restartedOn, 'docs-a');
+      t.deepEqual(c.lookupAfter, c.lookupBefore, 'indexed again after the restart');
+      t.deepEqual(c.lookupBefore, ['doc-2', 'doc-3']);
+      t.deepEqual(c.stopCodes.slice(0, 1), [0]);
+      t.deepEqual(c.processesLeft, []);
+      t.true(c.asExpected);
+    } else {
+      t.false(s.cluster.ran);
+      t.regex(stdout, /cluster part skipped: nats-server is not on the PATH \(install it: apt-get install -y nats-server\)/);
+    }
 
     t.true(stdout.includes('\nsummary\n'));
     t.regex(stdout, /fault: .*\n +→ .*\n +→ the caller saw /);
