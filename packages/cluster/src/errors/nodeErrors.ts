@@ -53,6 +53,23 @@ export class RemoteSpawnTimeoutError extends ArborError {
 }
 
 /**
+ * A node did not answer `cluster.whereisOn` within its timeout.
+ *
+ * @example
+ * await cluster.whereisOn('api-2', 'cache', { timeout: 100 }); // RemoteLookupTimeoutError if api-2 is slow
+ */
+export class RemoteLookupTimeoutError extends ArborError {
+  readonly code = 'lookup_timeout' as const;
+  constructor(
+    readonly node: string,
+    readonly lookedUp: string,
+    readonly timeout: number,
+  ) {
+    super(`whereisOn: node "${node}" did not answer the lookup of "${lookedUp}" within ${timeout} ms; raise { timeout } or check the node's log`);
+  }
+}
+
+/**
  * The node has left the cluster (`cluster.leave()`): it sends and spawns no more.
  *
  * @example

@@ -16,12 +16,12 @@ import {
   type Protocol,
 } from '@arbor/core';
 import type { Logger } from 'winston';
-import { ClusterLeftError, NoNodeError, RemoteSpawnTimeoutError, UnknownBehaviourError } from '../errors/nodeErrors.js';
+import { ClusterLeftError, NoNodeError, RemoteLookupTimeoutError, RemoteSpawnTimeoutError, UnknownBehaviourError } from '../errors/nodeErrors.js';
 import type { Transport, TransportSubscription } from '../transport/Transport.js';
 import { FrameCodec } from '../wire/FrameCodec.js';
 import { ClusterRef } from './ClusterRef.js';
 import type { ResolvedClusterOptions } from './ClusterOptions.js';
-import { CALL, CALL_FAIL, CAST, DEMONITOR, DOWN, EXIT, INFO, LINK, MONITOR, REPLY, RESET, SPAWN, UNLINK, type Batch, type Beat } from './frames.js';
+import { CALL, CALL_FAIL, CAST, DEMONITOR, DOWN, EXIT, INFO, LINK, MONITOR, REPLY, RESET, SPAWN, UNLINK, WHEREIS, type Batch, type Beat } from './frames.js';
 import { handleFrame, type InboundNode } from './inbound.js';
 import type { NodeDownMessage, NodeDownReason, NodeEvent, NodeId, RemoteSpawnOptions } from './NodeEvent.js';
 import { Peer } from './Peer.js';
@@ -226,6 +226,37 @@ export class Cluster {
           reject,
           timer,
         });
+        this.#queue(peer, bytes);
+      });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * The actor registered under local name `name` on node `node` (Erlang's `{Name, Node}`),
+   * or null when none is. Rejects with `NoNodeError` when the node is not up or is lost
+   * before it answers, `RemoteLookupTimeoutError` after `timeout` ms (default 5000).
+   *
+   * @example
+   * const scope = await cluster.whereisOn('api-2', 'arbor.pg.default');
+   */
+  whereisOn<P extends Protocol = any>(node: string, name: string, options?: { readonly timeout?: number }): Promise<ClusterRef<P> | null> {
+    try {
+      if (this.#left) throw new ClusterLeftError(this.self.name, 'whereisOn');
+      if (typeof name !== 'string' || name === '') throw new InvalidOptionError('whereisOn: name', 'a local name registered on that node (system.spawn(B, arg, { name }))', name);
+      const timeout = options?.timeout ?? 5000;
+      if (typeof timeout !== 'number' || !(timeout > 0) || timeout > 2 ** 31 - 1) throw new InvalidOptionError('whereisOn: options.timeout', 'milliseconds from 1 to 2^31-1', timeout);
+      const peer = typeof node === 'string' ? this.#upPeer(node) : undefined;
+      if (peer === undefined) throw new NoNodeError(String(node), 'whereisOn', this.nodes().map((n) => n.name));
+      const id = ++this.#nextSpawn;
+      const bytes = this.#codec.encode([WHEREIS, id, name]);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          peer.lookups.delete(id);
+          reject(new RemoteLookupTimeoutError(node, name, timeout));
+        }, timeout);
+        peer.lookups.set(id, { resolve: (ref) => resolve(ref as ClusterRef<P> | null), reject, timer });
         this.#queue(peer, bytes);
       });
     } catch (e) {

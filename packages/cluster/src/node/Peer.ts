@@ -45,6 +45,8 @@ export class Peer {
   readonly calls = new Map<number, PendingRemoteCall>();
   /** Spawn requests to it not answered yet. */
   readonly spawns = new Map<number, { readonly behaviour: string; readonly resolve: (ref: unknown) => void; readonly reject: (error: unknown) => void; timer: ReturnType<typeof setTimeout> }>();
+  /** Name lookups (`whereisOn`) not answered yet. */
+  readonly lookups = new Map<number, { readonly resolve: (ref: unknown) => void; readonly reject: (error: unknown) => void; timer: ReturnType<typeof setTimeout> }>();
 
   constructor(
     readonly incarnation: string,
@@ -72,7 +74,7 @@ export class Peer {
 
   /**
    * The channel is lost: every pending call rejects with `CallExitError('noconnection')`,
-   * every spawn with `spawnError()`, every link across delivers `noconnection`, every monitor
+   * every spawn and lookup with `spawnError()`, every link across delivers `noconnection`, every monitor
    * held on its actors a DOWN, and the monitors it held on ours are removed; each once.
    */
   loseEverything(system: ActorSystem, spawnError: () => Error): void {
@@ -82,8 +84,9 @@ export class Peer {
       clearTimeout(c.timer);
       c.reject(new CallExitError(c.ref, 'noconnection'));
     }
-    const spawns = [...this.spawns.values()];
+    const spawns = [...this.spawns.values(), ...this.lookups.values()];
     this.spawns.clear();
+    this.lookups.clear();
     for (const s of spawns) {
       clearTimeout(s.timer);
       s.reject(spawnError());

@@ -20,6 +20,8 @@ export const DOWN = 11; //       [DOWN, monitorId, reason]
 export const SPAWN = 12; //      [SPAWN, requestId, behaviourName, arg]
 export const SPAWNED = 13; //    [SPAWNED, requestId, ref | null, error | null, knownBehaviours (when the name is unknown)]
 export const RESET = 14; //      [RESET]: the sender dropped its channel to the receiver
+export const WHEREIS = 15; //    [WHEREIS, requestId, name]: a locally registered name on the receiver
+export const WHERE = 16; //      [WHERE, requestId, ref | null]
 
 /** One batch on the wire. */
 export type Batch = [from: string, epoch: number, seq: number, frames: Uint8Array[] | unknown[][]];

@@ -15,7 +15,7 @@ import {
 import type { Logger } from 'winston';
 import { UnknownBehaviourError } from '../errors/nodeErrors.js';
 import { ClusterRef } from './ClusterRef.js';
-import { CALL, CALL_FAIL, CAST, DEMONITOR, DOWN, EXIT, INFO, LINK, MONITOR, REPLY, SPAWN, SPAWNED, UNLINK } from './frames.js';
+import { CALL, CALL_FAIL, CAST, DEMONITOR, DOWN, EXIT, INFO, LINK, MONITOR, REPLY, SPAWN, SPAWNED, UNLINK, WHERE, WHEREIS } from './frames.js';
 import type { Peer } from './Peer.js';
 
 /**
@@ -150,6 +150,20 @@ export function handleFrame(node: InboundNode, peer: Peer, f: unknown[]): void {
     case SPAWN:
       serveSpawn(node, peer, f[1] as number, f[2] as string, f[3], f[4]);
       return;
+    case WHEREIS: {
+      const name = f[2];
+      const ref = typeof name === 'string' && name !== '' ? node.system.whereis(name) : undefined;
+      node.reply(peer, [WHERE, f[1], ref ?? null]);
+      return;
+    }
+    case WHERE: {
+      const pending = peer.lookups.get(f[1] as number);
+      if (pending === undefined) return;
+      peer.lookups.delete(f[1] as number);
+      clearTimeout(pending.timer);
+      pending.resolve(f[2] instanceof ClusterRef ? f[2] : null);
+      return;
+    }
     case SPAWNED: {
       const pending = peer.spawns.get(f[1] as number);
       if (pending === undefined) return;
