@@ -16,10 +16,11 @@ import {
 import type { Logger } from 'winston';
 import { ClusterLeftError, NoNodeError, RemoteSpawnTimeoutError, UnknownBehaviourError } from '../errors/nodeErrors.js';
 import type { Transport, TransportSubscription } from '../transport/Transport.js';
+import { FrameBatch, readBatch, readFrames, type ReceivedBatch } from '../wire/FrameBatch.js';
 import { FrameCodec } from '../wire/FrameCodec.js';
 import { ClusterRef } from './ClusterRef.js';
 import type { ResolvedClusterOptions } from './ClusterOptions.js';
-import { CALL, CALL_FAIL, CAST, DEMONITOR, DOWN, EXIT, INFO, LINK, MONITOR, REPLY, RESET, SPAWN, UNLINK, type Batch, type Beat } from './frames.js';
+import { CALL, CALL_FAIL, CAST, DEMONITOR, DOWN, EXIT, INFO, LINK, MONITOR, REPLY, RESET, SPAWN, UNLINK, type Beat } from './frames.js';
 import { handleFrame, type InboundNode } from './inbound.js';
 import type { NodeDownMessage, NodeDownReason, NodeEvent, NodeId, RemoteSpawnOptions } from './NodeEvent.js';
 import { Peer } from './Peer.js';
@@ -88,7 +89,7 @@ export class Cluster {
       behaviours: options.behaviours,
       exports: this.#refs.exports,
       ref: (incarnation, id) => this.#refs.ref(incarnation, id),
-      queueFrame: (peer, frame) => this.#queue(peer, this.#codec.encode(frame)),
+      queueFrame: (peer, frame) => this.#queue(peer, frame),
       reply: (peer, frame) => this.#reply(peer, frame),
     };
   }
@@ -195,7 +196,7 @@ export class Cluster {
       const peer = this.#upPeer(node);
       if (peer === undefined) throw new NoNodeError(node, 'spawn', this.nodes().map((n) => n.name));
       const id = ++this.#nextSpawn;
-      const bytes = this.#codec.encode([SPAWN, id, behaviour, arg, link ?? null]);
+      this.#codec.encodeInto([SPAWN, id, behaviour, arg, link ?? null], peer.out);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           peer.spawns.delete(id);
@@ -214,7 +215,7 @@ export class Cluster {
           reject,
           timer,
         });
-        this.#queue(peer, bytes);
+        this.#queued(peer);
       });
     } catch (e) {
       return Promise.reject(e);
@@ -259,9 +260,8 @@ export class Cluster {
     const peer = this.#peerFor(ref);
     if (peer === null || peer.state === 'down') return Promise.reject(this.#unreachable(ref, peer, 'call'));
     const cid = ++this.#nextCall;
-    let bytes: Uint8Array;
     try {
-      bytes = this.#codec.encode([CALL, ref.id, cid, request]);
+      this.#codec.encodeInto([CALL, ref.id, cid, request], peer.out);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -274,24 +274,24 @@ export class Cluster {
         }, timeout);
       }
       peer.calls.set(cid, pending);
-      this.#queue(peer, bytes);
+      this.#queued(peer);
     });
   }
 
   /** @internal */
   remoteCast(ref: ClusterRef, msg: unknown, info: boolean): void {
     const peer = this.#peerFor(ref);
-    const bytes = this.#codec.encode([info ? INFO : CAST, ref.id, msg]); // an unserialisable message throws here, at the sender
-    if (peer === null || peer.state === 'down') return;
-    this.#queue(peer, bytes);
+    const frame = [info ? INFO : CAST, ref.id, msg];
+    if (peer !== null && peer.state !== 'down') this.#queue(peer, frame);
+    else this.#codec.encode(frame); // an unserialisable message throws here, at the sender
   }
 
   /** @internal */
   remoteExitSignal(ref: ClusterRef, from: ActorRef | null, reason: unknown): void {
     const peer = this.#peerFor(ref);
-    const bytes = this.#codec.encode([EXIT, ref.id, from, reason, 0]);
-    if (peer === null || peer.state === 'down') return;
-    this.#queue(peer, bytes);
+    const frame = [EXIT, ref.id, from, reason, 0];
+    if (peer !== null && peer.state !== 'down') this.#queue(peer, frame);
+    else this.#codec.encode(frame);
   }
 
   /** @internal */
@@ -303,7 +303,7 @@ export class Cluster {
       return;
     }
     peer.addLink(ref, from);
-    this.#queue(peer, this.#codec.encode([LINK, ref.id, from]));
+    this.#queue(peer, [LINK, ref.id, from]);
   }
 
   /** @internal */
@@ -311,14 +311,14 @@ export class Cluster {
     const peer = this.#peerFor(ref);
     if (peer === null) return;
     peer.removeLink(ref, from);
-    if (peer.state !== 'down') this.#queue(peer, this.#codec.encode([UNLINK, ref.id, from]));
+    if (peer.state !== 'down') this.#queue(peer, [UNLINK, ref.id, from]);
   }
 
   /** @internal called inside the local actor's exit: must not throw. */
   remoteLinkedExit(ref: ClusterRef, from: ActorRef, reason: unknown): void {
     const peer = this.#peerFor(ref);
     if (peer === null || !peer.removeLink(ref, from) || peer.state === 'down') return;
-    this.#queue(peer, this.#encodeReason([EXIT, ref.id, from, reason, 1], 3));
+    this.#queueReason(peer, [EXIT, ref.id, from, reason, 1], 3);
   }
 
   /** @internal */
@@ -330,24 +330,25 @@ export class Cluster {
       return;
     }
     peer.monitorsHeld.set(mref.id, { mref, ref });
-    this.#queue(peer, this.#codec.encode([MONITOR, ref.id, mref.id]));
+    this.#queue(peer, [MONITOR, ref.id, mref.id]);
   }
 
   /** @internal */
   remoteDemonitor(ref: ClusterRef, mref: MonitorRef): void {
     const peer = this.#peerFor(ref);
     if (peer === null || !peer.monitorsHeld.delete(mref.id) || peer.state === 'down') return;
-    this.#queue(peer, this.#codec.encode([DEMONITOR, ref.id, mref.id]));
+    this.#queue(peer, [DEMONITOR, ref.id, mref.id]);
   }
 
   /** A frame whose reason may not cross (an exit inside Cell.finish must not throw): the reason's text instead. */
-  #encodeReason(frame: unknown[], at: number): Uint8Array {
+  #queueReason(peer: Peer, frame: unknown[], at: number): void {
     try {
-      return this.#codec.encode(frame);
+      this.#codec.encodeInto(frame, peer.out);
     } catch {
       frame[at] = String(frame[at]);
-      return this.#codec.encode(frame);
+      this.#codec.encodeInto(frame, peer.out);
     }
+    this.#queued(peer);
   }
 
   // ------------------------------------------------------------------ peers and channels
@@ -382,10 +383,16 @@ export class Cluster {
     return this.#unreachableReason(peer) === 'noproc' ? new NoProcError(ref, operation) : new CallExitError(ref, 'noconnection');
   }
 
-  #queue(peer: Peer, bytes: Uint8Array): void {
-    if (peer.out.length === 0) this.#dirty.push(peer);
-    peer.out.push(bytes);
-    if (peer.out.length >= MAX_FRAMES_PER_BATCH) {
+  /** Encodes `frame` into the peer's batch (an unserialisable one throws, nothing queued) for the end of the turn. */
+  #queue(peer: Peer, frame: unknown[]): void {
+    this.#codec.encodeInto(frame, peer.out);
+    this.#queued(peer);
+  }
+
+  /** A frame joined the peer's batch: the batch goes at the end of the turn, or now when full. */
+  #queued(peer: Peer): void {
+    if (peer.out.count === 1) this.#dirty.push(peer);
+    if (peer.out.count >= MAX_FRAMES_PER_BATCH) {
       this.#send(peer);
       return;
     }
@@ -403,39 +410,39 @@ export class Cluster {
 
   /** Publishes a peer's queued frames as one batch with the channel's next sequence number. */
   #send(peer: Peer): void {
-    if (peer.out.length === 0 || peer.state === 'down') {
-      peer.out = [];
+    if (peer.out.count === 0 || peer.state === 'down') {
+      peer.out.clear();
       return;
     }
-    const frames = peer.out;
-    peer.out = [];
-    const batch: Batch = [this.self.incarnation, peer.outEpoch, ++peer.outSeq, frames];
-    this.#transport.publish(`arbor.${this.#options.cluster}.n.${peer.incarnation}`, this.#codec.encode(batch));
+    const bytes = peer.out.take(this.#codec, this.self.incarnation, peer.outEpoch, ++peer.outSeq);
+    this.#transport.publish(`arbor.${this.#options.cluster}.n.${peer.incarnation}`, bytes);
   }
 
   /** Out of band: tells a peer we dropped its channel up to `closedEpoch` (it fires its side). */
   #sendReset(peer: Peer): void {
-    const batch: Batch = [this.self.incarnation, peer.outEpoch, 0, [[RESET, peer.inMin - 1]]];
-    this.#transport.publish(`arbor.${this.#options.cluster}.n.${peer.incarnation}`, this.#codec.encode(batch));
+    const reset = new FrameBatch(16);
+    this.#codec.encodeInto([RESET, peer.inMin - 1], reset);
+    this.#transport.publish(`arbor.${this.#options.cluster}.n.${peer.incarnation}`, reset.take(this.#codec, this.self.incarnation, peer.outEpoch, 0));
   }
 
   #onBatch(data: Uint8Array): void {
     if (this.#left) return;
-    let batch: Batch;
+    let batch: ReceivedBatch;
     try {
-      batch = this.#codec.decode(data) as Batch;
+      batch = readBatch(this.#codec, data);
     } catch (e) {
       this.#logger.warn('cluster: undecodable batch dropped', { report: 'cluster_bad_batch', node: this.self.name, reason: String(e) });
       return;
     }
-    const [from, epoch, seq, frames] = batch;
+    const { from, epoch, seq } = batch;
     if (typeof from !== 'string' || from === this.self.incarnation) return;
     let peer = this.#peers.get(from);
     if (peer === undefined) this.#peers.set(from, (peer = new Peer(from, Date.now())));
     if (seq === 0) {
       // Out-of-band reset: the sender refuses our frames of epochs up to closed.
-      const closed = (frames[0] as unknown[])[1] as number;
-      if (peer.outEpoch <= closed) {
+      let closed: unknown;
+      readFrames(this.#codec, batch, (f) => ((closed = (f as unknown[])[1]), false), () => {});
+      if (typeof closed === 'number' && peer.outEpoch <= closed) {
         peer.outEpoch = closed + 1;
         peer.outSeq = 0;
         this.#down(peer, 'reset', false);
@@ -465,39 +472,31 @@ export class Cluster {
       peer.inSeq = seq;
     }
     this.#heard(peer);
-    for (const bytes of frames as unknown as Uint8Array[]) {
-      let frame: unknown[];
+    const at = peer;
+    const onFrame = (frame: unknown): boolean => {
       try {
-        frame = this.#codec.decode(bytes) as unknown[];
+        handleFrame(this.#inbound, at, frame as unknown[]);
       } catch (e) {
-        this.#logger.warn('cluster: undecodable frame dropped', { report: 'cluster_bad_frame', node: this.self.name, from, reason: String(e) });
-        continue;
+        this.#logger.error('cluster: frame failed', { report: 'cluster_frame_error', node: this.self.name, from, kind: (frame as unknown[])[0], reason: String(e) });
       }
-      try {
-        this.#onFrame(peer, frame);
-      } catch (e) {
-        this.#logger.error('cluster: frame failed', { report: 'cluster_frame_error', node: this.self.name, from, kind: frame[0], reason: String(e) });
-      }
-      if (peer.state === 'down') return;
-    }
-  }
-
-  #onFrame(peer: Peer, f: unknown[]): void {
-    handleFrame(this.#inbound, peer, f);
+      return at.state !== 'down';
+    };
+    readFrames(this.#codec, batch, onFrame, (e) => {
+      this.#logger.warn('cluster: undecodable frame dropped', { report: 'cluster_bad_frame', node: this.self.name, from, reason: String(e) });
+    });
   }
 
   /** Queues an answer frame; dropped if the peer is down by now. */
   #reply(peer: Peer, frame: unknown[]): void {
     if (peer.state === 'down' || this.#left) return;
-    let bytes: Uint8Array;
     try {
-      bytes = this.#codec.encode(frame);
+      this.#codec.encodeInto(frame, peer.out);
     } catch (e) {
       // A reply that cannot cross: the caller gets the error instead of a hang.
-      if (frame[0] === REPLY) bytes = this.#codec.encode([CALL_FAIL, frame[1], 'error', e]);
+      if (frame[0] === REPLY) this.#codec.encodeInto([CALL_FAIL, frame[1], 'error', e], peer.out);
       else return;
     }
-    this.#queue(peer, bytes);
+    this.#queued(peer);
   }
 
   // ------------------------------------------------------------------ liveness
@@ -573,7 +572,7 @@ export class Cluster {
     peer.inMin = peer.inEpoch + 1;
     peer.outEpoch++;
     peer.outSeq = 0;
-    peer.out = [];
+    peer.out.clear();
     if (notify && !this.#left) this.#sendReset(peer);
     peer.loseEverything(this.#system, () => (this.#left ? new ClusterLeftError(this.self.name, 'spawn') : new NoNodeError(peer.name, 'spawn', this.nodes().map((n) => n.name))));
     if (!wasUp) return;

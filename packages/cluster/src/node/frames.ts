@@ -1,6 +1,7 @@
 /**
  * The frames nodes exchange, as small arrays (`[kind, ...fields]`) batched per destination:
- * one NATS message carries `[fromIncarnation, epoch, seq, frames]`. Ids are actor ids of
+ * one NATS message carries the head `[fromIncarnation, epoch, seq, frameLengths]` then the
+ * encoded frames back to back (wire/FrameBatch.ts). Ids are actor ids of
  * the receiving node unless a field says `from`. @internal
  *
  * @example
@@ -20,9 +21,6 @@ export const DOWN = 11; //       [DOWN, monitorId, reason]
 export const SPAWN = 12; //      [SPAWN, requestId, behaviourName, arg]
 export const SPAWNED = 13; //    [SPAWNED, requestId, ref | null, error | null, knownBehaviours (when the name is unknown)]
 export const RESET = 14; //      [RESET]: the sender dropped its channel to the receiver
-
-/** One batch on the wire. */
-export type Batch = [from: string, epoch: number, seq: number, frames: Uint8Array[] | unknown[][]];
 
 /** A heartbeat or a leave, on the cluster's heartbeat subject. */
 export type Beat = [kind: 'hb' | 'leave', incarnation: string, node: string, lagMs: number];
