@@ -52,7 +52,7 @@ export class FrameCodec {
 
   /**
    * Encodes `value` as `encode` does and appends its bytes to `batch` (no buffer of its own);
-   * a value that cannot cross throws the same error and leaves `batch` as it was.
+   * a value that cannot cross throws the same error and leaves `batch` as it was. @internal
    *
    * @example
    * codec.encodeInto([CAST, id, msg], peerBatch);

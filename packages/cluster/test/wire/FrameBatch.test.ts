@@ -117,13 +117,15 @@ test('onFrame returning false stops the batch: the frames after it are not decod
   t.deepEqual(decoded, ['r0', 'r1']);
 });
 
-test('each take is a fresh buffer: a later batch never writes into an earlier one', (t) => {
+test('each take is a fresh buffer: a later batch never writes into an earlier one, nor into encode\'s bytes', (t) => {
   const batch = new FrameBatch();
   sender.encodeInto(['one', 'x'.repeat(100)], batch);
   const first = batch.take(sender, 'a', 1, 1);
   const copy = Uint8Array.from(first);
+  const own = sender.encode(['encode', 'z'.repeat(100)]);
   for (let i = 0; i < 100; i++) sender.encodeInto(['two', 'y'.repeat(100)], batch);
-  sender.encode(['encode', 'z'.repeat(100)]);
+  sender.encode(['encode', 'w'.repeat(100)]);
+  t.deepEqual(sender.decode(own), ['encode', 'z'.repeat(100)], 'encodeInto never writes into the bytes encode returned');
   const second = batch.take(sender, 'a', 1, 2);
   t.true(second.length > first.length);
   t.deepEqual(Uint8Array.from(first), copy);
