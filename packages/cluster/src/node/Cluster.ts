@@ -21,7 +21,7 @@ import { FrameCodec } from '../wire/FrameCodec.js';
 import { ClusterRef } from './ClusterRef.js';
 import type { ResolvedClusterOptions } from './ClusterOptions.js';
 import { CALL, CALL_FAIL, CAST, DEMONITOR, DOWN, EXIT, INFO, LINK, MONITOR, REPLY, RESET, SPAWN, UNLINK, type Beat } from './frames.js';
-import { handleFrame, type InboundNode } from './inbound.js';
+import { handleBatch, type InboundNode } from './inbound.js';
 import type { NodeDownMessage, NodeDownReason, NodeEvent, NodeId, RemoteSpawnOptions } from './NodeEvent.js';
 import { Peer } from './Peer.js';
 import { RefTable } from './RefTable.js';
@@ -472,18 +472,7 @@ export class Cluster {
       peer.inSeq = seq;
     }
     this.#heard(peer);
-    const at = peer;
-    const onFrame = (frame: unknown): boolean => {
-      try {
-        handleFrame(this.#inbound, at, frame as unknown[]);
-      } catch (e) {
-        this.#logger.error('cluster: frame failed', { report: 'cluster_frame_error', node: this.self.name, from, kind: (frame as unknown[])[0], reason: String(e) });
-      }
-      return at.state !== 'down';
-    };
-    readFrames(this.#codec, batch, onFrame, (e) => {
-      this.#logger.warn('cluster: undecodable frame dropped', { report: 'cluster_bad_frame', node: this.self.name, from, reason: String(e) });
-    });
+    handleBatch(this.#inbound, this.#codec, peer, batch);
   }
 
   /** Queues an answer frame; dropped if the peer is down by now. */
