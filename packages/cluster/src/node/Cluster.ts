@@ -16,14 +16,16 @@ import {
   type Protocol,
 } from '@arbor/core';
 import type { Logger } from 'winston';
-import { ClusterLeftError, NoNodeError, RemoteLookupTimeoutError, RemoteSpawnTimeoutError, UnknownBehaviourError } from '../errors/nodeErrors.js';
+import { ClusterLeftError, NoNodeError, RemoteLookupTimeoutError, RemoteSpawnTimeoutError } from '../errors/nodeErrors.js';
 import type { Transport, TransportSubscription } from '../transport/Transport.js';
+import { FrameBatch, readBatch, readFrames, type ReceivedBatch } from '../wire/FrameBatch.js';
 import { FrameCodec } from '../wire/FrameCodec.js';
 import { ClusterRef } from './ClusterRef.js';
-import type { ResolvedClusterOptions } from './ClusterOptions.js';
-import { CALL, CALL_FAIL, CAST, DEMONITOR, DOWN, EXIT, INFO, LINK, MONITOR, REPLY, RESET, SPAWN, UNLINK, WHEREIS, type Batch, type Beat } from './frames.js';
-import { handleFrame, type InboundNode } from './inbound.js';
-import type { NodeDownMessage, NodeDownReason, NodeEvent, NodeId, RemoteSpawnOptions } from './NodeEvent.js';
+import { requestTimeout, type ResolvedClusterOptions } from './ClusterOptions.js';
+import { CALL, CALL_FAIL, CAST, DEMONITOR, EXIT, INFO, LINK, MONITOR, REPLY, RESET, SPAWN, UNLINK, WHEREIS, type Beat } from './frames.js';
+import { handleBatch, type InboundNode } from './inbound.js';
+import type { NodeDownReason, NodeEvent, NodeId, RemoteSpawnOptions } from './NodeEvent.js';
+import { NodeWatchers } from './NodeWatchers.js';
 import { Peer } from './Peer.js';
 import { RefTable } from './RefTable.js';
 
@@ -51,11 +53,9 @@ export class Cluster {
   readonly #codec: FrameCodec;
   readonly #logger: Logger;
   readonly #peers = new Map<string, Peer>();
-  /** Local actors whose refs went out, by id (an entry leaves when the actor exits). */
-  /** Interned refs of actors elsewhere (and of dead local ones), by `incarnation/id`. */
+  /** Local actors whose refs went out, and interned refs of actors elsewhere. */
   readonly #refs: RefTable;
-  readonly #listeners = new Set<(e: NodeEvent) => void>();
-  readonly #nodeMonitors = new Map<string, Set<ActorRef>>();
+  readonly #watchers: NodeWatchers;
   readonly #dirty: Peer[] = [];
   readonly #subs: TransportSubscription[] = [];
   #flushQueued = false;
@@ -77,6 +77,7 @@ export class Cluster {
     this.#ownsTransport = ownsTransport;
     this.#logger = system.logger;
     this.self = { name: options.node, incarnation };
+    this.#watchers = new NodeWatchers(system, this.#logger, options.node);
     this.#refs = new RefTable(incarnation, this);
     this.#codec = new FrameCodec({
       refClasses: [LocalActorRef, ClusterRef],
@@ -90,7 +91,7 @@ export class Cluster {
       behaviours: options.behaviours,
       exports: this.#refs.exports,
       ref: (incarnation, id) => this.#refs.ref(incarnation, id),
-      queueFrame: (peer, frame) => this.#queue(peer, this.#codec.encode(frame)),
+      queueFrame: (peer, frame) => this.#queue(peer, frame),
       reply: (peer, frame) => this.#reply(peer, frame),
     };
   }
@@ -151,8 +152,7 @@ export class Cluster {
    */
   onNode(listener: (event: NodeEvent) => void): () => void {
     if (typeof listener !== 'function') throw new InvalidOptionError('onNode: listener', 'a function (event) => void', listener);
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#watchers.listen(listener);
   }
 
   /**
@@ -166,22 +166,10 @@ export class Cluster {
   monitorNode(watcher: ActorRef, node: string): () => void {
     if (!isActorRef(watcher)) throw new InvalidOptionError('monitorNode: watcher', 'a local ActorRef (the actor to tell)', watcher);
     if (typeof node !== 'string' || node === '') throw new InvalidOptionError('monitorNode: node', 'a node name', node);
-    if (this.#upPeer(node) === undefined) {
-      queueMicrotask(() => this.#system.send(watcher, { type: 'nodedown', node } satisfies NodeDownMessage as never));
-      return () => {};
-    }
-    let set = this.#nodeMonitors.get(node);
-    if (set === undefined) this.#nodeMonitors.set(node, (set = new Set()));
-    set.add(watcher);
-    return () => this.#nodeMonitors.get(node)?.delete(watcher);
+    return this.#watchers.monitor(watcher, node, this.#upPeer(node) !== undefined);
   }
 
-  /**
-   * What other nodes may spawn here, by name (`joinCluster({ behaviours })`).
-   *
-   * @example
-   * Object.keys(cluster.behaviours); // ['Worker']
-   */
+  /** What other nodes may spawn here, by name (`joinCluster({ behaviours })`). @example Object.keys(cluster.behaviours) */
   get behaviours(): Readonly<Record<string, BehaviourClass<AnyBehaviour>>> {
     return this.#options.behaviours;
   }
@@ -200,14 +188,13 @@ export class Cluster {
       if (this.#left) throw new ClusterLeftError(this.self.name, 'spawn');
       if (typeof node !== 'string' || node === '') throw new InvalidOptionError('spawn: node', 'a node name (see cluster.nodes())', node);
       if (typeof behaviour !== 'string' || behaviour === '') throw new InvalidOptionError('spawn: behaviour', "a behaviour name the node offers in joinCluster({ behaviours })", behaviour);
-      const timeout = options?.timeout ?? 5000;
-      if (typeof timeout !== 'number' || !(timeout > 0) || timeout > 2 ** 31 - 1) throw new InvalidOptionError('spawn: options.timeout', 'milliseconds from 1 to 2^31-1', timeout);
+      const timeout = requestTimeout('spawn', options?.timeout);
       const link = options?.link;
       if (link !== undefined && !isActorRef(link)) throw new InvalidOptionError('spawn: options.link', 'a local ActorRef to link the new actor to', link);
       const peer = this.#upPeer(node);
       if (peer === undefined) throw new NoNodeError(node, 'spawn', this.nodes().map((n) => n.name));
       const id = ++this.#nextSpawn;
-      const bytes = this.#codec.encode([SPAWN, id, behaviour, arg, link ?? null]);
+      this.#codec.encodeInto([SPAWN, id, behaviour, arg, link ?? null], peer.out);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           peer.spawns.delete(id);
@@ -226,7 +213,7 @@ export class Cluster {
           reject,
           timer,
         });
-        this.#queue(peer, bytes);
+        this.#queued(peer);
       });
     } catch (e) {
       return Promise.reject(e);
@@ -245,19 +232,17 @@ export class Cluster {
     try {
       if (this.#left) throw new ClusterLeftError(this.self.name, 'whereisOn');
       if (typeof name !== 'string' || name === '') throw new InvalidOptionError('whereisOn: name', 'a local name registered on that node (system.spawn(B, arg, { name }))', name);
-      const timeout = options?.timeout ?? 5000;
-      if (typeof timeout !== 'number' || !(timeout > 0) || timeout > 2 ** 31 - 1) throw new InvalidOptionError('whereisOn: options.timeout', 'milliseconds from 1 to 2^31-1', timeout);
+      const timeout = requestTimeout('whereisOn', options?.timeout);
       const peer = typeof node === 'string' ? this.#upPeer(node) : undefined;
       if (peer === undefined) throw new NoNodeError(String(node), 'whereisOn', this.nodes().map((n) => n.name));
       const id = ++this.#nextSpawn;
-      const bytes = this.#codec.encode([WHEREIS, id, name]);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           peer.lookups.delete(id);
           reject(new RemoteLookupTimeoutError(node, name, timeout));
         }, timeout);
         peer.lookups.set(id, { resolve: (ref) => resolve(ref as ClusterRef<P> | null), reject, timer });
-        this.#queue(peer, bytes);
+        this.#queue(peer, [WHEREIS, id, name]);
       });
     } catch (e) {
       return Promise.reject(e);
@@ -302,9 +287,8 @@ export class Cluster {
     const peer = this.#peerFor(ref);
     if (peer === null || peer.state === 'down') return Promise.reject(this.#unreachable(ref, peer, 'call'));
     const cid = ++this.#nextCall;
-    let bytes: Uint8Array;
     try {
-      bytes = this.#codec.encode([CALL, ref.id, cid, request]);
+      this.#codec.encodeInto([CALL, ref.id, cid, request], peer.out);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -317,24 +301,24 @@ export class Cluster {
         }, timeout);
       }
       peer.calls.set(cid, pending);
-      this.#queue(peer, bytes);
+      this.#queued(peer);
     });
   }
 
   /** @internal */
   remoteCast(ref: ClusterRef, msg: unknown, info: boolean): void {
     const peer = this.#peerFor(ref);
-    const bytes = this.#codec.encode([info ? INFO : CAST, ref.id, msg]); // an unserialisable message throws here, at the sender
-    if (peer === null || peer.state === 'down') return;
-    this.#queue(peer, bytes);
+    const frame = [info ? INFO : CAST, ref.id, msg];
+    if (peer !== null && peer.state !== 'down') this.#queue(peer, frame);
+    else this.#codec.encode(frame); // an unserialisable message throws here, at the sender
   }
 
   /** @internal */
   remoteExitSignal(ref: ClusterRef, from: ActorRef | null, reason: unknown): void {
     const peer = this.#peerFor(ref);
-    const bytes = this.#codec.encode([EXIT, ref.id, from, reason, 0]);
-    if (peer === null || peer.state === 'down') return;
-    this.#queue(peer, bytes);
+    const frame = [EXIT, ref.id, from, reason, 0];
+    if (peer !== null && peer.state !== 'down') this.#queue(peer, frame);
+    else this.#codec.encode(frame);
   }
 
   /** @internal */
@@ -346,7 +330,7 @@ export class Cluster {
       return;
     }
     peer.addLink(ref, from);
-    this.#queue(peer, this.#codec.encode([LINK, ref.id, from]));
+    this.#queue(peer, [LINK, ref.id, from]);
   }
 
   /** @internal */
@@ -354,14 +338,14 @@ export class Cluster {
     const peer = this.#peerFor(ref);
     if (peer === null) return;
     peer.removeLink(ref, from);
-    if (peer.state !== 'down') this.#queue(peer, this.#codec.encode([UNLINK, ref.id, from]));
+    if (peer.state !== 'down') this.#queue(peer, [UNLINK, ref.id, from]);
   }
 
   /** @internal called inside the local actor's exit: must not throw. */
   remoteLinkedExit(ref: ClusterRef, from: ActorRef, reason: unknown): void {
     const peer = this.#peerFor(ref);
     if (peer === null || !peer.removeLink(ref, from) || peer.state === 'down') return;
-    this.#queue(peer, this.#encodeReason([EXIT, ref.id, from, reason, 1], 3));
+    this.#queueReason(peer, [EXIT, ref.id, from, reason, 1], 3);
   }
 
   /** @internal */
@@ -373,24 +357,25 @@ export class Cluster {
       return;
     }
     peer.monitorsHeld.set(mref.id, { mref, ref });
-    this.#queue(peer, this.#codec.encode([MONITOR, ref.id, mref.id]));
+    this.#queue(peer, [MONITOR, ref.id, mref.id]);
   }
 
   /** @internal */
   remoteDemonitor(ref: ClusterRef, mref: MonitorRef): void {
     const peer = this.#peerFor(ref);
     if (peer === null || !peer.monitorsHeld.delete(mref.id) || peer.state === 'down') return;
-    this.#queue(peer, this.#codec.encode([DEMONITOR, ref.id, mref.id]));
+    this.#queue(peer, [DEMONITOR, ref.id, mref.id]);
   }
 
   /** A frame whose reason may not cross (an exit inside Cell.finish must not throw): the reason's text instead. */
-  #encodeReason(frame: unknown[], at: number): Uint8Array {
+  #queueReason(peer: Peer, frame: unknown[], at: number): void {
     try {
-      return this.#codec.encode(frame);
+      this.#codec.encodeInto(frame, peer.out);
     } catch {
       frame[at] = String(frame[at]);
-      return this.#codec.encode(frame);
+      this.#codec.encodeInto(frame, peer.out);
     }
+    this.#queued(peer);
   }
 
   // ------------------------------------------------------------------ peers and channels
@@ -425,10 +410,16 @@ export class Cluster {
     return this.#unreachableReason(peer) === 'noproc' ? new NoProcError(ref, operation) : new CallExitError(ref, 'noconnection');
   }
 
-  #queue(peer: Peer, bytes: Uint8Array): void {
-    if (peer.out.length === 0) this.#dirty.push(peer);
-    peer.out.push(bytes);
-    if (peer.out.length >= MAX_FRAMES_PER_BATCH) {
+  /** Encodes `frame` into the peer's batch (an unserialisable one throws, nothing queued) for the end of the turn. */
+  #queue(peer: Peer, frame: unknown[]): void {
+    this.#codec.encodeInto(frame, peer.out);
+    this.#queued(peer);
+  }
+
+  /** A frame joined the peer's batch: the batch goes at the end of the turn, or now when full. */
+  #queued(peer: Peer): void {
+    if (peer.out.count === 1) this.#dirty.push(peer);
+    if (peer.out.count >= MAX_FRAMES_PER_BATCH) {
       this.#send(peer);
       return;
     }
@@ -446,39 +437,39 @@ export class Cluster {
 
   /** Publishes a peer's queued frames as one batch with the channel's next sequence number. */
   #send(peer: Peer): void {
-    if (peer.out.length === 0 || peer.state === 'down') {
-      peer.out = [];
+    if (peer.out.count === 0 || peer.state === 'down') {
+      peer.out.clear();
       return;
     }
-    const frames = peer.out;
-    peer.out = [];
-    const batch: Batch = [this.self.incarnation, peer.outEpoch, ++peer.outSeq, frames];
-    this.#transport.publish(`arbor.${this.#options.cluster}.n.${peer.incarnation}`, this.#codec.encode(batch));
+    const bytes = peer.out.take(this.#codec, this.self.incarnation, peer.outEpoch, ++peer.outSeq);
+    this.#transport.publish(`arbor.${this.#options.cluster}.n.${peer.incarnation}`, bytes);
   }
 
   /** Out of band: tells a peer we dropped its channel up to `closedEpoch` (it fires its side). */
   #sendReset(peer: Peer): void {
-    const batch: Batch = [this.self.incarnation, peer.outEpoch, 0, [[RESET, peer.inMin - 1]]];
-    this.#transport.publish(`arbor.${this.#options.cluster}.n.${peer.incarnation}`, this.#codec.encode(batch));
+    const reset = new FrameBatch(16);
+    this.#codec.encodeInto([RESET, peer.inMin - 1], reset);
+    this.#transport.publish(`arbor.${this.#options.cluster}.n.${peer.incarnation}`, reset.take(this.#codec, this.self.incarnation, peer.outEpoch, 0));
   }
 
   #onBatch(data: Uint8Array): void {
     if (this.#left) return;
-    let batch: Batch;
+    let batch: ReceivedBatch;
     try {
-      batch = this.#codec.decode(data) as Batch;
+      batch = readBatch(this.#codec, data);
     } catch (e) {
       this.#logger.warn('cluster: undecodable batch dropped', { report: 'cluster_bad_batch', node: this.self.name, reason: String(e) });
       return;
     }
-    const [from, epoch, seq, frames] = batch;
+    const { from, epoch, seq } = batch;
     if (typeof from !== 'string' || from === this.self.incarnation) return;
     let peer = this.#peers.get(from);
     if (peer === undefined) this.#peers.set(from, (peer = new Peer(from, Date.now())));
     if (seq === 0) {
       // Out-of-band reset: the sender refuses our frames of epochs up to closed.
-      const closed = (frames[0] as unknown[])[1] as number;
-      if (peer.outEpoch <= closed) {
+      let closed: unknown;
+      readFrames(this.#codec, batch, (f) => ((closed = (f as unknown[])[1]), false), () => {});
+      if (typeof closed === 'number' && peer.outEpoch <= closed) {
         peer.outEpoch = closed + 1;
         peer.outSeq = 0;
         this.#down(peer, 'reset', false);
@@ -508,39 +499,20 @@ export class Cluster {
       peer.inSeq = seq;
     }
     this.#heard(peer);
-    for (const bytes of frames as unknown as Uint8Array[]) {
-      let frame: unknown[];
-      try {
-        frame = this.#codec.decode(bytes) as unknown[];
-      } catch (e) {
-        this.#logger.warn('cluster: undecodable frame dropped', { report: 'cluster_bad_frame', node: this.self.name, from, reason: String(e) });
-        continue;
-      }
-      try {
-        this.#onFrame(peer, frame);
-      } catch (e) {
-        this.#logger.error('cluster: frame failed', { report: 'cluster_frame_error', node: this.self.name, from, kind: frame[0], reason: String(e) });
-      }
-      if (peer.state === 'down') return;
-    }
-  }
-
-  #onFrame(peer: Peer, f: unknown[]): void {
-    handleFrame(this.#inbound, peer, f);
+    handleBatch(this.#inbound, this.#codec, peer, batch);
   }
 
   /** Queues an answer frame; dropped if the peer is down by now. */
   #reply(peer: Peer, frame: unknown[]): void {
     if (peer.state === 'down' || this.#left) return;
-    let bytes: Uint8Array;
     try {
-      bytes = this.#codec.encode(frame);
+      this.#codec.encodeInto(frame, peer.out);
     } catch (e) {
       // A reply that cannot cross: the caller gets the error instead of a hang.
-      if (frame[0] === REPLY) bytes = this.#codec.encode([CALL_FAIL, frame[1], 'error', e]);
+      if (frame[0] === REPLY) this.#codec.encodeInto([CALL_FAIL, frame[1], 'error', e], peer.out);
       else return;
     }
-    this.#queue(peer, bytes);
+    this.#queued(peer);
   }
 
   // ------------------------------------------------------------------ liveness
@@ -578,7 +550,7 @@ export class Cluster {
     if (peer.state === 'up' || peer.gone) return;
     peer.state = 'up';
     this.#logger.info(`cluster: node ${peer.name} up`, { report: 'nodeup', node: this.self.name, peer: peer.incarnation });
-    this.#emit({ type: 'nodeup', node: { name: peer.name, incarnation: peer.incarnation } });
+    this.#watchers.emit({ type: 'nodeup', node: { name: peer.name, incarnation: peer.incarnation } });
   }
 
   #tick(): void {
@@ -616,26 +588,12 @@ export class Cluster {
     peer.inMin = peer.inEpoch + 1;
     peer.outEpoch++;
     peer.outSeq = 0;
-    peer.out = [];
+    peer.out.clear();
     if (notify && !this.#left) this.#sendReset(peer);
     peer.loseEverything(this.#system, () => (this.#left ? new ClusterLeftError(this.self.name, 'spawn') : new NoNodeError(peer.name, 'spawn', this.nodes().map((n) => n.name))));
     if (!wasUp) return;
     this.#logger.info(`cluster: node ${peer.name} down (${reason})`, { report: 'nodedown', node: this.self.name, peer: peer.incarnation, reason });
-    if (this.#upPeer(peer.name) === undefined) {
-      const watchers = this.#nodeMonitors.get(peer.name);
-      this.#nodeMonitors.delete(peer.name);
-      for (const w of watchers ?? []) this.#system.send(w, { type: 'nodedown', node: peer.name } satisfies NodeDownMessage as never);
-    }
-    this.#emit({ type: 'nodedown', node: { name: peer.name, incarnation: peer.incarnation }, reason });
-  }
-
-  #emit(event: NodeEvent): void {
-    for (const l of this.#listeners) {
-      try {
-        l(event);
-      } catch (e) {
-        this.#logger.error('cluster: onNode listener threw', { report: 'cluster_listener_error', node: this.self.name, reason: String(e) });
-      }
-    }
+    if (this.#upPeer(peer.name) === undefined) this.#watchers.nodeDown(peer.name);
+    this.#watchers.emit({ type: 'nodedown', node: { name: peer.name, incarnation: peer.incarnation }, reason });
   }
 }

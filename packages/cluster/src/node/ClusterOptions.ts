@@ -93,3 +93,10 @@ export function resolveClusterOptions(options: unknown): ResolvedClusterOptions 
   }
   return { cluster: o.cluster, node: o.node, behaviours, heartbeatMs, downAfterMs };
 }
+
+/** The `timeout` option of a request to another node (`spawn`, `whereisOn`): default 5000 ms. @internal */
+export function requestTimeout(operation: string, value: unknown): number {
+  const timeout = value ?? 5000;
+  if (typeof timeout !== 'number' || !(timeout > 0) || timeout > 2 ** 31 - 1) throw new InvalidOptionError(`${operation}: options.timeout`, 'milliseconds from 1 to 2^31-1', timeout);
+  return timeout;
+}

@@ -1,5 +1,6 @@
 import { CallExitError, deliverRemoteDown, deliverRemoteExit, type ActorRef, type ActorSystem, type MonitorRef } from '@arbor/core';
 import type { ClusterRef } from './ClusterRef.js';
+import { FrameBatch } from '../wire/FrameBatch.js';
 
 /** A call sent to a peer and not answered yet. @internal */
 export interface PendingRemoteCall {
@@ -33,8 +34,8 @@ export class Peer {
   lastReset = 0;
   /** It left gracefully: this incarnation never comes back. */
   gone = false;
-  /** Encoded frames queued for the end of this turn. */
-  out: Uint8Array[] = [];
+  /** Frames queued for the end of this turn, encoded into one buffer. */
+  readonly out = new FrameBatch();
   /** Links between our actors and its actors: its ref -> our actors linked to it. */
   readonly links = new Map<ClusterRef, Set<ActorRef>>();
   /** Monitors our watchers hold on its actors: monitor id -> (monitor, ref). */

@@ -1,6 +1,7 @@
 /**
  * The frames nodes exchange, as small arrays (`[kind, ...fields]`) batched per destination:
- * one NATS message carries `[fromIncarnation, epoch, seq, frames]`. Ids are actor ids of
+ * one NATS message carries the head `[fromIncarnation, epoch, seq, frameLengths]` then the
+ * encoded frames back to back (wire/FrameBatch.ts). Ids are actor ids of
  * the receiving node unless a field says `from`. @internal
  *
  * @example
@@ -22,9 +23,6 @@ export const SPAWNED = 13; //    [SPAWNED, requestId, ref | null, error | null, 
 export const RESET = 14; //      [RESET]: the sender dropped its channel to the receiver
 export const WHEREIS = 15; //    [WHEREIS, requestId, name]: a locally registered name on the receiver
 export const WHERE = 16; //      [WHERE, requestId, ref | null]
-
-/** One batch on the wire. */
-export type Batch = [from: string, epoch: number, seq: number, frames: Uint8Array[] | unknown[][]];
 
 /** A heartbeat or a leave, on the cluster's heartbeat subject. */
 export type Beat = [kind: 'hb' | 'leave', incarnation: string, node: string, lagMs: number];

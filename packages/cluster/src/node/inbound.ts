@@ -17,6 +17,8 @@ import { UnknownBehaviourError } from '../errors/nodeErrors.js';
 import { ClusterRef } from './ClusterRef.js';
 import { CALL, CALL_FAIL, CAST, DEMONITOR, DOWN, EXIT, INFO, LINK, MONITOR, REPLY, SPAWN, SPAWNED, UNLINK, WHERE, WHEREIS } from './frames.js';
 import type { Peer } from './Peer.js';
+import { readFrames, type ReceivedBatch } from '../wire/FrameBatch.js';
+import type { FrameCodec } from '../wire/FrameCodec.js';
 
 /**
  * What the handling of an incoming frame needs of its node: the exported local actors, the
@@ -39,6 +41,26 @@ export interface InboundNode {
   queueFrame(peer: Peer, frame: unknown[]): void;
   /** Queues an answer frame; dropped if the peer is down by now, an unencodable reply becomes a call failure. */
   reply(peer: Peer, frame: unknown[]): void;
+}
+
+/**
+ * Applies a batch's frames from `peer` in order (decoded in one pass), stopping once the peer
+ * is down: a frame that fails to decode is logged (`cluster_bad_frame`) and skipped, one whose
+ * handling throws is logged (`cluster_frame_error`).
+ */
+export function handleBatch(node: InboundNode, codec: FrameCodec, peer: Peer, batch: ReceivedBatch): void {
+  const from = peer.incarnation;
+  const onFrame = (frame: unknown): boolean => {
+    try {
+      handleFrame(node, peer, frame as unknown[]);
+    } catch (e) {
+      node.logger.error('cluster: frame failed', { report: 'cluster_frame_error', node: node.self.name, from, kind: (frame as unknown[])[0], reason: String(e) });
+    }
+    return peer.state !== 'down';
+  };
+  readFrames(codec, batch, onFrame, (e) => {
+    node.logger.warn('cluster: undecodable frame dropped', { report: 'cluster_bad_frame', node: node.self.name, from, reason: String(e) });
+  });
 }
 
 /** Applies one frame from `peer` to this node's actors. */

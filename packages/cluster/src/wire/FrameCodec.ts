@@ -1,7 +1,8 @@
-import { C1, Packr } from 'msgpackr';
+import { C1, Packr, RESET_BUFFER_MODE, REUSE_BUFFER_MODE } from 'msgpackr';
 import { FrameDecodeError } from '../errors/FrameDecodeError.js';
 import { UnserialisableMessageError } from '../errors/UnserialisableMessageError.js';
 import { cyclePath } from './cyclePath.js';
+import type { FrameBatch } from './FrameBatch.js';
 import type { RefHooks } from './RefHooks.js';
 import { MAX_DEPTH, toWire } from './toWire.js';
 import { formatPath, Unfit } from './unfit.js';
@@ -41,17 +42,39 @@ export class FrameCodec {
    * socket.publish(subject, codec.encode(frame));
    */
   encode(value: unknown, root = 'msg'): Uint8Array {
-    let wire: unknown;
-    try {
-      wire = toWire(value, this.#hooks, 0);
-    } catch (e) {
-      if (e instanceof Unfit) throw unserialisable(e, value, root);
-      throw e;
-    }
+    const wire = this.#toWire(value, root);
     try {
       return this.#packr.pack(wire);
     } catch (e) {
-      throw new UnserialisableMessageError(root, `msgpack could not encode it (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+      throw packFailed(root, e);
+    }
+  }
+
+  /**
+   * Encodes `value` as `encode` does and appends its bytes to `batch` (no buffer of its own);
+   * a value that cannot cross throws the same error and leaves `batch` as it was. @internal
+   *
+   * @example
+   * codec.encodeInto([CAST, id, msg], peerBatch);
+   */
+  encodeInto(value: unknown, batch: FrameBatch, root = 'msg'): void {
+    const wire = this.#toWire(value, root);
+    let target: Uint8Array & { start: number; end: number };
+    try {
+      // The packer's own buffer, overwritten by its next pack: copied into the batch at once.
+      target = this.#packr.pack(wire, REUSE_BUFFER_MODE | RESET_BUFFER_MODE) as unknown as Uint8Array & { start: number; end: number };
+    } catch (e) {
+      throw packFailed(root, e);
+    }
+    batch.append(target, target.start, target.end);
+  }
+
+  #toWire(value: unknown, root: string): unknown {
+    try {
+      return toWire(value, this.#hooks, 0);
+    } catch (e) {
+      if (e instanceof Unfit) throw unserialisable(e, value, root);
+      throw e;
     }
   }
 
@@ -70,13 +93,53 @@ export class FrameCodec {
       if (value === C1) throw new BadFrame('the never-used byte 0xc1');
       return value;
     } catch (e) {
-      if (e instanceof FrameDecodeError) throw e;
-      const problem = e instanceof BadFrame ? e.message : e instanceof Error ? e.message.split('\n')[0]! : String(e);
-      throw new FrameDecodeError(problem, bytes.length, { cause: e });
+      throw decodeFailed(e, bytes.length);
     } finally {
       leaveDecoding(previous);
     }
   }
+
+  /**
+   * Decodes the values `bytes` hold back to back (each as `encode` wrote it) in one pass,
+   * giving each to `each` with the offset where it ended; `each` returns false to stop. The
+   * first value that fails throws `FrameDecodeError` (the values before it were given to
+   * `each`); an error thrown by `each` comes out as it is. No bytes: no values.
+   *
+   * @example
+   * codec.decodeMultiple(body, (frame, end) => { handle(frame); return true; });
+   */
+  decodeMultiple(bytes: Uint8Array, each: (value: unknown, end: number) => boolean): void {
+    if (!(bytes instanceof Uint8Array)) throw new FrameDecodeError('not a Uint8Array', 0);
+    if (bytes.length === 0) return;
+    let failed: { readonly error: unknown } | undefined;
+    const previous = enterDecoding(this.#hooks);
+    try {
+      this.#packr.unpackMultiple(bytes, (value: unknown, _start?: number, end?: number) => {
+        if (value === C1) throw new BadFrame('the never-used byte 0xc1');
+        try {
+          return each(value, end!);
+        } catch (error) {
+          failed = { error };
+          return false;
+        }
+      });
+    } catch (e) {
+      throw decodeFailed(e, bytes.length);
+    } finally {
+      leaveDecoding(previous);
+    }
+    if (failed !== undefined) throw failed.error;
+  }
+}
+
+function packFailed(root: string, e: unknown): UnserialisableMessageError {
+  return new UnserialisableMessageError(root, `msgpack could not encode it (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+}
+
+function decodeFailed(e: unknown, byteLength: number): FrameDecodeError {
+  if (e instanceof FrameDecodeError) return e;
+  const problem = e instanceof BadFrame ? e.message : e instanceof Error ? e.message.split('\n')[0]! : String(e);
+  return new FrameDecodeError(problem, byteLength, { cause: e });
 }
 
 function unserialisable(unfit: Unfit, value: unknown, root: string): UnserialisableMessageError {

@@ -17,6 +17,7 @@ import {
 } from '@arbor/core';
 import { eventually, pollUntil, sleep } from '@arbor/test-support';
 import { ClusterRef, NoNodeError, RemoteError, UnknownBehaviourError, UnserialisableMessageError, type NodeEvent } from '../../src/index.js';
+import { FrameBatch } from '../../src/wire/FrameBatch.js';
 import { FrameCodec } from '../../src/wire/FrameCodec.js';
 import { NodeProbe, type NodeProbeProtocol } from '../support/actors.js';
 import { FAST, memoryCluster, type TestNode } from '../support/memoryCluster.js';
@@ -233,6 +234,24 @@ test('a sequence gap on a channel is a lost connection: links fire on both sides
   t.like((await got(onA))[0], { type: 'EXIT', reason: 'noconnection' });
   // Until b's next heartbeat brings the channel back, a call to b rejects at once: poll through it.
   t.true(await pollUntil(async () => (await call(onB, { type: 'got' }).catch(() => [])).length === 1, 3000), 'b fired its side');
+  await forger.close();
+  await c.stop();
+});
+
+test('a frame that fails to decode is dropped on its own: the frames around it in its batch are applied, in order', async (t) => {
+  const c = await memoryCluster(['a', 'b']);
+  const [a, b] = c.nodes as [TestNode, TestNode];
+  const onB = await remoteProbe(a, b);
+  // A batch from a new incarnation (its channel starts at epoch 1, seq 1): good, bad, good frames.
+  const forger = c.net.connect('forger');
+  const codec = new FrameCodec({ refClasses: [], encodeRef: () => ['x', 'y'], decodeRef: () => null });
+  const batch = new FrameBatch();
+  codec.encodeInto([1, onB.id, { type: 'push', value: 'before' }], batch);
+  batch.append(new Uint8Array([0x93, 1]), 0, 2); // a truncated array: it would swallow the next frame
+  codec.encodeInto([1, onB.id, { type: 'push', value: 'after' }], batch);
+  forger.publish(`arbor.t.n.${b.cluster.self.incarnation}`, batch.take(codec, 'ghost~1', 1, 1));
+  t.true(await pollUntil(async () => (await got(onB)).length === 2, 3000));
+  t.deepEqual(await got(onB), ['before', 'after']);
   await forger.close();
   await c.stop();
 });

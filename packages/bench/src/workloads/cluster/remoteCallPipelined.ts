@@ -11,11 +11,8 @@ import { call } from '@arbor/core';
 import { makeRecord, type TargetSpec, type WorkloadRecord } from '../../record.js';
 import type { Sizes } from '../../sizes.js';
 import { bestOfRounds } from '../../util.js';
-import type { EchoProtocol } from './actors.js';
-import { startChildNode, startLocalNode, type LocalNode } from './benchNodes.js';
+import { withEchoNodes } from './echoNodes.js';
 import { natsMissing, natsMissingRecord } from './natsMissing.js';
-import { clusterModule, ClusterProcesses } from './processes.js';
-import { BareNatsCaller, NATS_ECHO_SUBJECT } from './rawLimits.js';
 
 /** Calls in flight. */
 export const PIPELINE = 256;
@@ -46,17 +43,7 @@ export async function remoteCallPipelinedWorkload(sizes: Sizes): Promise<Workloa
   const missing = natsMissing();
   if (missing !== null) return natsMissingRecord({ unit: 'calls/s', better: 'higher', targets: TARGETS }, missing);
   const n = sizes.clusterPipelinedN;
-  const procs = new ClusterProcesses('remote_call_pipelined');
-  let local: LocalNode | undefined;
-  let nats: BareNatsCaller | undefined;
-  try {
-    const server = await procs.natsServer();
-    local = await startLocalNode(server);
-    await startChildNode(procs, server, local.cluster, 'child');
-    const far = await local.cluster.spawn<EchoProtocol>('child', 'BenchEcho');
-    await procs.child(clusterModule('natsEcho'), [server.url, NATS_ECHO_SUBJECT]);
-    const b = (nats = await BareNatsCaller.connect(server.url));
-
+  return withEchoNodes('remote_call_pipelined', async ({ far, nats: b }) => {
     let sum = 0;
     let expected = 0;
     let i = 0;
@@ -84,9 +71,5 @@ export async function remoteCallPipelinedWorkload(sizes: Sizes): Promise<Workloa
       targets: TARGETS,
       extra: { in_flight: PIPELINE, n, rounds: sizes.rounds },
     });
-  } finally {
-    await nats?.close().catch(() => {});
-    await local?.stop().catch(() => {});
-    await procs.stopAll();
-  }
+  });
 }
