@@ -7,3 +7,5 @@ export { settle } from './settle.js';
 export { isAlive } from './processAlive.js';
 export { sleep } from './sleep.js';
 export { hasNatsServer, startNatsServer, type NatsServer, type NatsServerOptions } from './natsServer.js';
+export { startNatsCluster, type NatsCluster, type NatsClusterOptions } from './natsCluster.js';
+export { TcpProxy } from './TcpProxy.js';

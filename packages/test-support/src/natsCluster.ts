@@ -1,0 +1,254 @@
+import { createServer } from 'node:net';
+import { startNatsServer, type NatsServer } from './natsServer.js';
+import { sleep } from './sleep.js';
+import { TcpProxy } from './TcpProxy.js';
+
+/** Options of {@link startNatsCluster}. */
+export interface NatsClusterOptions {
+  /** How many servers (default 3, at least 2). */
+  readonly size?: number;
+  /** JetStream on every server, each with its store in its own temp dir (default true). */
+  readonly jetstream?: boolean;
+  /**
+   * Every route of `servers[0]` goes through a {@link TcpProxy} (`proxies`): `partition()`
+   * then splits `{servers[0]} | {the others}` and `heal()` joins them again (default false).
+   */
+  readonly proxiedRoutes?: boolean;
+  /** Bound for starting each server and for every wait on routes (default 15 s). */
+  readonly timeoutMs?: number;
+}
+
+/** Routes of one server, from its `/routez`. */
+interface Routez {
+  readonly server_id: string;
+  readonly routes: readonly { readonly remote_id: string; readonly did_solicit: boolean; readonly port: number }[];
+}
+
+/** A NATS cluster on 127.0.0.1 started by a test (see {@link startNatsCluster}). */
+export interface NatsCluster {
+  /** The servers, named `s1`, `s2`, ... (`server_name`). */
+  readonly servers: readonly NatsServer[];
+  /** Every server's client URL, in order: give them all to a client so that it can fail over. */
+  readonly urls: readonly string[];
+  /**
+   * The proxies `servers[0]`'s routes pass through, and the one every server advertises as its
+   * route URL, which refuses all (empty without `proxiedRoutes`).
+   */
+  readonly proxies: readonly TcpProxy[];
+  /** Whether `partition()` is in force. */
+  readonly partitioned: boolean;
+  /** Indexes of the servers that server `index` has a route to now (from its `/routez`). */
+  routesOf(index: number): Promise<number[]>;
+  /**
+   * Waits until every running server has a route to every running server on its side (all of
+   * them, or both sides of a partition on their own); rejects after `timeoutMs`.
+   */
+  waitForRoutes(): Promise<void>;
+  /** Cuts the proxies (`proxiedRoutes` only) and waits until the servers see the routes gone. */
+  partition(): Promise<void>;
+  /** Heals the proxies and waits until the routes are back. */
+  heal(): Promise<void>;
+  /** Stops every server by pid and closes the proxies. */
+  stop(): Promise<void>;
+}
+
+/** `count` distinct free 127.0.0.1 ports, each held by a listener until `release()`. */
+async function holdPorts(count: number): Promise<{ readonly port: number; release(): Promise<void> }[]> {
+  const held: { readonly port: number; release(): Promise<void> }[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = createServer();
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve());
+      });
+      const address = server.address();
+      held.push({ port: typeof address === 'object' && address !== null ? address.port : 0, release: () => new Promise((r) => server.close(() => r())) });
+    }
+    return held;
+  } catch (e) {
+    await Promise.all(held.map((h) => h.release()));
+    throw e;
+  }
+}
+
+async function routez(server: NatsServer): Promise<Routez> {
+  const response = await fetch(`${server.monitorUrl!}/routez`);
+  if (!response.ok) throw new Error(`${server.monitorUrl!}/routez answered ${response.status}`);
+  return (await response.json()) as Routez;
+}
+
+/**
+ * Starts a cluster of `nats-server`s on 127.0.0.1 with routes between them and waits until
+ * every route is up (from each server's `/routez`). Client and monitoring ports are picked by
+ * the servers (`-1`) and read from their ports files, proxies listen on port 0.
+ * Route ports are picked first (a listener on port 0 each, closed just before the servers
+ * start); when one is taken meanwhile the server fails with EADDRINUSE and the whole start is
+ * tried again with new ports (at most 5 times). With `proxiedRoutes`, every route between
+ * `servers[0]` and another server passes a proxy of its own (one per direction).
+ *
+ * @example
+ * const nats = await startNatsCluster({ size: 3, jetstream: false, proxiedRoutes: true });
+ * try {
+ *   await nats.partition(); // s1 | s2, s3
+ *   await nats.heal();
+ *   nats.servers[1]!.signal('SIGKILL');
+ * } finally {
+ *   await nats.stop();
+ * }
+ */
+export async function startNatsCluster(options: NatsClusterOptions = {}): Promise<NatsCluster> {
+  const size = options.size ?? 3;
+  if (!Number.isInteger(size) || size < 2 || size > 9) throw new RangeError(`startNatsCluster: size must be a whole number from 2 to 9, got ${String(size)}`);
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const jetstream = options.jetstream !== false;
+  const proxied = options.proxiedRoutes === true;
+  const servers: (NatsServer | undefined)[] = new Array(size).fill(undefined);
+  const proxies: TcpProxy[] = [];
+  const ids: string[] = [];
+  let partitioned = false;
+
+  const stop = async (): Promise<void> => {
+    await Promise.all(proxies.map((p) => p.close()));
+    await Promise.all(servers.map((s) => s?.stop()));
+  };
+
+  const start = (index: number, port: number, routes: string[], advertise?: string): Promise<NatsServer> =>
+    startNatsServer({
+      jetstream,
+      monitoring: true,
+      serverName: `s${index + 1}`,
+      cluster: { name: 'arbor', port, routes, ...(advertise === undefined ? {} : { advertise }) },
+      startTimeoutMs: timeoutMs,
+    });
+  const route = (port: number): string => `nats-route://127.0.0.1:${port}`;
+
+  /**
+   * Picks the route ports (held open together, so they differ, until the proxies have their
+   * own ports), then starts every server at once with explicit routes to all the others: a
+   * server with JetStream in a cluster needs configured routes. With `proxiedRoutes`, the
+   * routes from and to `servers[0]` are proxies, and every server advertises a proxy that
+   * refuses all connections: the implicit routes the servers gossip about could otherwise
+   * join `servers[0]` to another server directly, around the proxies.
+   */
+  const startAll = async (): Promise<void> => {
+    const held = await holdPorts(size);
+    const ports = held.map((h) => h.port);
+    let advertise: string | undefined;
+    const routes: number[][] = ports.map((_, i) => ports.filter((__, j) => j !== i));
+    try {
+      if (proxied) {
+        const refuser = await TcpProxy.start();
+        proxies.push(refuser);
+        advertise = `127.0.0.1:${refuser.port}`;
+        for (let j = 1; j < size; j++) {
+          const toJ = await TcpProxy.start(ports[j]);
+          const toZero = await TcpProxy.start(ports[0]);
+          proxies.push(toJ, toZero);
+          routes[0]![j - 1] = toJ.port;
+          routes[j]![0] = toZero.port;
+        }
+      }
+    } finally {
+      await Promise.all(held.map((h) => h.release()));
+    }
+    const started = await Promise.allSettled(ports.map((port, i) => start(i, port, routes[i]!.map(route), advertise)));
+    started.forEach((r, i) => {
+      if (r.status === 'fulfilled') servers[i] = r.value;
+    });
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  };
+
+  const routesOf = async (index: number): Promise<number[]> => {
+    const r = await routez(servers[index]!);
+    const found = new Set<number>();
+    for (const x of r.routes) {
+      const at = ids.indexOf(x.remote_id);
+      if (at >= 0) found.add(at);
+    }
+    return [...found].sort((a, b) => a - b);
+  };
+
+  /** The indexes server `index` should be routed to now. */
+  const expected = (index: number): number[] => {
+    const out: number[] = [];
+    for (let j = 0; j < size; j++) {
+      if (j === index || !servers[j]!.running) continue;
+      if (partitioned && (index === 0 || j === 0)) continue;
+      out.push(j);
+    }
+    return out;
+  };
+
+  const waitForRoutes = async (): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      let ok = true;
+      const seen: string[] = [];
+      for (let i = 0; i < size; i++) {
+        if (!servers[i]!.running) continue;
+        let got: number[];
+        try {
+          got = await routesOf(i);
+        } catch (e) {
+          got = [];
+          seen.push(`s${i + 1}: ${String(e)}`);
+        }
+        const want = expected(i);
+        seen.push(`s${i + 1} -> [${got.map((j) => `s${j + 1}`).join(',')}] want [${want.map((j) => `s${j + 1}`).join(',')}]`);
+        if (got.join() !== want.join()) ok = false;
+      }
+      last = seen.join('; ');
+      if (ok) return;
+      if (Date.now() > deadline) throw new Error(`NATS routes not as expected within ${timeoutMs} ms: ${last}`);
+      await sleep(50);
+    }
+  };
+
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await startAll();
+        break;
+      } catch (e) {
+        await stop();
+        proxies.length = 0;
+        servers.fill(undefined);
+        // a port picked for routes was taken before its server bound it: pick again (bounded)
+        if (!(e instanceof Error && /address already in use/i.test(e.message)) || attempt >= 5) throw e;
+      }
+    }
+    for (const s of servers) ids.push((await routez(s!)).server_id);
+    await waitForRoutes();
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+
+  const live = servers as NatsServer[];
+  return {
+    servers: live,
+    urls: live.map((s) => s.url),
+    proxies,
+    get partitioned() {
+      return partitioned;
+    },
+    routesOf,
+    waitForRoutes,
+    async partition() {
+      if (!proxied) throw new Error('startNatsCluster: partition() needs { proxiedRoutes: true }');
+      partitioned = true;
+      for (const p of proxies) p.cut();
+      await waitForRoutes();
+    },
+    async heal() {
+      if (!proxied) throw new Error('startNatsCluster: heal() needs { proxiedRoutes: true }');
+      partitioned = false;
+      for (const p of proxies) p.heal();
+      await waitForRoutes();
+    },
+    stop,
+  };
+}
