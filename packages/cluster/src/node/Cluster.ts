@@ -59,8 +59,8 @@ export class Cluster {
   readonly #dirty: Peer[] = [];
   readonly #subs: TransportSubscription[] = [];
   #flushQueued = false;
-  #nextCall = 0;
-  #nextSpawn = 0;
+  /** Ids of calls, spawns and lookups (each kind has its own table). */
+  #nextRequest = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastTick = Date.now();
   #disconnectedAt: number | null = null;
@@ -122,11 +122,8 @@ export class Cluster {
 
   #connectionClosed(name: string): void {
     if (this.#left) return;
-    let peer = this.#peers.get(name);
-    if (peer === undefined) {
-      const byName = [...this.#peers.values()].filter((p) => p.name === name && p.state !== 'down');
-      if (byName.length === 1) peer = byName[0];
-    }
+    const byName = [...this.#peers.values()].filter((p) => p.name === name && p.state !== 'down');
+    const peer = this.#peers.get(name) ?? (byName.length === 1 ? byName[0] : undefined);
     if (peer !== undefined) this.#down(peer, 'connection_closed', false);
   }
 
@@ -193,7 +190,7 @@ export class Cluster {
       if (link !== undefined && !isActorRef(link)) throw new InvalidOptionError('spawn: options.link', 'a local ActorRef to link the new actor to', link);
       const peer = this.#upPeer(node);
       if (peer === undefined) throw new NoNodeError(node, 'spawn', this.nodes().map((n) => n.name));
-      const id = ++this.#nextSpawn;
+      const id = ++this.#nextRequest;
       this.#codec.encodeInto([SPAWN, id, behaviour, arg, link ?? null], peer.out);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -235,7 +232,7 @@ export class Cluster {
       const timeout = requestTimeout('whereisOn', options?.timeout);
       const peer = typeof node === 'string' ? this.#upPeer(node) : undefined;
       if (peer === undefined) throw new NoNodeError(String(node), 'whereisOn', this.nodes().map((n) => n.name));
-      const id = ++this.#nextSpawn;
+      const id = ++this.#nextRequest;
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           peer.lookups.delete(id);
@@ -286,7 +283,7 @@ export class Cluster {
   remoteCall(ref: ClusterRef, request: unknown, timeout: number): Promise<unknown> {
     const peer = this.#peerFor(ref);
     if (peer === null || peer.state === 'down') return Promise.reject(this.#unreachable(ref, peer, 'call'));
-    const cid = ++this.#nextCall;
+    const cid = ++this.#nextRequest;
     try {
       this.#codec.encodeInto([CALL, ref.id, cid, request], peer.out);
     } catch (e) {
@@ -518,7 +515,7 @@ export class Cluster {
   // ------------------------------------------------------------------ liveness
 
   #beat(kind: 'hb' | 'leave'): void {
-    const beat: Beat = [kind, this.self.incarnation, this.self.name, Math.max(0, Date.now() - this.#lastTick - this.#options.heartbeatMs)];
+    const beat: Beat = [kind, this.self.incarnation, this.self.name, Math.max(0, Date.now() - this.#lastTick - this.#options.heartbeatMs), Peer.lastSent(this.#peers.values())];
     this.#transport.publish(`arbor.${this.#options.cluster}.hb`, this.#codec.encode(beat));
   }
 
@@ -543,6 +540,7 @@ export class Cluster {
     if (peer === undefined) this.#peers.set(inc, (peer = new Peer(inc, Date.now())));
     if (peer.gone) return;
     this.#heard(peer);
+    if (peer.tailLost(beat[4]?.[this.self.incarnation])) this.#down(peer, 'sequence_gap', true);
   }
 
   #heard(peer: Peer): void {
@@ -588,6 +586,7 @@ export class Cluster {
     peer.inMin = peer.inEpoch + 1;
     peer.outEpoch++;
     peer.outSeq = 0;
+    peer.behind = null;
     peer.out.clear();
     if (notify && !this.#left) this.#sendReset(peer);
     peer.loseEverything(this.#system, () => (this.#left ? new ClusterLeftError(this.self.name, 'spawn') : new NoNodeError(peer.name, 'spawn', this.nodes().map((n) => n.name))));

@@ -32,6 +32,8 @@ export class Peer {
   inMin = 0;
   /** When we last repeated a reset for frames of a dropped channel. */
   lastReset = 0;
+  /** The last sequence number its heartbeat said it sent us and we had not received; null when caught up. */
+  behind: number | null = null;
   /** It left gracefully: this incarnation never comes back. */
   gone = false;
   /** Frames queued for the end of this turn, encoded into one buffer. */
@@ -58,6 +60,27 @@ export class Peer {
 
   get name(): string {
     return this.incarnation.slice(0, this.incarnation.indexOf('~'));
+  }
+
+  /** What a heartbeat says we sent: per peer incarnation, our channel's epoch and last sequence number. */
+  static lastSent(peers: Iterable<Peer>): Record<string, [number, number]> {
+    const sent: Record<string, [number, number]> = {};
+    for (const p of peers) if (p.state !== 'down' && p.outSeq > 0) sent[p.incarnation] = [p.outEpoch, p.outSeq];
+    return sent;
+  }
+
+  /**
+   * Its heartbeat says it sent us batch `sent` = [epoch, seq]. True when we still lack a
+   * batch the previous heartbeat already announced: it was lost at the channel's tail, where
+   * no later batch shows the gap (one heartbeat of grace, for a batch still on its way).
+   */
+  tailLost(sent: unknown): boolean {
+    if (!Array.isArray(sent) || typeof sent[0] !== 'number' || typeof sent[1] !== 'number' || sent[0] < this.inMin || this.state === 'down') return false;
+    const received = sent[0] === this.inEpoch ? this.inSeq : sent[0] > this.inEpoch ? 0 : Infinity;
+    if (received >= sent[1]) this.behind = null;
+    else if (this.behind !== null && received <= this.behind) return true;
+    else this.behind = sent[1];
+    return false;
   }
 
   addLink(ref: ClusterRef, local: ActorRef): void {

@@ -24,5 +24,10 @@ export const RESET = 14; //      [RESET]: the sender dropped its channel to the 
 export const WHEREIS = 15; //    [WHEREIS, requestId, name]: a locally registered name on the receiver
 export const WHERE = 16; //      [WHERE, requestId, ref | null]
 
-/** A heartbeat or a leave, on the cluster's heartbeat subject. */
-export type Beat = [kind: 'hb' | 'leave', incarnation: string, node: string, lagMs: number];
+/**
+ * A heartbeat or a leave, on the cluster's heartbeat subject. A heartbeat also says, per
+ * peer incarnation, the channel epoch and the last sequence number sent to it: a peer that
+ * has not received that batch by the next heartbeat lost it (a tail loss no later batch
+ * would reveal) and resets the channel.
+ */
+export type Beat = [kind: 'hb' | 'leave', incarnation: string, node: string, lagMs: number, sent?: Record<string, [epoch: number, seq: number]>];
