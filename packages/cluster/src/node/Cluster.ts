@@ -1,5 +1,4 @@
 import {
-  acceptRemoteLink,
   CallExitError,
   CallTimeoutError,
   deliverRemoteDown,
@@ -16,18 +15,19 @@ import {
   type Protocol,
 } from '@arbor/core';
 import type { Logger } from 'winston';
-import { ClusterLeftError, NoNodeError, RemoteLookupTimeoutError, RemoteSpawnTimeoutError } from '../errors/nodeErrors.js';
+import { ClusterLeftError, NoNodeError } from '../errors/nodeErrors.js';
 import type { Transport, TransportSubscription } from '../transport/Transport.js';
 import { FrameBatch, readBatch, readFrames, type ReceivedBatch } from '../wire/FrameBatch.js';
 import { FrameCodec } from '../wire/FrameCodec.js';
 import { ClusterRef } from './ClusterRef.js';
-import { requestTimeout, type ResolvedClusterOptions } from './ClusterOptions.js';
-import { CALL, CALL_FAIL, CAST, DEMONITOR, EXIT, INFO, LINK, MONITOR, REPLY, RESET, SPAWN, UNLINK, WHEREIS, type Beat } from './frames.js';
+import type { ResolvedClusterOptions } from './ClusterOptions.js';
+import { CALL, CALL_FAIL, CAST, DEMONITOR, EXIT, INFO, LINK, MONITOR, REPLY, RESET, UNLINK, type Beat } from './frames.js';
 import { handleBatch, type InboundNode } from './inbound.js';
-import type { NodeDownReason, NodeEvent, NodeId, RemoteSpawnOptions } from './NodeEvent.js';
+import { newIncarnation, type NodeDownReason, type NodeEvent, type NodeId, type RemoteSpawnOptions } from './NodeEvent.js';
 import { NodeWatchers } from './NodeWatchers.js';
 import { Peer } from './Peer.js';
 import { RefTable } from './RefTable.js';
+import { requestLookup, requestSpawn, type RequestingNode } from './requests.js';
 
 const MAX_FRAMES_PER_BATCH = 512;
 
@@ -44,8 +44,7 @@ const MAX_FRAMES_PER_BATCH = 512;
  * await call(worker, { type: 'run', job }); // as locally
  */
 export class Cluster {
-  /** This node: its name and this run's incarnation. */
-  readonly self: NodeId;
+  #self: NodeId;
   readonly #options: ResolvedClusterOptions;
   readonly #system: ActorSystem;
   readonly #transport: Transport;
@@ -58,6 +57,8 @@ export class Cluster {
   readonly #watchers: NodeWatchers;
   readonly #dirty: Peer[] = [];
   readonly #subs: TransportSubscription[] = [];
+  /** The subscription of this incarnation's subject. */
+  #inbox: TransportSubscription | undefined;
   #flushQueued = false;
   /** Ids of calls, spawns and lookups (each kind has its own table). */
   #nextRequest = 0;
@@ -68,6 +69,7 @@ export class Cluster {
   #stopStatus: () => void = () => {};
   #stopDisconnects: () => void = () => {};
   readonly #inbound: InboundNode;
+  readonly #requesting: RequestingNode;
 
   /** @internal use `joinCluster` */
   constructor(system: ActorSystem, options: ResolvedClusterOptions, transport: Transport, ownsTransport: boolean, incarnation: string) {
@@ -76,7 +78,7 @@ export class Cluster {
     this.#transport = transport;
     this.#ownsTransport = ownsTransport;
     this.#logger = system.logger;
-    this.self = { name: options.node, incarnation };
+    this.#self = { name: options.node, incarnation };
     this.#watchers = new NodeWatchers(system, this.#logger, options.node);
     this.#refs = new RefTable(incarnation, this);
     this.#codec = new FrameCodec({
@@ -84,8 +86,23 @@ export class Cluster {
       encodeRef: (ref) => this.#refs.encode(ref),
       decodeRef: (incarnation, id) => this.#refs.decode(incarnation, id),
     });
+    const cluster = this;
+    this.#requesting = {
+      get self() {
+        return cluster.self;
+      },
+      get left() {
+        return cluster.#left;
+      },
+      upPeer: (name) => this.#upPeer(name),
+      nodes: () => this.nodes(),
+      nextRequest: () => ++this.#nextRequest,
+      send: (peer, frame) => this.#queue(peer, frame),
+    };
     this.#inbound = {
-      self: this.self,
+      get self() {
+        return cluster.self;
+      },
       system,
       logger: this.#logger,
       behaviours: options.behaviours,
@@ -99,7 +116,7 @@ export class Cluster {
   /** Subscribes, announces itself and starts the failure detector. @internal */
   start(): void {
     const prefix = `arbor.${this.#options.cluster}`;
-    this.#subs.push(this.#transport.subscribe(`${prefix}.n.${this.self.incarnation}`, (data) => this.#onBatch(data)));
+    this.#inbox = this.#transport.subscribe(`${prefix}.n.${this.self.incarnation}`, (data) => this.#onBatch(data));
     this.#subs.push(this.#transport.subscribe(`${prefix}.hb`, (data) => this.#onBeat(data)));
     this.#stopStatus = this.#transport.onStatus((s) => {
       if (s.type === 'disconnect') this.#disconnectedAt ??= Date.now();
@@ -122,12 +139,42 @@ export class Cluster {
 
   #connectionClosed(name: string): void {
     if (this.#left) return;
-    const byName = [...this.#peers.values()].filter((p) => p.name === name && p.state !== 'down');
-    const peer = this.#peers.get(name) ?? (byName.length === 1 ? byName[0] : undefined);
+    const peer = Peer.ofConnection(this.#peers, name);
     if (peer !== undefined) this.#down(peer, 'connection_closed', false);
   }
 
   // ------------------------------------------------------------------ public API
+
+  /** This node: its name and this run's incarnation (a new one after `rejoin()`). */
+  get self(): NodeId {
+    return this.#self;
+  }
+
+  /**
+   * Drops this incarnation and joins again as a new one: what a node does when it is fenced
+   * (it could not renew its lease, so the others may have taken it for dead). Every channel
+   * drops as for a lost node (reason `fenced`: `noconnection` on every link and monitor
+   * across, pending calls rejected; the peers are told), then the node announces its new
+   * incarnation. Its local actors keep running; refs to them held elsewhere under the old
+   * incarnation are dead there. Returns the new identity.
+   *
+   * @example
+   * const { incarnation } = cluster.rejoin();
+   */
+  rejoin(): NodeId {
+    if (this.#left) throw new ClusterLeftError(this.self.name, 'rejoin');
+    this.#flush();
+    this.#allDown('fenced');
+    this.#peers.clear(); // the channels were per pair of incarnations: the new one starts afresh
+    this.#inbox?.unsubscribe();
+    const previous = this.#self.incarnation;
+    this.#self = { name: this.#self.name, incarnation: newIncarnation(this.#self.name) };
+    this.#refs.reincarnate(this.#self.incarnation);
+    this.#inbox = this.#transport.subscribe(`arbor.${this.#options.cluster}.n.${this.#self.incarnation}`, (data) => this.#onBatch(data));
+    this.#logger.warn(`cluster: node ${this.#self.name} rejoined as ${this.#self.incarnation}`, { report: 'cluster_rejoined', node: this.#self.name, previous, incarnation: this.#self.incarnation });
+    this.#beat('hb');
+    return this.#self;
+  }
 
   /**
    * The other nodes believed up, oldest first (synchronous; this node is not listed).
@@ -181,41 +228,9 @@ export class Cluster {
    * const ref = await cluster.spawn<CounterProtocol>('api-2', 'Counter', 0, { link: this.self });
    */
   spawn<P extends Protocol = any>(node: string, behaviour: string, arg?: unknown, options?: RemoteSpawnOptions): Promise<ClusterRef<P>> {
-    try {
-      if (this.#left) throw new ClusterLeftError(this.self.name, 'spawn');
-      if (typeof node !== 'string' || node === '') throw new InvalidOptionError('spawn: node', 'a node name (see cluster.nodes())', node);
-      if (typeof behaviour !== 'string' || behaviour === '') throw new InvalidOptionError('spawn: behaviour', "a behaviour name the node offers in joinCluster({ behaviours })", behaviour);
-      const timeout = requestTimeout('spawn', options?.timeout);
-      const link = options?.link;
-      if (link !== undefined && !isActorRef(link)) throw new InvalidOptionError('spawn: options.link', 'a local ActorRef to link the new actor to', link);
-      const peer = this.#upPeer(node);
-      if (peer === undefined) throw new NoNodeError(node, 'spawn', this.nodes().map((n) => n.name));
-      const id = ++this.#nextRequest;
-      this.#codec.encodeInto([SPAWN, id, behaviour, arg, link ?? null], peer.out);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          peer.spawns.delete(id);
-          reject(new RemoteSpawnTimeoutError(node, behaviour, timeout));
-        }, timeout);
-        peer.spawns.set(id, {
-          behaviour,
-          resolve: (ref) => {
-            if (link !== undefined && ref instanceof ClusterRef) {
-              // The far side linked the child to `link` already: record our half (spawn_link).
-              if (acceptRemoteLink(link, ref)) peer.addLink(ref, link);
-              else ref.linkedExit(link, 'noproc');
-            }
-            resolve(ref as ClusterRef<P>);
-          },
-          reject,
-          timer,
-        });
-        this.#queued(peer);
-      });
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return requestSpawn<P>(this.#requesting, node, behaviour, arg, options);
   }
+
 
   /**
    * The actor registered under local name `name` on node `node` (Erlang's `{Name, Node}`),
@@ -226,25 +241,9 @@ export class Cluster {
    * const scope = await cluster.whereisOn('api-2', 'arbor.pg.default');
    */
   whereisOn<P extends Protocol = any>(node: string, name: string, options?: { readonly timeout?: number }): Promise<ClusterRef<P> | null> {
-    try {
-      if (this.#left) throw new ClusterLeftError(this.self.name, 'whereisOn');
-      if (typeof name !== 'string' || name === '') throw new InvalidOptionError('whereisOn: name', 'a local name registered on that node (system.spawn(B, arg, { name }))', name);
-      const timeout = requestTimeout('whereisOn', options?.timeout);
-      const peer = typeof node === 'string' ? this.#upPeer(node) : undefined;
-      if (peer === undefined) throw new NoNodeError(String(node), 'whereisOn', this.nodes().map((n) => n.name));
-      const id = ++this.#nextRequest;
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          peer.lookups.delete(id);
-          reject(new RemoteLookupTimeoutError(node, name, timeout));
-        }, timeout);
-        peer.lookups.set(id, { resolve: (ref) => resolve(ref as ClusterRef<P> | null), reject, timer });
-        this.#queue(peer, [WHEREIS, id, name]);
-      });
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return requestLookup<P>(this.#requesting, node, name, options);
   }
+
 
   /**
    * Leaves the cluster: peers are told at once (they fire `noconnection` without waiting for
@@ -262,6 +261,7 @@ export class Cluster {
     clearInterval(this.#timer);
     this.#allDown('left');
     for (const s of this.#subs) s.unsubscribe();
+    this.#inbox?.unsubscribe();
     this.#stopStatus();
     this.#stopDisconnects();
     try {
@@ -379,7 +379,7 @@ export class Cluster {
 
   /** The peer a ref lives on (created pending when unknown); null for a dead ref of this node. */
   #peerFor(ref: ClusterRef): Peer | null {
-    if (ref.incarnation === this.self.incarnation) return null;
+    if (this.#refs.isOwn(ref.incarnation)) return null;
     let peer = this.#peers.get(ref.incarnation);
     if (peer === undefined) {
       if (this.#left) return null;

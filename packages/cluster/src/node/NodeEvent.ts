@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ActorRef } from '@arbor/core';
 
 /** A node of the cluster: its name and the incarnation of this run of it. */
@@ -5,6 +6,11 @@ export interface NodeId {
   readonly name: string;
   /** `name~creation`, fresh at every start (Erlang's creation). */
   readonly incarnation: string;
+}
+
+/** A fresh incarnation of node `name` (`name~creation`, Erlang's creation). @internal */
+export function newIncarnation(name: string): string {
+  return `${name}~${randomBytes(6).toString('base64url')}`;
 }
 
 /** What `cluster.onNode` listeners get. */
@@ -15,9 +21,9 @@ export type NodeEvent =
 /**
  * Why a node is down: not heard for `downAfterMs`, a broken channel (a sequence gap or its
  * reset), its graceful leave, its connection closed (a `$SYS` event: a crash), our own
- * connection lost, or we left.
+ * connection lost, we left, or this node was fenced and rejoined as a new incarnation.
  */
-export type NodeDownReason = 'timeout' | 'sequence_gap' | 'reset' | 'leave' | 'connection_closed' | 'disconnected' | 'left';
+export type NodeDownReason = 'timeout' | 'sequence_gap' | 'reset' | 'leave' | 'connection_closed' | 'disconnected' | 'left' | 'fenced';
 
 /** The message a node monitor delivers (as info) when the node goes down. */
 export interface NodeDownMessage {

@@ -62,6 +62,19 @@ export class Peer {
     return this.incarnation.slice(0, this.incarnation.indexOf('~'));
   }
 
+  /**
+   * The live peer whose connection is named `name` (a node's incarnation, or on a memory
+   * network its name). A connection keeps the name of the incarnation that opened it, also
+   * after a rejoin: a name is matched by node name too, when one incarnation of it is live.
+   */
+  static ofConnection(peers: ReadonlyMap<string, Peer>, name: string): Peer | undefined {
+    const direct = peers.get(name);
+    if (direct !== undefined && direct.state !== 'down') return direct;
+    const node = name.includes('~') ? name.slice(0, name.indexOf('~')) : name;
+    const byName = [...peers.values()].filter((p) => p.name === node && p.state !== 'down');
+    return byName.length === 1 ? byName[0] : undefined;
+  }
+
   /** What a heartbeat says we sent: per peer incarnation, our channel's epoch and last sequence number. */
   static lastSent(peers: Iterable<Peer>): Record<string, [number, number]> {
     const sent: Record<string, [number, number]> = {};

@@ -15,10 +15,25 @@ export class RefTable {
   readonly exports = new Map<string, ActorRef>();
   readonly #interned = new Map<string, ClusterRef>();
 
+  /** This node's earlier incarnations (before `cluster.rejoin()`): their refs are dead local refs. */
+  readonly #earlier = new Set<string>();
+
   constructor(
-    readonly incarnation: string,
+    /** This node's incarnation (changed by `cluster.rejoin()`). */
+    public incarnation: string,
     readonly owner: Cluster,
   ) {}
+
+  /** This node rejoined as `incarnation`. */
+  reincarnate(incarnation: string): void {
+    this.#earlier.add(this.incarnation);
+    this.incarnation = incarnation;
+  }
+
+  /** True for this node's incarnation or an earlier one: no peer to send to. */
+  isOwn(incarnation: string): boolean {
+    return incarnation === this.incarnation || this.#earlier.has(incarnation);
+  }
 
   /** A ref met while encoding: a remote one as it is, a local one exported. */
   encode(ref: object): readonly [string, string] {

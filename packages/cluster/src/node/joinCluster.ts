@@ -1,15 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { InvalidOptionError, type ActorSystem } from '@arbor/core';
 import { NatsTransport } from '../transport/NatsTransport.js';
 import { watchDisconnects } from '../transport/SysEvents.js';
 import type { Transport } from '../transport/Transport.js';
 import { Cluster } from './Cluster.js';
+import { newIncarnation } from './NodeEvent.js';
 import { resolveClusterOptions, type ClusterOptions } from './ClusterOptions.js';
-
-/** A fresh incarnation of node `name` (`name~creation`, Erlang's creation). */
-function newIncarnation(name: string): string {
-  return `${name}~${randomBytes(6).toString('base64url')}`;
-}
 
 /**
  * Joins `system` to a cluster: connects to NATS (or uses `options.transport`), subscribes
