@@ -567,6 +567,7 @@ export class Cluster {
     }
     for (const peer of this.#peers.values()) {
       if (peer.state !== 'down' && now - peer.lastHeard >= this.#options.downAfterMs) this.#down(peer, 'timeout', true);
+      else if (peer.forgettable(now, Math.max(10 * this.#options.downAfterMs, 60_000))) this.#peers.delete(peer.incarnation);
     }
   }
 

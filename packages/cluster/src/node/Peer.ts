@@ -75,6 +75,15 @@ export class Peer {
     return byName.length === 1 ? byName[0] : undefined;
   }
 
+  /**
+   * Down and silent for `horizonMs`: everything across it fired long ago, so the node forgets
+   * it (a dead incarnation costs nothing after a while). Should it speak again, its frames
+   * open a new peer, whose sequence check resets the old channel on both sides.
+   */
+  forgettable(now: number, horizonMs: number): boolean {
+    return this.state === 'down' && now - this.lastHeard >= horizonMs && this.calls.size + this.spawns.size + this.lookups.size + this.links.size === 0;
+  }
+
   /** What a heartbeat says we sent: per peer incarnation, our channel's epoch and last sequence number. */
   static lastSent(peers: Iterable<Peer>): Record<string, [number, number]> {
     const sent: Record<string, [number, number]> = {};

@@ -13,7 +13,11 @@ import type { Cluster } from './Cluster.js';
 export class RefTable {
   /** Local actors whose refs went out, by id. */
   readonly exports = new Map<string, ActorRef>();
-  readonly #interned = new Map<string, ClusterRef>();
+  /** Held weakly: a ref nobody holds any more is collected and its entry dropped, so dead actors cost nothing. */
+  readonly #interned = new Map<string, WeakRef<ClusterRef>>();
+  readonly #collected = new FinalizationRegistry<string>((key) => {
+    if (this.#interned.get(key)?.deref() === undefined) this.#interned.delete(key);
+  });
 
   /** This node's earlier incarnations (before `cluster.rejoin()`): their refs are dead local refs. */
   readonly #earlier = new Set<string>();
@@ -55,11 +59,20 @@ export class RefTable {
     return this.ref(incarnation, id);
   }
 
+  /** How many interned refs are held (for tests). */
+  get internedCount(): number {
+    return this.#interned.size;
+  }
+
   /** The interned ref of actor `id` of `incarnation`. */
   ref(incarnation: string, id: string): ClusterRef {
     const key = `${incarnation}/${id}`;
-    let ref = this.#interned.get(key);
-    if (ref === undefined) this.#interned.set(key, (ref = new ClusterRef(id, incarnation, this.owner)));
+    let ref = this.#interned.get(key)?.deref();
+    if (ref === undefined) {
+      ref = new ClusterRef(id, incarnation, this.owner);
+      this.#interned.set(key, new WeakRef(ref));
+      this.#collected.register(ref, key);
+    }
     return ref;
   }
 }
