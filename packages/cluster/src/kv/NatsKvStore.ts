@@ -1,4 +1,4 @@
-import { Bucket, Kvm, type KV } from '@nats-io/kv';
+import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { KvConflictError } from '../errors/KvConflictError.js';
 import { KvUnavailableError } from '../errors/KvUnavailableError.js';
@@ -32,7 +32,7 @@ const CONFLICT_CODES = new Set([10071, 10164]);
  * const rev = await kv.create('counter', new TextEncoder().encode('n1'));
  */
 export class NatsKvStore implements KvStore {
-  readonly #kv: Bucket;
+  readonly #kv: KV;
   readonly #timeoutMs: number;
   readonly #watches = new Set<KvWatch>();
   #closed = false;
@@ -43,7 +43,7 @@ export class NatsKvStore implements KvStore {
     readonly bucket: string,
     timeoutMs: number,
   ) {
-    this.#kv = kv as Bucket;
+    this.#kv = kv;
     this.#timeoutMs = timeoutMs;
   }
 
@@ -87,39 +87,45 @@ export class NatsKvStore implements KvStore {
     let ready = false;
     let stopped = false;
     let current: { stop(): void } | undefined;
-    const prefix = `$KV.${this.bucket}.`;
-    const deliver = (m: { subject: string; seq: number; data: Uint8Array; headers?: { get(k: string): string } }): void => {
-      if (stopped || m.seq <= lastRevision) return;
-      lastRevision = m.seq;
-      const op = m.headers?.get('KV-Operation');
-      const operation: KvEntry['operation'] = op === 'DEL' || op === 'PURGE' ? op : 'PUT';
-      if (!ready && operation !== 'PUT') return;
-      deliverSafely(() => onEntry({ key: m.subject.substring(prefix.length), value: m.data, revision: m.seq, operation }));
+    // The initial entries are gathered per key and handed out at ready, in revision order.
+    const initialEntries = new Map<string, KvEntry>();
+    const deliver = (e: { key: string; revision: number; value: Uint8Array; operation: string }): void => {
+      if (stopped || e.revision <= lastRevision) return;
+      lastRevision = e.revision;
+      const operation: KvEntry['operation'] = e.operation === 'DEL' || e.operation === 'PURGE' ? e.operation : 'PUT';
+      const entry: KvEntry = { key: e.key, value: e.value, revision: e.revision, operation };
+      if (!ready) initialEntries.set(entry.key, entry);
+      else deliverSafely(() => onEntry(entry));
     };
     const markReady = (): void => {
       if (ready || stopped) return;
       ready = true;
+      for (const e of [...initialEntries.values()].sort((x, y) => x.revision - y.revision)) {
+        if (e.operation === 'PUT') deliverSafely(() => onEntry(e));
+      }
+      initialEntries.clear();
       if (onReady !== undefined) deliverSafely(onReady);
     };
-    // One consumer: the last entry per key at first, from the next revision after a reconnect.
+    // The client's watch (an ordered push consumer): the last entry per key at first, from the
+    // next revision after a reconnect. How many entries are initial is read from the consumer's
+    // creation info, which the client keeps on the iterator (`_data`, not typed).
     const start = async (): Promise<void> => {
-      const js = this.#kv.js;
       const resume = lastRevision > 0 || ready;
-      const oc = await js.consumers.getPushConsumer(this.#kv.stream, {
-        filter_subjects: `${prefix}>`,
-        ...(resume ? { opt_start_seq: lastRevision + 1 } : { deliver_policy: 'last_per_subject' as never }),
-      });
-      const info = await oc.info(true);
-      let initial = resume ? 0 : info.num_pending;
+      const iter = await this.#kv.watch(resume ? { key: '>', resumeFromRevision: lastRevision + 1 } : { key: '>' });
+      if (stopped) {
+        iter.stop();
+        return;
+      }
+      const consumer = (iter as unknown as { _data?: { info(cached: boolean): Promise<{ num_pending: number }> } })._data;
+      let initial = resume || consumer === undefined ? 0 : (await consumer.info(true)).num_pending;
       if (initial === 0) markReady();
-      const messages = await oc.consume({
-        callback: (m) => {
-          deliver(m as never);
+      current = iter;
+      void (async () => {
+        for await (const e of iter) {
+          deliver(e);
           if (!ready && --initial <= 0) markReady();
-        },
-      });
-      if (stopped) messages.stop();
-      current = messages;
+        }
+      })().catch(() => {});
     };
     await bounded('watch', this.bucket, this.#timeoutMs, start);
     const restart = async (): Promise<void> => {
