@@ -41,7 +41,9 @@ export interface KvStore {
   delete(key: string, options?: { previousRevision?: number }): Promise<void>;
   /**
    * Watches every key: the current entries first (as PUTs), then `onReady()`, then every change
-   * in order. Keeps going across reconnects; `stop()` ends it.
+   * in order. The current entries are those of the moment the promise resolves: a write made
+   * after `await watch(...)` arrives as a change, never folded into them. Keeps going across
+   * reconnects; `stop()` ends it.
    */
   watch(onEntry: (entry: KvEntry) => void, onReady?: () => void): Promise<KvWatch>;
   close(): Promise<void>;

@@ -105,29 +105,47 @@ export class NatsKvStore implements KvStore {
       }
       initialEntries.clear();
       if (onReady !== undefined) deliverSafely(onReady);
+      readied();
     };
     // The client's watch (an ordered push consumer): the last entry per key at first, from the
-    // next revision after a reconnect. How many entries are initial is read from the consumer's
-    // creation info, which the client keeps on the iterator (`_data`, not typed).
+    // next revision after a reconnect. The server hands the initial entries out lazily, in
+    // revision order, reading the stream as it goes: an entry replaced before its turn is never
+    // delivered (history 1 keeps only the newest), and nats-server 2.9.10 reports 0 pending at
+    // creation, so a count cannot tell where the initial entries end. The end is a revision:
+    // the stream's last sequence read before the consumer is created. Every entry up to it is
+    // initial; the first one at or past it makes the watch ready, and `watch()` resolves only
+    // then, so a change the caller makes after `await watch()` is never folded into them.
+    let boundary = 0;
+    let readied: () => void = () => {};
+    const readyNow = new Promise<void>((resolve) => (readied = resolve));
     const start = async (): Promise<void> => {
       const resume = lastRevision > 0 || ready;
+      if (!resume) {
+        const state = (await this.#kv.status()).streamInfo.state;
+        boundary = state.messages === 0 ? 0 : state.last_seq;
+      }
       const iter = await this.#kv.watch(resume ? { key: '>', resumeFromRevision: lastRevision + 1 } : { key: '>' });
       if (stopped) {
         iter.stop();
         return;
       }
-      const consumer = (iter as unknown as { _data?: { info(cached: boolean): Promise<{ num_pending: number }> } })._data;
-      let initial = resume || consumer === undefined ? 0 : (await consumer.info(true)).num_pending;
-      if (initial === 0) markReady();
+      if (boundary === 0) markReady();
       current = iter;
       void (async () => {
         for await (const e of iter) {
           deliver(e);
-          if (!ready && --initial <= 0) markReady();
+          if (!ready && e.revision >= boundary) markReady();
         }
       })().catch(() => {});
     };
-    await bounded('watch', this.bucket, this.#timeoutMs, start);
+    await bounded('watch', this.bucket, this.#timeoutMs, async () => {
+      await start();
+      await readyNow;
+    }).catch((err: unknown) => {
+      stopped = true;
+      current?.stop();
+      throw err;
+    });
     const restart = async (): Promise<void> => {
       for (let attempt = 0; !stopped; attempt++) {
         current?.stop();

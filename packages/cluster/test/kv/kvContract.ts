@@ -119,10 +119,32 @@ export function kvContract(test: TestFn, label: string, pair: () => Promise<KvPa
     const w2 = await b.watch((e) => probe.push(e));
     await b.put('k', enc('2'));
     await b.put('k', enc('3'));
-    await collectUntil(probe, 2, 5000);
-    while (probe.length > 0 && dec(probe[probe.length - 1]!.value) !== '3') await collectUntil(probe, probe.length + 1, 5000);
+    await collectUntil(probe, 3); // the other watch saw 1 (initial), 2, 3
     w2.stop();
-    t.deepEqual(probe.map((e) => dec(e.value)).slice(-2), ['2', '3'], 'a watch still running sees the later changes');
+    t.deepEqual(probe.map((e) => dec(e.value)), ['1', '2', '3'], 'a watch still running sees its initial entry and every later change');
     t.deepEqual(entries.map((e) => dec(e.value)), ['1']);
+  }));
+  test(`${label}: a write right after watch() resolves is a change, and the value it replaced was delivered first`, withPair(async (t, { a, b }) => {
+    // NATS hands initial entries out lazily: a value replaced before its turn was lost (history 1).
+    const runs: string[][] = [];
+    for (let i = 0; i < 20; i++) {
+      const key = `k${i}`;
+      await a.put(key, enc('old'));
+      const seen: string[] = [];
+      const done: KvEntry[] = [];
+      const w = await b.watch(
+        (e) => {
+          if (e.key !== key) return;
+          seen.push(`${e.operation}=${dec(e.value)}`);
+          if (dec(e.value) === 'new') done.push(e);
+        },
+        () => seen.push('ready'),
+      );
+      await a.put(key, enc('new'));
+      await collectUntil(done, 1);
+      w.stop();
+      runs.push(seen);
+    }
+    t.deepEqual(runs, Array.from({ length: 20 }, () => ['PUT=old', 'ready', 'PUT=new']));
   }));
 }
