@@ -43,3 +43,8 @@ export type { KvEntry, KvStore, KvWatch } from './kv/KvStore.js';
 export { MemoryKvBucket } from './kv/MemoryKvBucket.js';
 export { MemoryKvStore, type MemoryKvStoreOptions } from './kv/MemoryKvStore.js';
 export { NatsKvStore, type NatsKvStoreOptions } from './kv/NatsKvStore.js';
+export { ClusterRegistry, type ClusterRegistryOptions } from './registry/ClusterRegistry.js';
+export type { RegisterResult } from './registry/RegisterResult.js';
+export { RegistryUnavailableError, SynchronousRegisterError } from './errors/registryErrors.js';
+export { NodeLeases } from './lease/NodeLeases.js';
+export type { FenceReason, LeaseOptions } from './lease/LeaseOptions.js';
