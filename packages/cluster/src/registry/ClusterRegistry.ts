@@ -21,7 +21,7 @@ import type { LeaseOptions } from '../lease/LeaseOptions.js';
 import { NodeLeases } from '../lease/NodeLeases.js';
 import type { Cluster } from '../node/Cluster.js';
 import type { ClusterRef } from '../node/ClusterRef.js';
-import { clusterRefOf } from './clusterRefOf.js';
+import { clusterRefOf, exportLocalRef } from './clusterRefOf.js';
 import { decodeNameValue, encodeNameValue, nameKey, nameOfKey } from './nameKeys.js';
 import type { RegisterResult } from './RegisterResult.js';
 
@@ -87,8 +87,8 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
   /** The newest revision applied per KV key (deletes included): an older event is stale. */
   readonly #seen = new Map<string, number>();
   readonly #local = new Map<string, LocalHolder>();
-  /** Names a register of ours is creating: the watch may show them before the create answers. */
-  readonly #claiming = new Set<string>();
+  /** Names a register of ours is creating (the watch may show them before the create answers); a second register of one waits for the first. */
+  readonly #claiming = new Map<string, Promise<unknown>>();
   /** Entries of ours to delete (a holder that exited, a create that landed after its timeout), retried until done. */
   readonly #stale = new Map<string, number>();
   readonly #down = new Set<string>();
@@ -353,8 +353,11 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
   async #register(name: string, ref: ActorRef): Promise<RegisterResult<P>> {
     const key = nameKey(name);
     const started = Date.now();
-    if (this.#claiming.has(name)) return this.#takenOrBusy(name);
-    this.#claiming.add(name);
+    for (let earlier = this.#claiming.get(name); earlier !== undefined; earlier = this.#claiming.get(name)) await earlier.catch(() => {});
+    const local = this.#local.get(name);
+    if (local !== undefined) return { status: 'taken', holder: local.ref as ActorRef<P> };
+    let done!: () => void;
+    this.#claiming.set(name, new Promise<void>((resolve) => (done = resolve)));
     try {
       for (let attempt = 0; ; attempt++) {
         if (!isLocalAlive(ref)) throw new InvalidOptionError('register: ref', 'a live local actor', ref);
@@ -379,6 +382,7 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
       }
     } finally {
       this.#claiming.delete(name);
+      done();
       this.#reconcile(name);
     }
   }
@@ -390,12 +394,6 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
     if (this.#local.get(name)?.revision === held.revision) return;
     this.#stale.set(name, held.revision);
     void this.#deleteAt(name, held.revision);
-  }
-
-  /** A register of this name from this node is already in flight: its holder if the mirror has one, else busy. */
-  #takenOrBusy(name: string): RegisterResult<P> {
-    const holder = this.whereis(name);
-    return holder !== undefined ? { status: 'taken', holder } : { status: 'unavailable', reason: 'a register of this name from this node is in flight' };
   }
 
   /** After a lost create: the live holder, or undefined when the key is free again (a dead holder's entry is deleted first). */
@@ -416,6 +414,7 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
   }
 
   #hold(name: string, ref: ActorRef, revision: number): void {
+    exportLocalRef(this.#cluster, ref);
     const monitor = monitorForRemote(ref, `registry:${this.label}`, () => {
       const local = this.#local.get(name);
       if (local !== undefined && local.monitor === monitor) this.#release(name, local);

@@ -18,3 +18,20 @@ import type { Cluster } from '../node/Cluster.js';
 export function clusterRefOf(cluster: Cluster, incarnation: string, id: string): ClusterRef {
   return new ClusterRef(id, incarnation, cluster);
 }
+
+/**
+ * Puts local actor `ref` in the cluster's export table, so that a ref other nodes build from a
+ * registry entry (incarnation + id) reaches it.
+ *
+ * TODO(cluster hook): needs `cluster.exportRef(ref)` (the RefTable's `encode`, which exports a
+ * local ref and drops it at the actor's exit). Until then: encoding a message that holds the
+ * ref exports it, and a send to a ref of this node's own incarnation encodes and then sends
+ * nothing (`remoteCast` encodes before it looks for a peer, and there is none for itself).
+ * @internal
+ *
+ * @example
+ * exportLocalRef(cluster, ref); // now [incarnation, ref.id] from another node reaches ref
+ */
+export function exportLocalRef(cluster: Cluster, ref: object): void {
+  new ClusterRef('registry-export', cluster.self.incarnation, cluster).send({ ref });
+}
