@@ -4,6 +4,7 @@ import {
   isLocalAlive,
   LocalActorRef,
   monitorForRemote,
+  NoProcError,
   shutdownWith,
   via,
   type ActorRef,
@@ -227,7 +228,8 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
   /**
    * Registers local actor `ref` under `name` cluster-wide (a compare-and-set create). Answers
    * within the timeout: `ok`; `taken` with the live holder; `unavailable` when the store does
-   * not answer, this node is fenced or the registry is stopped.
+   * not answer, this node is fenced or the registry is stopped. Rejects with
+   * `InvalidOptionError` for a remote ref or a bad name, `NoProcError` for a dead actor.
    *
    * @example
    * const r = await carts.register('cart:u42', this.self);
@@ -236,6 +238,7 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
     try {
       checkName('register', name);
       if (!(ref instanceof LocalActorRef)) throw new InvalidOptionError('register: ref', "a local ActorRef (a name is registered by the holder's node)", ref);
+      if (!isLocalAlive(ref)) throw new NoProcError(ref, 'register');
     } catch (e) {
       return Promise.reject(e);
     }
@@ -360,7 +363,7 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
     this.#claiming.set(name, new Promise<void>((resolve) => (done = resolve)));
     try {
       for (let attempt = 0; ; attempt++) {
-        if (!isLocalAlive(ref)) throw new InvalidOptionError('register: ref', 'a live local actor', ref);
+        if (!isLocalAlive(ref)) return { status: 'unavailable', reason: 'the actor exited' };
         let revision: number;
         try {
           revision = await this.#kv.create(key, encodeNameValue({ node: this.#incarnation, id: ref.id }));

@@ -5,7 +5,7 @@
  * holder's exit.
  */
 import test from 'ava';
-import { AlreadyStartedError, call, exit, InvalidOptionError, type ActorRef } from '@arbor/core';
+import { AlreadyStartedError, call, exit, InvalidOptionError, NoProcError, type ActorRef } from '@arbor/core';
 import { eventually } from '@arbor/test-support';
 import { ClusterRef, RegistryUnavailableError, SynchronousRegisterError } from '../../src/index.js';
 import { NodeProbe, type NodeProbeProtocol } from '../support/actors.js';
@@ -97,9 +97,15 @@ test('via naming: a spawn claims its name cluster-wide; a second one elsewhere g
   t.is(e?.existing.id, first.id);
   t.true(e?.existing instanceof ClusterRef);
   t.is(e?.actorName, 'cluster:single');
+  t.true(await eventually(() => b.registry.whereis('single') !== undefined));
   t.is(b.system.actors().length, before, 'nothing started on b');
   t.throws(() => a.registry.registerName(), { instanceOf: SynchronousRegisterError });
   t.throws(() => a.registry.via(''), { instanceOf: InvalidOptionError });
+  const remote = b.registry.whereis('single')!;
+  await t.throwsAsync(b.registry.register('r', remote), { instanceOf: InvalidOptionError, message: /local ActorRef/ });
+  const dead = await probe(a);
+  exit(dead, 'kill');
+  await t.throwsAsync(a.registry.register('d', dead), { instanceOf: NoProcError });
   await c.stop();
 });
 
