@@ -24,7 +24,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('kill' as const), node, key }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cut' as const), node }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('heal' as const), node }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 250 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 400 }) }) },
 );
 
 const KEYS = ['k0', 'k1', 'k2'];

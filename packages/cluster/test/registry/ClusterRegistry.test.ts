@@ -70,7 +70,7 @@ test('a name whose owner node is known down is not returned, though its key is s
 });
 
 test('a store that does not answer: register, unregister and a named spawn answer unavailable within the timeout', async (t) => {
-  const c = await registryCluster(['a', 'b']);
+  const c = await registryCluster(['a', 'b'], { leaseMs: 200, leaseTimeoutMs: 5000 }); // not fenced during the test
   const [a] = c.nodes as [RegistryNode, RegistryNode];
   const ref = await probe(a);
   t.deepEqual(await a.registry.register('held', ref), { status: 'ok' });
@@ -182,7 +182,7 @@ test("lease expiry: a node that stops renewing is swept by the others (its lease
   t.deepEqual(a.registry.names(), []);
   t.deepEqual(b.registry.names(), []);
   t.true(c.bucket.latest.get('lease.c')!.revision > leaseRevision);
-  await new Promise((r) => setTimeout(r, 300)); // more sweep ticks of both a and b
+  await new Promise((r) => setTimeout(r, 500)); // more sweep ticks of both a and b
   w.stop();
   t.deepEqual([...deletes].sort(), ['lease.c', 'name.n1', 'name.n2', 'name.n3'], 'each deleted once, by one sweeper');
   t.true(a.registry.leases.holds(b.cluster.self.incarnation) && b.registry.leases.holds(a.cluster.self.incarnation), 'the live nodes keep their leases');

@@ -19,19 +19,19 @@ export interface RegistryCluster {
   stop(): Promise<void>;
 }
 
-/** Test timings: renew every 40 ms, swept after 200 ms unchanged, fenced after 160 ms unrenewed; KV calls time out at 50 ms. */
-export const LEASE = { leaseMs: 40, leaseTimeoutMs: 200 } as const;
+/** Test timings: renew every 50 ms, swept after 400 ms unchanged, fenced after 350 ms unrenewed; KV calls time out at 50 ms. */
+export const LEASE = { leaseMs: 50, leaseTimeoutMs: 400 } as const;
 export const KV_TIMEOUT_MS = 50;
 export const REGISTRY_TIMEOUT_MS = 300;
 
-export async function registryCluster(names: readonly string[]): Promise<RegistryCluster> {
+export async function registryCluster(names: readonly string[], lease: { leaseMs: number; leaseTimeoutMs: number } = LEASE): Promise<RegistryCluster> {
   const cluster = await memoryCluster(names);
   const bucket = new MemoryKvBucket('names');
   const nodes: RegistryNode[] = [];
   const withRegistry = async (node: TestNode, kvClient = node.name): Promise<RegistryNode> => {
     const kv = bucket.client(kvClient, { timeoutMs: KV_TIMEOUT_MS });
     const fenced: FenceReason[] = [];
-    const registry = await ClusterRegistry.start(node.cluster, kv, { ...LEASE, timeoutMs: REGISTRY_TIMEOUT_MS, onFenced: (r) => fenced.push(r) });
+    const registry = await ClusterRegistry.start(node.cluster, kv, { ...lease, timeoutMs: REGISTRY_TIMEOUT_MS, onFenced: (r) => fenced.push(r) });
     const rn = { ...node, kv, registry, fenced };
     nodes.push(rn);
     return rn;
