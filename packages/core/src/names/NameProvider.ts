@@ -6,7 +6,8 @@ import type { Protocol } from '../actor/Protocol.js';
 /**
  * A name service that `spawn` can register an actor in before `init` runs (OTP's
  * `{via, Module, Name}`). A `Registry` is one; write your own by implementing these
- * four synchronous methods.
+ * four synchronous methods, and `claimName` when registering must wait (a cluster-wide
+ * registry asking a store).
  *
  * @example
  * await system.spawn(Worker, cfg, { name: via(registry, 'worker:1') });
@@ -20,6 +21,18 @@ export interface NameProvider {
    * actor exits.
    */
   registerName(key: unknown, ref: ActorRef): ActorRef | undefined;
+  /**
+   * Optional, asynchronous registration: when present, `spawn` awaits it instead of calling
+   * `registerName`. The new actor exists but its init has not run (nor does anyone else see
+   * it) until the promise settles: undefined = claimed (then init runs), an actor = the live
+   * holder (the start answers `AlreadyStartedError` naming it), a rejection = the spawn
+   * rejects with it. If the system stopped meanwhile, spawn calls `unregisterName(key, ref)`
+   * and rejects with `SystemStoppedError`. The provider removes the entry itself when the actor exits.
+   *
+   * @example
+   * async claimName(key, ref) { return (await store.create(key, ref)) ? undefined : store.holder(key); }
+   */
+  claimName?(key: unknown, ref: ActorRef): Promise<ActorRef | undefined>;
   /** Removes `ref`'s entry under `key`, if any. */
   unregisterName(key: unknown, ref: ActorRef): void;
   /** The live actor registered under `key`, or undefined. */

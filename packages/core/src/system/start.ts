@@ -3,7 +3,7 @@ import type { AnyBehaviour, BehaviourClass } from '../behaviour/Behaviour.js';
 import { attach } from '../behaviour/attach.js';
 import { AlreadyStartedError, InitError, InitIgnoredError, SystemStoppedError } from '../errors/errors.js';
 import { type ActorRef, addMonitor, type Cell, completeInit, createCell, discardCell, failInit, isThenable, linkCells, MonitorRef, runAs, traceSpawn, type Watcher } from '../kernel/index.js';
-import { describeName } from '../names/NameProvider.js';
+import { describeName, type ViaName } from '../names/NameProvider.js';
 import type { StartResult } from './ActorSystem.js';
 import { validateSpawnOptions, type SpawnOptions } from './SpawnOptions.js';
 import type { SystemCore } from './SystemCore.js';
@@ -64,6 +64,9 @@ export function startCell(
     }
     cell = createCell(core, nanoid(12), b, behaviour.name || 'anonymous', link ? parent : null, limits, options?.trapExit === true);
     attach(b, cell);
+    if (name !== undefined && typeof name !== 'string' && typeof name.via.claimName === 'function') {
+      return claimThenLaunch(core, parent, cell, b, name, arg, link, watcher, created);
+    }
     core.live.add(cell);
     if (typeof name === 'string') {
       core.names.claim(name, cell);
@@ -86,6 +89,60 @@ export function startCell(
   } catch (e) {
     return Promise.reject(e);
   }
+  return launch(parent, cell, b, arg, link, watcher, created);
+}
+
+/**
+ * The start of a cell named through a provider with an asynchronous `claimName` (a cluster
+ * registry): the cell exists but is not live and its init has not run until the claim
+ * settles. A holder answers `AlreadyStartedError`; a throw rejects; a system stopped
+ * meanwhile gives the name back and rejects with `SystemStoppedError`. The cell never ran in
+ * any of them.
+ */
+async function claimThenLaunch(
+  core: SystemCore,
+  parent: Cell | null,
+  cell: Cell,
+  b: AnyBehaviour,
+  name: ViaName,
+  arg: unknown,
+  link: boolean,
+  watcher: Watcher | null,
+  created: ((cell: Cell) => void) | undefined,
+): Promise<Outcome> {
+  let holder: ActorRef | undefined;
+  try {
+    holder = await name.via.claimName!(name.key, cell);
+  } catch (e) {
+    discardCell(cell);
+    throw e;
+  }
+  if (holder !== undefined) {
+    discardCell(cell);
+    return { status: 'error', reason: new AlreadyStartedError(describeName(name), holder) };
+  }
+  if (core.stopped) {
+    try {
+      name.via.unregisterName(name.key, cell);
+    } finally {
+      discardCell(cell);
+    }
+    throw new SystemStoppedError(core.name);
+  }
+  core.live.add(cell);
+  return launch(parent, cell, b, arg, link, watcher, created);
+}
+
+/** Links and monitors a named, live cell, then runs its init as the new process. */
+function launch(
+  parent: Cell | null,
+  cell: Cell,
+  b: AnyBehaviour,
+  arg: unknown,
+  link: boolean,
+  watcher: Watcher | null,
+  created: ((cell: Cell) => void) | undefined,
+): Outcome | Promise<Outcome> {
   if (parent !== null) traceSpawn(parent, cell);
   if (link && parent !== null) linkCells(parent, cell);
   created?.(cell);
