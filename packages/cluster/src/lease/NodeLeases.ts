@@ -31,8 +31,7 @@ interface SeenLease {
  * leases.holds(ref.incarnation); // false once its lease is swept or replaced
  */
 export class NodeLeases {
-  /** This node. */
-  readonly self: NodeId;
+  readonly #cluster: Cluster;
   readonly #kv: KvStore;
   readonly #options: ResolvedLeaseOptions;
   readonly #logger: Logger | undefined;
@@ -53,8 +52,9 @@ export class NodeLeases {
   #fenced: FenceReason | null = null;
   #stopped = false;
 
-  private constructor(self: NodeId, kv: KvStore, options: ResolvedLeaseOptions, logger: Logger | undefined) {
-    this.self = self;
+  private constructor(cluster: Cluster, kv: KvStore, options: ResolvedLeaseOptions, logger: Logger | undefined) {
+    this.#cluster = cluster;
+    const self = cluster.self;
     this.#kv = kv;
     this.#options = options;
     this.#logger = logger;
@@ -71,9 +71,35 @@ export class NodeLeases {
    * const leases = await NodeLeases.start(cluster, kv);
    */
   static async start(cluster: Cluster, kv: KvStore, options?: LeaseOptions, logger?: Logger): Promise<NodeLeases> {
-    const leases = new NodeLeases(cluster.self, kv, resolveLeaseOptions(options, 'NodeLeases.start'), logger);
+    const leases = new NodeLeases(cluster, kv, resolveLeaseOptions(options, 'NodeLeases.start'), logger);
     await leases.#start();
     return leases;
+  }
+
+  /** This node (its incarnation changes when the cluster rejoins). */
+  get self(): NodeId {
+    return this.#cluster.self;
+  }
+
+  /**
+   * After a fenced node's `cluster.rejoin()`: takes the node's lease for the new incarnation
+   * (over the fenced one, whose names the takeover sweeps) and renews again. While the store
+   * does not answer it tries again every `leaseMs`, until it succeeds or `stop()`.
+   *
+   * @example
+   * leases.onFenced(() => { cluster.rejoin(); void leases.rejoin(); });
+   */
+  async rejoin(): Promise<void> {
+    while (!this.#stopped && this.#fenced !== null) {
+      try {
+        await this.#acquire();
+        this.#fenced = null;
+        this.#logger?.info(`cluster: lease of ${this.self.name} taken by ${this.self.incarnation} after fencing`, { report: 'lease_rejoined', node: this.self.name, incarnation: this.self.incarnation });
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, this.#options.leaseMs).unref?.());
+      }
+    }
   }
 
   /** The resolved timings. */

@@ -1,8 +1,6 @@
 import {
   CallExitError,
   CallTimeoutError,
-  deliverRemoteDown,
-  deliverRemoteExit,
   InvalidOptionError,
   isActorRef,
   LocalActorRef,
@@ -11,7 +9,6 @@ import {
   type ActorSystem,
   type AnyBehaviour,
   type BehaviourClass,
-  type MonitorRef,
   type Protocol,
 } from '@arbor/core';
 import type { Logger } from 'winston';
@@ -21,13 +18,15 @@ import { FrameBatch, readBatch, readFrames, type ReceivedBatch } from '../wire/F
 import { FrameCodec } from '../wire/FrameCodec.js';
 import { ClusterRef } from './ClusterRef.js';
 import type { ResolvedClusterOptions } from './ClusterOptions.js';
-import { CALL, CALL_FAIL, CAST, DEMONITOR, EXIT, INFO, LINK, MONITOR, REPLY, RESET, UNLINK, type Beat } from './frames.js';
+import { CALL, CALL_FAIL, CAST, INFO, REPLY, RESET, type Beat } from './frames.js';
 import { handleBatch, type InboundNode } from './inbound.js';
 import { newIncarnation, type NodeDownReason, type NodeEvent, type NodeId, type RemoteSpawnOptions } from './NodeEvent.js';
 import { NodeWatchers } from './NodeWatchers.js';
 import { Peer } from './Peer.js';
 import { RefTable } from './RefTable.js';
 import { requestLookup, requestSpawn, type RequestingNode } from './requests.js';
+import type { OutboundNode } from './outbound.js';
+import type { ClusterRegistry } from '../registry/ClusterRegistry.js';
 
 const MAX_FRAMES_PER_BATCH = 512;
 
@@ -69,7 +68,11 @@ export class Cluster {
   #stopStatus: () => void = () => {};
   #stopDisconnects: () => void = () => {};
   readonly #inbound: InboundNode;
+  #registry: ClusterRegistry | undefined;
+  #closeRegistry: () => Promise<void> = () => Promise.resolve();
   readonly #requesting: RequestingNode;
+  /** What this node's refs of other nodes' actors send through (outbound.ts). @internal */
+  readonly outbound: OutboundNode;
 
   /** @internal use `joinCluster` */
   constructor(system: ActorSystem, options: ResolvedClusterOptions, transport: Transport, ownsTransport: boolean, incarnation: string) {
@@ -98,6 +101,12 @@ export class Cluster {
       nodes: () => this.nodes(),
       nextRequest: () => ++this.#nextRequest,
       send: (peer, frame) => this.#queue(peer, frame),
+    };
+    this.outbound = {
+      peerFor: (ref) => this.#peerFor(ref),
+      unreachableReason: (peer) => this.#unreachableReason(peer),
+      queue: (peer, frame) => this.#queue(peer, frame),
+      encode: (frame) => void this.#codec.encode(frame),
     };
     this.#inbound = {
       get self() {
@@ -145,6 +154,27 @@ export class Cluster {
 
   // ------------------------------------------------------------------ public API
 
+  /**
+   * The cluster registry (unique names on NATS KV) and this node's lease, with
+   * `joinCluster({ registry: true })`; misuse to ask for it otherwise.
+   *
+   * @example
+   * await system.spawn(Cart, arg, { name: cluster.registry.via('cart:u42') });
+   */
+  get registry(): ClusterRegistry {
+    if (this.#registry === undefined) throw new InvalidOptionError('cluster.registry', 'joinCluster(system, { ..., registry: true }): the registry and node leases live in a JetStream KV bucket', undefined);
+    return this.#registry;
+  }
+
+  /** Set by joinCluster; `leave()` stops it first (its names and lease deleted), then `close()`. @internal */
+  attachRegistry(registry: ClusterRegistry, close: () => Promise<void>): void {
+    this.#registry = registry;
+    this.#closeRegistry = async () => {
+      await registry.stop();
+      await close();
+    };
+  }
+
   /** This node: its name and this run's incarnation (a new one after `rejoin()`). */
   get self(): NodeId {
     return this.#self;
@@ -164,6 +194,7 @@ export class Cluster {
   rejoin(): NodeId {
     if (this.#left) throw new ClusterLeftError(this.self.name, 'rejoin');
     this.#flush();
+    this.#beat('leave'); // the old incarnation leaves: every peer fires its side at once
     this.#allDown('fenced');
     this.#peers.clear(); // the channels were per pair of incarnations: the new one starts afresh
     this.#inbox?.unsubscribe();
@@ -255,6 +286,8 @@ export class Cluster {
    */
   async leave(): Promise<void> {
     if (this.#left) return;
+    await this.#closeRegistry().catch(() => {}); // a store that does not answer leaves the names to the sweep
+    if (this.#left) return;
     this.#flush();
     this.#beat('leave');
     this.#left = true;
@@ -310,69 +343,22 @@ export class Cluster {
     else this.#codec.encode(frame); // an unserialisable message throws here, at the sender
   }
 
-  /** @internal */
-  remoteExitSignal(ref: ClusterRef, from: ActorRef | null, reason: unknown): void {
-    const peer = this.#peerFor(ref);
-    const frame = [EXIT, ref.id, from, reason, 0];
-    if (peer !== null && peer.state !== 'down') this.#queue(peer, frame);
-    else this.#codec.encode(frame);
+  // ------------------------------------------------------------------ for the registry (@internal)
+
+  /** The ref of actor `id` of `incarnation`: the interned `ClusterRef`, or the local actor for one of ours. @internal */
+  refOf(incarnation: string, id: string): ActorRef {
+    return this.#refs.decode(incarnation, id) as ActorRef;
   }
 
-  /** @internal */
-  remoteLink(ref: ClusterRef, from: ActorRef): void {
-    const peer = this.#peerFor(ref);
-    if (peer === null || peer.state === 'down') {
-      const reason = this.#unreachableReason(peer);
-      queueMicrotask(() => deliverRemoteExit(from, ref, reason, { linked: true }));
-      return;
-    }
-    peer.addLink(ref, from);
-    this.#queue(peer, [LINK, ref.id, from]);
+  /** Exports local actor `ref` (until it exits), so other nodes reach it by `[incarnation, id]`. @internal */
+  exportRef(ref: ActorRef): void {
+    this.#refs.encode(ref);
   }
 
-  /** @internal */
-  remoteUnlink(ref: ClusterRef, from: ActorRef): void {
-    const peer = this.#peerFor(ref);
-    if (peer === null) return;
-    peer.removeLink(ref, from);
-    if (peer.state !== 'down') this.#queue(peer, [UNLINK, ref.id, from]);
-  }
-
-  /** @internal called inside the local actor's exit: must not throw. */
-  remoteLinkedExit(ref: ClusterRef, from: ActorRef, reason: unknown): void {
-    const peer = this.#peerFor(ref);
-    if (peer === null || !peer.removeLink(ref, from) || peer.state === 'down') return;
-    this.#queueReason(peer, [EXIT, ref.id, from, reason, 1], 3);
-  }
-
-  /** @internal */
-  remoteMonitor(ref: ClusterRef, mref: MonitorRef): void {
-    const peer = this.#peerFor(ref);
-    if (peer === null || peer.state === 'down') {
-      const reason = this.#unreachableReason(peer);
-      queueMicrotask(() => deliverRemoteDown(mref, reason));
-      return;
-    }
-    peer.monitorsHeld.set(mref.id, { mref, ref });
-    this.#queue(peer, [MONITOR, ref.id, mref.id]);
-  }
-
-  /** @internal */
-  remoteDemonitor(ref: ClusterRef, mref: MonitorRef): void {
-    const peer = this.#peerFor(ref);
-    if (peer === null || !peer.monitorsHeld.delete(mref.id) || peer.state === 'down') return;
-    this.#queue(peer, [DEMONITOR, ref.id, mref.id]);
-  }
-
-  /** A frame whose reason may not cross (an exit inside Cell.finish must not throw): the reason's text instead. */
-  #queueReason(peer: Peer, frame: unknown[], at: number): void {
-    try {
-      this.#codec.encodeInto(frame, peer.out);
-    } catch {
-      frame[at] = String(frame[at]);
-      this.#codec.encodeInto(frame, peer.out);
-    }
-    this.#queued(peer);
+  /** Incarnation `incarnation` is known lost by other means (its lease was swept or replaced): down now, as for a timeout. @internal */
+  declareDown(incarnation: string, reason: NodeDownReason): void {
+    const peer = this.#peers.get(incarnation);
+    if (peer !== undefined) this.#down(peer, reason, true);
   }
 
   // ------------------------------------------------------------------ peers and channels

@@ -1,4 +1,5 @@
 import { checkKnownKeys, InvalidOptionError, type AnyBehaviour, type BehaviourClass } from '@arbor/core';
+import type { KvStore } from '../kv/KvStore.js';
 import type { Transport } from '../transport/Transport.js';
 
 /**
@@ -34,6 +35,19 @@ export interface ClusterOptions {
   readonly heartbeatMs?: number;
   /** A node not heard from for this long is down (default 5000 ms; at least 2 heartbeats). */
   readonly downAfterMs?: number;
+  /**
+   * The cluster registry and node leases (`cluster.registry`): `true` opens the JetStream KV
+   * bucket `arbor_<cluster>` on the NATS connection (the servers need JetStream); or
+   * `{ kv }` for any `KvStore` (a `MemoryKvStore` with a memory transport), `bucket`,
+   * `replicas` (default 1) and `timeoutMs` (each store call and register, default 2000).
+   * A node that cannot renew its lease is fenced: its name holders exit with
+   * `{ shutdown: 'fenced' }` and it rejoins as a new incarnation (`cluster.rejoin()`).
+   */
+  readonly registry?: boolean | { readonly kv?: KvStore; readonly bucket?: string; readonly replicas?: number; readonly timeoutMs?: number };
+  /** How often the node renews its lease (default 2000 ms; with `registry`). */
+  readonly leaseMs?: number;
+  /** A lease not renewed for this long is swept by the others with its names (default 6000 ms; with `registry`). */
+  readonly leaseTimeoutMs?: number;
 }
 
 /** The checked options with defaults. @internal */
@@ -46,7 +60,7 @@ export interface ResolvedClusterOptions {
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
-const KEYS = ['cluster', 'node', 'nats', 'transport', 'behaviours', 'heartbeatMs', 'downAfterMs', 'sys', 'disconnects'] as const;
+const KEYS = ['cluster', 'node', 'nats', 'transport', 'behaviours', 'heartbeatMs', 'downAfterMs', 'sys', 'disconnects', 'registry', 'leaseMs', 'leaseTimeoutMs'] as const;
 
 function positiveMs(path: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
@@ -90,6 +104,16 @@ export function resolveClusterOptions(options: unknown): ResolvedClusterOptions 
   const downAfterMs = positiveMs('joinCluster: options.downAfterMs', o.downAfterMs, 5000);
   if (downAfterMs < 2 * heartbeatMs) {
     throw new InvalidOptionError('joinCluster: options.downAfterMs', `at least two heartbeats (>= ${2 * heartbeatMs} ms with heartbeatMs ${heartbeatMs})`, downAfterMs);
+  }
+  const r = o.registry;
+  if (r !== undefined && typeof r !== 'boolean' && (typeof r !== 'object' || r === null)) {
+    throw new InvalidOptionError('joinCluster: options.registry', 'true, or { kv?, bucket?, replicas?, timeoutMs? }', r);
+  }
+  if (r !== undefined && r !== false && o.nats === undefined && (typeof r !== 'object' || r.kv === undefined)) {
+    throw new InvalidOptionError('joinCluster: options.registry', 'with a transport instead of nats, a store: { kv: new MemoryKvStore(...) }', r);
+  }
+  if ((r === undefined || r === false) && (o.leaseMs !== undefined || o.leaseTimeoutMs !== undefined)) {
+    throw new InvalidOptionError('joinCluster: options.leaseMs', 'lease timings with registry: true (leases live in the registry bucket)', o.leaseMs ?? o.leaseTimeoutMs);
   }
   return { cluster: o.cluster, node: o.node, behaviours, heartbeatMs, downAfterMs };
 }

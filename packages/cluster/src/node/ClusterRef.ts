@@ -1,4 +1,5 @@
 import { RemoteActorRef, type ActorRef, type MonitorRef, type Protocol, type protocolType } from '@arbor/core';
+import { demonitorOf, exitSignal, linkedExit, linkTo, monitorOf, unlinkFrom } from './outbound.js';
 import type { Cluster } from './Cluster.js';
 
 /**
@@ -47,26 +48,26 @@ export class ClusterRef<P extends Protocol = any> extends RemoteActorRef impleme
   }
 
   exit(from: ActorRef | null, reason: unknown): void {
-    this.owner.remoteExitSignal(this, from, reason);
+    exitSignal(this.owner.outbound, this, from, reason);
   }
 
   link(from: ActorRef): void {
-    this.owner.remoteLink(this, from);
+    linkTo(this.owner.outbound, this, from);
   }
 
   unlink(from: ActorRef): void {
-    this.owner.remoteUnlink(this, from);
+    unlinkFrom(this.owner.outbound, this, from);
   }
 
   linkedExit(from: ActorRef, reason: unknown): void {
-    this.owner.remoteLinkedExit(this, from, reason);
+    linkedExit(this.owner.outbound, this, from, reason);
   }
 
   monitor(mref: MonitorRef): void {
-    this.owner.remoteMonitor(this, mref);
+    monitorOf(this.owner.outbound, this, mref);
   }
 
   demonitor(mref: MonitorRef): void {
-    this.owner.remoteDemonitor(this, mref);
+    demonitorOf(this.owner.outbound, this, mref);
   }
 }

@@ -21,9 +21,10 @@ export type NodeEvent =
 /**
  * Why a node is down: not heard for `downAfterMs`, a broken channel (a sequence gap or its
  * reset), its graceful leave, its connection closed (a `$SYS` event: a crash), our own
- * connection lost, we left, or this node was fenced and rejoined as a new incarnation.
+ * connection lost, we left, this node was fenced and rejoined as a new incarnation, or its
+ * lease in the registry's bucket was swept or taken over.
  */
-export type NodeDownReason = 'timeout' | 'sequence_gap' | 'reset' | 'leave' | 'connection_closed' | 'disconnected' | 'left' | 'fenced';
+export type NodeDownReason = 'timeout' | 'sequence_gap' | 'reset' | 'leave' | 'connection_closed' | 'disconnected' | 'left' | 'fenced' | 'lease';
 
 /** The message a node monitor delivers (as info) when the node goes down. */
 export interface NodeDownMessage {

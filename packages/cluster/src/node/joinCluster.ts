@@ -4,6 +4,9 @@ import { watchDisconnects } from '../transport/SysEvents.js';
 import type { Transport } from '../transport/Transport.js';
 import { Cluster } from './Cluster.js';
 import { newIncarnation } from './NodeEvent.js';
+import { NatsKvStore } from '../kv/NatsKvStore.js';
+import type { KvStore } from '../kv/KvStore.js';
+import { ClusterRegistry } from '../registry/ClusterRegistry.js';
 import { resolveClusterOptions, type ClusterOptions } from './ClusterOptions.js';
 
 /**
@@ -46,5 +49,45 @@ export async function joinCluster(system: ActorSystem, options: ClusterOptions):
     cluster.watchConnections(options.disconnects);
   }
   cluster.start();
+  if (options.registry !== undefined && options.registry !== false) {
+    try {
+      await startRegistry(system, cluster, options, transport);
+    } catch (e) {
+      await cluster.leave();
+      throw e;
+    }
+  }
   return cluster;
+}
+
+/**
+ * The registry and this node's lease: on the given store, or on the JetStream KV bucket
+ * `arbor_<cluster>` of the NATS connection. A fenced node (its holders already exited)
+ * rejoins as a new incarnation and takes its lease again.
+ */
+async function startRegistry(system: ActorSystem, cluster: Cluster, options: ClusterOptions, transport: Transport): Promise<void> {
+  const r = options.registry === true ? {} : (options.registry as Exclude<ClusterOptions['registry'], boolean | undefined>);
+  const timeoutMs = r.timeoutMs ?? 2000;
+  let kv: KvStore;
+  let close = (): Promise<void> => Promise.resolve();
+  if (r.kv !== undefined) kv = r.kv;
+  else {
+    if (!(transport instanceof NatsTransport)) throw new InvalidOptionError('joinCluster: options.registry', 'a store { kv } when the transport is not NATS', r);
+    const nats = await NatsKvStore.open(transport.connection, r.bucket ?? `arbor_${options.cluster}`, { replicas: r.replicas ?? 1, timeoutMs });
+    kv = nats;
+    close = () => nats.close();
+  }
+  let registry: ClusterRegistry | undefined = undefined;
+  registry = await ClusterRegistry.start(cluster, kv, {
+    timeoutMs,
+    logger: system.logger,
+    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    ...(options.leaseTimeoutMs === undefined ? {} : { leaseTimeoutMs: options.leaseTimeoutMs }),
+    onFenced: () => {
+      if (cluster.left) return;
+      cluster.rejoin();
+      void registry?.leases.rejoin();
+    },
+  });
+  cluster.attachRegistry(registry, close);
 }

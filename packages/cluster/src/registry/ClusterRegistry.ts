@@ -21,8 +21,6 @@ import type { KvEntry, KvStore, KvWatch } from '../kv/KvStore.js';
 import type { LeaseOptions } from '../lease/LeaseOptions.js';
 import { NodeLeases } from '../lease/NodeLeases.js';
 import type { Cluster } from '../node/Cluster.js';
-import type { ClusterRef } from '../node/ClusterRef.js';
-import { clusterRefOf, exportLocalRef } from './clusterRefOf.js';
 import { decodeNameValue, encodeNameValue, nameKey, nameOfKey } from './nameKeys.js';
 import type { RegisterResult } from './RegisterResult.js';
 
@@ -82,7 +80,6 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
   readonly #ownsLeases: boolean;
   readonly #timeoutMs: number;
   readonly #logger: Logger | undefined;
-  readonly #incarnation: string;
   /** Every name in the bucket, as the watch last told. */
   readonly #mirror = new Map<string, Held>();
   /** The newest revision applied per KV key (deletes included): an older event is stale. */
@@ -93,7 +90,6 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
   /** Entries of ours to delete (a holder that exited, a create that landed after its timeout), retried until done. */
   readonly #stale = new Map<string, number>();
   readonly #down = new Set<string>();
-  readonly #refs = new Map<string, ClusterRef>();
   readonly #offs: (() => void)[] = [];
   #watch: KvWatch | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -107,7 +103,6 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
     this.label = label;
     this.#timeoutMs = timeoutMs;
     this.#logger = logger;
-    this.#incarnation = cluster.self.incarnation;
   }
 
   /**
@@ -141,6 +136,11 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
     return registry;
   }
 
+  /** This node's incarnation now (a new one after the cluster's rejoin). */
+  get #incarnation(): string {
+    return this.#cluster.self.incarnation;
+  }
+
   /** This node's leases (shared with other registries on the same bucket, or the registry's own). */
   get leases(): NodeLeases {
     return this.#leases;
@@ -153,6 +153,8 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
         else this.#down.delete(e.node.incarnation);
       }),
       this.#leases.onSwept((inc) => this.#deleteNamesOf(inc)),
+      // A node whose lease ended is down for the node protocol too (a frozen node the heartbeats have not judged yet).
+      this.#leases.onLost((inc) => this.#cluster.declareDown(inc, 'lease')),
       this.#leases.onFenced(() => this.#fenced()),
     );
     let ready!: () => void;
@@ -417,7 +419,7 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
   }
 
   #hold(name: string, ref: ActorRef, revision: number): void {
-    exportLocalRef(this.#cluster, ref);
+    this.#cluster.exportRef(ref);
     const monitor = monitorForRemote(ref, `registry:${this.label}`, () => {
       const local = this.#local.get(name);
       if (local !== undefined && local.monitor === monitor) this.#release(name, local);
@@ -508,11 +510,9 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
     this.#mirror.set(name, held);
   }
 
+  /** The cluster's own interned ref (the one its link and monitor tables know). */
   #refOf(node: string, id: string): ActorRef<P> {
-    const k = `${node}/${id}`;
-    let ref = this.#refs.get(k);
-    if (ref === undefined) this.#refs.set(k, (ref = clusterRefOf(this.#cluster, node, id)));
-    return ref as ActorRef<P>;
+    return this.#cluster.refOf(node, id) as ActorRef<P>;
   }
 }
 

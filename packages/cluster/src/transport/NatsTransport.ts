@@ -62,6 +62,11 @@ export class NatsTransport implements Transport {
     void nc.closed().then((err) => this.#emitClosed(err instanceof Error ? err : undefined));
   }
 
+  /** The client connection underneath (the cluster registry opens its JetStream KV bucket on it). */
+  get connection(): NatsConnection {
+    return this.nc;
+  }
+
   /**
    * Connects to NATS; rejects with {@link TransportConnectError} (code `'transport_connect'`)
    * when no server answers within `timeout` ms.
