@@ -62,6 +62,10 @@ export interface Sizes {
   readonly clusterCastN: number;
   /** One-way 64-byte messages per round of `remote_cast`'s raw TCP limit. */
   readonly clusterTcpOneWayN: number;
+  /** `registry.whereis` lookups (and `Map.get`s) per round in `cluster_whereis`. */
+  readonly clusterWhereisN: number;
+  /** Names registered on one node and awaited on the other in `name_visible_ms` (the median counts). */
+  readonly clusterNames: number;
   /** kill -9 rounds (each a fresh child node) per detector variant in `nodedown_ms`; the median counts. */
   readonly nodedownRounds: number;
   /** Timed rounds per contender; the best one counts. */
@@ -101,6 +105,8 @@ export const FULL: Sizes = {
   clusterPipelinedN: 100_000,
   clusterCastN: 500_000,
   clusterTcpOneWayN: 2_000_000,
+  clusterWhereisN: 2_000_000,
+  clusterNames: 200,
   nodedownRounds: 5,
   rounds: 3,
 };
@@ -141,6 +147,8 @@ export const QUICK: Sizes = {
   clusterPipelinedN: 2_000,
   clusterCastN: 5_000,
   clusterTcpOneWayN: 50_000,
+  clusterWhereisN: 20_000,
+  clusterNames: 10,
   nodedownRounds: 1,
   rounds: 1,
 };

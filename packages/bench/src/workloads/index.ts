@@ -31,6 +31,7 @@ import { nodeDownWorkload } from './cluster/nodeDown.js';
 import { remoteCallWorkload } from './cluster/remoteCall.js';
 import { remoteCallPipelinedWorkload } from './cluster/remoteCallPipelined.js';
 import { remoteCastWorkload } from './cluster/remoteCast.js';
+import { clusterWhereisWorkload, nameVisibleWorkload } from './cluster/registry.js';
 
 export { actorBytesWorkload, callWorkload, castWorkload, dynsupWorkload, loopLagWorkload, registryLookupWorkload, restartWorkload, spawnWorkload };
 export { loopLagSlowHandlerWorkload, registryChurnWorkload };
@@ -94,6 +95,8 @@ export const workloads: readonly Workload[] = [
   { name: 'remote_call_pipelined', run: remoteCallPipelinedWorkload },
   { name: 'remote_cast', run: remoteCastWorkload },
   { name: 'nodedown_ms', run: nodeDownWorkload },
+  { name: 'cluster_whereis', run: clusterWhereisWorkload },
+  { name: 'name_visible_ms', run: nameVisibleWorkload },
 ];
 
 /** Runs the workloads one after another; `onStart` is told each name before it runs. */

@@ -37,6 +37,8 @@ export class NodeLeases {
   readonly #logger: Logger | undefined;
   readonly #key: string;
   readonly #table = new Map<string, SeenLease>();
+  /** The incarnations holding a lease in `#table` (what `holds` asks, once per registry read). */
+  readonly #leased = new Set<string>();
   readonly #lostListeners = new Set<(incarnation: string) => void>();
   readonly #sweptListeners = new Set<(incarnation: string) => void>();
   readonly #fencedListeners = new Set<(reason: FenceReason) => void>();
@@ -122,8 +124,7 @@ export class NodeLeases {
    */
   holds(incarnation: string): boolean {
     if (incarnation === this.self.incarnation) return this.#fenced === null && !this.#stopped;
-    const name = incarnation.slice(0, incarnation.indexOf('~'));
-    return this.#table.get(name)?.incarnation === incarnation;
+    return this.#leased.has(incarnation);
   }
 
   /**
@@ -248,6 +249,8 @@ export class NodeLeases {
     if (e.operation === 'PUT') {
       const incarnation = decoder.decode(e.value);
       this.#table.set(name, { incarnation, revision: e.revision, changedAt: Date.now() });
+      if (previous !== undefined) this.#leased.delete(previous.incarnation);
+      this.#leased.add(incarnation);
       if (previous !== undefined && previous.incarnation !== incarnation) this.#emitLost(previous.incarnation);
       if (name === this.self.name && this.#revision > 0) {
         if (incarnation === this.self.incarnation) this.#revision = Math.max(this.#revision, e.revision);
@@ -255,6 +258,7 @@ export class NodeLeases {
       }
     } else {
       this.#table.delete(name);
+      if (previous !== undefined) this.#leased.delete(previous.incarnation);
       if (previous !== undefined) this.#emitLost(previous.incarnation);
       if (name === this.self.name && previous?.incarnation === this.self.incarnation && this.#revision > 0) this.#fence('deleted');
     }

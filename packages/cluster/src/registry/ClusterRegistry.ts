@@ -82,6 +82,12 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
   readonly #logger: Logger | undefined;
   /** Every name in the bucket, as the watch last told. */
   readonly #mirror = new Map<string, Held>();
+  /**
+   * What `whereis` answered for names held on other nodes, so a repeated read is one lookup.
+   * A name's entry goes when its mirror entry changes; all go at a nodedown, a lease lost or
+   * a fencing (rare events, after which the next reads filter again).
+   */
+  readonly #visible = new Map<string, ActorRef>();
   /** The newest revision applied per KV key (deletes included): an older event is stale. */
   readonly #seen = new Map<string, number>();
   readonly #local = new Map<string, LocalHolder>();
@@ -149,12 +155,17 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
   async #start(): Promise<void> {
     this.#offs.push(
       this.#cluster.onNode((e) => {
-        if (e.type === 'nodedown') this.#down.add(e.node.incarnation);
-        else this.#down.delete(e.node.incarnation);
+        if (e.type === 'nodedown') {
+          this.#down.add(e.node.incarnation);
+          this.#visible.clear();
+        } else this.#down.delete(e.node.incarnation);
       }),
       this.#leases.onSwept((inc) => this.#deleteNamesOf(inc)),
       // A node whose lease ended is down for the node protocol too (a frozen node the heartbeats have not judged yet).
-      this.#leases.onLost((inc) => this.#cluster.declareDown(inc, 'lease')),
+      this.#leases.onLost((inc) => {
+        this.#visible.clear();
+        this.#cluster.declareDown(inc, 'lease');
+      }),
       this.#leases.onFenced(() => this.#fenced()),
     );
     let ready!: () => void;
@@ -192,6 +203,8 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
    * const cart = carts.whereis('cart:u42');
    */
   whereis(name: string): ActorRef<P> | undefined {
+    const seen = this.#visible.get(name);
+    if (seen !== undefined) return seen as ActorRef<P>;
     const held = this.#mirror.get(name);
     if (held === undefined) return undefined;
     if (held.node === this.#incarnation) {
@@ -199,7 +212,9 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
       return local !== undefined && local.revision === held.revision ? local.ref : undefined;
     }
     if (this.#down.has(held.node) || !this.#leases.holds(held.node)) return undefined;
-    return this.#refOf(held.node, held.id);
+    const ref = this.#refOf(held.node, held.id);
+    this.#visible.set(name, ref);
+    return ref;
   }
 
   /**
@@ -273,6 +288,7 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#visible.clear();
     clearInterval(this.#timer);
     for (const off of this.#offs) off();
     this.#watch?.stop();
@@ -434,6 +450,7 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
   #release(name: string, local: LocalHolder): void {
     this.#local.delete(name);
     if (this.#mirror.get(name)?.revision === local.revision) this.#mirror.delete(name);
+    this.#visible.delete(name);
     if (this.#stopped || this.#leases.fenced !== null) return;
     this.#stale.set(name, local.revision);
     void this.#deleteAt(name, local.revision);
@@ -453,6 +470,7 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
     if (this.#local.get(name) === local) {
       this.#local.delete(name);
       if (this.#mirror.get(name)?.revision === local.revision) this.#mirror.delete(name);
+      this.#visible.delete(name);
     }
     return { status: 'ok' };
   }
@@ -481,6 +499,7 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
 
   /** Fenced: every local holder exits with `{ shutdown: 'fenced' }`; their names are left to the sweep. */
   #fenced(): void {
+    this.#visible.clear();
     const holders = [...new Set([...this.#local.values()].map((l) => l.ref))];
     this.#local.clear();
     this.#stale.clear();
@@ -499,6 +518,7 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
     } else if ((this.#seen.get(e.key) ?? 0) < e.revision) {
       this.#seen.set(e.key, e.revision);
       this.#mirror.delete(name);
+      this.#visible.delete(name);
       const local = this.#local.get(name);
       if (local !== undefined && local.revision < e.revision) this.#local.delete(name); // deleted by a sweeper: the actor keeps running, unnamed
     }
@@ -508,6 +528,7 @@ export class ClusterRegistry<P extends Protocol = any> implements NameProvider {
     if ((this.#seen.get(key) ?? 0) >= held.revision && this.#mirror.get(name)?.revision !== held.revision) return;
     this.#seen.set(key, held.revision);
     this.#mirror.set(name, held);
+    this.#visible.delete(name);
   }
 
   /** The cluster's own interned ref (the one its link and monitor tables know). */
