@@ -24,119 +24,18 @@
  * possibly with gaps: at-most-once). Every server and process started here is gone at the end.
  */
 import test, { type ExecutionContext } from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { hasNatsServer, isAlive, pollUntil, startNatsCluster, type NatsCluster } from '@arbor/test-support';
+import { NodeProcess, startedPids as pids, type Report } from '../support/nodeProcess.js';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/clusterNode.js', import.meta.url));
 const HEARTBEAT_MS = 100;
 const DOWN_AFTER_MS = 1500;
 const NAMES = ['n1', 'n2', 'n3'] as const;
-const pids: number[] = [];
 
-interface Report {
-  readonly events: { type: 'nodeup' | 'nodedown'; node: string; incarnation: string; reason?: string }[];
-  readonly exits: { type: string; reason: string; node: string }[];
-  readonly nodes: { name: string; incarnation: string }[];
-}
 type Outcomes = Record<string, Record<string, number>>;
-
-/** A node process driven over stdin/stdout (see test/fixtures/clusterNode.ts). */
-class NodeProcess {
-  #next = 0;
-  #out = '';
-  readonly #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  readonly exited: Promise<void>;
-
-  private constructor(
-    readonly name: string,
-    readonly proc: ChildProcess,
-    readonly incarnation: string,
-  ) {
-    this.exited = new Promise((r) => (proc.exitCode !== null || proc.signalCode !== null ? r() : proc.once('exit', () => r())));
-    proc.stdout!.on('data', (d: Buffer) => this.#read(d.toString()));
-  }
-
-  /** Forks node `name` on `servers` (tried in order) and waits for its `ready` line. */
-  static async start(name: string, servers: readonly string[]): Promise<NodeProcess> {
-    const proc = spawn(process.execPath, [FIXTURE, servers.join(','), name, String(HEARTBEAT_MS), String(DOWN_AFTER_MS)], { stdio: ['pipe', 'pipe', 'inherit'] });
-    pids.push(proc.pid!);
-    let out = '';
-    const onData = (d: Buffer): void => void (out += d.toString());
-    proc.stdout!.on('data', onData);
-    try {
-      const incarnation = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`node ${name} did not start: ${out}`)), 15_000);
-        const check = (): void => {
-          const m = /ready (\S+)\n/.exec(out);
-          if (m !== null) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        };
-        proc.stdout!.on('data', check);
-        proc.once('exit', (code) => reject(new Error(`node ${name} exited with ${code}: ${out}`)));
-      });
-      proc.stdout!.removeAllListeners('data');
-      const node = new NodeProcess(name, proc, incarnation);
-      node.#read(out.slice(out.indexOf('\n') + 1));
-      return node;
-    } catch (e) {
-      proc.kill('SIGKILL');
-      throw e;
-    }
-  }
-
-  #read(text: string): void {
-    this.#out += text;
-    let nl: number;
-    while ((nl = this.#out.indexOf('\n')) >= 0) {
-      const line = this.#out.slice(0, nl);
-      this.#out = this.#out.slice(nl + 1);
-      if (!line.startsWith('reply ')) continue;
-      const r = JSON.parse(line.slice(6)) as { id: number; ok?: unknown; error?: string };
-      const w = this.#waiting.get(r.id);
-      this.#waiting.delete(r.id);
-      if (r.error !== undefined) w?.reject(new Error(`${this.name}: ${r.error}`));
-      else w?.resolve(r.ok);
-    }
-  }
-
-  /** Sends a command and waits for its reply (bounded). */
-  ask<T>(op: string, args: Record<string, unknown> = {}, ms = 40_000): Promise<T> {
-    const id = ++this.#next;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiting.delete(id);
-        reject(new Error(`${this.name} did not answer ${op} within ${ms} ms`));
-      }, ms);
-      this.#waiting.set(id, {
-        resolve: (v) => {
-          clearTimeout(timer);
-          resolve(v as T);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
-      this.proc.stdin!.write(`${JSON.stringify({ id, op, ...args })}\n`);
-    });
-  }
-
-  report(): Promise<Report> {
-    return this.ask('report');
-  }
-
-  async kill(): Promise<void> {
-    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
-    await this.exited;
-  }
-}
 
 /** n1..n3, node i on server i first, then the others. */
 async function startNodes(nats: NatsCluster): Promise<NodeProcess[]> {
-  const started = await Promise.allSettled(NAMES.map((name, i) => NodeProcess.start(name, [nats.urls[i]!, ...nats.urls.filter((_, j) => j !== i)])));
+  const started = await Promise.allSettled(NAMES.map((name, i) => NodeProcess.start(name, [nats.urls[i]!, ...nats.urls.filter((_, j) => j !== i)], { heartbeatMs: HEARTBEAT_MS, downAfterMs: DOWN_AFTER_MS })));
   const nodes = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed !== undefined) {
