@@ -338,9 +338,8 @@ export class Cluster {
   /** @internal */
   remoteCast(ref: ClusterRef, msg: unknown, info: boolean): void {
     const peer = this.#peerFor(ref);
-    const frame = [info ? INFO : CAST, ref.id, msg];
-    if (peer !== null && peer.state !== 'down') this.#queue(peer, frame);
-    else this.#codec.encode(frame); // an unserialisable message throws here, at the sender
+    if (peer !== null && peer.state !== 'down') for (const frame of peer.targets.castFrames(peer.outEpoch, ref.id, msg, info)) this.#queue(peer, frame);
+    else this.#codec.encode([info ? INFO : CAST, ref.id, msg]); // an unserialisable message throws here, at the sender
   }
 
   // ------------------------------------------------------------------ for the registry (@internal)

@@ -1,6 +1,7 @@
 import { CallExitError, deliverRemoteDown, deliverRemoteExit, type ActorRef, type ActorSystem, type MonitorRef } from '@arbor/core';
 import type { ClusterRef } from './ClusterRef.js';
 import { FrameBatch } from '../wire/FrameBatch.js';
+import { InboundIds, OutboundIds } from './ChannelIds.js';
 
 /** A call sent to a peer and not answered yet. @internal */
 export interface PendingRemoteCall {
@@ -38,6 +39,9 @@ export class Peer {
   gone = false;
   /** Frames queued for the end of this turn, encoded into one buffer. */
   readonly out = new FrameBatch();
+  /** Cast targets interned on our channel to it, and the ones it interned on its channel to us. */
+  readonly targets = new OutboundIds();
+  readonly names = new InboundIds();
   /** Links between our actors and its actors: its ref -> our actors linked to it. */
   readonly links = new Map<ClusterRef, Set<ActorRef>>();
   /** Monitors our watchers hold on its actors: monitor id -> (monitor, ref). */

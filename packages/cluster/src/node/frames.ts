@@ -23,6 +23,9 @@ export const SPAWNED = 13; //    [SPAWNED, requestId, ref | null, error | null, 
 export const RESET = 14; //      [RESET]: the sender dropped its channel to the receiver
 export const WHEREIS = 15; //    [WHEREIS, requestId, name]: a locally registered name on the receiver
 export const WHERE = 16; //      [WHERE, requestId, ref | null]
+export const NAME = 17; //       [NAME, index, toId]: casts of this channel epoch name actor toId by index (node/ChannelIds.ts)
+export const CAST_AT = 18; //    [CAST_AT, index, msg]: CAST to the actor NAME announced as index
+export const INFO_AT = 19; //    [INFO_AT, index, msg]
 
 /**
  * A heartbeat or a leave, on the cluster's heartbeat subject. A heartbeat also says, per

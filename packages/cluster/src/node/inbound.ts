@@ -15,7 +15,7 @@ import {
 import type { Logger } from 'winston';
 import { UnknownBehaviourError } from '../errors/nodeErrors.js';
 import { ClusterRef } from './ClusterRef.js';
-import { CALL, CALL_FAIL, CAST, DEMONITOR, DOWN, EXIT, INFO, LINK, MONITOR, REPLY, SPAWN, SPAWNED, UNLINK, WHERE, WHEREIS } from './frames.js';
+import { CALL, CALL_FAIL, CAST, CAST_AT, DEMONITOR, DOWN, EXIT, INFO, INFO_AT, LINK, MONITOR, NAME, REPLY, SPAWN, SPAWNED, UNLINK, WHERE, WHEREIS } from './frames.js';
 import type { Peer } from './Peer.js';
 import { readFrames, type ReceivedBatch } from '../wire/FrameBatch.js';
 import type { FrameCodec } from '../wire/FrameCodec.js';
@@ -66,18 +66,20 @@ export function handleBatch(node: InboundNode, codec: FrameCodec, peer: Peer, ba
 /** Applies one frame from `peer` to this node's actors. */
 export function handleFrame(node: InboundNode, peer: Peer, f: unknown[]): void {
   switch (f[0]) {
-    case CAST:
-    case INFO: {
-      const local = node.exports.get(f[1] as string);
-      if (local === undefined) return;
-      try {
-        if (f[0] === CAST) node.system.cast(local, f[2] as never);
-        else node.system.send(local, f[2] as never);
-      } catch (e) {
-        node.logger.debug('cluster: remote message dropped', { report: 'cluster_message_dropped', actor: local.id, reason: String(e) });
-      }
+    case CAST_AT:
+    case INFO_AT: {
+      const id = peer.names.get(peer.inEpoch, f[1]);
+      if (id === undefined) throw new Error(`a cast to index ${String(f[1])}, which no NAME frame of this channel announced`);
+      deliverCast(node, id, f[0] === CAST_AT, f[2]);
       return;
     }
+    case NAME:
+      if (!peer.names.set(peer.inEpoch, f[1], f[2])) throw new Error('a malformed NAME frame');
+      return;
+    case CAST:
+    case INFO:
+      deliverCast(node, f[1] as string, f[0] === CAST, f[2]);
+      return;
     case CALL: {
       const cid = f[2] as number;
       const local = node.exports.get(f[1] as string);
@@ -196,6 +198,18 @@ export function handleFrame(node: InboundNode, peer: Peer, f: unknown[]): void {
       else pending.resolve(f[2]);
       return;
     }
+  }
+}
+
+/** A cast (or info message) from another node to local actor `id`; dropped if it is gone. */
+function deliverCast(node: InboundNode, id: string, cast: boolean, msg: unknown): void {
+  const local = node.exports.get(id);
+  if (local === undefined) return;
+  try {
+    if (cast) node.system.cast(local, msg as never);
+    else node.system.send(local, msg as never);
+  } catch (e) {
+    node.logger.debug('cluster: remote message dropped', { report: 'cluster_message_dropped', actor: local.id, reason: String(e) });
   }
 }
 

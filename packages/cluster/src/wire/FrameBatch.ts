@@ -1,5 +1,9 @@
 import { FrameDecodeError } from '../errors/FrameDecodeError.js';
 import type { FrameCodec } from './FrameCodec.js';
+import { NO_ROOM, NOT_PLAIN, packPlain } from './plainPack.js';
+
+/** Where `take` packs a head before copying it into the batch's buffer (grown when a head does not fit). */
+let headScratch = new Uint8Array(4096);
 
 /** Bytes a batch's buffer starts with, and the most it keeps between batches (a larger one is dropped after use). */
 const INITIAL_BYTES = 4096;
@@ -20,7 +24,7 @@ const KEEP_BYTES = 1 << 20;
 export class FrameBatch {
   #bytes: Uint8Array;
   #end = 0;
-  #lengths: number[] = [];
+  readonly #lengths: number[] = [];
 
   constructor(initialBytes = INITIAL_BYTES) {
     this.#bytes = new Uint8Array(initialBytes);
@@ -40,12 +44,36 @@ export class FrameBatch {
     this.#lengths.push(length);
   }
 
+  /**
+   * Appends `frame` encoded by the plain-data fast path (`packPlain`) and returns true, or
+   * returns false, the batch as it was, when the frame is not plain data (the codec then
+   * encodes it the general way).
+   */
+  appendPlain(frame: unknown): boolean {
+    const start = this.#end;
+    for (;;) {
+      const end = packPlain(frame, this.#bytes, start);
+      if (end >= 0) {
+        this.#end = end;
+        this.#lengths.push(end - start);
+        return true;
+      }
+      if (end === NOT_PLAIN) return false;
+      this.#grow(this.#bytes.length + 1); // NO_ROOM: twice the room, and again
+    }
+  }
+
   /** The queued frames as one batch in a fresh buffer (see the class comment); the batch is then empty. */
   take(codec: FrameCodec, from: string, epoch: number, seq: number): Uint8Array {
-    const head = codec.encode([from, epoch, seq, this.#lengths]);
-    const out = Buffer.allocUnsafe(head.length + this.#end); // every byte is written below
-    out.set(head, 0);
-    out.set(this.#bytes.subarray(0, this.#end), head.length);
+    const head: unknown[] = [from, epoch, seq, this.#lengths];
+    let headBytes: Uint8Array;
+    let headEnd = packPlain(head, headScratch, 0);
+    while (headEnd === NO_ROOM) headEnd = packPlain(head, (headScratch = new Uint8Array(headScratch.length * 2)), 0);
+    if (headEnd >= 0) headBytes = headScratch.subarray(0, headEnd);
+    else headBytes = codec.encode(head); // a node name beyond ASCII
+    const out = Buffer.allocUnsafe(headBytes.length + this.#end); // every byte is written below
+    out.set(headBytes, 0);
+    out.set(this.#bytes.subarray(0, this.#end), headBytes.length);
     this.clear();
     return out;
   }
@@ -53,7 +81,7 @@ export class FrameBatch {
   /** Drops the queued frames. */
   clear(): void {
     this.#end = 0;
-    this.#lengths = [];
+    this.#lengths.length = 0;
     if (this.#bytes.length > KEEP_BYTES) this.#bytes = new Uint8Array(INITIAL_BYTES);
   }
 

@@ -52,12 +52,14 @@ export class FrameCodec {
 
   /**
    * Encodes `value` as `encode` does and appends its bytes to `batch` (no buffer of its own);
-   * a value that cannot cross throws the same error and leaves `batch` as it was. @internal
+   * a value that cannot cross throws the same error and leaves `batch` as it was. Plain data
+   * (see `packPlain`) is written straight into the batch by the fast path. @internal
    *
    * @example
    * codec.encodeInto([CAST, id, msg], peerBatch);
    */
   encodeInto(value: unknown, batch: FrameBatch, root = 'msg'): void {
+    if (batch.appendPlain(value)) return; // plain data: no copy, no msgpackr
     const wire = this.#toWire(value, root);
     let target: Uint8Array & { start: number; end: number };
     try {

@@ -256,6 +256,45 @@ test('a frame that fails to decode is dropped on its own: the frames around it i
   await c.stop();
 });
 
+test('casts name their target by an index the channel announced: a cast to an index never announced is dropped alone, a new channel announces again', async (t) => {
+  const c = await memoryCluster(['a', 'b']);
+  const [a, b] = c.nodes as [TestNode, TestNode];
+  const onB = await remoteProbe(a, b);
+  const forger = c.net.connect('forger');
+  const codec = new FrameCodec({ refClasses: [], encodeRef: () => ['x', 'y'], decodeRef: () => null });
+  const batch = new FrameBatch();
+  codec.encodeInto([17, 0, onB.id], batch); // NAME: index 0 is onB
+  codec.encodeInto([18, 0, { type: 'push', value: 'first' }], batch);
+  codec.encodeInto([18, 1, { type: 'push', value: 'nobody' }], batch); // index 1 was never announced
+  codec.encodeInto([17, -1, onB.id], batch); // a malformed NAME
+  codec.encodeInto([18, 0, { type: 'push', value: 'second' }], batch);
+  forger.publish(`arbor.t.n.${b.cluster.self.incarnation}`, batch.take(codec, 'ghost~1', 1, 1));
+  t.true(await pollUntil(async () => (await got(onB)).length === 2, 3000));
+  // The next epoch of that channel starts with an empty table: index 0 means nothing there yet.
+  codec.encodeInto([18, 0, { type: 'push', value: 'stale' }], batch);
+  codec.encodeInto([17, 0, onB.id], batch);
+  codec.encodeInto([18, 0, { type: 'push', value: 'third' }], batch);
+  forger.publish(`arbor.t.n.${b.cluster.self.incarnation}`, batch.take(codec, 'ghost~1', 2, 1));
+  t.true(await pollUntil(async () => (await got(onB)).length === 3, 3000));
+  t.deepEqual(await got(onB), ['first', 'second', 'third']);
+  // Real nodes across a cut and a heal: casts reach the same actor on the new channel, in order.
+  for (let i = 0; i < 5; i++) cast(onB, { type: 'push', value: i });
+  t.is((await got(onB)).length, 8, 'the casts of the first channel landed');
+  c.net.cut('a', 'b');
+  t.true(await eventually(() => a.cluster.nodes().length === 0, 3000));
+  c.net.heal('a', 'b');
+  t.true(await eventually(() => a.cluster.nodes().length === 1 && b.cluster.nodes().length === 1, 3000));
+  const other = await remoteProbe(a, b);
+  for (let i = 5; i < 10; i++) {
+    cast(other, { type: 'push', value: i });
+    cast(onB, { type: 'push', value: i });
+  }
+  t.deepEqual((await got(onB)).slice(3), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  t.deepEqual(await got(other), [5, 6, 7, 8, 9]);
+  await forger.close();
+  await c.stop();
+});
+
 test('graceful leave tells peers at once (no wait for the failure detector)', async (t) => {
   t.timeout(10_000);
   const c = await memoryCluster(['a', 'b'], { heartbeatMs: 1000, downAfterMs: 30_000 });
