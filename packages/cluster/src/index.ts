@@ -18,6 +18,7 @@ export { FrameCodec } from './wire/FrameCodec.js';
 export type { RefClass, RefHooks } from './wire/RefHooks.js';
 export { RemoteError, type RemoteErrorFields } from './errors/RemoteError.js';
 export { UnserialisableMessageError } from './errors/UnserialisableMessageError.js';
+export { MessageTooLargeError } from './errors/MessageTooLargeError.js';
 export { FrameDecodeError } from './errors/FrameDecodeError.js';
 export type { Transport, TransportStatus, TransportSubscription } from './transport/Transport.js';
 export type { TransportLogger } from './transport/TransportLogger.js';

@@ -14,6 +14,11 @@ export interface NatsKvStoreOptions {
   readonly storage?: 'file' | 'memory';
   /** Every call settles within this (default 2000 ms); else KvUnavailableError. */
   readonly timeoutMs?: number;
+  /**
+   * How long `open` may take (default 10000 ms, at least `timeoutMs`): creating a replicated
+   * bucket waits for the servers to elect its stream's leader.
+   */
+  readonly openTimeoutMs?: number;
 }
 
 /** JetStream API codes of a lost compare-and-set (wrong last sequence). */
@@ -50,7 +55,7 @@ export class NatsKvStore implements KvStore {
   /** Opens `bucket`, creating it when missing. Rejects with KvUnavailableError when the server does not answer in time. */
   static async open(nc: NatsConnection, bucket: string, options: NatsKvStoreOptions = {}): Promise<NatsKvStore> {
     const timeoutMs = options.timeoutMs ?? 2000;
-    const kv = await bounded('open', bucket, timeoutMs, () =>
+    const kv = await bounded('open', bucket, Math.max(timeoutMs, options.openTimeoutMs ?? 10_000), () =>
       new Kvm(nc).create(bucket, { replicas: options.replicas ?? 1, history: options.history ?? 1, storage: options.storage ?? 'file' }),
     );
     return new NatsKvStore(nc, kv, bucket, timeoutMs);

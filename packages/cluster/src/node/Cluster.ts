@@ -12,6 +12,7 @@ import {
   type Protocol,
 } from '@arbor/core';
 import type { Logger } from 'winston';
+import { MessageTooLargeError } from '../errors/MessageTooLargeError.js';
 import { ClusterLeftError, NoNodeError } from '../errors/nodeErrors.js';
 import type { Transport, TransportSubscription } from '../transport/Transport.js';
 import { FrameBatch, readBatch, readFrames, type ReceivedBatch } from '../wire/FrameBatch.js';
@@ -318,7 +319,7 @@ export class Cluster {
     if (peer === null || peer.state === 'down') return Promise.reject(this.#unreachable(ref, peer, 'call'));
     const cid = ++this.#nextRequest;
     try {
-      this.#codec.encodeInto([CALL, ref.id, cid, request], peer.out);
+      this.#queue(peer, [CALL, ref.id, cid, request]); // the batch goes at the end of the turn: the entry below is in place by then
     } catch (e) {
       return Promise.reject(e);
     }
@@ -331,7 +332,6 @@ export class Cluster {
         }, timeout);
       }
       peer.calls.set(cid, pending);
-      this.#queued(peer);
     });
   }
 
@@ -400,8 +400,16 @@ export class Cluster {
 
   /** A frame joined the peer's batch: the batch goes at the end of the turn, or now when full. */
   #queued(peer: Peer): void {
-    if (peer.out.count === 1) this.#dirty.push(peer);
-    if (peer.out.count >= MAX_FRAMES_PER_BATCH) {
+    const out = peer.out;
+    // A batch stays under the bus's limit: at most a quarter of it before its last frame, a frame at most three quarters.
+    const limit = this.#transport.maxPayload ?? 1 << 20;
+    if (out.lastLength > (limit * 3) >> 2) {
+      const bytes = out.lastLength;
+      out.dropLast();
+      throw new MessageTooLargeError(bytes, (limit * 3) >> 2);
+    }
+    if (out.count === 1) this.#dirty.push(peer);
+    if (out.count >= MAX_FRAMES_PER_BATCH || out.bytes >= limit >> 2) {
       this.#send(peer);
       return;
     }
@@ -488,13 +496,11 @@ export class Cluster {
   #reply(peer: Peer, frame: unknown[]): void {
     if (peer.state === 'down' || this.#left) return;
     try {
-      this.#codec.encodeInto(frame, peer.out);
+      this.#queue(peer, frame);
     } catch (e) {
-      // A reply that cannot cross: the caller gets the error instead of a hang.
-      if (frame[0] === REPLY) this.#codec.encodeInto([CALL_FAIL, frame[1], 'error', e], peer.out);
-      else return;
+      // A reply that cannot cross (unserialisable, too large): the caller gets the error instead of a hang.
+      if (frame[0] === REPLY) this.#queue(peer, [CALL_FAIL, frame[1], 'error', e]);
     }
-    this.#queued(peer);
   }
 
   // ------------------------------------------------------------------ liveness

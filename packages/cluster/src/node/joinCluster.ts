@@ -6,7 +6,8 @@ import { Cluster } from './Cluster.js';
 import { newIncarnation } from './NodeEvent.js';
 import { NatsKvStore } from '../kv/NatsKvStore.js';
 import type { KvStore } from '../kv/KvStore.js';
-import { ClusterRegistry } from '../registry/ClusterRegistry.js';
+import { ClusterRegistry, type ClusterRegistryOptions } from '../registry/ClusterRegistry.js';
+import { KvUnavailableError } from '../errors/KvUnavailableError.js';
 import { resolveClusterOptions, type ClusterOptions } from './ClusterOptions.js';
 
 /**
@@ -78,16 +79,32 @@ async function startRegistry(system: ActorSystem, cluster: Cluster, options: Clu
     close = () => nats.close();
   }
   let registry: ClusterRegistry | undefined = undefined;
-  registry = await ClusterRegistry.start(cluster, kv, {
-    timeoutMs,
-    logger: system.logger,
-    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
-    ...(options.leaseTimeoutMs === undefined ? {} : { leaseTimeoutMs: options.leaseTimeoutMs }),
-    onFenced: () => {
-      if (cluster.left) return;
-      cluster.rejoin();
-      void registry?.leases.rejoin();
-    },
-  });
+  // A bucket just created (or servers just started) may not answer its first writes in time: try again for a while.
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      registry = await ClusterRegistry.start(cluster, kv, registryOptions());
+      break;
+    } catch (e) {
+      if (!(e instanceof KvUnavailableError) || Date.now() > deadline) {
+        await close();
+        throw e;
+      }
+    }
+  }
   cluster.attachRegistry(registry, close);
+
+  function registryOptions(): ClusterRegistryOptions {
+    return {
+      timeoutMs,
+      logger: system.logger,
+      ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+      ...(options.leaseTimeoutMs === undefined ? {} : { leaseTimeoutMs: options.leaseTimeoutMs }),
+      onFenced: () => {
+        if (cluster.left) return;
+        cluster.rejoin();
+        void registry?.leases.rejoin();
+      },
+    };
+  }
 }

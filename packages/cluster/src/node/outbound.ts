@@ -67,7 +67,7 @@ export function linkedExit(node: OutboundNode, ref: ClusterRef, from: ActorRef, 
   try {
     node.queue(peer, frame);
   } catch {
-    frame[3] = String(reason);
+    frame[3] = String(reason).slice(0, 1000); // unserialisable or too large: its text
     node.queue(peer, frame);
   }
 }

@@ -111,6 +111,10 @@ export class NatsTransport implements Transport {
     return this.nc.isClosed();
   }
 
+  get maxPayload(): number {
+    return this.nc.info?.max_payload ?? 1 << 20;
+  }
+
   publish(subject: string, data: Uint8Array): boolean {
     if (this.nc.isClosed()) return false;
     try {

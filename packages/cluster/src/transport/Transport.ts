@@ -23,6 +23,8 @@ export interface Transport {
   /** Closes the connection (drains nothing; idempotent). */
   close(): Promise<void>;
   readonly closed: boolean;
+  /** The largest message the bus takes, in bytes (NATS: the server's `max_payload`; default 1 MiB). */
+  readonly maxPayload?: number;
 }
 
 /**

@@ -35,6 +35,22 @@ export class FrameBatch {
     return this.#lengths.length;
   }
 
+  /** The bytes of the frames queued. */
+  get bytes(): number {
+    return this.#end;
+  }
+
+  /** The byte length of the last frame appended (0 when empty). */
+  get lastLength(): number {
+    return this.#lengths[this.#lengths.length - 1] ?? 0;
+  }
+
+  /** Removes the last frame appended (one that must not go: too large). */
+  dropLast(): void {
+    const length = this.#lengths.pop();
+    if (length !== undefined) this.#end -= length;
+  }
+
   /** Appends one encoded frame, `source[start, end)`. */
   append(source: Uint8Array, start: number, end: number): void {
     const length = end - start;
