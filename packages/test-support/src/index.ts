@@ -4,7 +4,7 @@ export { exitReasonOf, type ExitWatchable } from './exitReasonOf.js';
 export { cyclicArray, deepArray, junkValues, probe, probeErrorConstructors, showOutcome, type Outcome } from './junkProbe.js';
 export { pollUntil } from './pollUntil.js';
 export { settle } from './settle.js';
-export { isAlive } from './processAlive.js';
+export { isAlive, isStopped } from './processAlive.js';
 export { sleep } from './sleep.js';
 export { hasNatsServer, startNatsServer, type NatsServer, type NatsServerOptions } from './natsServer.js';
 export { startNatsCluster, type NatsCluster, type NatsClusterOptions } from './natsCluster.js';

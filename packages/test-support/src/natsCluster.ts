@@ -10,6 +10,12 @@ export interface NatsClusterOptions {
   /** JetStream on every server, each with its store in its own temp dir (default true). */
   readonly jetstream?: boolean;
   /**
+   * With JetStream, whether the start also waits for the servers to agree on a JetStream meta
+   * leader (default true). `false` returns as soon as the routes are up, as an application
+   * booting with its cluster sees it (JetStream API calls may then time out or answer 503).
+   */
+  readonly waitForMetaLeader?: boolean;
+  /**
    * Every route of `servers[0]` goes through a {@link TcpProxy} (`proxies`): `partition()`
    * then splits `{servers[0]} | {the others}` and `heal()` joins them again (default false).
    */
@@ -44,6 +50,11 @@ export interface NatsCluster {
    * them, or both sides of a partition on their own); rejects after `timeoutMs`.
    */
   waitForRoutes(): Promise<void>;
+  /**
+   * With JetStream: waits until every running server names the same JetStream meta leader
+   * (from its `/jsz`), so that streams and KV buckets can be created; rejects after `timeoutMs`.
+   */
+  waitForMetaLeader(): Promise<void>;
   /** Cuts the proxies (`proxiedRoutes` only) and waits until the servers see the routes gone. */
   partition(): Promise<void>;
   /** Heals the proxies and waits until the routes are back. */
@@ -80,7 +91,8 @@ async function routez(server: NatsServer): Promise<Routez> {
 
 /**
  * Starts a cluster of `nats-server`s on 127.0.0.1 with routes between them and waits until
- * every route is up (from each server's `/routez`). Client and monitoring ports are picked by
+ * every route is up (from each server's `/routez`) and, with JetStream, until the servers agree on a
+ * JetStream meta leader (`/jsz`). Client and monitoring ports are picked by
  * the servers (`-1`) and read from their ports files, proxies listen on port 0.
  * Route ports are picked first (a listener on port 0 each, closed just before the servers
  * start); when one is taken meanwhile the server fails with EADDRINUSE and the whole start is
@@ -207,6 +219,29 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
     }
   };
 
+  const waitForMetaLeader = async (): Promise<void> => {
+    if (!jetstream) throw new Error('startNatsCluster: waitForMetaLeader() needs { jetstream: true }');
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      const leaders: string[] = [];
+      for (const s of servers) {
+        if (!s!.running) continue;
+        try {
+          const response = await fetch(`${s!.monitorUrl!}/jsz`);
+          const jsz = (await response.json()) as { meta_cluster?: { leader?: string } };
+          leaders.push(jsz.meta_cluster?.leader ?? '');
+        } catch (e) {
+          leaders.push(String(e));
+        }
+      }
+      last = leaders.join(', ');
+      if (leaders.length > 0 && leaders[0] !== '' && leaders.every((l) => l === leaders[0])) return;
+      if (Date.now() > deadline) throw new Error(`no JetStream meta leader agreed within ${timeoutMs} ms: ${last}`);
+      await sleep(50);
+    }
+  };
+
   try {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -222,6 +257,7 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
     }
     for (const s of servers) ids.push((await routez(s!)).server_id);
     await waitForRoutes();
+    if (jetstream && options.waitForMetaLeader !== false) await waitForMetaLeader();
   } catch (e) {
     await stop();
     throw e;
@@ -237,6 +273,7 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
     },
     routesOf,
     waitForRoutes,
+    waitForMetaLeader,
     async partition() {
       if (!proxied) throw new Error('startNatsCluster: partition() needs { proxiedRoutes: true }');
       partitioned = true;

@@ -102,6 +102,13 @@ if (!hasNatsServer()) {
       t.deepEqual(await nats.routesOf(2), [0, 1]);
       const jsz = (await (await fetch(`${nats.servers[0]!.monitorUrl!}/jsz`)).json()) as { config?: { store_dir?: string } };
       t.true(jsz.config?.store_dir?.startsWith(nats.servers[0]!.dir) === true, 'JetStream stores in the server\'s temp dir');
+      const leaders: string[] = [];
+      for (const srv of nats.servers) {
+        const z = (await (await fetch(`${srv.monitorUrl!}/jsz`)).json()) as { meta_cluster?: { leader?: string } };
+        leaders.push(z.meta_cluster?.leader ?? '');
+      }
+      t.true(['s1', 's2', 's3'].includes(leaders[0]!), `started with an agreed JetStream meta leader: ${leaders.join(', ')}`);
+      t.deepEqual(leaders, [leaders[0], leaders[0], leaders[0]]);
       t.true(await crosses(nats, 0, 2, 'hello.route'));
       await t.throwsAsync(nats.partition(), { message: /proxiedRoutes/ });
     } finally {
@@ -113,6 +120,7 @@ if (!hasNatsServer()) {
     const nats = await startNatsCluster({ size: 3, jetstream: false });
     started.push(...nats.servers.map((s) => s.pid));
     try {
+      await t.throwsAsync(nats.waitForMetaLeader(), { message: /jetstream: true/ });
       nats.servers[1]!.signal('SIGKILL');
       t.true(await pollUntil(() => !nats.servers[1]!.running, 5000));
       await nats.waitForRoutes();

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createConnection } from 'node:net';
 import { existsSync } from 'node:fs';
-import { hasNatsServer, isAlive, startNatsServer } from '../src/index.js';
+import { hasNatsServer, isAlive, isStopped, pollUntil, startNatsServer } from '../src/index.js';
 
 /** The server's INFO line, read from its client port over plain TCP. */
 function infoLine(port: number): Promise<string> {
@@ -41,6 +41,23 @@ if (!hasNatsServer()) {
     await server.stop();
     t.false(isAlive(server.pid));
     t.false(existsSync(server.dir), 'its temp dir is removed');
+  });
+
+  test('SIGSTOP freezes the server (isStopped, eventually) and SIGCONT thaws it; a stopped server is still stopped by stop()', async (t) => {
+    const server = await startNatsServer({ jetstream: false });
+    started.push(server.pid);
+    t.false(isStopped(server.pid), 'a running server is not stopped');
+    server.signal('SIGSTOP');
+    t.true(await pollUntil(() => isStopped(server.pid), 5000), 'stopped after SIGSTOP');
+    t.true(isAlive(server.pid), 'a stopped process is alive');
+    server.signal('SIGCONT');
+    t.true(await pollUntil(() => !isStopped(server.pid), 5000), 'running again after SIGCONT');
+    t.regex(await infoLine(server.port), /^INFO /);
+    server.signal('SIGSTOP');
+    t.true(await pollUntil(() => isStopped(server.pid), 5000));
+    await server.stop();
+    t.false(isAlive(server.pid));
+    t.false(isStopped(server.pid), 'no process is not stopped');
   });
 
   test('two servers get different ports; a SIGKILLed one is still cleaned by stop()', async (t) => {

@@ -21,6 +21,9 @@ export interface NatsKvStoreOptions {
   readonly openTimeoutMs?: number;
 }
 
+/** The pause between two tries of {@link NatsKvStore.open} while JetStream is not ready. */
+const OPEN_RETRY_MS = 250;
+
 /** JetStream API codes of a lost compare-and-set (wrong last sequence). */
 const CONFLICT_CODES = new Set([10071, 10164]);
 
@@ -52,13 +55,26 @@ export class NatsKvStore implements KvStore {
     this.#timeoutMs = timeoutMs;
   }
 
-  /** Opens `bucket`, creating it when missing. Rejects with KvUnavailableError when the server does not answer in time. */
+  /**
+   * Opens `bucket`, creating it when missing. While JetStream is not ready (a cluster that has
+   * just started elects its meta leader first, and a JetStream API request then times out or
+   * answers 503) the open is tried again every 250 ms; rejects with KvUnavailableError when it
+   * has not succeeded within `openTimeoutMs`, or at once on an error that a retry cannot fix
+   * (a bucket that exists with another configuration, a bad name).
+   */
   static async open(nc: NatsConnection, bucket: string, options: NatsKvStoreOptions = {}): Promise<NatsKvStore> {
     const timeoutMs = options.timeoutMs ?? 2000;
-    const kv = await bounded('open', bucket, Math.max(timeoutMs, options.openTimeoutMs ?? 10_000), () =>
-      new Kvm(nc).create(bucket, { replicas: options.replicas ?? 1, history: options.history ?? 1, storage: options.storage ?? 'file' }),
-    );
-    return new NatsKvStore(nc, kv, bucket, timeoutMs);
+    const deadline = Date.now() + Math.max(timeoutMs, options.openTimeoutMs ?? 10_000);
+    const config = { replicas: options.replicas ?? 1, history: options.history ?? 1, storage: options.storage ?? 'file' } as const;
+    for (;;) {
+      try {
+        const kv = await bounded('open', bucket, Math.max(1, deadline - Date.now()), () => new Kvm(nc).create(bucket, config));
+        return new NatsKvStore(nc, kv, bucket, timeoutMs);
+      } catch (err) {
+        if (!isTransient(err) || Date.now() + OPEN_RETRY_MS >= deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, OPEN_RETRY_MS));
+      }
+    }
   }
 
   create(key: string, value: Uint8Array): Promise<number> {
@@ -202,6 +218,18 @@ function asConflict(err: unknown, operation: string, bucket: string, key: string
   if (typeof code !== 'number' || !CONFLICT_CODES.has(code)) return undefined;
   const m = /wrong last sequence: (\d+)/.exec((cause as Error).message);
   return new KvConflictError(operation, bucket, key, m === null ? undefined : Number(m[1]));
+}
+
+/**
+ * Whether a failed open may succeed when tried again: no answer in time, no responders, or
+ * JetStream answering 503 / "temporarily unavailable" (no meta leader yet).
+ */
+function isTransient(err: unknown): boolean {
+  const cause = err instanceof KvUnavailableError ? err.cause : err;
+  if (cause === undefined || typeof cause === 'string') return true;
+  const e = cause as { name?: unknown; message?: unknown; code?: unknown };
+  const text = `${String(e.name)} ${String(e.message)} ${String(e.code)}`;
+  return /timeout|no ?responders|temporarily unavailable|\b503\b|10008|disconnect|reconnect/i.test(text);
 }
 
 /** Runs `run`, rejecting with KvUnavailableError when it fails (not a conflict) or takes longer than `timeoutMs`. */

@@ -1,11 +1,12 @@
 import test from 'ava';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { isAlive, startNatsServer, type NatsServer } from '@arbor/test-support';
+import { isAlive, isStopped, pollUntil, startNatsCluster, startNatsServer, type NatsCluster, type NatsServer } from '@arbor/test-support';
 import { KvUnavailableError, NatsKvStore } from '../../src/index.js';
 import { kvContract } from './kvContract.js';
 
 const servers: NatsServer[] = [];
 const connections: NatsConnection[] = [];
+const clusters: NatsCluster[] = [];
 let shared: NatsServer | undefined;
 
 async function server(): Promise<NatsServer> {
@@ -14,8 +15,8 @@ async function server(): Promise<NatsServer> {
   return s;
 }
 
-async function client(url: string): Promise<NatsConnection> {
-  const nc = await connect({ servers: url, reconnectTimeWait: 50, maxReconnectAttempts: -1 });
+async function client(url: string | readonly string[]): Promise<NatsConnection> {
+  const nc = await connect({ servers: typeof url === 'string' ? url : [...url], reconnectTimeWait: 50, maxReconnectAttempts: -1 });
   connections.push(nc);
   return nc;
 }
@@ -23,7 +24,8 @@ async function client(url: string): Promise<NatsConnection> {
 test.after.always(async (t) => {
   for (const nc of connections) await nc.close().catch(() => {});
   for (const s of servers) await s.stop();
-  for (const s of servers) t.false(isAlive(s.pid), `nats-server ${s.pid} is gone`);
+  for (const c of clusters) await c.stop();
+  for (const s of [...servers, ...clusters.flatMap((c) => c.servers)]) t.false(isAlive(s.pid), `nats-server ${s.pid} is gone`);
 });
 
 let n = 0;
@@ -43,6 +45,8 @@ test.serial('nats: a SIGSTOPped server makes calls unavailable within the timeou
   await kv.put('k', enc('1'));
   s.signal('SIGSTOP');
   try {
+    // kill() returns before the server has stopped: a put sent meanwhile may still be answered
+    t.true(await pollUntil(() => isStopped(s.pid), 5000), 'the server is frozen');
     const e = await t.throwsAsync(kv.put('k', enc('2')), { instanceOf: KvUnavailableError });
     t.is(e?.operation, 'put');
     await t.throwsAsync(kv.get('k'), { instanceOf: KvUnavailableError });
@@ -85,4 +89,29 @@ test.serial('nats: latency of create, update, get (median µs over 200 ops; repo
   t.log(`median µs: create ${create.toFixed(0)}, update ${update.toFixed(0)}, get ${get.toFixed(0)}`);
   t.true((await kv.get('lease'))!.revision === rev);
   await kv.close();
+});
+
+test.serial('nats: open on a cluster that has just started (no JetStream meta leader awaited) is retried until it succeeds, R3', async (t) => {
+  const c = await startNatsCluster({ size: 3, waitForMetaLeader: false });
+  clusters.push(c);
+  const kv = await NatsKvStore.open(await client(c.urls), 'fresh', { replicas: 3, openTimeoutMs: 30_000 });
+  t.is(await kv.create('k', enc('1')), 1);
+  t.is(new TextDecoder().decode((await kv.get('k'))?.value), '1');
+  await kv.close();
+});
+
+test.serial('nats: without a JetStream quorum open rejects with KvUnavailableError once openTimeoutMs has passed; a bad name rejects at once', async (t) => {
+  const c = await startNatsCluster({ size: 3 });
+  clusters.push(c);
+  c.servers[1]!.signal('SIGKILL');
+  c.servers[2]!.signal('SIGKILL');
+  const nc = await client(c.urls[0]!);
+  const t0 = performance.now();
+  const e = await t.throwsAsync(NatsKvStore.open(nc, 'noquorum', { openTimeoutMs: 1500 }), { instanceOf: KvUnavailableError });
+  t.is(e?.operation, 'open');
+  t.is(e?.bucket, 'noquorum');
+  // a lower bound, not a speed threshold: an open that gave up after one failed try would be early
+  t.true(performance.now() - t0 >= 1400, 'tried until its deadline');
+  // not retried: with a 120 s deadline a retry would outlast the test's 60 s timeout
+  await t.throwsAsync(NatsKvStore.open(nc, 'bad.name', { openTimeoutMs: 120_000 }), { instanceOf: KvUnavailableError, message: /invalid bucket name/ });
 });
