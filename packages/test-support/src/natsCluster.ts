@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { startNatsServer, type NatsServer } from './natsServer.js';
 import { sleep } from './sleep.js';
@@ -83,10 +84,37 @@ async function holdPorts(count: number): Promise<{ readonly port: number; releas
   }
 }
 
-async function routez(server: NatsServer): Promise<Routez> {
-  const response = await fetch(`${server.monitorUrl!}/routez`);
-  if (!response.ok) throw new Error(`${server.monitorUrl!}/routez answered ${response.status}`);
-  return (await response.json()) as Routez;
+/** How long one request to a server's monitoring port may take (a busy server may stall it). */
+const MONITOR_REQUEST_MS = 2000;
+
+/**
+ * GETs `path` from a server's monitoring port as JSON, on a connection of its own that closes
+ * after the answer (no pooled socket outlives the call), rejecting after `MONITOR_REQUEST_MS`.
+ */
+function monitor<T>(server: NatsServer, path: string): Promise<T> {
+  const url = `${server.monitorUrl!}${path}`;
+  return new Promise<T>((resolve, reject) => {
+    const request = get(url, { agent: false, timeout: MONITOR_REQUEST_MS }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        if (response.statusCode !== 200) return reject(new Error(`${url} answered ${String(response.statusCode)}`));
+        try {
+          resolve(JSON.parse(body) as T);
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      });
+    });
+    request.on('timeout', () => request.destroy(new Error(`${url} did not answer within ${MONITOR_REQUEST_MS} ms`)));
+    request.on('error', reject);
+  });
+}
+
+function routez(server: NatsServer): Promise<Routez> {
+  return monitor<Routez>(server, '/routez');
 }
 
 /**
@@ -228,8 +256,7 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
       for (const s of servers) {
         if (!s!.running) continue;
         try {
-          const response = await fetch(`${s!.monitorUrl!}/jsz`);
-          const jsz = (await response.json()) as { meta_cluster?: { leader?: string } };
+          const jsz = await monitor<{ meta_cluster?: { leader?: string } }>(s!, '/jsz');
           leaders.push(jsz.meta_cluster?.leader ?? '');
         } catch (e) {
           leaders.push(String(e));
