@@ -17,7 +17,7 @@ function isPositiveNumber(v: unknown): boolean {
 
 test.serial('each workload reports arbor, limit, peers and unit', async (t) => {
   Object.assign(results, await runWorkloads(QUICK));
-  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'loop_lag_slow_handler', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_churn', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'observer_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range', 'thread_tasks', 'thread_rtt_us', 'process_tasks', 'python_tasks', 'python_rtt_us', 'worker_start_ms', 'checkout_checkin', 'pool_restart_ms', 'jobpool_thread_tasks', 'jobpool_rtt_us', 'jobpool_python_tasks', 'fault_settle_ms', 'remote_call_us', 'remote_call_pipelined', 'remote_cast', 'nodedown_ms']);
+  t.deepEqual(Object.keys(results), ['cast', 'call', 'spawn', 'actor_bytes', 'loop_lag_ms', 'loop_lag_slow_handler', 'restart_us', 'dynsup_100k', 'registry_lookup', 'registry_churn', 'registry_reserve_activate', 'orphan_scan', 'machine_cast', 'observer_cast', 'table_set_get', 'table_set_insert', 'table_ordered_insert', 'table_range', 'thread_tasks', 'thread_rtt_us', 'process_tasks', 'python_tasks', 'python_rtt_us', 'worker_start_ms', 'checkout_checkin', 'pool_restart_ms', 'jobpool_thread_tasks', 'jobpool_rtt_us', 'jobpool_python_tasks', 'fault_settle_ms', 'remote_call_us', 'remote_call_pipelined', 'remote_cast', 'nodedown_ms', 'cluster_whereis', 'name_visible_ms']);
   for (const [name, r] of Object.entries(results)) {
     // A worker workload run before Arbor's workers exist reports arbor 0 and says why.
     if (typeof r['arbor_missing'] === 'string') t.is(r.arbor, 0, `${name}.arbor`);
@@ -335,7 +335,7 @@ test.serial('the job pool workloads report the limit, the bare worker, the best 
   }
 });
 
-const CLUSTER_WORKLOADS = ['remote_call_us', 'remote_call_pipelined', 'remote_cast', 'nodedown_ms'];
+const CLUSTER_WORKLOADS = ['remote_call_us', 'remote_call_pipelined', 'remote_cast', 'nodedown_ms', 'cluster_whereis', 'name_visible_ms'];
 
 test.serial('the cluster workloads report their references and targets (or, without nats-server, no figure and a note)', (t) => {
   const targetsOf = (name: string): unknown[] => results[name]!.targets.map((x) => [x.against, x.of ?? 'arbor', x.op, x.value]);
@@ -343,6 +343,8 @@ test.serial('the cluster workloads report their references and targets (or, with
   t.deepEqual(targetsOf('remote_call_pipelined'), [['bare_nats', 'arbor', '>=', 0.8]]);
   t.deepEqual(targetsOf('remote_cast'), [['limit', 'arbor', '>=', 0.1]]);
   t.deepEqual(targetsOf('nodedown_ms'), [['absolute', 'arbor', '<=', 450], ['absolute', 'sys_ms', '<=', 20]]);
+  t.deepEqual(targetsOf('cluster_whereis'), [['limit', 'arbor', '>=', 0.5]]);
+  t.deepEqual(targetsOf('name_visible_ms'), [['absolute', 'arbor', '<=', 2]]);
   if (typeof results['remote_call_us']!['nats_missing'] === 'string') {
     for (const name of CLUSTER_WORKLOADS) {
       const r = results[name]!;
@@ -383,6 +385,16 @@ test.serial('the cluster workloads report their references and targets (or, with
   t.deepEqual([down['heartbeat_ms'], down['down_after_ms']], [100, 400], 'the default detector settings are reported');
   t.true(isPositiveNumber(down['sys_ms']), 'the $SYS variant ran');
   t.is(down['rounds'], QUICK.nodedownRounds);
+
+  const whereis = results['cluster_whereis']!;
+  t.is(whereis.unit, 'lookups/s');
+  t.true(isPositiveNumber(whereis.limit), 'Map.get on the same names');
+  t.is(whereis['rounds'], QUICK.rounds);
+  const visible = results['name_visible_ms']!;
+  t.is(visible.unit, 'ms');
+  t.is(visible.limit, null);
+  t.true((visible['max_ms'] as number) >= (visible['p95_ms'] as number) && (visible['p95_ms'] as number) >= (visible.arbor as number), 'median <= p95 <= max');
+  t.true(isPositiveNumber(visible['names']), 'names were measured');
 });
 
 test('a cluster workload without nats-server reports null figures, unmet targets and its note', (t) => {
