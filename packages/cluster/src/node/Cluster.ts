@@ -22,6 +22,7 @@ import type { ResolvedClusterOptions } from './ClusterOptions.js';
 import { CALL, CALL_FAIL, CAST, INFO, REPLY, RESET, type Beat } from './frames.js';
 import { handleBatch, type InboundNode } from './inbound.js';
 import { newIncarnation, type NodeDownReason, type NodeEvent, type NodeId, type RemoteSpawnOptions } from './NodeEvent.js';
+import { FailureDetector } from './FailureDetector.js';
 import { NodeWatchers } from './NodeWatchers.js';
 import { Peer } from './Peer.js';
 import { RefTable } from './RefTable.js';
@@ -62,8 +63,7 @@ export class Cluster {
   #flushQueued = false;
   /** Ids of calls, spawns and lookups (each kind has its own table). */
   #nextRequest = 0;
-  #timer: ReturnType<typeof setInterval> | undefined;
-  #lastTick = Date.now();
+  readonly #detector: FailureDetector;
   #disconnectedAt: number | null = null;
   #left = false;
   #stopStatus: () => void = () => {};
@@ -121,6 +121,23 @@ export class Cluster {
       queueFrame: (peer, frame) => this.#queue(peer, frame),
       reply: (peer, frame) => this.#reply(peer, frame),
     };
+    this.#detector = new FailureDetector(
+      {
+        peers: this.#peers,
+        get disconnectedAt() {
+          return cluster.#disconnectedAt;
+        },
+        get left() {
+          return cluster.#left;
+        },
+        beat: () => this.#beat('hb'),
+        down: (peer) => this.#down(peer, 'timeout', true),
+        allDown: () => this.#allDown('disconnected'),
+        stalled: (lag) => this.#logger.warn(`cluster: event loop stalled ${lag} ms; liveness checks skipped this tick`, { report: 'cluster_stall', node: this.self.name, lagMs: lag }),
+      },
+      options.heartbeatMs,
+      options.downAfterMs,
+    );
   }
 
   /** Subscribes, announces itself and starts the failure detector. @internal */
@@ -134,9 +151,7 @@ export class Cluster {
       else if (s.type === 'closed' && !this.#left) this.#allDown('disconnected');
     });
     this.#beat('hb');
-    this.#lastTick = Date.now();
-    this.#timer = setInterval(() => this.#tick(), this.#options.heartbeatMs);
-    this.#timer.unref?.();
+    this.#detector.start();
   }
 
   /**
@@ -292,7 +307,7 @@ export class Cluster {
     this.#flush();
     this.#beat('leave');
     this.#left = true;
-    clearInterval(this.#timer);
+    this.#detector.stop();
     this.#allDown('left');
     for (const s of this.#subs) s.unsubscribe();
     this.#inbox?.unsubscribe();
@@ -506,7 +521,7 @@ export class Cluster {
   // ------------------------------------------------------------------ liveness
 
   #beat(kind: 'hb' | 'leave'): void {
-    const beat: Beat = [kind, this.self.incarnation, this.self.name, Math.max(0, Date.now() - this.#lastTick - this.#options.heartbeatMs), Peer.lastSent(this.#peers.values())];
+    const beat: Beat = [kind, this.self.incarnation, this.self.name, this.#detector.lagMs(Date.now()), Peer.lastSent(this.#peers.values())];
     this.#transport.publish(`arbor.${this.#options.cluster}.hb`, this.#codec.encode(beat));
   }
 
@@ -540,26 +555,6 @@ export class Cluster {
     peer.state = 'up';
     this.#logger.info(`cluster: node ${peer.name} up`, { report: 'nodeup', node: this.self.name, peer: peer.incarnation });
     this.#watchers.emit({ type: 'nodeup', node: { name: peer.name, incarnation: peer.incarnation } });
-  }
-
-  #tick(): void {
-    const now = Date.now();
-    const lag = now - this.#lastTick - this.#options.heartbeatMs;
-    this.#lastTick = now;
-    this.#beat('hb');
-    // After a stall of our own event loop, the peers' heartbeats are still unread: judge them next tick.
-    if (lag > this.#options.heartbeatMs) {
-      this.#logger.warn(`cluster: event loop stalled ${lag} ms; liveness checks skipped this tick`, { report: 'cluster_stall', node: this.self.name, lagMs: lag });
-      return;
-    }
-    if (this.#disconnectedAt !== null && now - this.#disconnectedAt >= this.#options.downAfterMs) {
-      this.#allDown('disconnected');
-      return;
-    }
-    for (const peer of this.#peers.values()) {
-      if (peer.state !== 'down' && now - peer.lastHeard >= this.#options.downAfterMs) this.#down(peer, 'timeout', true);
-      else if (peer.forgettable(now, Math.max(10 * this.#options.downAfterMs, 60_000))) this.#peers.delete(peer.incarnation);
-    }
   }
 
   #allDown(reason: NodeDownReason): void {

@@ -3,7 +3,8 @@
  * (a loopback socket to the `tcpEcho` child, 4-byte length framing) and the bare NATS
  * request/reply (the official client, ONE reply subject for this process, a correlation id
  * in the first 4 bytes of each request; not `nc.request`, which arms a timer and an inbox
- * per call). Both carry 64-byte payloads, as shared/bench/cluster's tcp.mjs and nats_call.mjs.
+ * per call), and bare NATS one-way messages (one publish per message). All carry 64-byte
+ * payloads, as shared/bench/cluster's tcp.mjs and nats_call.mjs.
  */
 import net from 'node:net';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -13,6 +14,9 @@ export const RAW_PAYLOAD_BYTES = 64;
 
 /** The subject the `natsEcho` child answers on. */
 export const NATS_ECHO_SUBJECT = 'bench.rr';
+
+/** The subject the `natsEcho` child counts one-way messages on. */
+export const NATS_ONE_WAY_SUBJECT = 'bench.oneway';
 
 /**
  * A TCP client of the `tcpEcho` child.
@@ -150,6 +154,66 @@ export class BareNatsCaller {
       this.#pending.set(id, resolve);
       this.#nc.publish(NATS_ECHO_SUBJECT, payload, { reply: this.#reply });
     });
+  }
+
+  async close(): Promise<void> {
+    await this.#nc.close();
+  }
+}
+
+/**
+ * Bare NATS one-way messages with the official client: one `publish` of a 64-byte payload per
+ * message to the `natsEcho` child's one-way subject (the client packs them into its write
+ * buffer), yielding every `yieldEvery` as `remote_cast`'s sender does; the last carries a reply
+ * subject, and its answer (the count and bytes the child got) ends the run.
+ *
+ * @example
+ * const nats = await BareNatsCaster.connect(server.url);
+ * const perSecond = await nats.oneWay(500_000, 4096);
+ * await nats.close();
+ */
+export class BareNatsCaster {
+  readonly #nc: NatsConnection;
+  readonly #reply: string;
+  #waiter: ((data: Uint8Array) => void) | null = null;
+
+  private constructor(nc: NatsConnection) {
+    this.#nc = nc;
+    this.#reply = `bench.oneway.reply.${process.pid}`;
+    nc.subscribe(this.#reply, {
+      callback: (err, m) => {
+        if (err !== null) return;
+        const w = this.#waiter;
+        this.#waiter = null;
+        w?.(m.data);
+      },
+    });
+  }
+
+  /** Connects to `servers` and subscribes this process's reply subject. */
+  static async connect(servers: string): Promise<BareNatsCaster> {
+    const nc = await connect({ servers, name: `bench-nats-caster-${process.pid}` });
+    const caster = new BareNatsCaster(nc);
+    await nc.flush();
+    return caster;
+  }
+
+  /** `n` one-way 64-byte messages (see the class comment); resolves with messages/s, rejects when the child did not get them all. */
+  async oneWay(n: number, yieldEvery: number): Promise<number> {
+    const payload = new Uint8Array(RAW_PAYLOAD_BYTES).fill(0x78);
+    const answered = new Promise<Uint8Array>((resolve) => (this.#waiter = resolve));
+    const t0 = performance.now();
+    for (let i = 0; i < n - 1; i++) {
+      this.#nc.publish(NATS_ONE_WAY_SUBJECT, payload);
+      if ((i + 1) % yieldEvery === 0) await new Promise((r) => setImmediate(r));
+    }
+    this.#nc.publish(NATS_ONE_WAY_SUBJECT, payload, { reply: this.#reply });
+    const answer = await answered;
+    const ms = performance.now() - t0;
+    const view = new DataView(answer.buffer, answer.byteOffset, answer.byteLength);
+    const [count, bytes] = [view.getUint32(0), view.getUint32(4)];
+    if (count !== n || bytes !== n * RAW_PAYLOAD_BYTES) throw new Error(`bare NATS one-way: the child got ${count} messages (${bytes} bytes), expected ${n} (${n * RAW_PAYLOAD_BYTES})`);
+    return n / (ms / 1000);
   }
 
   async close(): Promise<void> {

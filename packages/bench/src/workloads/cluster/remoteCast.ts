@@ -6,8 +6,10 @@
  * (`setImmediate`) after every `YIELD_EVERY` casts so the client can write while it goes
  * on, as the limit waits for `drain`. Each round checks the count and the payload
  * characters. The limit: raw TCP one-way 64-byte messages to a child (frames packed into
- * 64 KiB writes, until the child acknowledges the last). Rounds interleave, each after a
- * full GC; the best of `rounds` counts. Target: >= 0.1x TCP.
+ * 64 KiB writes, until the child acknowledges the last). The peer `bare_nats`: the official
+ * client publishing one 64-byte message per call to a child that counts them, over the same
+ * server (what the NATS client itself gives for one-way messages). Rounds interleave, each
+ * after a full GC; the best of `rounds` counts. Target: >= 0.1x TCP.
  */
 import { call, cast } from '@arbor/core';
 import { makeRecord, type TargetSpec, type WorkloadRecord } from '../../record.js';
@@ -17,7 +19,7 @@ import type { CounterProtocol } from './actors.js';
 import { startChildNode, startLocalNode, type LocalNode } from './benchNodes.js';
 import { natsMissing, natsMissingRecord } from './natsMissing.js';
 import { clusterModule, ClusterProcesses } from './processes.js';
-import { RAW_PAYLOAD_BYTES, TcpLimit } from './rawLimits.js';
+import { BareNatsCaster, NATS_ECHO_SUBJECT, NATS_ONE_WAY_SUBJECT, RAW_PAYLOAD_BYTES, TcpLimit } from './rawLimits.js';
 
 /** Casts between two yields of the sender. */
 const YIELD_EVERY = 4096;
@@ -41,6 +43,7 @@ export async function remoteCastWorkload(sizes: Sizes): Promise<WorkloadRecord> 
   const procs = new ClusterProcesses('remote_cast');
   let local: LocalNode | undefined;
   let tcp: TcpLimit | undefined;
+  let bare: BareNatsCaster | undefined;
   try {
     const server = await procs.natsServer();
     local = await startLocalNode(server);
@@ -48,6 +51,8 @@ export async function remoteCastWorkload(sizes: Sizes): Promise<WorkloadRecord> 
     const far = await local.cluster.spawn<CounterProtocol>('child', 'BenchCounter');
     const tcpChild = await procs.child(clusterModule('tcpEcho'), []);
     const t = (tcp = await TcpLimit.connect(tcpChild.ready['port'] as number));
+    await procs.child(clusterModule('natsEcho'), [server.url, NATS_ECHO_SUBJECT, NATS_ONE_WAY_SUBJECT]);
+    const nats = (bare = await BareNatsCaster.connect(server.url));
 
     const arborRound = async (count: number): Promise<number> => {
       await call(far, { type: 'reset' });
@@ -65,11 +70,16 @@ export async function remoteCastWorkload(sizes: Sizes): Promise<WorkloadRecord> 
     };
     await arborRound(Math.ceil(n / 10));
     await t.oneWay(Math.ceil(tcpN / 10));
-    const best = await bestOfRounds(sizes.rounds, { arbor: () => arborRound(n), limit: async () => Math.round(await t.oneWay(tcpN)) });
+    await nats.oneWay(Math.ceil(n / 10), YIELD_EVERY);
+    const best = await bestOfRounds(sizes.rounds, {
+      arbor: () => arborRound(n),
+      limit: async () => Math.round(await t.oneWay(tcpN)),
+      bare_nats: async () => Math.round(await nats.oneWay(n, YIELD_EVERY)),
+    });
     return makeRecord({
       arbor: best.arbor,
       limit: best.limit,
-      peers: {},
+      peers: { bare_nats: best.bare_nats },
       unit: 'msgs/s',
       better: 'higher',
       targets: TARGETS,
@@ -77,6 +87,7 @@ export async function remoteCastWorkload(sizes: Sizes): Promise<WorkloadRecord> 
     });
   } finally {
     tcp?.close();
+    await bare?.close().catch(() => {});
     await local?.stop().catch(() => {});
     await procs.stopAll();
   }
