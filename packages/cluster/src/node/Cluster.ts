@@ -68,6 +68,8 @@ export class Cluster {
   #left = false;
   #stopStatus: () => void = () => {};
   #stopDisconnects: () => void = () => {};
+  /** Removes the system's shutdown hook that makes the node leave. */
+  #offShutdown: () => void = () => {};
   readonly #inbound: InboundNode;
   #registry: ClusterRegistry | undefined;
   #closeRegistry: () => Promise<void> = () => Promise.resolve();
@@ -152,6 +154,7 @@ export class Cluster {
     });
     this.#beat('hb');
     this.#detector.start();
+    this.#offShutdown = this.#system.onShutdown(() => this.leave());
   }
 
   /**
@@ -307,6 +310,7 @@ export class Cluster {
     this.#flush();
     this.#beat('leave');
     this.#left = true;
+    this.#offShutdown();
     this.#detector.stop();
     this.#allDown('left');
     for (const s of this.#subs) s.unsubscribe();

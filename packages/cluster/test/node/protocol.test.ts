@@ -312,6 +312,25 @@ test('graceful leave tells peers at once (no wait for the failure detector)', as
   await c.stop();
 });
 
+test('system.shutdown() without leave(): the actors stop first (links across get their real reason), then the node leaves', async (t) => {
+  t.timeout(10_000);
+  const c = await memoryCluster(['a', 'b'], { heartbeatMs: 1000, downAfterMs: 30_000 });
+  const [a, b] = c.nodes as [TestNode, TestNode];
+  const far = await remoteProbe(a, b);
+  const trapping = await a.system.spawn(NodeProbe, { trap: true });
+  await call(trapping, { type: 'link', ref: far });
+  t.is(await call(far, { type: 'echo', value: 1 }), 1); // behind the LINK frame: b has the link now
+  const events: NodeEvent[] = [];
+  a.cluster.onNode((e) => events.push(e));
+  await b.system.shutdown();
+  t.true(b.cluster.left, 'the shutdown made b leave');
+  t.true(await eventually(() => events.length === 1, 5000));
+  t.like(events[0], { type: 'nodedown', reason: 'leave' });
+  t.true(await pollUntil(async () => (await got(trapping)).length === 1, 2000));
+  t.like((await got(trapping))[0], { type: 'EXIT', from: far, reason: 'shutdown' }, 'the actor on b stopped before b left');
+  await c.stop();
+});
+
 test('a ref from an earlier run of a node never reaches the new incarnation: calls reject noproc', async (t) => {
   const c = await memoryCluster(['a', 'b']);
   const [a, b] = c.nodes as [TestNode, TestNode];

@@ -69,6 +69,7 @@ export function coreOfSystem(system: ActorSystem): SystemCore {
 export class ActorSystem {
   readonly name: string;
   readonly logger: Logger;
+  readonly #shutdownHooks = new Set<() => void | Promise<void>>();
   readonly #core: SystemCore;
 
   static {
@@ -474,6 +475,30 @@ export class ActorSystem {
     const timeout = timeoutOf(options); // an async function: a bad timeout rejects
     this.#core.stopped = true;
     await stopAll(this.#core.live.toArray().reverse(), timeout);
+    for (const hook of [...this.#shutdownHooks].reverse()) {
+      this.#shutdownHooks.delete(hook);
+      try {
+        await hook();
+      } catch (e) {
+        this.logger.error(`system ${this.name}: a shutdown hook failed: ${String(e)}`, { report: 'shutdown_hook_failed', system: this.name, reason: String(e) });
+      }
+    }
+  }
+
+  /**
+   * Runs `hook` at `shutdown()` once every actor has stopped: where a library lets go of what
+   * lives beside the actors (a connection, a cluster membership), after the actors' own exits
+   * went out. Hooks run one at a time, the last added first, each once; `shutdown` resolves
+   * when all have settled. One that throws or rejects is logged (`shutdown_hook_failed`) and
+   * the others still run. Returns a function that removes it.
+   *
+   * @example
+   * const off = system.onShutdown(() => connection.close());
+   */
+  onShutdown(hook: () => void | Promise<void>): () => void {
+    if (typeof hook !== 'function') throw new InvalidOptionError('system.onShutdown: hook', 'a function', hook);
+    this.#shutdownHooks.add(hook);
+    return () => void this.#shutdownHooks.delete(hook);
   }
 
   /**

@@ -252,6 +252,7 @@ const PROBES: readonly Probe[] = [
   p('ActorSystem#stop', 'reason', any, async (j, c) => c.system.stop(await c.fresh(), j)),
   p('ActorSystem#stop', 'options', isOptions, async (j, c) => c.system.stop(await c.fresh(), 'normal', j)),
   p('ActorSystem#shutdown', 'options', isOptions, (j) => createSystem().shutdown(j)),
+  p('ActorSystem#onShutdown', 'hook', isFn, (j) => createSystem().onShutdown(j as never)),
 
   // ---------------------------------------------------------------- Inbox
   p('Inbox#receive', 'match', (j) => j === undefined || isFn(j), (j, c) => c.inbox.receive(j, { timeout: 10 }).catch((e) => (e instanceof core.CallTimeoutError ? 'timeout' : Promise.reject(e)))),
