@@ -20,7 +20,7 @@ import { ClusterRef, NoNodeError, RemoteError, UnknownBehaviourError, Unserialis
 import { FrameBatch } from '../../src/wire/FrameBatch.js';
 import { FrameCodec } from '../../src/wire/FrameCodec.js';
 import { NodeProbe, type NodeProbeProtocol } from '../support/actors.js';
-import { FAST, memoryCluster, type TestNode } from '../support/memoryCluster.js';
+import { FAST, memoryCluster, type MemoryCluster, type TestNode } from '../support/memoryCluster.js';
 
 type Probe = ActorRef<NodeProbeProtocol>;
 
@@ -295,15 +295,25 @@ test('casts name their target by an index the channel announced: a cast to an in
   await c.stop();
 });
 
-test('graceful leave tells peers at once (no wait for the failure detector)', async (t) => {
-  t.timeout(10_000);
+/**
+ * Two nodes with a slow failure detector: a trapping actor on a linked to an actor on b (the
+ * link is in place on b too), and a's node events. What a sees of b's leaving.
+ */
+async function linkedAcross(): Promise<{ c: MemoryCluster; b: TestNode; far: Probe; trapping: Probe; events: NodeEvent[] }> {
   const c = await memoryCluster(['a', 'b'], { heartbeatMs: 1000, downAfterMs: 30_000 });
   const [a, b] = c.nodes as [TestNode, TestNode];
   const far = await remoteProbe(a, b);
   const trapping = await a.system.spawn(NodeProbe, { trap: true });
   await call(trapping, { type: 'link', ref: far });
+  await call(far, { type: 'echo', value: 1 }); // behind the LINK frame: b has the link now
   const events: NodeEvent[] = [];
   a.cluster.onNode((e) => events.push(e));
+  return { c, b, far, trapping, events };
+}
+
+test('graceful leave tells peers at once (no wait for the failure detector)', async (t) => {
+  t.timeout(10_000);
+  const { c, b, trapping, events } = await linkedAcross();
   await b.cluster.leave();
   t.true(await eventually(() => events.length === 1, 5000));
   t.like(events[0], { type: 'nodedown', reason: 'leave' });
@@ -314,14 +324,7 @@ test('graceful leave tells peers at once (no wait for the failure detector)', as
 
 test('system.shutdown() without leave(): the actors stop first (links across get their real reason), then the node leaves', async (t) => {
   t.timeout(10_000);
-  const c = await memoryCluster(['a', 'b'], { heartbeatMs: 1000, downAfterMs: 30_000 });
-  const [a, b] = c.nodes as [TestNode, TestNode];
-  const far = await remoteProbe(a, b);
-  const trapping = await a.system.spawn(NodeProbe, { trap: true });
-  await call(trapping, { type: 'link', ref: far });
-  t.is(await call(far, { type: 'echo', value: 1 }), 1); // behind the LINK frame: b has the link now
-  const events: NodeEvent[] = [];
-  a.cluster.onNode((e) => events.push(e));
+  const { c, b, far, trapping, events } = await linkedAcross();
   await b.system.shutdown();
   t.true(b.cluster.left, 'the shutdown made b leave');
   t.true(await eventually(() => events.length === 1, 5000));
