@@ -94,12 +94,18 @@ const MONITOR_REQUEST_MS = 2000;
 function monitor<T>(server: NatsServer, path: string): Promise<T> {
   const url = `${server.monitorUrl!}${path}`;
   return new Promise<T>((resolve, reject) => {
-    const request = get(url, { agent: false, timeout: MONITOR_REQUEST_MS }, (response) => {
+    const fail = (e: Error): void => {
+      clearTimeout(timer);
+      request.destroy();
+      reject(e);
+    };
+    const request = get(url, { agent: false }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
-      response.on('error', reject);
+      response.on('error', fail);
       response.on('end', () => {
+        clearTimeout(timer);
         if (response.statusCode !== 200) return reject(new Error(`${url} answered ${String(response.statusCode)}`));
         try {
           resolve(JSON.parse(body) as T);
@@ -108,8 +114,9 @@ function monitor<T>(server: NatsServer, path: string): Promise<T> {
         }
       });
     });
-    request.on('timeout', () => request.destroy(new Error(`${url} did not answer within ${MONITOR_REQUEST_MS} ms`)));
-    request.on('error', reject);
+    // The whole request, not only idle time (a server trickling bytes would reset an idle timeout).
+    const timer = setTimeout(() => fail(new Error(`${url} did not answer within ${MONITOR_REQUEST_MS} ms`)), MONITOR_REQUEST_MS);
+    request.on('error', fail);
   });
 }
 
@@ -253,16 +260,19 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
     let last = '';
     for (;;) {
       const leaders: string[] = [];
+      const seen: string[] = [];
       for (const s of servers) {
         if (!s!.running) continue;
         try {
           const jsz = await monitor<{ meta_cluster?: { leader?: string } }>(s!, '/jsz');
           leaders.push(jsz.meta_cluster?.leader ?? '');
+          seen.push(`${s!.url}: ${jsz.meta_cluster?.leader ?? '(none)'}`);
         } catch (e) {
-          leaders.push(String(e));
+          leaders.push(''); // no answer is no agreement
+          seen.push(`${s!.url}: ${String(e)}`);
         }
       }
-      last = leaders.join(', ');
+      last = seen.join(', ');
       if (leaders.length > 0 && leaders[0] !== '' && leaders.every((l) => l === leaders[0])) return;
       if (Date.now() > deadline) throw new Error(`no JetStream meta leader agreed within ${timeoutMs} ms: ${last}`);
       await sleep(50);

@@ -100,11 +100,11 @@ if (!hasNatsServer()) {
       t.deepEqual(await nats.routesOf(0), [1, 2]);
       t.deepEqual(await nats.routesOf(1), [0, 2]);
       t.deepEqual(await nats.routesOf(2), [0, 1]);
-      const jsz = (await (await fetch(`${nats.servers[0]!.monitorUrl!}/jsz`)).json()) as { config?: { store_dir?: string } };
+      const jsz = (await (await fetch(`${nats.servers[0]!.monitorUrl!}/jsz`, { signal: AbortSignal.timeout(5000) })).json()) as { config?: { store_dir?: string } };
       t.true(jsz.config?.store_dir?.startsWith(nats.servers[0]!.dir) === true, 'JetStream stores in the server\'s temp dir');
       const leaders: string[] = [];
       for (const srv of nats.servers) {
-        const z = (await (await fetch(`${srv.monitorUrl!}/jsz`)).json()) as { meta_cluster?: { leader?: string } };
+        const z = (await (await fetch(`${srv.monitorUrl!}/jsz`, { signal: AbortSignal.timeout(5000) })).json()) as { meta_cluster?: { leader?: string } };
         leaders.push(z.meta_cluster?.leader ?? '');
       }
       t.true(['s1', 's2', 's3'].includes(leaders[0]!), `started with an agreed JetStream meta leader: ${leaders.join(', ')}`);
@@ -139,7 +139,7 @@ if (!hasNatsServer()) {
       const throughProxies = async (): Promise<boolean> => {
         // the far end of each route, as s1 sees it: a proxy's port (s1 dialled it) or a proxy's
         // socket to s1 (s1 accepted it); a direct route would show another server's port
-        const r = (await (await fetch(`${nats.servers[0]!.monitorUrl!}/routez`)).json()) as { routes: { port: number }[] };
+        const r = (await (await fetch(`${nats.servers[0]!.monitorUrl!}/routez`, { signal: AbortSignal.timeout(5000) })).json()) as { routes: { port: number }[] };
         const ends = [...nats.proxies.map((p) => p.port), ...nats.proxies.flatMap((p) => p.upstreamPorts())];
         return r.routes.length === 2 && r.routes.every((x) => ends.includes(x.port));
       };

@@ -1,3 +1,4 @@
+import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { KvConflictError } from '../errors/KvConflictError.js';
@@ -57,18 +58,21 @@ export class NatsKvStore implements KvStore {
 
   /**
    * Opens `bucket`, creating it when missing. While JetStream is not ready (a cluster that has
-   * just started elects its meta leader first, and a JetStream API request then times out or
-   * answers 503) the open is tried again every 250 ms; rejects with KvUnavailableError when it
-   * has not succeeded within `openTimeoutMs`, or at once on an error that a retry cannot fix
-   * (a bucket that exists with another configuration, a bad name).
+   * just started elects its meta leader first: a JetStream API request then times out, answers
+   * 503, or finds no peers to place the bucket on) the open is tried again: each try bounded by
+   * `timeoutMs`, the next 250 ms after. Rejects with KvUnavailableError when it has not
+   * succeeded within `openTimeoutMs`, or at once on an error a retry cannot fix (a bad name,
+   * JetStream not enabled, a closed connection).
    */
   static async open(nc: NatsConnection, bucket: string, options: NatsKvStoreOptions = {}): Promise<NatsKvStore> {
     const timeoutMs = options.timeoutMs ?? 2000;
     const deadline = Date.now() + Math.max(timeoutMs, options.openTimeoutMs ?? 10_000);
     const config = { replicas: options.replicas ?? 1, history: options.history ?? 1, storage: options.storage ?? 'file' } as const;
+    // The client's own API timeout (5 s by default) would make each try as long: bound it too.
+    const kvm = new Kvm(jetstream(nc, { timeout: timeoutMs }));
     for (;;) {
       try {
-        const kv = await bounded('open', bucket, Math.max(1, deadline - Date.now()), () => new Kvm(nc).create(bucket, config));
+        const kv = await bounded('open', bucket, Math.max(1, Math.min(timeoutMs, deadline - Date.now())), () => kvm.create(bucket, config));
         return new NatsKvStore(nc, kv, bucket, timeoutMs);
       } catch (err) {
         if (!isTransient(err) || Date.now() + OPEN_RETRY_MS >= deadline) throw err;
@@ -220,16 +224,21 @@ function asConflict(err: unknown, operation: string, bucket: string, key: string
   return new KvConflictError(operation, bucket, key, m === null ? undefined : Number(m[1]));
 }
 
+/** JetStream API error codes of a cluster still forming: no suitable peers for placement, temporarily unavailable. */
+const NOT_READY_CODES = new Set([10005, 10008]);
+
 /**
- * Whether a failed open may succeed when tried again: no answer in time, no responders, or
- * JetStream answering 503 / "temporarily unavailable" (no meta leader yet).
+ * Whether a failed open may succeed when tried again: no answer in time (our bound or the
+ * client's), or JetStream answering 503 or a code of a cluster still forming.
  */
 function isTransient(err: unknown): boolean {
   const cause = err instanceof KvUnavailableError ? err.cause : err;
-  if (cause === undefined || typeof cause === 'string') return true;
-  const e = cause as { name?: unknown; message?: unknown; code?: unknown };
-  const text = `${String(e.name)} ${String(e.message)} ${String(e.code)}`;
-  return /timeout|no ?responders|temporarily unavailable|\b503\b|10008|disconnect|reconnect/i.test(text);
+  if (typeof cause === 'string') return true; // `bounded` ran out: "no answer within ..."
+  if (!(cause instanceof Error)) return false;
+  if (cause.name === 'TimeoutError') return true;
+  if (cause.name !== 'JetStreamApiError') return false;
+  const api = cause as Error & { readonly status?: unknown; readonly code?: unknown };
+  return api.status === 503 || (typeof api.code === 'number' && NOT_READY_CODES.has(api.code));
 }
 
 /** Runs `run`, rejecting with KvUnavailableError when it fails (not a conflict) or takes longer than `timeoutMs`. */

@@ -525,7 +525,7 @@ export class Cluster {
   // ------------------------------------------------------------------ liveness
 
   #beat(kind: 'hb' | 'leave'): void {
-    const beat: Beat = [kind, this.self.incarnation, this.self.name, this.#detector.lagMs(Date.now()), Peer.lastSent(this.#peers.values())];
+    const beat: Beat = [kind, this.self.incarnation, this.self.name, this.#detector.lastLagMs, Peer.lastSent(this.#peers.values())];
     this.#transport.publish(`arbor.${this.#options.cluster}.hb`, this.#codec.encode(beat));
   }
 

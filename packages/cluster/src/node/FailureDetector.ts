@@ -35,6 +35,8 @@ export class FailureDetector {
   #deadline: ReturnType<typeof setTimeout> | undefined;
   #deadlineAt = Infinity;
   #lastTick = Date.now();
+  #lastLag = 0;
+  #stopped = false;
 
   constructor(
     private readonly host: DetectorHost,
@@ -43,8 +45,8 @@ export class FailureDetector {
   ) {}
 
   /** How late our last tick ran (ms, 0 when on time): heartbeats carry it. */
-  lagMs(now: number): number {
-    return Math.max(0, now - this.#lastTick - this.heartbeatMs);
+  get lastLagMs(): number {
+    return this.#lastLag;
   }
 
   start(): void {
@@ -53,16 +55,21 @@ export class FailureDetector {
     this.#timer.unref?.();
   }
 
+  /** Stops ticking and judging, also from inside a host callback of a tick that is running. */
   stop(): void {
+    this.#stopped = true;
     clearInterval(this.#timer);
     this.#disarm();
   }
 
   #tick(): void {
+    if (this.#stopped) return;
     const now = Date.now();
     const lag = now - this.#lastTick - this.heartbeatMs;
     this.#lastTick = now;
+    this.#lastLag = Math.max(0, lag);
     this.host.beat();
+    if (this.#stopped) return;
     // After a stall of our own event loop, the peers' heartbeats are still unread: judge them next tick.
     if (lag > this.heartbeatMs) {
       this.host.stalled(lag);
@@ -75,19 +82,26 @@ export class FailureDetector {
     }
     const horizon = Math.max(10 * this.downAfterMs, 60_000);
     for (const peer of this.host.peers.values()) if (peer.forgettable(now, horizon)) this.host.peers.delete(peer.incarnation);
-    this.#judge(now, now);
+    this.#judge(now, 'tick');
   }
 
-  /** Declares down the peers past `downAfterMs`, then arms the deadline for the first due before the next tick. */
-  #judge(now: number, dueAt: number): void {
-    if (this.host.left || now - dueAt > this.heartbeatMs) return;
+  /**
+   * Declares down the peers past `downAfterMs`, then arms the deadline for the first due before
+   * the next tick. While our own connection is down, deadlines are left to the tick: its check
+   * of the connection comes first (reason `disconnected`, not `timeout` for each peer).
+   */
+  #judge(now: number, dueAt: number | 'tick'): void {
+    if (this.#stopped || this.host.left) return;
+    if (dueAt !== 'tick' && (now - dueAt > this.heartbeatMs || this.host.disconnectedAt !== null)) return;
     const nextTick = this.#lastTick + this.heartbeatMs;
     let first = nextTick;
     for (const peer of this.host.peers.values()) {
+      if (this.#stopped) return;
       if (peer.state === 'down') continue;
       if (now - peer.lastHeard >= this.downAfterMs) this.host.down(peer);
       else first = Math.min(first, peer.lastHeard + this.downAfterMs);
     }
+    if (this.#stopped || this.host.disconnectedAt !== null) return;
     if (first < nextTick && first < this.#deadlineAt) {
       this.#disarm();
       this.#deadlineAt = first;

@@ -75,15 +75,22 @@ test.serial('a deadline that fires a heartbeat late (our loop stalled) judges no
   const heartbeatMs = 200;
   const detector = new FailureDetector(host, heartbeatMs, 400);
   host.peers.set('b~1', upPeer('b~1', Date.now() - 100)); // due 100 ms after the first tick
+  const beat = host.beat;
+  host.beat = () => {
+    beat();
+    // Right after the first tick (it arms the deadline), before any timer: block the loop for
+    // well over a heartbeat, so the deadline and the next tick both run late.
+    if (host.events.length === 1) {
+      setImmediate(() => {
+        const until = Date.now() + 3 * heartbeatMs;
+        while (Date.now() < until) {
+          /* a stall of our own event loop */
+        }
+      });
+    }
+  };
   detector.start();
   try {
-    // Wait for the first tick (it arms the deadline, due ~100 ms later), then block the loop
-    // for well over a heartbeat: the deadline and the next tick both run late.
-    for (let i = 0; i < 400 && !host.events.includes('beat'); i++) await sleep(1);
-    const until = Date.now() + 3 * heartbeatMs;
-    while (Date.now() < until) {
-      /* a stall of our own event loop */
-    }
     for (let i = 0; i < 400 && !host.events.includes('down b~1'); i++) await sleep(10);
     const stalled = host.events.indexOf('stalled');
     t.true(stalled > 0, `the stall was seen: ${host.events.join(', ')}`);
@@ -93,16 +100,32 @@ test.serial('a deadline that fires a heartbeat late (our loop stalled) judges no
   }
 });
 
-test.serial('after stop() and after the node has left, nothing is judged', async (t) => {
+test.serial('stop(), also from inside a tick (in its beat), judges nothing more: the armed deadline is disarmed', async (t) => {
   const host = recordingHost();
   const detector = new FailureDetector(host, 100, 200);
   host.peers.set('b~1', upPeer('b~1', Date.now() - 50)); // due between the first and the second tick
+  const beat = host.beat;
+  host.beat = () => {
+    beat();
+    if (host.events.length === 1) setImmediate(() => detector.stop()); // after the first tick armed the deadline
+  };
   detector.start();
-  for (let i = 0; i < 400 && !host.events.includes('beat'); i++) await sleep(1);
-  detector.stop(); // the deadline armed by the first tick is disarmed too
-  await sleep(400);
-  t.false(host.events.includes('down b~1'));
+  await sleep(600);
+  t.deepEqual(host.events, ['beat'], 'no down, no tick after stop()');
 
+  const inside = recordingHost();
+  const stopping = new FailureDetector(inside, 100, 200);
+  inside.peers.set('c~1', upPeer('c~1', Date.now() - 10_000)); // overdue at the first tick
+  inside.beat = () => {
+    inside.events.push('beat');
+    stopping.stop(); // as leave() could, from a host callback
+  };
+  stopping.start();
+  await sleep(350);
+  t.deepEqual(inside.events, ['beat'], 'the tick that was running judged nothing after stop()');
+});
+
+test.serial('after the node has left, nothing is judged (it still beats)', async (t) => {
   const left = recordingHost();
   left.left = true;
   const other = new FailureDetector(left, 100, 200);
@@ -112,4 +135,19 @@ test.serial('after stop() and after the node has left, nothing is judged', async
   other.stop();
   t.true(left.events.includes('beat'), 'it still ticks');
   t.false(left.events.includes('down c~1'));
+});
+
+test.serial('while our own connection is down, peers are not judged at their deadlines: the tick declares all down (disconnected)', async (t) => {
+  const now = Date.now();
+  const host = { ...recordingHost(), disconnectedAt: now };
+  host.peers.set('b~1', upPeer('b~1', now - 1)); // its deadline comes a moment before ours
+  const detector = new FailureDetector(host, 100, 300);
+  detector.start();
+  try {
+    for (let i = 0; i < 200 && !host.events.includes('allDown'); i++) await sleep(10);
+    const first = host.events.findIndex((e) => e === 'allDown' || e.startsWith('down'));
+    t.is(host.events[first], 'allDown', `the connection's loss is the reason: ${host.events.join(', ')}`);
+  } finally {
+    detector.stop();
+  }
 });

@@ -208,7 +208,11 @@ export class BareNatsCaster {
       if ((i + 1) % yieldEvery === 0) await new Promise((r) => setImmediate(r));
     }
     this.#nc.publish(NATS_ONE_WAY_SUBJECT, payload, { reply: this.#reply });
-    const answer = await answered;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`bare NATS one-way: no answer to the last of ${n} messages within 120 s (a slow consumer drops messages)`)), 120_000);
+    });
+    const answer = await Promise.race([answered, timedOut]).finally(() => clearTimeout(timer));
     const ms = performance.now() - t0;
     const view = new DataView(answer.buffer, answer.byteOffset, answer.byteLength);
     const [count, bytes] = [view.getUint32(0), view.getUint32(4)];
