@@ -30,7 +30,12 @@ import { requestLookup, requestSpawn, type RequestingNode } from './requests.js'
 import type { OutboundNode } from './outbound.js';
 import type { ClusterRegistry } from '../registry/ClusterRegistry.js';
 
-const MAX_FRAMES_PER_BATCH = 512;
+/**
+ * Frames in one batch at most (a batch also goes once it holds a quarter of the bus's payload
+ * limit). 2048: remote_cast measured 1.84-1.99M/s with 2048 to 16384 against 1.66-1.77M/s with
+ * 512 (fewer publishes and server messages); a receiver handles one batch in about a millisecond.
+ */
+const MAX_FRAMES_PER_BATCH = 2048;
 
 /**
  * This node's membership of a cluster: what `joinCluster` returns. Remote refs come from it
