@@ -1,7 +1,7 @@
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { startNatsServer, type NatsServer } from './natsServer.js';
-import { sleep } from './sleep.js';
+import { pollUntil } from './pollUntil.js';
 import { TcpProxy } from './TcpProxy.js';
 
 /** Options of {@link startNatsCluster}. */
@@ -229,9 +229,8 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
   };
 
   const waitForRoutes = async (): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
     let last = '';
-    for (;;) {
+    const asExpected = await pollUntil(async () => {
       let ok = true;
       const seen: string[] = [];
       for (let i = 0; i < size; i++) {
@@ -248,17 +247,15 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
         if (got.join() !== want.join()) ok = false;
       }
       last = seen.join('; ');
-      if (ok) return;
-      if (Date.now() > deadline) throw new Error(`NATS routes not as expected within ${timeoutMs} ms: ${last}`);
-      await sleep(50);
-    }
+      return ok;
+    }, timeoutMs);
+    if (!asExpected) throw new Error(`NATS routes not as expected within ${timeoutMs} ms: ${last}`);
   };
 
   const waitForMetaLeader = async (): Promise<void> => {
     if (!jetstream) throw new Error('startNatsCluster: waitForMetaLeader() needs { jetstream: true }');
-    const deadline = Date.now() + timeoutMs;
     let last = '';
-    for (;;) {
+    const agreed = await pollUntil(async () => {
       const leaders: string[] = [];
       const seen: string[] = [];
       for (const s of servers) {
@@ -273,10 +270,9 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
         }
       }
       last = seen.join(', ');
-      if (leaders.length > 0 && leaders[0] !== '' && leaders.every((l) => l === leaders[0])) return;
-      if (Date.now() > deadline) throw new Error(`no JetStream meta leader agreed within ${timeoutMs} ms: ${last}`);
-      await sleep(50);
-    }
+      return leaders.length > 0 && leaders[0] !== '' && leaders.every((l) => l === leaders[0]);
+    }, timeoutMs);
+    if (!agreed) throw new Error(`no JetStream meta leader agreed within ${timeoutMs} ms: ${last}`);
   };
 
   try {

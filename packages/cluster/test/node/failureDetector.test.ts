@@ -4,6 +4,7 @@
  * duration: margins of a whole heartbeat keep it independent of the machine's speed.
  */
 import test from 'ava';
+import { sleep } from '@arbor/test-support';
 import { FailureDetector, type DetectorHost } from '../../src/node/FailureDetector.js';
 import { Peer } from '../../src/node/Peer.js';
 
@@ -30,8 +31,6 @@ function upPeer(incarnation: string, lastHeard: number): Peer {
   peer.state = 'up';
   return peer;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 test.serial('a peer whose downAfterMs runs out between two ticks is down at its deadline, before the next tick', async (t) => {
   const host = recordingHost();
